@@ -1,0 +1,107 @@
+/*
+ * emkit/block.h - block backends with asynchronous completion.
+ *
+ * Backends: "file:PATH" (pread/pwrite; flag EMK_BLK_DIRECT for O_DIRECT),
+ * "ram:SIZE" (a RAM disk, SIZE such as 64M), "null:SIZE" (reads zeros,
+ * writes vanish).  A request is a caller-owned emk_blk_req with an iovec
+ * that may point straight into DMA-mapped guest memory (zero copy).
+ *
+ * Completion: emk_blk_submit returns at once; req->cb(req, ret) runs later
+ * in req->loop (ret is 0 or a negative errno; short transfers past the end
+ * of a file are completed with zeros for reads and -EIO... never silently).
+ * File requests run on a shared worker pool, so a device thread never
+ * blocks on a disk; RAM and null requests complete via a bottom half of
+ * req->loop without a thread hop.
+ *
+ * Fault injection (tests): emk_blk_set_fault makes matching requests fail
+ * with an errno or transfer fewer bytes.
+ */
+#ifndef EMKIT_BLOCK_H
+#define EMKIT_BLOCK_H
+
+#include <sys/uio.h>
+
+#include "emkit/base.h"
+#include "emkit/loop.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum emk_blk_op {
+    EMK_BLK_READ = 0,
+    EMK_BLK_WRITE = 1,
+    EMK_BLK_FLUSH = 2,
+    EMK_BLK_DISCARD = 3,
+    EMK_BLK_WRITE_ZEROES = 4
+} emk_blk_op;
+
+enum emk_blk_flags {
+    EMK_BLK_RDONLY = 1,   /**< refuse writes with -EROFS */
+    EMK_BLK_DIRECT = 2,   /**< O_DIRECT for file backends */
+    EMK_BLK_CREATE = 4,   /**< file: create/extend to the size in the spec */
+    EMK_BLK_SYNC_POOL = 8 /**< RAM/null: complete through the pool too */
+};
+
+typedef struct emk_blk emk_blk;
+typedef struct emk_blk_req emk_blk_req;
+
+/** One request.  Fill op, offset, iov/iovcnt (READ/WRITE) or len
+ *  (DISCARD/WRITE_ZEROES), cb, opaque and loop; then emk_blk_submit. */
+struct emk_blk_req {
+    emk_blk_op op;
+    uint64_t offset;
+    struct iovec *iov;
+    int iovcnt;
+    uint64_t len;
+    void (*cb)(emk_blk_req *req, int ret);
+    void *opaque;
+    emk_loop *loop;
+    /* private */
+    emk_blk *blk;
+    int ret;
+    emk_blk_req *next;
+};
+
+/** Fault injection: requests of op kinds in op_mask (1 << emk_blk_op)
+ *  that overlap [offset, offset+len) fail with -err, or, if short_bytes is
+ *  nonzero, transfer only short_bytes (a short transfer is reported as
+ *  -EIO to the completion callback).  count limits how many requests are
+ *  hit (0: all). */
+typedef struct emk_blk_fault {
+    unsigned op_mask;
+    uint64_t offset;
+    uint64_t len;
+    int err;
+    uint64_t short_bytes;
+    unsigned count;
+} emk_blk_fault;
+
+/** Opens a backend from a spec ("file:PATH[:SIZE]", "ram:SIZE",
+ *  "null:SIZE").  Returns NULL and *err on failure. */
+emk_blk *emk_blk_open(const char *spec, unsigned flags, int *err);
+/** Waits for in-flight requests, then closes. */
+void emk_blk_close(emk_blk *blk);
+/** Size in bytes. */
+uint64_t emk_blk_size(const emk_blk *blk);
+/** Backend kind: "file", "ram" or "null". */
+const char *emk_blk_kind(const emk_blk *blk);
+/** For the RAM backend, its memory (tests, zero-copy benchmarks); else NULL. */
+void *emk_blk_ram(emk_blk *blk);
+/** Queues a request.  Returns 0 (cb will run) or a negative errno (bad
+ *  range, read-only; cb will not run). */
+int emk_blk_submit(emk_blk *blk, emk_blk_req *req);
+/** Synchronous helpers for tools and tests (not for device threads). */
+int emk_blk_pread(emk_blk *blk, uint64_t offset, void *buf, uint64_t len);
+int emk_blk_pwrite(emk_blk *blk, uint64_t offset, const void *buf,
+                   uint64_t len);
+/** Installs (or with NULL removes) a fault. */
+void emk_blk_set_fault(emk_blk *blk, const emk_blk_fault *fault);
+/** Number of requests submitted and not yet completed. */
+unsigned emk_blk_inflight(const emk_blk *blk);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

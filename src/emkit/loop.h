@@ -1,0 +1,192 @@
+/*
+ * emkit/loop.h - event loop, clocks, timers, bottom halves, event notifiers
+ * and iothreads.
+ *
+ * One emk_loop belongs to one thread at a time: timers and fd handlers are
+ * armed and fired in that thread.  Only these calls are thread-safe and may
+ * come from any thread: emk_bh_schedule, emk_notifier_set, emk_loop_wake,
+ * emk_loop_stop and emk_loop_call.
+ *
+ * Timers, bottom halves, fd handlers and notifiers are caller-owned structs
+ * (no allocation when they are armed or fire); the loop links them into its
+ * lists.  A loop runs on a clock: the host's monotonic clock by default, or
+ * any emk_clock (tests use emk_vclock, a virtual clock they advance by hand;
+ * the QEMU adapter passes QEMU_CLOCK_VIRTUAL).
+ *
+ * An emk_iothread is a POSIX thread running its own loop.  A device hands
+ * its work to an iothread by creating its timers, bottom halves and
+ * notifier handlers on that iothread's loop.
+ */
+#ifndef EMKIT_LOOP_H
+#define EMKIT_LOOP_H
+
+#include "emkit/base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A time source in nanoseconds. */
+typedef struct emk_clock {
+    int64_t (*now_ns)(void *opaque);
+    void *opaque;
+} emk_clock;
+
+/** A virtual clock that only moves when the host says so. */
+typedef struct emk_vclock {
+    emk_clock clock;      /**< pass &vc->clock to emk_loop_new */
+    int64_t now;          /**< current virtual time, ns */
+} emk_vclock;
+
+/** Initialises a virtual clock at time start_ns. */
+void emk_vclock_init(emk_vclock *vc, int64_t start_ns);
+
+/** Host monotonic time in nanoseconds. */
+int64_t emk_host_now_ns(void);
+
+typedef struct emk_loop emk_loop;
+
+/** Creates a loop on clock (NULL: the host monotonic clock).
+ *  Returns NULL on failure and stores a negative errno in *err if err. */
+emk_loop *emk_loop_new(const emk_clock *clock, int *err);
+
+/** Destroys a loop.  Every timer, bh, fd handler and notifier must be
+ *  removed first. */
+void emk_loop_free(emk_loop *loop);
+
+/** Current time on the loop's clock. */
+int64_t emk_loop_now(const emk_loop *loop);
+
+/** Runs one iteration: waits up to timeout_ns (<0: forever, 0: poll) for
+ *  fds, then runs expired timers and scheduled bottom halves.  Returns the
+ *  number of callbacks run, or a negative errno. */
+int emk_loop_run_once(emk_loop *loop, int64_t timeout_ns);
+
+/** Runs until emk_loop_stop.  Returns 0 or a negative errno. */
+int emk_loop_run(emk_loop *loop);
+
+/** Makes emk_loop_run return after the current iteration.  Thread-safe. */
+void emk_loop_stop(emk_loop *loop);
+
+/** Interrupts a blocking emk_loop_run_once.  Thread-safe. */
+void emk_loop_wake(emk_loop *loop);
+
+/** Runs fn(arg) in the loop's thread and waits for it to return.  If called
+ *  from the loop's own thread, runs it directly.  Thread-safe. */
+int emk_loop_call(emk_loop *loop, void (*fn)(void *arg), void *arg);
+
+/** Declares the calling thread as the loop's thread (done by emk_loop_run
+ *  and by iothreads; call it if you drive emk_loop_run_once yourself from
+ *  another thread than the creator). */
+void emk_loop_claim(emk_loop *loop);
+
+/* ---- fd handlers ---------------------------------------------------- */
+
+enum emk_fd_events {
+    EMK_FD_READ = 1,
+    EMK_FD_WRITE = 2,
+    EMK_FD_ERROR = 4
+};
+
+typedef struct emk_fd_handler {
+    int fd;
+    unsigned events;                               /**< EMK_FD_READ|WRITE */
+    void (*cb)(void *opaque, unsigned revents);
+    void *opaque;
+    /* private */
+    struct emk_fd_handler *next;
+    emk_loop *loop;
+} emk_fd_handler;
+
+/** Watches h->fd for h->events.  Loop thread only. */
+int emk_loop_add_fd(emk_loop *loop, emk_fd_handler *h);
+/** Stops watching.  Safe from inside the handler's own callback. */
+void emk_loop_del_fd(emk_fd_handler *h);
+
+/* ---- timers ---------------------------------------------------------- */
+
+typedef struct emk_timer {
+    /* private */
+    emk_loop *loop;
+    void (*cb)(void *opaque);
+    void *opaque;
+    int64_t expire_ns;
+    int armed;
+    struct emk_timer *next;
+} emk_timer;
+
+/** Prepares a timer on loop; it does not fire until emk_timer_mod. */
+void emk_timer_init(emk_timer *t, emk_loop *loop, void (*cb)(void *opaque),
+                    void *opaque);
+/** (Re)arms the timer to fire once the loop clock reaches expire_ns. */
+void emk_timer_mod(emk_timer *t, int64_t expire_ns);
+/** Disarms the timer (no-op if not armed). */
+void emk_timer_del(emk_timer *t);
+/** 1 if armed, else 0. */
+int emk_timer_pending(const emk_timer *t);
+
+/* ---- bottom halves ----------------------------------------------------- */
+
+typedef struct emk_bh {
+    /* private */
+    emk_loop *loop;
+    void (*cb)(void *opaque);
+    void *opaque;
+    int scheduled;
+    struct emk_bh *next;
+} emk_bh;
+
+/** Prepares a bottom half: a callback run once by the loop after it is
+ *  scheduled, outside whatever code scheduled it. */
+void emk_bh_init(emk_bh *bh, emk_loop *loop, void (*cb)(void *opaque),
+                 void *opaque);
+/** Schedules the bh (idempotent until it runs).  Thread-safe. */
+void emk_bh_schedule(emk_bh *bh);
+/** Unschedules the bh.  Loop thread only. */
+void emk_bh_cancel(emk_bh *bh);
+
+/* ---- event notifiers ------------------------------------------------- */
+
+/** A counter-less wake-up: eventfd on Linux, a pipe elsewhere.  The QEMU
+ *  adapter hands rfd to memory_region_add_eventfd (ioeventfd). */
+typedef struct emk_notifier {
+    int rfd;
+    int wfd;
+    /* private */
+    emk_fd_handler h;
+    void (*cb)(void *opaque);
+    void *opaque;
+} emk_notifier;
+
+/** Creates the notifier's fds.  Returns 0 or a negative errno. */
+int emk_notifier_init(emk_notifier *n);
+/** Closes the fds (detach it from its loop first). */
+void emk_notifier_cleanup(emk_notifier *n);
+/** Signals the notifier.  Thread-safe and async-signal-safe. */
+int emk_notifier_set(emk_notifier *n);
+/** Clears the notifier; returns 1 if it was set, else 0. */
+int emk_notifier_test_and_clear(emk_notifier *n);
+/** Runs cb(opaque) in loop whenever the notifier is set (the notifier is
+ *  cleared before cb runs).  Loop thread only. */
+int emk_loop_add_notifier(emk_loop *loop, emk_notifier *n,
+                          void (*cb)(void *opaque), void *opaque);
+/** Detaches the notifier from its loop. */
+void emk_loop_del_notifier(emk_notifier *n);
+
+/* ---- iothreads ------------------------------------------------------- */
+
+typedef struct emk_iothread emk_iothread;
+
+/** Starts a thread named name running a new loop on clock (NULL: host). */
+emk_iothread *emk_iothread_start(const char *name, const emk_clock *clock,
+                                 int *err);
+/** The iothread's loop. */
+emk_loop *emk_iothread_loop(emk_iothread *it);
+/** Stops the loop, joins the thread and frees everything. */
+void emk_iothread_stop(emk_iothread *it);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
