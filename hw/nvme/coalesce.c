@@ -1,0 +1,130 @@
+/*
+ * coalesce.c - interrupt delivery: MSI-X vectors through the transport
+ * (or raw MSIs), INTx level with INTMS masking, and interrupt coalescing
+ * (Set Features 0x08 aggregation threshold/time, 0x09 per-vector
+ * Coalescing Disable).  Coalescing applies to I/O completion queues only;
+ * an aggregation time of 0 disables it.
+ */
+#include "nvme_int.h"
+
+static int msix_on(nvme_ctrl *n)
+{
+    if (n->have_transport && n->transport.msix_enabled)
+        return n->transport.msix_enabled(n->transport.opaque);
+    return !n->have_transport;
+}
+
+static void raise_vector(nvme_ctrl *n, unsigned vector)
+{
+    __atomic_add_fetch(&n->stats.interrupts, 1, __ATOMIC_RELAXED);
+    if (n->have_transport) {
+        if (n->transport.msix_notify)
+            n->transport.msix_notify(n->transport.opaque, vector);
+    } else {
+        (void)emk_msi_send(&n->dev, (uint64_t)EMK_NVME_RAW_MSI_PAGE << 12, vector);
+    }
+}
+
+void nvme_irq_intx_update(nvme_ctrl *n)
+{
+    unsigned i;
+    int level = 0;
+
+    if (msix_on(n))
+        return;
+    pthread_mutex_lock(&n->irq_lock);
+    if (!(n->intms & 1)) {
+        for (i = 0; i <= n->max_queues && !level; i++) {
+            nvme_cq *cq = n->cq[i];
+            if (cq && cq->ien && cq->head != cq->tail)
+                level = 1;
+        }
+    }
+    if (level != n->intx_level) {
+        n->intx_level = level;
+        if (level)
+            __atomic_add_fetch(&n->stats.interrupts, 1, __ATOMIC_RELAXED);
+        if (n->have_transport) {
+            if (n->transport.intx_set)
+                n->transport.intx_set(n->transport.opaque, level);
+        } else {
+            emk_irq_set(&n->dev, 0, level);
+        }
+    }
+    pthread_mutex_unlock(&n->irq_lock);
+}
+
+static int coalesced(const nvme_cq *cq)
+{
+    const nvme_ctrl *n = cq->n;
+
+    return n->opts.coalescing && cq->qid != 0 && n->coal_time != 0 &&
+           cq->vector < EMK_NVME_MAX_VECTORS && !n->vec_cd[cq->vector];
+}
+
+void nvme_cq_irq_after_post(nvme_cq *cq, int same_thread)
+{
+    nvme_ctrl *n = cq->n;
+    int fire = 0, arm = 0;
+
+    if (!cq->ien)
+        return;
+    if (!msix_on(n)) {
+        nvme_irq_intx_update(n);
+        return;
+    }
+    pthread_mutex_lock(&cq->lock);
+    if (cq->irq_pending == 0) {
+        /* already signalled */
+    } else if (!coalesced(cq) || cq->irq_pending >= (unsigned)n->coal_thr + 1) {
+        fire = 1;
+        cq->irq_pending = 0;
+    } else {
+        __atomic_add_fetch(&n->stats.coalesced, 1, __ATOMIC_RELAXED);
+        if (!cq->timer_want) {
+            cq->timer_want = 1;
+            arm = 1;
+        }
+    }
+    pthread_mutex_unlock(&cq->lock);
+    if (fire)
+        raise_vector(n, cq->vector);
+    if (arm) {
+        if (same_thread)
+            nvme_cq_irq_bh(cq);
+        else
+            emk_bh_schedule(&cq->irq_bh);
+    }
+}
+
+void nvme_cq_irq_bh(void *opaque)
+{
+    nvme_cq *cq = opaque;
+
+    if (!emk_timer_pending(&cq->timer))
+        emk_timer_mod(&cq->timer, emk_loop_now(cq->loop) +
+                      (int64_t)cq->n->coal_time * 100000);
+}
+
+void nvme_cq_irq_timer(void *opaque)
+{
+    nvme_cq *cq = opaque;
+    unsigned pending;
+
+    pthread_mutex_lock(&cq->lock);
+    pending = cq->irq_pending;
+    cq->irq_pending = 0;
+    cq->timer_want = 0;
+    pthread_mutex_unlock(&cq->lock);
+    if (pending && cq->ien)
+        raise_vector(cq->n, cq->vector);
+}
+
+void nvme_cq_irq_fire(nvme_cq *cq)
+{
+    pthread_mutex_lock(&cq->lock);
+    cq->irq_pending = 0;
+    pthread_mutex_unlock(&cq->lock);
+    if (cq->ien)
+        raise_vector(cq->n, cq->vector);
+}
