@@ -33,7 +33,7 @@ int emk_pcie_cap_init(emk_pci_fn *fn, unsigned type, const emk_pcie_link *link)
 
     if (fn->exp_cap || fn->cfg_size != EMK_PCIE_CFG_SIZE || !link)
         return -EINVAL;
-    if (type > EMK_PCIE_TYPE_RC_EVENT_COLLECTOR ||
+    if (type == 2 || type == 3 || type > EMK_PCIE_TYPE_RC_EVENT_COLLECTOR ||
         link->max_speed < EMK_PCIE_SPEED_2_5GT ||
         link->max_speed > EMK_PCIE_SPEED_64GT || !valid_width(link->max_width))
         return -EINVAL;
