@@ -36,7 +36,7 @@ static uint16_t create_cq(nvme_req *r)
         return NVME_SC_QUEUE_SIZE | NVME_SC_DNR;
     if (!(c->cdw11 & 1) || ((n->cc >> 20) & 0xf) != NVME_CQES)
         return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
-    if (c->prp1 == 0 || (c->prp1 & (EMK_NVME_PAGE_SIZE - 1)))
+    if (c->prp1 & (EMK_NVME_PAGE_SIZE - 1))
         return NVME_SC_PRP_INVALID_OFFSET | NVME_SC_DNR;
     if (iv >= n->vectors)
         return NVME_SC_INVALID_VECTOR | NVME_SC_DNR;
@@ -60,7 +60,7 @@ static uint16_t create_sq(nvme_req *r)
         return NVME_SC_QUEUE_SIZE | NVME_SC_DNR;
     if (!(c->cdw11 & 1) || ((n->cc >> 16) & 0xf) != NVME_SQES)
         return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
-    if (c->prp1 == 0 || (c->prp1 & (EMK_NVME_PAGE_SIZE - 1)))
+    if (c->prp1 & (EMK_NVME_PAGE_SIZE - 1))
         return NVME_SC_PRP_INVALID_OFFSET | NVME_SC_DNR;
     if (nvme_sq_create(n, (uint16_t)qid, c->prp1, (uint16_t)((c->cdw10 >> 16) + 1),
                        n->cq[cqid]))

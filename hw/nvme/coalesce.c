@@ -36,7 +36,16 @@ void nvme_irq_intx_update(nvme_ctrl *n)
     if (!(n->intms & 1)) {
         for (i = 0; i <= n->max_queues && !level; i++) {
             nvme_cq *cq = n->cq[i];
-            if (cq && cq->ien && cq->head != cq->tail)
+            uint32_t head;
+            if (!cq || !cq->ien)
+                continue;
+            head = cq->head;
+            if (cq->db_addr) {         /* the guest may skip CQ doorbells */
+                uint32_t sh = nvme_shadow_ld(n, cq->db_addr);
+                if (sh < cq->size)
+                    head = sh;
+            }
+            if (head != cq->tail)
                 level = 1;
         }
     }

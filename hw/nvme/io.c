@@ -145,8 +145,10 @@ static uint16_t dsm_step(nvme_req *r, int *done)
             continue;
         if ((st = check_range(r, slba, nlb)) != 0)
             return st;
-        return submit(r, EMK_BLK_DISCARD, slba << r->ns->lba_shift, NULL, 0,
-                      nlb << r->ns->lba_shift);
+        /* zeroes rather than a discard: DLFEAT promises deallocated
+         * blocks read back as zeroes, whatever the backend does */
+        return submit(r, EMK_BLK_WRITE_ZEROES, slba << r->ns->lba_shift,
+                      NULL, 0, nlb << r->ns->lba_shift);
     }
     *done = 1;
     return 0;

@@ -35,8 +35,7 @@ static void ctrl_enable(nvme_ctrl *n)
     if (((cc >> 7) & 0xf) != 0 ||      /* MPS: only 4 KiB */
         ((cc >> 4) & 0x7) != 0 ||      /* CSS: NVM command set */
         ((cc >> 11) & 0x7) != 0 ||     /* AMS: round robin */
-        asqs < 2 || acqs < 2 || asqs > n->mqes || acqs > n->mqes ||
-        n->asq == 0 || n->acq == 0) {
+        asqs < 2 || acqs < 2 || asqs > n->mqes || acqs > n->mqes) {
         nvme_store(&n->csts, n->csts | NVME_CSTS_CFS);
         return;
     }

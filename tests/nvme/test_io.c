@@ -220,9 +220,14 @@ static void test_zeroes_dsm_compare_flush(void **state)
     fx_start_drv(&f, NULL, 0, 1, 0);
     disk = emk_blk_ram(emk_nvme_ns_blk(f.n, 1));
     fx_pattern(&f, f.buf, 65536, 7);
-    assert_int_equal(rw(&f, 0x01, 1, 0, 128, f.buf, f.list), 0);
+    assert_int_equal(emk_nvme_drv_io(&f.d, &f.d.io[0], 0x01, 1, 0, 128, f.buf,
+                                     f.list), 0);
     /* compare: equal, then different */
-    emk_nvme_cmd_rw(cmd, 0x05, 1, 0, 128, f.buf, f.list);
+    {
+        uint64_t p1, p2;
+        assert_int_equal(emk_nvme_drv_prp(&f.d, f.buf, 65536, f.list, &p1, &p2), 0);
+        emk_nvme_cmd_rw(cmd, 0x05, 1, 0, 128, p1, p2);
+    }
     assert_int_equal(fx_io(&f, cmd, &c), 0);
     fx_ram(&f, f.buf, 65536)[40000] ^= 1;
     assert_int_equal(SC(fx_io(&f, cmd, &c)), 0x285);
