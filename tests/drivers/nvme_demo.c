@@ -49,10 +49,18 @@ static int demo_run(emk_tm *tm, emk_nvme_pci *p, FILE *out)
     err = emk_nvme_drv_init(&d, tm, e.fns[idx].bar_addr[0], &o);
     if (err)
         return err;
-    fprintf(out, "  controller \"%.40s\" NVMe %u.%u, %u namespace(s), shadow "
-            "doorbells %s\n", (const char *)d.id_ctrl + 24,
+    {
+        char model[41];
+        int k;
+        memcpy(model, d.id_ctrl + 24, 40);
+        model[40] = 0;
+        for (k = 39; k >= 0 && model[k] == ' '; k--)
+            model[k] = 0;
+        fprintf(out, "  controller \"%s\" NVMe %u.%u, %u namespace(s), shadow "
+            "doorbells %s\n", model,
             (unsigned)d.id_ctrl[82] | (unsigned)d.id_ctrl[83] << 8,
             d.id_ctrl[81], d.nns, d.shadow_on ? "on" : "off");
+    }
     buf = emk_tm_alloc(tm, DEMO_XFER, 4096);
     rbuf = emk_tm_alloc(tm, DEMO_XFER, 4096);
     list = emk_tm_alloc(tm, 4096, 4096);

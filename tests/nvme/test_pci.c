@@ -4,6 +4,10 @@
  * then the NVMe driver doing I/O with interrupts arriving as the
  * programmed MSI-X messages; bus mastering off blocks DMA.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "fixture.h"
 #include "emkit/pci.h"
 #include "nvme/nvme_pci.h"
@@ -97,6 +101,41 @@ static void test_pci_enumerate_and_io(void **state)
         assert_int_equal(emk_tm_mmio_read(tm, e.fns[idx].bar_addr[0] + 0x1c, 4,
                                           &csts), 0);
         assert_int_equal(csts & 2, 2);     /* CFS: the SQ could not be read */
+    }
+
+    /* a real peer reads our config space: lspci -F on the core's dump */
+    {
+        char dump[20000], cmd[256], line[512], path[64];
+        int len = emk_pci_dump_lspci(emk_nvme_pci_fn(p), 0, e.fns[idx].bus,
+                                     dump, sizeof(dump));
+        FILE *fo, *pi;
+        int nvm = 0, msix = 0;
+        assert_true(len > 0);
+        snprintf(path, sizeof(path), "/tmp/emk-nvme-lspci.%d", (int)getpid());
+        fo = fopen(path, "w");
+        assert_non_null(fo);
+        {
+            /* pciutils 3.9 wants text after the slot on the header line */
+            char *nl = strchr(dump, '\n');
+            assert_non_null(nl);
+            fwrite(dump, 1, (size_t)(nl - dump), fo);
+            fputs(" nvme", fo);
+            fwrite(nl, 1, (size_t)(len - (nl - dump)), fo);
+        }
+        fclose(fo);
+        snprintf(cmd, sizeof(cmd), "lspci -F %s -vv 2>/dev/null", path);
+        pi = system("command -v lspci >/dev/null 2>&1") == 0 ? popen(cmd, "r") : NULL;
+        if (pi) {
+            while (fgets(line, sizeof(line), pi)) {
+                nvm |= strstr(line, "Non-Volatile memory controller") != NULL;
+                msix |= strstr(line, "MSI-X: Enable+ Count=3") != NULL;
+            }
+            pclose(pi);
+            assert_true(nvm);
+            assert_true(msix);
+        }
+        if (getenv("EMK_KEEP_LSPCI") == NULL)
+            unlink(path);
     }
 
     emk_nvme_pci_free(p);
