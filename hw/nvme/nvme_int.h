@@ -287,6 +287,7 @@ void nvme_sq_kick(nvme_sq *sq);
 void nvme_sq_process(nvme_sq *sq);
 void nvme_complete(nvme_req *r);
 void nvme_cq_head_update(nvme_cq *cq, uint32_t head);
+void nvme_cq_drop_backlog(nvme_cq *cq);
 void nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val);
 void nvme_queue_attach_shadow(nvme_ctrl *n, unsigned qid);
 int nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid);

@@ -475,6 +475,21 @@ void nvme_complete(nvme_req *r)
     after_free(sq, stalled);
 }
 
+void nvme_cq_drop_backlog(nvme_cq *cq)
+{
+    nvme_req *r;
+
+    pthread_mutex_lock(&cq->lock);
+    r = cq->backlog;
+    cq->backlog = cq->backlog_tail = NULL;
+    pthread_mutex_unlock(&cq->lock);
+    while (r) {
+        nvme_req *next = r->next;
+        nvme_req_release(r);           /* reset: completions are dropped */
+        r = next;
+    }
+}
+
 void nvme_cq_head_update(nvme_cq *cq, uint32_t head)
 {
     nvme_ctrl *n = cq->n;

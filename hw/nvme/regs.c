@@ -126,6 +126,9 @@ void nvme_ctrl_disable(nvme_ctrl *n, int from_reset)
         if (n->sq[i])
             nvme_sq_kill(n->sq[i]);
     n->resetting = 1;
+    for (i = 0; i <= n->max_queues; i++)
+        if (n->cq[i])
+            nvme_cq_drop_backlog(n->cq[i]);
     if (all_drained(n))
         finish_reset(n);
     else

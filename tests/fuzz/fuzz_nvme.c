@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     emk_nvme *n;
     emk_bus *bus;
     rd r = { data, size };
-    uint8_t flags, op, b[256];
+    uint8_t flags, op, b[3 + 255];
     uint16_t tail[3] = { 0, 0, 0 };
     unsigned steps = 0;
     int err = 0;
