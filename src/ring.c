@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "emkit/ring.h"
-#include "ring_atomic.h"
+#include "compat.h"
 
 int emk_ring_init(emk_ring *r, void *storage, uint32_t capacity,
                   size_t elem_size)
@@ -29,8 +29,8 @@ uint32_t emk_ring_capacity(const emk_ring *r)
 
 uint32_t emk_ring_count(const emk_ring *r)
 {
-    uint32_t tail = emk_atomic_load_acquire_u32(&r->tail);
-    uint32_t head = emk_atomic_load_acquire_u32(&r->head);
+    uint32_t tail = emk_load_acquire_u32(&r->tail);
+    uint32_t head = emk_load_acquire_u32(&r->head);
     uint32_t n = head - tail;
 
     /* the two loads are not one snapshot: clamp a torn view */
@@ -54,7 +54,7 @@ static uint32_t space_for(emk_ring *r, uint32_t head, uint32_t want)
     uint32_t space = cap - (head - r->tail_cache);
 
     if (space < want) {
-        r->tail_cache = emk_atomic_load_acquire_u32(&r->tail);
+        r->tail_cache = emk_load_acquire_u32(&r->tail);
         space = cap - (head - r->tail_cache);
     }
     return space;
@@ -66,7 +66,7 @@ static uint32_t avail_for(emk_ring *r, uint32_t tail, uint32_t want)
     uint32_t avail = r->head_cache - tail;
 
     if (avail < want) {
-        r->head_cache = emk_atomic_load_acquire_u32(&r->head);
+        r->head_cache = emk_load_acquire_u32(&r->head);
         avail = r->head_cache - tail;
     }
     return avail;
@@ -109,19 +109,19 @@ static void copy_out(const emk_ring *r, uint32_t c, unsigned char *buf,
 
 int emk_ring_push(emk_ring *r, const void *elem)
 {
-    uint32_t head = emk_atomic_load_relaxed_u32(&r->head);
+    uint32_t head = emk_load_relaxed_u32(&r->head);
 
     if (emk_unlikely(space_for(r, head, 1) == 0)) {
         return -EAGAIN;
     }
     memcpy(slot(r, head), elem, r->elem_size);
-    emk_atomic_store_release_u32(&r->head, head + 1);
+    emk_store_release_u32(&r->head, head + 1);
     return 0;
 }
 
 uint32_t emk_ring_push_batch(emk_ring *r, const void *elems, uint32_t n)
 {
-    uint32_t head = emk_atomic_load_relaxed_u32(&r->head);
+    uint32_t head = emk_load_relaxed_u32(&r->head);
     uint32_t space = space_for(r, head, n);
 
     if (n > space) {
@@ -131,13 +131,13 @@ uint32_t emk_ring_push_batch(emk_ring *r, const void *elems, uint32_t n)
         return 0;
     }
     copy_in(r, head, elems, n);
-    emk_atomic_store_release_u32(&r->head, head + n);
+    emk_store_release_u32(&r->head, head + n);
     return n;
 }
 
 int emk_ring_pop(emk_ring *r, void *elem)
 {
-    uint32_t tail = emk_atomic_load_relaxed_u32(&r->tail);
+    uint32_t tail = emk_load_relaxed_u32(&r->tail);
 
     if (emk_unlikely(avail_for(r, tail, 1) == 0)) {
         return -EAGAIN;
@@ -145,13 +145,13 @@ int emk_ring_pop(emk_ring *r, void *elem)
     if (elem) {
         memcpy(elem, slot(r, tail), r->elem_size);
     }
-    emk_atomic_store_release_u32(&r->tail, tail + 1);
+    emk_store_release_u32(&r->tail, tail + 1);
     return 0;
 }
 
 uint32_t emk_ring_pop_batch(emk_ring *r, void *elems, uint32_t n)
 {
-    uint32_t tail = emk_atomic_load_relaxed_u32(&r->tail);
+    uint32_t tail = emk_load_relaxed_u32(&r->tail);
     uint32_t avail = avail_for(r, tail, n);
 
     if (n > avail) {
@@ -161,13 +161,13 @@ uint32_t emk_ring_pop_batch(emk_ring *r, void *elems, uint32_t n)
         return 0;
     }
     copy_out(r, tail, elems, n);
-    emk_atomic_store_release_u32(&r->tail, tail + n);
+    emk_store_release_u32(&r->tail, tail + n);
     return n;
 }
 
 const void *emk_ring_peek(emk_ring *r)
 {
-    uint32_t tail = emk_atomic_load_relaxed_u32(&r->tail);
+    uint32_t tail = emk_load_relaxed_u32(&r->tail);
 
     if (avail_for(r, tail, 1) == 0) {
         return NULL;

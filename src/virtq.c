@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "emkit/virtq.h"
-#include "ring_atomic.h"
+#include "compat.h"
 
 /* offsets inside the available and used rings */
 enum {
