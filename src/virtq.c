@@ -190,7 +190,9 @@ int emk_virtq_broken(const emk_virtq *vq)
     return vq->fault != EMK_VIRTQ_OK;
 }
 
-/* Reads avail idx and returns how many entries wait (checked <= size). */
+/* Reads avail idx and returns how many entries wait (checked <= size).
+ * When some do, the barrier orders the idx load before the loads of ring
+ * entries and descriptors the driver wrote before publishing it. */
 static int avail_count(emk_virtq *vq)
 {
     uint16_t idx, n;
@@ -202,6 +204,10 @@ static int avail_count(emk_virtq *vq)
     n = (uint16_t)(idx - vq->last_avail);
     if (n > vq->size) {
         return fail(vq, EMK_VIRTQ_ERR_AVAIL_IDX, idx);
+    }
+    vq->shadow_avail = idx;
+    if (n) {
+        emk_smp_rmb();
     }
     return n;
 }
@@ -328,12 +334,13 @@ int emk_virtq_pop(emk_virtq *vq, emk_virtq_elem *elem)
     if (r < 0) {
         return r;
     }
-    r = avail_count(vq);
-    if (r <= 0) {
-        return r;
+    /* re-read avail idx only when the last value read is used up */
+    if (vq->last_avail == vq->shadow_avail) {
+        r = avail_count(vq);
+        if (r <= 0) {
+            return r;
+        }
     }
-    /* the ring entry and descriptors were written before avail idx */
-    emk_smp_rmb();
     r = ld16(vq, vq->avail_addr + AVAIL_RING +
                  2 * (uint64_t)(vq->last_avail & (vq->size - 1)), &head);
     if (r < 0) {

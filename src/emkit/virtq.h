@@ -117,6 +117,7 @@ typedef struct emk_virtq {
     unsigned features;      /**< OR of emk_virtq_features */
     uint64_t max_total;     /**< limit of a chain's bytes (default 2^32) */
     uint16_t last_avail;    /**< next available ring entry to consume */
+    uint16_t shadow_avail;  /**< avail idx as last read from the guest */
     uint16_t used_idx;      /**< device's used idx, incl. unflushed fills */
     uint16_t used_flushed;  /**< used idx last published to the guest */
     uint16_t signalled_used; /**< used idx at the last notification */

@@ -140,7 +140,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     r = emk_virtq_enable(&vq, qsize, desc, avail, used, data[1] & 3);
     check(r == 0);
     /* resume as if `start` chains had gone through already */
-    vq.last_avail = vq.used_idx = vq.used_flushed = (uint16_t)start;
+    vq.last_avail = vq.shadow_avail = (uint16_t)start;
+    vq.used_idx = vq.used_flushed = (uint16_t)start;
     emk_sglist_init(&elem.out, out_sg, cap);
     emk_sglist_init(&elem.in, in_sg, cap);
 
