@@ -140,7 +140,8 @@ int fixture_build(fixture *f)
     bus = emk_tm_bus(f->tm);
     emk_pci_host_init(&f->host, bus, f->segs, 4);
     if ((err = emk_pci_host_add_segment(&f->host, 0, 0xb0000000u, 0, 15)) < 0 ||
-        (err = emk_pci_host_add_segment(&f->host, 1, 0xc0000000u, 0x40, 0x47)) < 0)
+        (err = emk_pci_host_add_segment(&f->host, 1, 0xc0000000u, 0x40, 0x47)) < 0 ||
+        (err = emk_pci_host_add_segment(&f->host, 2, 0x4000000000ull, 0, 0xff)) < 0)
         return err;
     /* segment 0 */
     if ((err = tdev_init(&f->tdevs[0], bus, 1, 0, 0)) < 0 ||

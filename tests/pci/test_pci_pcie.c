@@ -260,6 +260,10 @@ static void test_ecam_segments(void **state)
     /* same (bus, devfn) in the other segment is a different function */
     assert_null(emk_pci_seg_find(emk_pci_host_segment(&f->host, 0), 0x41, 0));
     assert_null(emk_pci_host_segment(&f->host, 7));
+    /* segment 2 (above 4 GiB) is decoded but empty */
+    assert_int_equal(emk_tm_mmio_read(f->tm, 0x4000000000ull + (255u << 20), 4, &v), 0);
+    assert_int_equal(v, 0xffffffffu);
+    assert_true(f->host.stat_cfg_unclaimed > 0);
     /* segment bookkeeping errors */
     emk_pci_host_init(&h, emk_tm_bus(f->tm), extra, 2);
     assert_int_equal(emk_pci_host_add_segment(&h, 0, 0xd0080000u, 0, 0), -EINVAL);
@@ -278,9 +282,9 @@ static void test_mcfg_bytes(void **state)
     uint8_t t[128], sum = 0;
     int len, i;
 
-    assert_int_equal(emk_pci_mcfg_build(&f->host, t, 75, NULL, NULL), -ENOSPC);
+    assert_int_equal(emk_pci_mcfg_build(&f->host, t, 91, NULL, NULL), -ENOSPC);
     len = emk_pci_mcfg_build(&f->host, t, sizeof(t), "EMKTST", NULL);
-    assert_int_equal(len, 44 + 2 * 16);
+    assert_int_equal(len, 44 + 3 * 16);
     assert_memory_equal(t, "MCFG", 4);
     assert_int_equal(t[4] | t[5] << 8, len);
     assert_int_equal(t[8], 1);
@@ -300,20 +304,27 @@ static void test_mcfg_bytes(void **state)
     assert_int_equal(t[60 + 8], 1);
     assert_int_equal(t[60 + 10], 0x40);
     assert_int_equal(t[60 + 11], 0x47);
+    /* entry 2: a 64-bit base, all 256 buses */
+    assert_int_equal(t[76 + 4], 0x40);
+    assert_int_equal(t[76 + 3], 0);
+    assert_int_equal(t[76 + 8], 2);
+    assert_int_equal(t[76 + 10], 0);
+    assert_int_equal(t[76 + 11], 0xff);
 }
 
 static void test_enumerator(void **state)
 {
     fixture *f = *state;
     emk_pci_enum *e = calloc(1, sizeof(*e));
-    emk_pci_enum_seg segs[2] = {{0, 0xb0000000u, 0, 15},
-                                {1, 0xc0000000u, 0x40, 0x47}};
+    emk_pci_enum_seg segs[3] = {{0, 0xb0000000u, 0, 15},
+                                {1, 0xc0000000u, 0x40, 0x47},
+                                {2, 0x4000000000ull, 0, 0xff}};
     emk_tm_msi m;
     uint64_t v;
     int n, i;
 
     assert_non_null(e);
-    assert_int_equal(emk_pci_enum_init(e, f->tm, segs, 2, 0x80000000u,
+    assert_int_equal(emk_pci_enum_init(e, f->tm, segs, 3, 0x80000000u,
                                        0xa0000000u, 0x8000000000ull,
                                        0x8100000000ull, 0x1000, 0x10000), 0);
     n = emk_pci_enum_run(e);
