@@ -133,7 +133,7 @@ int fixture_build(fixture *f)
 
     memset(f, 0, sizeof(*f));
     memset(&cfg, 0, sizeof(cfg));
-    cfg.ram_size = 16u << 20;
+    cfg.ram_size = 2u << 20;
     f->tm = emk_tm_new(&cfg, &err);
     if (!f->tm)
         return err ? err : -ENOMEM;
