@@ -6,6 +6,19 @@
 
 #include "pci/pci_int.h"
 
+/* Sends one message and counts it. */
+static int deliver(emk_pci_fn *fn, uint64_t addr, uint32_t data)
+{
+    int err = emk_msi_send(fn->dev, addr, data);
+
+    if (err < 0) {
+        fn->stat_msi_blocked++;
+        return err;
+    }
+    fn->stat_msi_sent++;
+    return 0;
+}
+
 /* ---- MSI ---------------------------------------------------------------- */
 
 static unsigned msi_mask_off(const emk_pci_fn *fn)
@@ -89,18 +102,11 @@ static int msi_send(emk_pci_fn *fn, unsigned vector)
     uint64_t addr = emk_pci_get_long(fn, c + EMK_PCI_MSI_ADDRESS_LO);
     uint32_t data = emk_pci_get_word(fn, c + (is64 ? 0x0c : 0x08));
     unsigned n = msi_enabled_vectors(fn);
-    int err;
 
     if (is64)
         addr |= (uint64_t)emk_pci_get_long(fn, c + 8) << 32;
     data = (data & ~(uint32_t)(n - 1)) | vector;
-    err = emk_msi_send(fn->dev, addr, data);
-    if (err < 0) {
-        fn->stat_msi_blocked++;
-        return err;
-    }
-    fn->stat_msi_sent++;
-    return 0;
+    return deliver(fn, addr, data);
 }
 
 int emk_pci_msi_notify(emk_pci_fn *fn, unsigned vector)
@@ -210,20 +216,13 @@ static int msix_send(emk_pci_fn *fn, unsigned v)
     uint64_t addr = 0;
     uint32_t data = 0;
     unsigned i;
-    int err;
 
     for (i = 0; i < 8; i++)
         addr |= (uint64_t)e[i] << (8 * i);
     for (i = 0; i < 4; i++)
         data |= (uint32_t)e[8 + i] << (8 * i);
     msix_set_pending(fn, v, 0);
-    err = emk_msi_send(fn->dev, addr, data);
-    if (err < 0) {
-        fn->stat_msi_blocked++;
-        return err;
-    }
-    fn->stat_msi_sent++;
-    return 0;
+    return deliver(fn, addr, data);
 }
 
 int emk_pci_msix_notify(emk_pci_fn *fn, unsigned vector)

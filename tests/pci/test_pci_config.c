@@ -10,35 +10,8 @@
 #include <cmocka.h>
 
 #include "pci/pci_fixture.h"
+#include "pci/pci_test_util.h"
 
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof(*f));
-
-    if (!f || fixture_build(f) < 0)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-
-    fixture_free(f);
-    free(f);
-    return 0;
-}
-
-static uint32_t rd(emk_pci_fn *fn, uint32_t off, unsigned size)
-{
-    return emk_pci_config_read(fn, off, size);
-}
-
-static void wr(emk_pci_fn *fn, uint32_t off, unsigned size, uint32_t v)
-{
-    assert_int_equal(emk_pci_config_write(fn, off, size, v), 0);
-}
 
 static void test_header_ro_rw(void **state)
 {
@@ -367,17 +340,17 @@ static void test_cap_builder(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_header_ro_rw, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_status_w1c, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bar_sizing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bar_register_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_command_gates_decode, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bus_master_gates_dma, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_intx, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_accesses, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_type1_masks, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_root_port_routing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cap_builder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_header_ro_rw, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_status_w1c, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_bar_sizing, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_bar_register_errors, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_command_gates_decode, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_bus_master_gates_dma, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_intx, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_accesses, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_type1_masks, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_root_port_routing, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_cap_builder, fixture_setup, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,35 +12,8 @@
 
 #include "drivers/pci_enum.h"
 #include "pci/pci_fixture.h"
+#include "pci/pci_test_util.h"
 
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof(*f));
-
-    if (!f || fixture_build(f) < 0)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-
-    fixture_free(f);
-    free(f);
-    return 0;
-}
-
-static uint32_t rd(emk_pci_fn *fn, uint32_t off, unsigned size)
-{
-    return emk_pci_config_read(fn, off, size);
-}
-
-static void wr(emk_pci_fn *fn, uint32_t off, unsigned size, uint32_t v)
-{
-    assert_int_equal(emk_pci_config_write(fn, off, size, v), 0);
-}
 
 /* ECAM read of (segment window base, bus offset, devfn, reg). */
 static uint32_t ecam_rd(fixture *f, uint64_t base, unsigned bus_off,
@@ -371,15 +344,15 @@ static void test_enumerator(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_link, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cap_init_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_devcap2_ari_forwarding, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ari_routing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_acs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_aer, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ecam_segments, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mcfg_bytes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_enumerator, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_link, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_cap_init_errors, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_devcap2_ari_forwarding, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_ari_routing, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_acs, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_aer, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_ecam_segments, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_mcfg_bytes, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_enumerator, fixture_setup, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
