@@ -55,6 +55,15 @@
  *
  * Storage.  Every struct here is caller-owned and caller-allocated; the
  * core never allocates.  Nothing in this header blocks or sleeps.
+ *
+ * Threads.  The core takes no locks.  Config accesses, MSI-X table/PBA
+ * accesses and the notify calls of one function must be serialised by
+ * the caller: run the device's notify calls on the thread that dispatches
+ * guest accesses, or hold the host's lock (QEMU: the BQL) around them.
+ *
+ * One emk_dev per function: Bus Master Enable of the function drives that
+ * device's dma_enabled, so functions sharing one emk_dev would overwrite
+ * each other's DMA permission.
  */
 #ifndef EMKIT_PCI_H
 #define EMKIT_PCI_H

@@ -266,7 +266,7 @@ int emk_pci_msix_mmio(emk_pci_fn *fn, unsigned bar, uint64_t off,
     unsigned i;
     int in_table, in_pba;
 
-    if (!m->cap || size < 1 || size > 8)
+    if (!m->cap || size < 1 || size > 8 || (is_write && !value))
         return 0;
     tsz = (uint64_t)m->nvec * 16u;
     psz = msix_pba_size(m->nvec);
