@@ -122,7 +122,7 @@ static void test_msix_cap_and_table(void **state)
     assert_int_equal(v, 0x0000000100000066ull);
     /* 2-byte and misaligned accesses are rejected by the region */
     assert_true(emk_tm_mmio_read(f->tm, MSIX_BAR_ADDR, 2, &v) < 0);
-    assert_int_equal(v, ~0ull);
+    assert_int_equal(v & 0xffff, 0xffff);        /* all-ones of the access size */
     assert_true(emk_tm_mmio_write(f->tm, MSIX_BAR_ADDR + 2, 4, 0) < 0);
     /* PBA is read-only; the unused rest of the BAR reads zero */
     assert_int_equal(emk_tm_mmio_write(f->tm, MSIX_BAR_ADDR + 0x800, 8, ~0ull), 0);
