@@ -285,6 +285,24 @@ static void test_mcfg_bytes(void **state)
     assert_int_equal(t[76 + 11], 0xff);
 }
 
+static void test_lspci_dump_format(void **state)
+{
+    fixture *f = *state;
+    static char buf[20000];
+    int n;
+
+    assert_int_equal(emk_pci_dump_lspci(&f->tdevs[0].fn, 0, 0, buf, 100), -ENOSPC);
+    n = emk_pci_dump_lspci(&f->tdevs[0].fn, 0, 0, buf, sizeof(buf));
+    /* header line, 256 lines of 16 bytes (4 KiB), blank line */
+    assert_int_equal(n, 29 + 16 * 52 + 240 * 53 + 1);
+    assert_int_equal((int)strlen(buf), n);
+    assert_memory_equal(buf, "0000:00:00.0 0108: 1b36:00e1\n00: 36 1b e1 00", 44);
+    assert_non_null(strstr(buf, "\nff0: "));
+    n = emk_pci_dump_lspci(&f->ports[1].fn, 1, 0x40, buf, sizeof(buf));
+    assert_true(n > 0);
+    assert_memory_equal(buf, "0001:40:00.0 0604: 1b36:000c\n", 29);
+}
+
 static void test_enumerator(void **state)
 {
     fixture *f = *state;
@@ -352,6 +370,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_aer, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_ecam_segments, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_mcfg_bytes, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_lspci_dump_format, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_enumerator, fixture_setup, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
