@@ -315,6 +315,7 @@ typedef struct emk_pci_fn {
     uint64_t stat_msi_sent;
     uint64_t stat_msi_blocked;        /**< dropped: BME clear or delivery failed */
     uint64_t stat_cfg_bad;            /**< out-of-range or bad-size config accesses */
+    int hp_irq;                       /**< ports: hot-plug interrupt condition */
 } emk_pci_fn;
 
 /** Initialises fn for device dev (which must outlive it): clears config
@@ -611,14 +612,46 @@ int emk_pci_bridge_forwards(const emk_pci_fn *br, emk_space space,
                             uint64_t addr, uint64_t len);
 
 /** Attaches fn to the secondary bus of bridge br at devfn (device << 3 |
- *  function; with ARI an 8-bit function number).  -EEXIST if taken,
+ *  function; with ARI an 8-bit function number).  Presence is not
+ *  changed: call emk_pcie_port_set_presence (cold plug) or
+ *  emk_pcie_port_hotplug_event (hot plug) as well.  -EEXIST if taken,
  *  -EINVAL if br is not a bridge. */
 int emk_pci_bridge_attach(emk_pci_fn *br, emk_pci_fn *fn, uint8_t devfn);
 
 /** Sets the Presence Detect State and Data Link Layer Link Active bits of
- *  a port (the host calls it when a device is plugged or removed;
- *  emk_pci_bridge_attach does it for the first child). */
+ *  a port without signalling anything (cold plug, before the guest runs;
+ *  LnkSta then reports the link as trained). */
 void emk_pcie_port_set_presence(emk_pci_fn *port, int present);
+
+/** Detaches fn from the secondary bus of bridge br (hot unplug): its BARs
+ *  are unmapped and it no longer answers config requests.  -ENOENT if fn
+ *  is not below br. */
+int emk_pci_bridge_detach(emk_pci_fn *br, emk_pci_fn *fn);
+
+/** Slot Status / Slot Control bits used by hot-plug signalling. */
+enum emk_pcie_slot_bits {
+    EMK_PCIE_SLTCTL_ABPE = 0x0001,   /**< attention button pressed enable */
+    EMK_PCIE_SLTCTL_PDCE = 0x0008,   /**< presence detect changed enable */
+    EMK_PCIE_SLTCTL_HPIE = 0x0020,   /**< hot-plug interrupt enable */
+    EMK_PCIE_SLTCTL_DLLSCE = 0x1000, /**< DLL state changed enable */
+    EMK_PCIE_SLTSTA_ABP = 0x0001,    /**< attention button pressed */
+    EMK_PCIE_SLTSTA_PDC = 0x0008,    /**< presence detect changed */
+    EMK_PCIE_SLTSTA_DLLSC = 0x0100   /**< data link layer state changed */
+};
+
+/** A hot-plug event on a port: updates presence and link-active state
+ *  like emk_pcie_port_set_presence and, if they changed, sets Presence
+ *  Detect Changed and DLL State Changed in Slot Status.  While Hot-Plug
+ *  Interrupt Enable and the matching event enables are set and an enabled
+ *  event is pending, the port interrupts: one MSI when the condition
+ *  becomes true (MSI enabled), else INTx held until software clears the
+ *  status bits (W1C).  -EINVAL if port is not a downstream port with a
+ *  hot-plug capable slot. */
+int emk_pcie_port_hotplug_event(emk_pci_fn *port, int present);
+
+/** Presses the slot's attention button (Attention Button Pressed status,
+ *  interrupt as above with ABPE).  -EINVAL without hot-plug. */
+int emk_pcie_port_attention(emk_pci_fn *port);
 
 /* ---- ECAM host bridge, segments, MCFG ----------------------------------- */
 

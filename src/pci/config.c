@@ -211,6 +211,9 @@ static void after_write(emk_pci_fn *fn, uint32_t off, unsigned len,
         remap = 1;
     if (remap)
         emk_pci_update_mappings(fn);
+    if (fn->exp_cap && emk_pci__is_down_port(fn) &&
+        emk_pci__overlaps(off, len, fn->exp_cap + EMK_PCIE_SLTCTL, 4))
+        emk_pcie__slot_update(fn);
     if ((fn->msi.cap && emk_pci__overlaps(off, len, fn->msi.cap, 0x18)) ||
         (fn->msix.cap && emk_pci__overlaps(off, len, fn->msix.cap, 4)))
         emk_pci__msi_config_written(fn, off, len);

@@ -44,6 +44,9 @@ static inline int emk_pci__is_down_port(const emk_pci_fn *fn)
  * or a change of Bus Master Enable. */
 void emk_pci__msi_config_written(emk_pci_fn *fn, uint32_t off, unsigned len);
 void emk_pci__msi_bus_master_on(emk_pci_fn *fn);
+/* rootport.c: re-evaluate a port's hot-plug interrupt after a write to
+ * Slot Control / Slot Status. */
+void emk_pcie__slot_update(emk_pci_fn *port);
 /* config.c: recompute the INTx output level. */
 void emk_pci__intx_update(emk_pci_fn *fn);
 

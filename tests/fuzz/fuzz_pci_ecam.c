@@ -2,8 +2,8 @@
  * fuzz_pci_ecam.c - libFuzzer target for the PCI core: random ECAM and
  * direct config-space reads and writes of any size and alignment across
  * three segments, BAR sizing, capability pointers, MSI-X table and PBA
- * accesses, MSI/MSI-X/INTx signalling and guest enumeration, on the PCI
- * test topology (tests/pci/pci_fixture.h).  After every step it checks
+ * accesses, MSI/MSI-X/INTx and hot-plug signalling and guest enumeration,
+ * on the PCI test topology (tests/pci/pci_fixture.h).  After every step it checks
  * invariants the core promises: read-only identity bytes never change,
  * capability lists stay inside the space, a BAR is only mapped while the
  * command register enables it, and DMA is refused without bus mastering.
@@ -147,10 +147,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 6: {   /* the device signals */
             tdev *t = &f.tdevs[take(&in, 1) % f.ntdevs];
             unsigned vec = (unsigned)take(&in, 2);
-            switch (take(&in, 1) % 4) {
+            emk_pci_fn *port = &f.ports[vec % FIX_MAX_PORTS].fn;
+            switch (take(&in, 1) % 6) {
             case 0: emk_pci_msix_notify(&t->fn, vec % 12); break;
             case 1: emk_pci_msi_notify(&t->fn, vec % 40); break;
             case 2: emk_pci_set_irq(&t->fn, vec & 1); break;
+            case 3: emk_pcie_port_hotplug_event(port, (vec >> 1) & 1); break;
+            case 4: emk_pcie_port_attention(port); break;
             default: emk_pci_msix_clear_pending(&t->fn, vec); break;
             }
             break;

@@ -161,6 +161,7 @@ int fixture_build(fixture *f)
     if ((err = tdev_init(&f->tdevs[3], bus, 1, 1, 0)) < 0 ||
         (err = emk_pci_bridge_attach(&f->ports[0].fn, &f->tdevs[3].fn, 9)) < 0)
         return err;
+    emk_pcie_port_set_presence(&f->ports[0].fn, 1);     /* cold plug */
     /* segment 1 */
     if ((err = port_init(&f->ports[1], bus, 2, 2, EMK_PCIE_SPEED_8GT, 8)) < 0 ||
         (err = emk_pci_seg_attach(&f->segs[1], &f->ports[1].fn, 0x00)) < 0)
@@ -168,6 +169,7 @@ int fixture_build(fixture *f)
     if ((err = tdev_init(&f->tdevs[4], bus, 1, 0, 0)) < 0 ||
         (err = emk_pci_bridge_attach(&f->ports[1].fn, &f->tdevs[4].fn, 0)) < 0)
         return err;
+    emk_pcie_port_set_presence(&f->ports[1].fn, 1);
     f->ntdevs = 5;
     return 0;
 }

@@ -285,6 +285,62 @@ static void test_mcfg_bytes(void **state)
     assert_int_equal(t[76 + 11], 0xff);
 }
 
+static void test_hotplug(void **state)
+{
+    fixture *f = *state;
+    emk_pci_fn *rp = &f->ports[0].fn;
+    emk_pci_seg *s0 = emk_pci_host_segment(&f->host, 0);
+    unsigned c = rp->exp_cap, m = rp->msi.cap, i;
+    emk_tm_msi msg;
+
+    /* cold-plugged: present, link up, no change events */
+    assert_int_equal(rd(rp, c + EMK_PCIE_SLTSTA, 2) & 0x1ff, EMK_PCIE_SLTSTA_PDS);
+    assert_int_equal(emk_pcie_port_hotplug_event(&f->tdevs[0].fn, 0), -EINVAL);
+    /* the guest's hot-plug driver: MSI, bus master, event enables */
+    wr(rp, m + 4, 4, 0xfee00000);
+    wr(rp, m + 0xc, 2, 0x77);
+    wr(rp, m + 2, 2, EMK_PCI_MSI_FLAGS_ENABLE);
+    wr(rp, EMK_PCI_COMMAND, 2, EMK_PCI_COMMAND_MASTER);
+    wr(rp, c + EMK_PCIE_SLTCTL, 2, EMK_PCIE_SLTCTL_HPIE | EMK_PCIE_SLTCTL_PDCE |
+                                   EMK_PCIE_SLTCTL_DLLSCE);
+    assert_int_equal(emk_tm_msi_pop(f->tm, &msg), 0);
+    /* surprise removal of every function below the port */
+    wr(rp, EMK_PCI_SECONDARY_BUS, 2, 0x0202);
+    for (i = 1; i <= 3; i++)
+        assert_int_equal(emk_pci_bridge_detach(rp, &f->tdevs[i].fn), 0);
+    assert_int_equal(emk_pci_bridge_detach(rp, &f->tdevs[1].fn), -ENOENT);
+    assert_null(emk_pci_seg_find(s0, 2, 0));
+    assert_int_equal(emk_pcie_port_hotplug_event(rp, 0), 0);
+    assert_int_equal(rd(rp, c + EMK_PCIE_SLTSTA, 2) & 0x1ff,
+                     EMK_PCIE_SLTSTA_PDC | EMK_PCIE_SLTSTA_DLLSC);
+    assert_false(rd(rp, c + EMK_PCIE_LNKSTA, 2) & EMK_PCIE_LNKSTA_DLLLA);
+    assert_int_equal(emk_tm_msi_pop(f->tm, &msg), 1);
+    assert_int_equal(msg.data, 0x77);
+    /* a repeated event while still pending sends nothing new */
+    assert_int_equal(emk_pcie_port_hotplug_event(rp, 0), 0);
+    assert_int_equal(emk_tm_msi_pop(f->tm, &msg), 0);
+    /* software acknowledges (W1C), then a device arrives */
+    wr(rp, c + EMK_PCIE_SLTSTA, 2, EMK_PCIE_SLTSTA_PDC | EMK_PCIE_SLTSTA_DLLSC);
+    assert_int_equal(rd(rp, c + EMK_PCIE_SLTSTA, 2) & 0x1ff, 0);
+    assert_int_equal(emk_pci_bridge_attach(rp, &f->tdevs[1].fn, 0), 0);
+    assert_ptr_equal(emk_pci_seg_find(s0, 2, 0), &f->tdevs[1].fn);
+    assert_int_equal(emk_pcie_port_hotplug_event(rp, 1), 0);
+    assert_int_equal(emk_tm_msi_pop(f->tm, &msg), 1);
+    assert_true(rd(rp, c + EMK_PCIE_LNKSTA, 2) & EMK_PCIE_LNKSTA_DLLLA);
+    assert_int_equal(rd(rp, c + EMK_PCIE_SLTSTA, 2) & 0x1ff,
+                     EMK_PCIE_SLTSTA_PDS | EMK_PCIE_SLTSTA_PDC |
+                     EMK_PCIE_SLTSTA_DLLSC);
+    wr(rp, c + EMK_PCIE_SLTSTA, 2, 0xffff);
+    /* INTx path: MSI off, attention button */
+    wr(rp, m + 2, 2, 0);
+    wr(rp, c + EMK_PCIE_SLTCTL, 2, EMK_PCIE_SLTCTL_HPIE | EMK_PCIE_SLTCTL_ABPE);
+    assert_int_equal(emk_tm_irq_level(f->tm, rp->intx_irq), 0);
+    assert_int_equal(emk_pcie_port_attention(rp), 0);
+    assert_int_equal(emk_tm_irq_level(f->tm, rp->intx_irq), 1);
+    wr(rp, c + EMK_PCIE_SLTSTA, 2, EMK_PCIE_SLTSTA_ABP);
+    assert_int_equal(emk_tm_irq_level(f->tm, rp->intx_irq), 0);
+}
+
 static void test_lspci_dump_format(void **state)
 {
     fixture *f = *state;
@@ -370,6 +426,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_aer, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_ecam_segments, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_mcfg_bytes, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_hotplug, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_lspci_dump_format, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_enumerator, fixture_setup, fixture_teardown),
     };
