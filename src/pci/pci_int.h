@@ -47,6 +47,8 @@ void emk_pci__msi_bus_master_on(emk_pci_fn *fn);
 /* rootport.c: re-evaluate a port's hot-plug interrupt after a write to
  * Slot Control / Slot Status. */
 void emk_pcie__slot_update(emk_pci_fn *port);
+/* bar.c: unmaps BAR `bar` of fn if mapped. */
+void emk_pci__bar_unmap(emk_pci_fn *fn, unsigned bar);
 /* config.c: recompute the INTx output level. */
 void emk_pci__intx_update(emk_pci_fn *fn);
 

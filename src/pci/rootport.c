@@ -112,16 +112,8 @@ int emk_pci_bridge_detach(emk_pci_fn *br, emk_pci_fn *fn)
     if (!*pp)
         return -ENOENT;
     *pp = fn->next;
-    for (i = 0; i < EMK_PCI_NUM_BARS; i++) {
-        emk_pci_bar *b = &fn->bars[i];
-        emk_bus *bus = fn->dev->bus;
-
-        if (!b->mapped)
-            continue;
-        if (bus && bus->ops && bus->ops->unmap_region)
-            bus->ops->unmap_region(bus, b->region);
-        b->mapped = 0;
-    }
+    for (i = 0; i < EMK_PCI_NUM_BARS; i++)
+        emk_pci__bar_unmap(fn, i);
     fn->parent = NULL;
     fn->seg = NULL;
     fn->next = NULL;
