@@ -241,6 +241,10 @@ typedef struct emk_pci_fn_ops {
     /** Called when MSI-X (or MSI) enable or a mask changes, so a device
      *  can re-check conditions it deferred. */
     void (*msi_changed)(struct emk_pci_fn *fn);
+    /** Called after the function was reset (emk_pci_fn_reset: Function
+     *  Level Reset, a secondary bus reset above it, or the host); the
+     *  device resets its own state here. */
+    void (*reset)(struct emk_pci_fn *fn);
 } emk_pci_fn_ops;
 
 /** Identity of a function, given to emk_pci_fn_init. */
@@ -323,6 +327,18 @@ typedef struct emk_pci_fn {
  *  1 header.  ops may be NULL.  -EINVAL on a bad header type or pin. */
 int emk_pci_fn_init(emk_pci_fn *fn, emk_dev *dev, const emk_pci_id *id,
                     const emk_pci_fn_ops *ops, void *opaque);
+
+/** Resets fn (and every function below it, for a bridge) to its
+ *  power-on configuration: every writable and write-1-to-clear bit is
+ *  cleared and the core's own power-on values are restored (PCIe Device
+ *  Control, Link Control 2, Slot Control); BARs become unassigned and
+ *  unmapped, bus mastering and INTx drop, MSI and MSI-X are disabled with
+ *  every MSI-X vector masked and nothing pending.  AER registers are
+ *  sticky and keep their values.  Then ops->reset is called.  The core
+ *  calls this itself for PCIe Function Level Reset (DevCtl bit 15, on
+ *  endpoints, which advertise FLR) and for a Secondary Bus Reset (bridge
+ *  control bit 6 going to 1) of the bridge above. */
+void emk_pci_fn_reset(emk_pci_fn *fn);
 
 /** Reads size (1..4) bytes of config space at off, little-endian.
  *  Returns all-ones for an access outside the space or of a bad size. */

@@ -400,6 +400,21 @@ int emk_pci_msix_init(emk_pci_fn *fn, unsigned nvec, unsigned table_bar,
     return off;
 }
 
+void emk_pci__msi_reset(emk_pci_fn *fn)
+{
+    unsigned v;
+
+    fn->msi.pending = 0;
+    if (fn->msi.cap)
+        msi_sync_pending(fn);
+    if (!fn->msix.cap)
+        return;
+    memset(fn->msix.table, 0, emk_pci_msix_storage_size(fn->msix.nvec));
+    for (v = 0; v < fn->msix.nvec; v++)
+        fn->msix.table[v * 16u + EMK_PCI_MSIX_ENTRY_VECTOR_CTRL] =
+            EMK_PCI_MSIX_ENTRY_CTRL_MASKBIT;
+}
+
 /* ---- config-space hooks ---------------------------------------------------- */
 
 void emk_pci__msi_config_written(emk_pci_fn *fn, uint32_t off, unsigned len)

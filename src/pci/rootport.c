@@ -37,10 +37,10 @@ int emk_pcie_root_port_init(emk_pci_fn *rp, emk_dev *dev,
         /* attention button, power controller, attention and power
          * indicators, hot-plug surprise and capable */
         sltcap |= 0x01 | 0x02 | 0x08 | 0x10 | 0x20 | 0x40;
-        emk_pci_set_word(rp, c + EMK_PCIE_SLTCTL, 0x01c0);
         emk_pci_set_masks(rp, c + EMK_PCIE_SLTCTL, 2, 0x1fff, 0);
     }
     emk_pci_set_long(rp, c + EMK_PCIE_SLTCAP, sltcap);
+    emk_pcie__defaults(rp);
     /* link and slot are empty until a function is attached */
     emk_pcie_port_set_presence(rp, 0);
 
