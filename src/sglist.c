@@ -70,6 +70,10 @@ int emk_dma_sg_map(emk_dev *dev, const emk_sglist *l, struct iovec *iov,
     int n = 0;
     unsigned i;
 
+    if (!dev->dma_enabled) {
+        dev->stat_dma_refused++;
+        return -EPERM;
+    }
     for (i = 0; i < l->nsg; i++) {
         uint64_t addr = l->sg[i].addr, left = l->sg[i].len;
         while (left) {
