@@ -100,25 +100,6 @@ static int st16(emk_virtq *vq, uint64_t addr, uint16_t v)
     return 0;
 }
 
-static uint64_t get_le(const unsigned char *p, unsigned n)
-{
-    uint64_t v = 0;
-
-    while (n--) {
-        v = (v << 8) | p[n];
-    }
-    return v;
-}
-
-static void put_le(unsigned char *p, uint64_t v, unsigned n)
-{
-    unsigned i;
-
-    for (i = 0; i < n; i++) {
-        p[i] = (unsigned char)(v >> (8 * i));
-    }
-}
-
 static int read_desc(emk_virtq *vq, uint64_t table, uint32_t i, desc *d)
 {
     unsigned char raw[EMK_VIRTQ_DESC_SIZE];
@@ -127,10 +108,10 @@ static int read_desc(emk_virtq *vq, uint64_t table, uint32_t i, desc *d)
     if (emk_dma_read(vq->dev, addr, raw, sizeof(raw)) != 0) {
         return fail(vq, EMK_VIRTQ_ERR_DMA, addr);
     }
-    d->addr = get_le(raw, 8);
-    d->len = (uint32_t)get_le(raw + 8, 4);
-    d->flags = (uint16_t)get_le(raw + 12, 2);
-    d->next = (uint16_t)get_le(raw + 14, 2);
+    d->addr = emk_le64(raw);
+    d->len = emk_le32(raw + 8);
+    d->flags = emk_le16(raw + 12);
+    d->next = emk_le16(raw + 14);
     return 0;
 }
 
@@ -378,8 +359,8 @@ int emk_virtq_fill(emk_virtq *vq, const emk_virtq_elem *elem, uint32_t len)
     }
     addr = vq->used_addr + USED_RING +
            USED_ELEM_SIZE * (uint64_t)(vq->used_idx & (vq->size - 1));
-    put_le(raw, elem->head, 4);
-    put_le(raw + 4, len, 4);
+    emk_st_le32(raw, elem->head);
+    emk_st_le32(raw + 4, len);
     if (emk_dma_write(vq->dev, addr, raw, sizeof(raw)) != 0) {
         return fail(vq, EMK_VIRTQ_ERR_DMA, addr);
     }
