@@ -3,7 +3,10 @@
  * space, its BARs, INTx, MSI and MSI-X, the capability list builder,
  * PCI Express capabilities (Gen3+ link, DevCap2/DevCtl2 ARI forwarding,
  * ARI, ACS, AER), the PCIe root port (type 1 header) and a multi-segment
- * ECAM host bridge with ACPI MCFG generation.
+ * ECAM host bridge with ACPI MCFG generation.  This header holds the
+ * function, BARs, capability builder, MSI and MSI-X; it includes
+ * emkit/pcie.h (PCI Express, root ports, hot-plug) and emkit/ecam.h
+ * (segments, ECAM, MCFG), so including emkit/pci.h gives the whole API.
  *
  * Transport-free.  The spec logic lives behind plain entry points:
  *
@@ -55,6 +58,15 @@
  *
  * Storage.  Every struct here is caller-owned and caller-allocated; the
  * core never allocates.  Nothing in this header blocks or sleeps.
+ *
+ * Threads.  The core takes no locks.  Config accesses, MSI-X table/PBA
+ * accesses and the notify calls of one function must be serialised by
+ * the caller: run the device's notify calls on the thread that dispatches
+ * guest accesses, or hold the host's lock (QEMU: the BQL) around them.
+ *
+ * One emk_dev per function: Bus Master Enable of the function drives that
+ * device's dma_enabled, so functions sharing one emk_dev would overwrite
+ * each other's DMA permission.
  */
 #ifndef EMKIT_PCI_H
 #define EMKIT_PCI_H
@@ -232,6 +244,10 @@ typedef struct emk_pci_fn_ops {
     /** Called when MSI-X (or MSI) enable or a mask changes, so a device
      *  can re-check conditions it deferred. */
     void (*msi_changed)(struct emk_pci_fn *fn);
+    /** Called after the function was reset (emk_pci_fn_reset: Function
+     *  Level Reset, a secondary bus reset above it, or the host); the
+     *  device resets its own state here. */
+    void (*reset)(struct emk_pci_fn *fn);
 } emk_pci_fn_ops;
 
 /** Identity of a function, given to emk_pci_fn_init. */
@@ -306,6 +322,7 @@ typedef struct emk_pci_fn {
     uint64_t stat_msi_sent;
     uint64_t stat_msi_blocked;        /**< dropped: BME clear or delivery failed */
     uint64_t stat_cfg_bad;            /**< out-of-range or bad-size config accesses */
+    int hp_irq;                       /**< ports: hot-plug interrupt condition */
 } emk_pci_fn;
 
 /** Initialises fn for device dev (which must outlive it): clears config
@@ -313,6 +330,18 @@ typedef struct emk_pci_fn {
  *  1 header.  ops may be NULL.  -EINVAL on a bad header type or pin. */
 int emk_pci_fn_init(emk_pci_fn *fn, emk_dev *dev, const emk_pci_id *id,
                     const emk_pci_fn_ops *ops, void *opaque);
+
+/** Resets fn (and every function below it, for a bridge) to its
+ *  power-on configuration: every writable and write-1-to-clear bit is
+ *  cleared and the core's own power-on values are restored (PCIe Device
+ *  Control, Link Control 2, Slot Control); BARs become unassigned and
+ *  unmapped, bus mastering and INTx drop, MSI and MSI-X are disabled with
+ *  every MSI-X vector masked and nothing pending.  AER registers are
+ *  sticky and keep their values.  Then ops->reset is called.  The core
+ *  calls this itself for PCIe Function Level Reset (DevCtl bit 15, on
+ *  endpoints, which advertise FLR) and for a Secondary Bus Reset (bridge
+ *  control bit 6 going to 1) of the bridge above. */
+void emk_pci_fn_reset(emk_pci_fn *fn);
 
 /** Reads size (1..4) bytes of config space at off, little-endian.
  *  Returns all-ones for an access outside the space or of a bad size. */
@@ -450,237 +479,6 @@ int emk_pci_msix_notify(emk_pci_fn *fn, unsigned vector);
  *  behind an interrupt went away before it was delivered). */
 void emk_pci_msix_clear_pending(emk_pci_fn *fn, unsigned vector);
 
-/* ---- PCI Express --------------------------------------------------------- */
-
-/** Device/port types (PCIe capability register, bits 7:4). */
-enum emk_pcie_type {
-    EMK_PCIE_TYPE_ENDPOINT = 0x0,
-    EMK_PCIE_TYPE_LEGACY_ENDPOINT = 0x1,
-    EMK_PCIE_TYPE_ROOT_PORT = 0x4,
-    EMK_PCIE_TYPE_UPSTREAM = 0x5,
-    EMK_PCIE_TYPE_DOWNSTREAM = 0x6,
-    EMK_PCIE_TYPE_RC_ENDPOINT = 0x9,
-    EMK_PCIE_TYPE_RC_EVENT_COLLECTOR = 0xa
-};
-
-/** Link speeds (the Supported Link Speeds vector bit numbers). */
-enum emk_pcie_speed {
-    EMK_PCIE_SPEED_2_5GT = 1,
-    EMK_PCIE_SPEED_5GT = 2,
-    EMK_PCIE_SPEED_8GT = 3,     /**< Gen3 */
-    EMK_PCIE_SPEED_16GT = 4,    /**< Gen4 */
-    EMK_PCIE_SPEED_32GT = 5,    /**< Gen5 */
-    EMK_PCIE_SPEED_64GT = 6     /**< Gen6 */
-};
-
-/** PCIe capability register offsets (from the capability). */
-enum emk_pcie_reg {
-    EMK_PCIE_FLAGS = 0x02,
-    EMK_PCIE_DEVCAP = 0x04,
-    EMK_PCIE_DEVCTL = 0x08,
-    EMK_PCIE_DEVSTA = 0x0a,
-    EMK_PCIE_LNKCAP = 0x0c,
-    EMK_PCIE_LNKCTL = 0x10,
-    EMK_PCIE_LNKSTA = 0x12,
-    EMK_PCIE_SLTCAP = 0x14,
-    EMK_PCIE_SLTCTL = 0x18,
-    EMK_PCIE_SLTSTA = 0x1a,
-    EMK_PCIE_RTCTL = 0x1c,
-    EMK_PCIE_RTCAP = 0x1e,
-    EMK_PCIE_RTSTA = 0x20,
-    EMK_PCIE_DEVCAP2 = 0x24,
-    EMK_PCIE_DEVCTL2 = 0x28,
-    EMK_PCIE_DEVSTA2 = 0x2a,
-    EMK_PCIE_LNKCAP2 = 0x2c,
-    EMK_PCIE_LNKCTL2 = 0x30,
-    EMK_PCIE_LNKSTA2 = 0x32,
-    EMK_PCIE_SLTCAP2 = 0x34,
-    EMK_PCIE_CAP_SIZE = 0x3c,
-    EMK_PCIE_DEVCAP2_ARI = 0x20,     /**< ARI Forwarding Supported */
-    EMK_PCIE_DEVCTL2_ARI = 0x20,     /**< ARI Forwarding Enable */
-    EMK_PCIE_LNKSTA_DLLLA = 0x2000,  /**< Data Link Layer Link Active */
-    EMK_PCIE_SLTSTA_PDS = 0x0040     /**< Presence Detect State */
-};
-
-/** Link of a PCIe function. */
-typedef struct emk_pcie_link {
-    uint8_t max_speed;   /**< emk_pcie_speed, e.g. EMK_PCIE_SPEED_8GT */
-    uint8_t max_width;   /**< lanes: 1, 2, 4, 8, 12, 16 or 32 */
-    uint8_t cur_speed;   /**< negotiated; 0: max_speed */
-    uint8_t cur_width;   /**< negotiated; 0: max_width */
-} emk_pcie_link;
-
-/** Adds the PCI Express capability (version 2) for a function of type
- *  type with the given link: LnkCap/LnkCap2 report max speed and width,
- *  LnkSta the current ones.  Ports (root/downstream) get DevCap2 ARI
- *  Forwarding Supported and a writable ARI Forwarding Enable in DevCtl2.
- *  Returns the offset or -EINVAL / -ENOSPC.  fn must be express. */
-int emk_pcie_cap_init(emk_pci_fn *fn, unsigned type,
-                      const emk_pcie_link *link);
-
-/** Updates the current (negotiated) link speed and width in LnkSta.
- *  -EINVAL if above the capabilities. */
-int emk_pcie_link_set(emk_pci_fn *fn, unsigned speed, unsigned width);
-
-/** 1 if the port's ARI Forwarding Enable is set. */
-int emk_pcie_ari_forwarding(const emk_pci_fn *fn);
-
-/** Adds the ARI extended capability; next_fn is the Next Function Number
- *  (0 ends the chain).  Returns the offset or an error. */
-int emk_pcie_ari_init(emk_pci_fn *fn, uint8_t next_fn);
-
-/** ACS capability/control bits. */
-enum emk_pcie_acs_bits {
-    EMK_PCIE_ACS_SV = 0x01,   /**< source validation */
-    EMK_PCIE_ACS_TB = 0x02,   /**< translation blocking */
-    EMK_PCIE_ACS_RR = 0x04,   /**< P2P request redirect */
-    EMK_PCIE_ACS_CR = 0x08,   /**< P2P completion redirect */
-    EMK_PCIE_ACS_UF = 0x10,   /**< upstream forwarding */
-    EMK_PCIE_ACS_EC = 0x20,   /**< P2P egress control */
-    EMK_PCIE_ACS_DT = 0x40,   /**< direct translated P2P */
-    EMK_PCIE_ACS_ALL_PORT = 0x1f
-};
-
-/** Adds the ACS extended capability advertising caps (emk_pcie_acs_bits;
- *  egress control is not offered); each control bit is writable only if
- *  its capability bit is set.  Returns the offset or an error. */
-int emk_pcie_acs_init(emk_pci_fn *fn, unsigned caps);
-
-/** The ACS control register (0 if no ACS capability). */
-unsigned emk_pcie_acs_ctrl(const emk_pci_fn *fn);
-
-/** Adds the AER extended capability (uncorrectable/correctable status
- *  W1C, masks and severity RW; root ports also get the root error
- *  registers).  Returns the offset or an error. */
-int emk_pcie_aer_init(emk_pci_fn *fn);
-
-/** Records an error in AER: sets bit `bit` of the uncorrectable (or, with
- *  correctable, the correctable) status register unless masked, and sets
- *  the matching Device Status error bit.  -ENOENT without AER. */
-int emk_pcie_aer_report(emk_pci_fn *fn, int correctable, unsigned bit);
-
-/* ---- root port ---------------------------------------------------------- */
-
-/** Configuration of a PCIe root port. */
-typedef struct emk_pcie_root_port_config {
-    uint16_t vendor_id;      /**< 0: 0x1b36 (Red Hat, Inc.) */
-    uint16_t device_id;      /**< 0: 0x000c (QEMU PCIe Root port) */
-    uint8_t port_number;     /**< LnkCap port number */
-    uint16_t slot_number;    /**< physical slot number (SltCap) */
-    uint16_t chassis;        /**< reserved for a slot ID capability */
-    emk_pcie_link link;      /**< e.g. {EMK_PCIE_SPEED_16GT, 16, 0, 0} */
-    unsigned acs_caps;       /**< 0: no ACS; else emk_pcie_acs_bits */
-    int aer;                 /**< 1: add AER */
-    int hotplug;             /**< 1: slot advertises hot-plug surprise/capable */
-} emk_pcie_root_port_config;
-
-/** Initialises rp as a PCIe root port (type 1 header, class 0x060400) of
- *  device dev: bus number registers, I/O, memory and prefetchable (64-bit)
- *  windows, bridge control, a PCIe capability (root port, with slot),
- *  one-vector MSI, ARI forwarding support, ACS and AER as configured.
- *  Returns 0 or -errno. */
-int emk_pcie_root_port_init(emk_pci_fn *rp, emk_dev *dev,
-                            const emk_pcie_root_port_config *cfg);
-
-/** Window kinds of a bridge. */
-typedef enum emk_pci_window {
-    EMK_PCI_WINDOW_IO = 0,
-    EMK_PCI_WINDOW_MEM = 1,
-    EMK_PCI_WINDOW_PREF = 2
-} emk_pci_window;
-
-/** Reads the [base, limit] of a bridge window as programmed.  Returns 1
- *  if the window is open (base <= limit), 0 if closed, -EINVAL if fn is
- *  not a bridge. */
-int emk_pci_bridge_window(const emk_pci_fn *br, emk_pci_window w,
-                          uint64_t *base, uint64_t *limit);
-
-/** 1 if bridge br forwards a downstream access of len bytes at addr in
- *  space (its enable bit set and the range inside the I/O window, or
- *  inside the memory or prefetchable window). */
-int emk_pci_bridge_forwards(const emk_pci_fn *br, emk_space space,
-                            uint64_t addr, uint64_t len);
-
-/** Attaches fn to the secondary bus of bridge br at devfn (device << 3 |
- *  function; with ARI an 8-bit function number).  -EEXIST if taken,
- *  -EINVAL if br is not a bridge. */
-int emk_pci_bridge_attach(emk_pci_fn *br, emk_pci_fn *fn, uint8_t devfn);
-
-/** Sets the Presence Detect State and Data Link Layer Link Active bits of
- *  a port (the host calls it when a device is plugged or removed;
- *  emk_pci_bridge_attach does it for the first child). */
-void emk_pcie_port_set_presence(emk_pci_fn *port, int present);
-
-/* ---- ECAM host bridge, segments, MCFG ----------------------------------- */
-
-/** One PCI segment (domain): its ECAM window and bus range. */
-typedef struct emk_pci_seg {
-    uint16_t segment;
-    uint8_t bus_start, bus_end;
-    uint64_t ecam_base;              /**< guest-physical address of bus_start */
-    emk_region ecam;                 /**< (bus_end - bus_start + 1) << 20 bytes */
-    emk_region_ops ecam_ops;
-    emk_pci_fn *root_bus;            /**< functions on bus bus_start */
-    struct emk_pci_host *host;
-} emk_pci_seg;
-
-/** A host bridge owning several segments. */
-typedef struct emk_pci_host {
-    emk_dev dev;                     /**< owns the ECAM regions */
-    emk_pci_seg *segs;               /**< caller storage */
-    unsigned nsegs, cap;
-    uint64_t stat_cfg_unclaimed;     /**< config accesses nobody answered */
-} emk_pci_host;
-
-/** Initialises a host bridge on bus with room for cap segments in segs
- *  (caller storage). */
-void emk_pci_host_init(emk_pci_host *h, emk_bus *bus, emk_pci_seg *segs,
-                       unsigned cap);
-
-/** Adds segment `segment` covering buses [bus_start, bus_end] with its
- *  ECAM window at ecam_base (1 MiB aligned) and maps that window on the
- *  bus.  -EEXIST for a duplicate segment number, -ENOSPC when full,
- *  -EINVAL for a bad range or alignment, or the bus's mapping error.
- *  Returns the index of the segment. */
-int emk_pci_host_add_segment(emk_pci_host *h, uint16_t segment,
-                             uint64_t ecam_base, uint8_t bus_start,
-                             uint8_t bus_end);
-
-/** The segment with number `segment`, or NULL. */
-emk_pci_seg *emk_pci_host_segment(emk_pci_host *h, uint16_t segment);
-
-/** Attaches fn to the root bus (bus_start) of segment seg at devfn.
- *  -EEXIST if taken. */
-int emk_pci_seg_attach(emk_pci_seg *seg, emk_pci_fn *fn, uint8_t devfn);
-
-/** Finds the function answering config requests for (bus, devfn) in
- *  segment seg, following bridge bus numbers; NULL if none. */
-emk_pci_fn *emk_pci_seg_find(emk_pci_seg *seg, uint8_t bus, uint8_t devfn);
-
-/** Config access by (segment, bus, devfn, register) as decoded from ECAM.
- *  Reads of absent functions return all-ones (and -ENODEV); writes are
- *  dropped (-ENODEV). */
-int emk_pci_host_config_read(emk_pci_host *h, uint16_t segment,
-                             uint8_t bus, uint8_t devfn, uint32_t reg,
-                             unsigned size, uint32_t *val);
-int emk_pci_host_config_write(emk_pci_host *h, uint16_t segment,
-                              uint8_t bus, uint8_t devfn, uint32_t reg,
-                              unsigned size, uint32_t val);
-
-/** MCFG table sizes. */
-enum emk_pci_mcfg {
-    EMK_ACPI_HEADER_SIZE = 36,
-    EMK_MCFG_HEADER_SIZE = 44,       /**< ACPI header + 8 reserved bytes */
-    EMK_MCFG_ENTRY_SIZE = 16
-};
-
-/** Writes the ACPI MCFG table (revision 1) describing every segment into
- *  buf (cap bytes), with a valid checksum.  oem_id (6 chars) and
- *  oem_table_id (8 chars) may be NULL ("EMKIT ", "EMKITPCI").  Returns the
- *  table length, or -ENOSPC if cap is too small. */
-int emk_pci_mcfg_build(const emk_pci_host *h, void *buf, size_t cap,
-                       const char *oem_id, const char *oem_table_id);
-
 /* ---- lspci -F dumps -------------------------------------------------------- */
 
 /** Formats fn's config space as one `lspci -xxxx` record ("SSSS:BB:DD.F"
@@ -693,5 +491,9 @@ int emk_pci_dump_lspci(const emk_pci_fn *fn, uint16_t segment, uint8_t bus,
 #ifdef __cplusplus
 }
 #endif
+
+/* PCI Express capabilities and ports; the ECAM host bridge. */
+#include "emkit/pcie.h"
+#include "emkit/ecam.h"
 
 #endif

@@ -171,7 +171,7 @@ static int bar_wanted(const emk_pci_fn *fn, unsigned bar, uint64_t addr)
     return 1;
 }
 
-static void bar_unmap(emk_pci_fn *fn, unsigned bar)
+void emk_pci__bar_unmap(emk_pci_fn *fn, unsigned bar)
 {
     emk_pci_bar *b = &fn->bars[bar];
     emk_bus *bus = fn->dev->bus;
@@ -219,7 +219,7 @@ int emk_pci_update_mappings(emk_pci_fn *fn)
         addr = emk_pci_bar_addr(fn, i);
         want = bar_wanted(fn, i, addr);
         if (b->mapped && (!want || b->addr != addr))
-            bar_unmap(fn, i);
+            emk_pci__bar_unmap(fn, i);
         if (want && !b->mapped) {
             err = bar_map(fn, i, addr);
             if (err < 0 && !first_err)

@@ -189,10 +189,17 @@ void emk_pci_set_irq(emk_pci_fn *fn, int level)
 
 /* Side effects of a write of len bytes at off, after masks were applied. */
 static void after_write(emk_pci_fn *fn, uint32_t off, unsigned len,
-                        uint16_t old_cmd)
+                        uint16_t old_cmd, uint16_t old_bctl)
 {
     uint16_t cmd = emk_pci_get_word(fn, EMK_PCI_COMMAND);
     int remap = 0;
+
+    /* PCIe Function Level Reset: DevCtl bit 15 (writable on endpoints) */
+    if (fn->exp_cap && emk_pci__overlaps(off, len, fn->exp_cap + EMK_PCIE_DEVCTL, 2) &&
+        (emk_pci_get_word(fn, fn->exp_cap + EMK_PCIE_DEVCTL) & 0x8000)) {
+        emk_pci_fn_reset(fn);
+        return;
+    }
 
     if (emk_pci__overlaps(off, len, EMK_PCI_COMMAND, 2)) {
         fn->dev->dma_enabled = (cmd & EMK_PCI_COMMAND_MASTER) != 0;
@@ -204,6 +211,14 @@ static void after_write(emk_pci_fn *fn, uint32_t off, unsigned len,
     }
     if (emk_pci__overlaps(off, len, EMK_PCI_BAR0, 4 * emk_pci__num_bars(fn)))
         remap = 1;
+    /* Secondary Bus Reset asserted: everything below is reset */
+    if (emk_pci__is_bridge(fn) &&
+        (emk_pci_get_word(fn, EMK_PCI_BRIDGE_CONTROL) & ~old_bctl &
+         EMK_PCI_BRIDGE_CTL_BUS_RESET)) {
+        emk_pci_fn *c;
+        for (c = fn->children; c; c = c->next)
+            emk_pci_fn_reset(c);
+    }
     if (emk_pci__is_bridge(fn) &&
         (emk_pci__overlaps(off, len, EMK_PCI_IO_BASE, 2) ||
          emk_pci__overlaps(off, len, EMK_PCI_MEMORY_BASE, 0x14) ||
@@ -211,6 +226,9 @@ static void after_write(emk_pci_fn *fn, uint32_t off, unsigned len,
         remap = 1;
     if (remap)
         emk_pci_update_mappings(fn);
+    if (fn->exp_cap && emk_pci__is_down_port(fn) &&
+        emk_pci__overlaps(off, len, fn->exp_cap + EMK_PCIE_SLTCTL, 4))
+        emk_pcie__slot_update(fn);
     if ((fn->msi.cap && emk_pci__overlaps(off, len, fn->msi.cap, 0x18)) ||
         (fn->msix.cap && emk_pci__overlaps(off, len, fn->msix.cap, 4)))
         emk_pci__msi_config_written(fn, off, len);
@@ -219,7 +237,7 @@ static void after_write(emk_pci_fn *fn, uint32_t off, unsigned len,
 int emk_pci_config_write(emk_pci_fn *fn, uint32_t off, unsigned size,
                          uint32_t val)
 {
-    uint16_t old_cmd;
+    uint16_t old_cmd, old_bctl;
     unsigned i;
 
     if (size < 1 || size > 4) {
@@ -231,6 +249,7 @@ int emk_pci_config_write(emk_pci_fn *fn, uint32_t off, unsigned size,
         return -ERANGE;
     }
     old_cmd = emk_pci_get_word(fn, EMK_PCI_COMMAND);
+    old_bctl = emk_pci_get_word(fn, EMK_PCI_BRIDGE_CONTROL);
     for (i = 0; i < size; i++) {
         uint32_t a = off + i;
         uint8_t b = (uint8_t)(val >> (8 * i));
@@ -239,7 +258,7 @@ int emk_pci_config_write(emk_pci_fn *fn, uint32_t off, unsigned size,
         fn->cfg[a] = (uint8_t)((fn->cfg[a] & ~wm) | (b & wm));
         fn->cfg[a] &= (uint8_t)~(b & fn->w1cmask[a]);
     }
-    after_write(fn, off, size, old_cmd);
+    after_write(fn, off, size, old_cmd, old_bctl);
     if (fn->ops && fn->ops->config_write)
         fn->ops->config_write(fn, off, size, val);
     return 0;

@@ -13,8 +13,12 @@ int emk_pci_dump_lspci(const emk_pci_fn *fn, uint16_t segment, uint8_t bus,
     unsigned off, i;
     int n;
 
-    n = snprintf(buf, cap, "%04x:%02x:%02x.%u\n", segment, bus,
-                 (unsigned)(fn->devfn >> 3), (unsigned)(fn->devfn & 7));
+    /* lspci's reader wants text after the address: use its -xn style */
+    n = snprintf(buf, cap, "%04x:%02x:%02x.%u %02x%02x: %04x:%04x\n", segment,
+                 bus, (unsigned)(fn->devfn >> 3), (unsigned)(fn->devfn & 7),
+                 fn->cfg[EMK_PCI_CLASS_DEVICE + 1], fn->cfg[EMK_PCI_CLASS_DEVICE],
+                 emk_pci_get_word(fn, EMK_PCI_VENDOR_ID),
+                 emk_pci_get_word(fn, EMK_PCI_DEVICE_ID));
     if (n < 0 || (size_t)n >= cap)
         return -ENOSPC;
     pos = (size_t)n;

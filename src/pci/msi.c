@@ -6,6 +6,19 @@
 
 #include "pci/pci_int.h"
 
+/* Sends one message and counts it. */
+static int deliver(emk_pci_fn *fn, uint64_t addr, uint32_t data)
+{
+    int err = emk_msi_send(fn->dev, addr, data);
+
+    if (err < 0) {
+        fn->stat_msi_blocked++;
+        return err;
+    }
+    fn->stat_msi_sent++;
+    return 0;
+}
+
 /* ---- MSI ---------------------------------------------------------------- */
 
 static unsigned msi_mask_off(const emk_pci_fn *fn)
@@ -89,18 +102,11 @@ static int msi_send(emk_pci_fn *fn, unsigned vector)
     uint64_t addr = emk_pci_get_long(fn, c + EMK_PCI_MSI_ADDRESS_LO);
     uint32_t data = emk_pci_get_word(fn, c + (is64 ? 0x0c : 0x08));
     unsigned n = msi_enabled_vectors(fn);
-    int err;
 
     if (is64)
         addr |= (uint64_t)emk_pci_get_long(fn, c + 8) << 32;
     data = (data & ~(uint32_t)(n - 1)) | vector;
-    err = emk_msi_send(fn->dev, addr, data);
-    if (err < 0) {
-        fn->stat_msi_blocked++;
-        return err;
-    }
-    fn->stat_msi_sent++;
-    return 0;
+    return deliver(fn, addr, data);
 }
 
 int emk_pci_msi_notify(emk_pci_fn *fn, unsigned vector)
@@ -210,20 +216,13 @@ static int msix_send(emk_pci_fn *fn, unsigned v)
     uint64_t addr = 0;
     uint32_t data = 0;
     unsigned i;
-    int err;
 
     for (i = 0; i < 8; i++)
         addr |= (uint64_t)e[i] << (8 * i);
     for (i = 0; i < 4; i++)
         data |= (uint32_t)e[8 + i] << (8 * i);
     msix_set_pending(fn, v, 0);
-    err = emk_msi_send(fn->dev, addr, data);
-    if (err < 0) {
-        fn->stat_msi_blocked++;
-        return err;
-    }
-    fn->stat_msi_sent++;
-    return 0;
+    return deliver(fn, addr, data);
 }
 
 int emk_pci_msix_notify(emk_pci_fn *fn, unsigned vector)
@@ -267,7 +266,7 @@ int emk_pci_msix_mmio(emk_pci_fn *fn, unsigned bar, uint64_t off,
     unsigned i;
     int in_table, in_pba;
 
-    if (!m->cap || size < 1 || size > 8)
+    if (!m->cap || size < 1 || size > 8 || (is_write && !value))
         return 0;
     tsz = (uint64_t)m->nvec * 16u;
     psz = msix_pba_size(m->nvec);
@@ -399,6 +398,21 @@ int emk_pci_msix_init(emk_pci_fn *fn, unsigned nvec, unsigned table_bar,
         }
     }
     return off;
+}
+
+void emk_pci__msi_reset(emk_pci_fn *fn)
+{
+    unsigned v;
+
+    fn->msi.pending = 0;
+    if (fn->msi.cap)
+        msi_sync_pending(fn);
+    if (!fn->msix.cap)
+        return;
+    memset(fn->msix.table, 0, emk_pci_msix_storage_size(fn->msix.nvec));
+    for (v = 0; v < fn->msix.nvec; v++)
+        fn->msix.table[v * 16u + EMK_PCI_MSIX_ENTRY_VECTOR_CTRL] =
+            EMK_PCI_MSIX_ENTRY_CTRL_MASKBIT;
 }
 
 /* ---- config-space hooks ---------------------------------------------------- */

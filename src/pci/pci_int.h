@@ -44,6 +44,16 @@ static inline int emk_pci__is_down_port(const emk_pci_fn *fn)
  * or a change of Bus Master Enable. */
 void emk_pci__msi_config_written(emk_pci_fn *fn, uint32_t off, unsigned len);
 void emk_pci__msi_bus_master_on(emk_pci_fn *fn);
+/* rootport.c: re-evaluate a port's hot-plug interrupt after a write to
+ * Slot Control / Slot Status. */
+void emk_pcie__slot_update(emk_pci_fn *port);
+/* pcie.c: writes the power-on values of the PCIe capability's writable
+ * registers (init and reset). */
+void emk_pcie__defaults(emk_pci_fn *fn);
+/* reset.c: MSI/MSI-X state back to power-on. */
+void emk_pci__msi_reset(emk_pci_fn *fn);
+/* bar.c: unmaps BAR `bar` of fn if mapped. */
+void emk_pci__bar_unmap(emk_pci_fn *fn, unsigned bar);
 /* config.c: recompute the INTx output level. */
 void emk_pci__intx_update(emk_pci_fn *fn);
 

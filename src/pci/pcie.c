@@ -53,8 +53,11 @@ int emk_pcie_cap_init(emk_pci_fn *fn, unsigned type, const emk_pcie_link *link)
      * endpoints: L0s/L1 acceptable latency "unlimited" */
     emk_pci_set_long(fn, c + EMK_PCIE_DEVCAP,
                      0x1u | 0x20u | 0x8000u | (port ? 0 : 0x0fc0u));
-    emk_pci_set_word(fn, c + EMK_PCIE_DEVCTL, 0x2810); /* RlxdOrd, NoSnoop, MRRS 512 */
-    emk_pci_set_masks(fn, c + EMK_PCIE_DEVCTL, 2, 0x7fff, 0);
+    /* endpoints offer Function Level Reset (DevCtl bit 15 starts it) */
+    if (!port)
+        emk_pci_set_long(fn, c + EMK_PCIE_DEVCAP,
+                         emk_pci_get_long(fn, c + EMK_PCIE_DEVCAP) | 0x10000000u);
+    emk_pci_set_masks(fn, c + EMK_PCIE_DEVCTL, 2, port ? 0x7fff : 0xffff, 0);
     emk_pci_set_masks(fn, c + EMK_PCIE_DEVSTA, 2, 0, 0x000f);
 
     /* link: max speed/width, ports report DLL active and surprise down */
@@ -84,9 +87,26 @@ int emk_pcie_cap_init(emk_pci_fn *fn, unsigned type, const emk_pcie_link *link)
     for (s = 1; s <= link->max_speed; s++)
         speed_vec |= 1u << s;
     emk_pci_set_long(fn, c + EMK_PCIE_LNKCAP2, speed_vec);
-    emk_pci_set_word(fn, c + EMK_PCIE_LNKCTL2, link->max_speed);
     emk_pci_set_masks(fn, c + EMK_PCIE_LNKCTL2, 2, 0x007f, 0);
+    emk_pcie__defaults(fn);
     return c;
+}
+
+void emk_pcie__defaults(emk_pci_fn *fn)
+{
+    unsigned c = fn->exp_cap;
+
+    if (!c)
+        return;
+    /* relaxed ordering, no snoop, max read request 512 bytes */
+    emk_pci_set_word(fn, c + EMK_PCIE_DEVCTL, 0x2810);
+    /* target link speed: the maximum */
+    emk_pci_set_word(fn, c + EMK_PCIE_LNKCTL2,
+                     emk_pci_get_long(fn, c + EMK_PCIE_LNKCAP) & 0xf);
+    /* hot-plug slot: attention indicator off, power indicator on */
+    if (emk_pci__is_down_port(fn) &&
+        (emk_pci_get_long(fn, c + EMK_PCIE_SLTCAP) & 0x40))
+        emk_pci_set_word(fn, c + EMK_PCIE_SLTCTL, 0x01c0);
 }
 
 int emk_pcie_link_set(emk_pci_fn *fn, unsigned speed, unsigned width)

@@ -37,10 +37,10 @@ int emk_pcie_root_port_init(emk_pci_fn *rp, emk_dev *dev,
         /* attention button, power controller, attention and power
          * indicators, hot-plug surprise and capable */
         sltcap |= 0x01 | 0x02 | 0x08 | 0x10 | 0x20 | 0x40;
-        emk_pci_set_word(rp, c + EMK_PCIE_SLTCTL, 0x01c0);
         emk_pci_set_masks(rp, c + EMK_PCIE_SLTCTL, 2, 0x1fff, 0);
     }
     emk_pci_set_long(rp, c + EMK_PCIE_SLTCAP, sltcap);
+    emk_pcie__defaults(rp);
     /* link and slot are empty until a function is attached */
     emk_pcie_port_set_presence(rp, 0);
 
@@ -97,6 +97,86 @@ int emk_pci_bridge_attach(emk_pci_fn *br, emk_pci_fn *fn, uint8_t devfn)
     for (pp = &br->children; *pp; pp = &(*pp)->next)
         ;
     *pp = fn;
-    emk_pcie_port_set_presence(br, 1);
     return emk_pci_update_mappings(fn);
+}
+
+int emk_pci_bridge_detach(emk_pci_fn *br, emk_pci_fn *fn)
+{
+    emk_pci_fn **pp;
+    unsigned i;
+
+    if (!br || !fn || fn->parent != br)
+        return -ENOENT;
+    for (pp = &br->children; *pp && *pp != fn; pp = &(*pp)->next)
+        ;
+    if (!*pp)
+        return -ENOENT;
+    *pp = fn->next;
+    for (i = 0; i < EMK_PCI_NUM_BARS; i++)
+        emk_pci__bar_unmap(fn, i);
+    fn->parent = NULL;
+    fn->seg = NULL;
+    fn->next = NULL;
+    return 0;
+}
+
+static int slot_hotplug_capable(const emk_pci_fn *port)
+{
+    return port->exp_cap && emk_pci__is_down_port(port) &&
+           (emk_pci_get_long(port, port->exp_cap + EMK_PCIE_SLTCAP) & 0x40);
+}
+
+void emk_pcie__slot_update(emk_pci_fn *port)
+{
+    unsigned c = port->exp_cap;
+    uint16_t ctl = emk_pci_get_word(port, c + EMK_PCIE_SLTCTL);
+    uint16_t sta = emk_pci_get_word(port, c + EMK_PCIE_SLTSTA);
+    int cond = 0;
+
+    if (ctl & EMK_PCIE_SLTCTL_HPIE)
+        cond = ((ctl & EMK_PCIE_SLTCTL_PDCE) && (sta & EMK_PCIE_SLTSTA_PDC)) ||
+               ((ctl & EMK_PCIE_SLTCTL_DLLSCE) && (sta & EMK_PCIE_SLTSTA_DLLSC)) ||
+               ((ctl & EMK_PCIE_SLTCTL_ABPE) && (sta & EMK_PCIE_SLTSTA_ABP));
+    if (cond && !port->hp_irq && emk_pci_msi_enabled(port))
+        emk_pci_msi_notify(port, 0);
+    port->hp_irq = cond;
+    /* INTx follows the condition (and is suppressed while MSI is on) */
+    emk_pci_set_irq(port, cond);
+}
+
+int emk_pcie_port_hotplug_event(emk_pci_fn *port, int present)
+{
+    unsigned c;
+    uint16_t sta, lnk, ev = 0;
+
+    if (!port || !slot_hotplug_capable(port))
+        return -EINVAL;
+    c = port->exp_cap;
+    sta = emk_pci_get_word(port, c + EMK_PCIE_SLTSTA);
+    lnk = emk_pci_get_word(port, c + EMK_PCIE_LNKSTA);
+    if (!(sta & EMK_PCIE_SLTSTA_PDS) != !present)
+        ev |= EMK_PCIE_SLTSTA_PDC;
+    if (!(lnk & EMK_PCIE_LNKSTA_DLLLA) != !present)
+        ev |= EMK_PCIE_SLTSTA_DLLSC;
+    emk_pcie_port_set_presence(port, present);
+    if (ev) {
+        sta = emk_pci_get_word(port, c + EMK_PCIE_SLTSTA);
+        emk_pci_set_word(port, c + EMK_PCIE_SLTSTA, (uint16_t)(sta | ev));
+        emk_pcie__slot_update(port);
+    }
+    return 0;
+}
+
+int emk_pcie_port_attention(emk_pci_fn *port)
+{
+    unsigned c;
+
+    if (!port || !slot_hotplug_capable(port))
+        return -EINVAL;
+    c = port->exp_cap;
+    emk_pci_set_word(port, c + EMK_PCIE_SLTSTA,
+                     emk_pci_get_word(port, c + EMK_PCIE_SLTSTA) |
+                     EMK_PCIE_SLTSTA_ABP);
+    emk_pcie__slot_update(port);
+    return 0;
 }

@@ -133,14 +133,15 @@ int fixture_build(fixture *f)
 
     memset(f, 0, sizeof(*f));
     memset(&cfg, 0, sizeof(cfg));
-    cfg.ram_size = 16u << 20;
+    cfg.ram_size = 2u << 20;
     f->tm = emk_tm_new(&cfg, &err);
     if (!f->tm)
         return err ? err : -ENOMEM;
     bus = emk_tm_bus(f->tm);
     emk_pci_host_init(&f->host, bus, f->segs, 4);
     if ((err = emk_pci_host_add_segment(&f->host, 0, 0xb0000000u, 0, 15)) < 0 ||
-        (err = emk_pci_host_add_segment(&f->host, 1, 0xc0000000u, 0x40, 0x47)) < 0)
+        (err = emk_pci_host_add_segment(&f->host, 1, 0xc0000000u, 0x40, 0x47)) < 0 ||
+        (err = emk_pci_host_add_segment(&f->host, 2, 0x4000000000ull, 0, 0xff)) < 0)
         return err;
     /* segment 0 */
     if ((err = tdev_init(&f->tdevs[0], bus, 1, 0, 0)) < 0 ||
@@ -160,6 +161,7 @@ int fixture_build(fixture *f)
     if ((err = tdev_init(&f->tdevs[3], bus, 1, 1, 0)) < 0 ||
         (err = emk_pci_bridge_attach(&f->ports[0].fn, &f->tdevs[3].fn, 9)) < 0)
         return err;
+    emk_pcie_port_set_presence(&f->ports[0].fn, 1);     /* cold plug */
     /* segment 1 */
     if ((err = port_init(&f->ports[1], bus, 2, 2, EMK_PCIE_SPEED_8GT, 8)) < 0 ||
         (err = emk_pci_seg_attach(&f->segs[1], &f->ports[1].fn, 0x00)) < 0)
@@ -167,6 +169,7 @@ int fixture_build(fixture *f)
     if ((err = tdev_init(&f->tdevs[4], bus, 1, 0, 0)) < 0 ||
         (err = emk_pci_bridge_attach(&f->ports[1].fn, &f->tdevs[4].fn, 0)) < 0)
         return err;
+    emk_pcie_port_set_presence(&f->ports[1].fn, 1);
     f->ntdevs = 5;
     return 0;
 }

@@ -9,6 +9,7 @@
  *              with ARI, next function 1 (also a tdev)
  *   segment 1: ECAM at 0xc0000000 for buses 0x40..0x47
  *     40:00.0  root port (Gen3 x8, ACS) -> endpoint tdev
+ *   segment 2: ECAM at 0x4000000000 (above 4 GiB), buses 0..255, empty
  */
 #ifndef EMK_TESTS_PCI_FIXTURE_H
 #define EMK_TESTS_PCI_FIXTURE_H

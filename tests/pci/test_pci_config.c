@@ -10,35 +10,8 @@
 #include <cmocka.h>
 
 #include "pci/pci_fixture.h"
+#include "pci/pci_test_util.h"
 
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof(*f));
-
-    if (!f || fixture_build(f) < 0)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-
-    fixture_free(f);
-    free(f);
-    return 0;
-}
-
-static uint32_t rd(emk_pci_fn *fn, uint32_t off, unsigned size)
-{
-    return emk_pci_config_read(fn, off, size);
-}
-
-static void wr(emk_pci_fn *fn, uint32_t off, unsigned size, uint32_t v)
-{
-    assert_int_equal(emk_pci_config_write(fn, off, size, v), 0);
-}
 
 static void test_header_ro_rw(void **state)
 {
@@ -312,10 +285,21 @@ static void test_root_port_routing(void **state)
     wr(rp, EMK_PCI_COMMAND, 2, EMK_PCI_COMMAND_MEMORY | EMK_PCI_COMMAND_IO);
     assert_true(ep->bars[5].mapped);
     assert_int_equal(emk_tm_pio_read(f->tm, 0x3000, 1, &v), 0);
-    /* secondary bus reset stops all forwarding */
+    /* secondary bus reset: forwarding stops and every function below is
+     * reset (BARs unassigned, decode off), so nothing comes back after */
     wr(rp, EMK_PCI_BRIDGE_CONTROL, 2, EMK_PCI_BRIDGE_CTL_BUS_RESET);
     assert_false(ep->bars[0].mapped || ep->bars[2].mapped || ep->bars[5].mapped);
+    assert_int_equal(rd(ep, EMK_PCI_COMMAND, 2), 0);
+    assert_int_equal(rd(ep, EMK_PCI_BAR0, 4), 0);
+    assert_int_equal(rd(ep, EMK_PCI_BAR0 + 8, 4), 0x0c);
+    assert_int_equal(rd(rp, EMK_PCI_COMMAND, 2),
+                     EMK_PCI_COMMAND_MEMORY | EMK_PCI_COMMAND_IO);
     wr(rp, EMK_PCI_BRIDGE_CONTROL, 2, 0);
+    assert_false(ep->bars[0].mapped || ep->bars[2].mapped || ep->bars[5].mapped);
+    wr(ep, EMK_PCI_BAR0, 4, 0x90000000);
+    wr(ep, EMK_PCI_BAR0 + 12, 4, 0x10);
+    wr(ep, EMK_PCI_BAR0 + 20, 4, 0x3000);
+    wr(ep, EMK_PCI_COMMAND, 2, EMK_PCI_COMMAND_MEMORY | EMK_PCI_COMMAND_IO);
     assert_true(ep->bars[0].mapped && ep->bars[2].mapped && ep->bars[5].mapped);
     /* moving the window away unmaps; a closed window (base > limit) too */
     wr(rp, EMK_PCI_MEMORY_BASE, 4, 0x91009100);
@@ -326,6 +310,60 @@ static void test_root_port_routing(void **state)
     assert_false(ep->bars[0].mapped);
     assert_int_equal(emk_pci_bridge_window(ep, EMK_PCI_WINDOW_MEM, NULL, NULL),
                      -EINVAL);
+}
+
+static int resets;
+static void count_reset(emk_pci_fn *fn)
+{
+    (void)fn;
+    resets++;
+}
+
+static void test_function_level_reset(void **state)
+{
+    fixture *f = *state;
+    tdev *t = &f->tdevs[0];
+    emk_pci_fn *fn = &t->fn;
+    unsigned e = fn->exp_cap;
+    static const emk_pci_fn_ops ops = {NULL, NULL, NULL, count_reset};
+    emk_tm_msi m;
+
+    fn->ops = &ops;
+    resets = 0;
+    assert_true(rd(fn, e + EMK_PCIE_DEVCAP, 4) & 0x10000000u);   /* FLR cap */
+    wr(fn, EMK_PCI_BAR0 + 16, 4, 0x81000000);
+    wr(fn, EMK_PCI_COMMAND, 2, EMK_PCI_COMMAND_MEMORY | EMK_PCI_COMMAND_MASTER);
+    wr(fn, EMK_PCI_INTERRUPT_LINE, 1, 11);
+    wr(fn, fn->msix.cap + 2, 2, EMK_PCI_MSIX_FLAGS_ENABLE);
+    assert_int_equal(emk_tm_mmio_write(f->tm, 0x81000000 + 12, 4, 0), 0);
+    assert_int_equal(emk_tm_mmio_write(f->tm, 0x81000000 + 16 + 12, 4, 0), 0);
+    wr(fn, e + EMK_PCIE_DEVCTL, 2, 0x0050);                     /* MPS etc. */
+    emk_pcie_aer_report(fn, 1, 6);
+    assert_true(t->dev.dma_enabled);
+    /* initiate FLR */
+    wr(fn, e + EMK_PCIE_DEVCTL, 2, 0x8050);
+    assert_int_equal(resets, 1);
+    assert_int_equal(rd(fn, EMK_PCI_COMMAND, 2), 0);
+    assert_false(t->dev.dma_enabled);
+    assert_false(fn->bars[4].mapped);
+    assert_int_equal(rd(fn, EMK_PCI_BAR0 + 16, 4), 0);
+    assert_int_equal(rd(fn, EMK_PCI_INTERRUPT_LINE, 1), 0);
+    assert_int_equal(rd(fn, EMK_PCI_INTERRUPT_PIN, 1), 1);
+    assert_int_equal(rd(fn, e + EMK_PCIE_DEVCTL, 2), 0x2810);    /* power-on */
+    assert_int_equal(rd(fn, e + EMK_PCIE_LNKCTL2, 2) & 0xf, EMK_PCIE_SPEED_8GT);
+    assert_false(emk_pci_msix_enabled(fn));
+    assert_true(emk_pci_msix_masked(fn, 0) && emk_pci_msix_masked(fn, 1));
+    assert_int_equal(rd(fn, fn->aer_cap + 0x10, 4), 1u << 6);    /* sticky */
+    assert_int_equal(rd(fn, 0, 4), TDEV_VENDOR | (uint32_t)TDEV_DEVICE << 16);
+    /* MSI-X after reset: vectors are masked, notify only sets pending */
+    wr(fn, EMK_PCI_BAR0 + 16, 4, 0x81000000);
+    wr(fn, EMK_PCI_COMMAND, 2, EMK_PCI_COMMAND_MEMORY | EMK_PCI_COMMAND_MASTER);
+    wr(fn, fn->msix.cap + 2, 2, EMK_PCI_MSIX_FLAGS_ENABLE);
+    assert_int_equal(emk_pci_msix_notify(fn, 1), 1);
+    assert_int_equal(emk_tm_msi_pop(f->tm, &m), 0);
+    /* the root port has no FLR: bit 15 is not writable there */
+    wr(&f->ports[0].fn, f->ports[0].fn.exp_cap + EMK_PCIE_DEVCTL, 2, 0x8000);
+    assert_int_equal(rd(&f->ports[0].fn, f->ports[0].fn.exp_cap + EMK_PCIE_DEVCTL, 2), 0);
 }
 
 static void test_cap_builder(void **state)
@@ -367,17 +405,18 @@ static void test_cap_builder(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_header_ro_rw, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_status_w1c, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bar_sizing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bar_register_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_command_gates_decode, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bus_master_gates_dma, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_intx, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_accesses, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_type1_masks, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_root_port_routing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cap_builder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_header_ro_rw, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_status_w1c, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_bar_sizing, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_bar_register_errors, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_command_gates_decode, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_bus_master_gates_dma, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_intx, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_accesses, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_type1_masks, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_root_port_routing, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_function_level_reset, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_cap_builder, fixture_setup, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

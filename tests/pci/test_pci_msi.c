@@ -10,32 +10,10 @@
 #include <cmocka.h>
 
 #include "pci/pci_fixture.h"
+#include "pci/pci_test_util.h"
 
 static const uint32_t MSIX_BAR_ADDR = 0x81000000u;
 
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof(*f));
-
-    if (!f || fixture_build(f) < 0)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-
-    fixture_free(f);
-    free(f);
-    return 0;
-}
-
-static void wr(emk_pci_fn *fn, uint32_t off, unsigned size, uint32_t v)
-{
-    assert_int_equal(emk_pci_config_write(fn, off, size, v), 0);
-}
 
 static int pop(fixture *f, emk_tm_msi *m)
 {
@@ -144,7 +122,7 @@ static void test_msix_cap_and_table(void **state)
     assert_int_equal(v, 0x0000000100000066ull);
     /* 2-byte and misaligned accesses are rejected by the region */
     assert_true(emk_tm_mmio_read(f->tm, MSIX_BAR_ADDR, 2, &v) < 0);
-    assert_int_equal(v, ~0ull);
+    assert_int_equal(v & 0xffff, 0xffff);        /* all-ones of the access size */
     assert_true(emk_tm_mmio_write(f->tm, MSIX_BAR_ADDR + 2, 4, 0) < 0);
     /* PBA is read-only; the unused rest of the BAR reads zero */
     assert_int_equal(emk_tm_mmio_write(f->tm, MSIX_BAR_ADDR + 0x800, 8, ~0ull), 0);
@@ -251,10 +229,10 @@ static void test_msix_shared_bar(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_msi, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_msix_cap_and_table, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_msix_delivery, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_msix_shared_bar, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_msi, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_msix_cap_and_table, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_msix_delivery, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_msix_shared_bar, fixture_setup, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,35 +12,8 @@
 
 #include "drivers/pci_enum.h"
 #include "pci/pci_fixture.h"
+#include "pci/pci_test_util.h"
 
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof(*f));
-
-    if (!f || fixture_build(f) < 0)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-
-    fixture_free(f);
-    free(f);
-    return 0;
-}
-
-static uint32_t rd(emk_pci_fn *fn, uint32_t off, unsigned size)
-{
-    return emk_pci_config_read(fn, off, size);
-}
-
-static void wr(emk_pci_fn *fn, uint32_t off, unsigned size, uint32_t v)
-{
-    assert_int_equal(emk_pci_config_write(fn, off, size, v), 0);
-}
 
 /* ECAM read of (segment window base, bus offset, devfn, reg). */
 static uint32_t ecam_rd(fixture *f, uint64_t base, unsigned bus_off,
@@ -260,6 +233,10 @@ static void test_ecam_segments(void **state)
     /* same (bus, devfn) in the other segment is a different function */
     assert_null(emk_pci_seg_find(emk_pci_host_segment(&f->host, 0), 0x41, 0));
     assert_null(emk_pci_host_segment(&f->host, 7));
+    /* segment 2 (above 4 GiB) is decoded but empty */
+    assert_int_equal(emk_tm_mmio_read(f->tm, 0x4000000000ull + (255u << 20), 4, &v), 0);
+    assert_int_equal(v, 0xffffffffu);
+    assert_true(f->host.stat_cfg_unclaimed > 0);
     /* segment bookkeeping errors */
     emk_pci_host_init(&h, emk_tm_bus(f->tm), extra, 2);
     assert_int_equal(emk_pci_host_add_segment(&h, 0, 0xd0080000u, 0, 0), -EINVAL);
@@ -278,9 +255,9 @@ static void test_mcfg_bytes(void **state)
     uint8_t t[128], sum = 0;
     int len, i;
 
-    assert_int_equal(emk_pci_mcfg_build(&f->host, t, 75, NULL, NULL), -ENOSPC);
+    assert_int_equal(emk_pci_mcfg_build(&f->host, t, 91, NULL, NULL), -ENOSPC);
     len = emk_pci_mcfg_build(&f->host, t, sizeof(t), "EMKTST", NULL);
-    assert_int_equal(len, 44 + 2 * 16);
+    assert_int_equal(len, 44 + 3 * 16);
     assert_memory_equal(t, "MCFG", 4);
     assert_int_equal(t[4] | t[5] << 8, len);
     assert_int_equal(t[8], 1);
@@ -300,20 +277,101 @@ static void test_mcfg_bytes(void **state)
     assert_int_equal(t[60 + 8], 1);
     assert_int_equal(t[60 + 10], 0x40);
     assert_int_equal(t[60 + 11], 0x47);
+    /* entry 2: a 64-bit base, all 256 buses */
+    assert_int_equal(t[76 + 4], 0x40);
+    assert_int_equal(t[76 + 3], 0);
+    assert_int_equal(t[76 + 8], 2);
+    assert_int_equal(t[76 + 10], 0);
+    assert_int_equal(t[76 + 11], 0xff);
+}
+
+static void test_hotplug(void **state)
+{
+    fixture *f = *state;
+    emk_pci_fn *rp = &f->ports[0].fn;
+    emk_pci_seg *s0 = emk_pci_host_segment(&f->host, 0);
+    unsigned c = rp->exp_cap, m = rp->msi.cap, i;
+    emk_tm_msi msg;
+
+    /* cold-plugged: present, link up, no change events */
+    assert_int_equal(rd(rp, c + EMK_PCIE_SLTSTA, 2) & 0x1ff, EMK_PCIE_SLTSTA_PDS);
+    assert_int_equal(emk_pcie_port_hotplug_event(&f->tdevs[0].fn, 0), -EINVAL);
+    /* the guest's hot-plug driver: MSI, bus master, event enables */
+    wr(rp, m + 4, 4, 0xfee00000);
+    wr(rp, m + 0xc, 2, 0x77);
+    wr(rp, m + 2, 2, EMK_PCI_MSI_FLAGS_ENABLE);
+    wr(rp, EMK_PCI_COMMAND, 2, EMK_PCI_COMMAND_MASTER);
+    wr(rp, c + EMK_PCIE_SLTCTL, 2, EMK_PCIE_SLTCTL_HPIE | EMK_PCIE_SLTCTL_PDCE |
+                                   EMK_PCIE_SLTCTL_DLLSCE);
+    assert_int_equal(emk_tm_msi_pop(f->tm, &msg), 0);
+    /* surprise removal of every function below the port */
+    wr(rp, EMK_PCI_SECONDARY_BUS, 2, 0x0202);
+    for (i = 1; i <= 3; i++)
+        assert_int_equal(emk_pci_bridge_detach(rp, &f->tdevs[i].fn), 0);
+    assert_int_equal(emk_pci_bridge_detach(rp, &f->tdevs[1].fn), -ENOENT);
+    assert_null(emk_pci_seg_find(s0, 2, 0));
+    assert_int_equal(emk_pcie_port_hotplug_event(rp, 0), 0);
+    assert_int_equal(rd(rp, c + EMK_PCIE_SLTSTA, 2) & 0x1ff,
+                     EMK_PCIE_SLTSTA_PDC | EMK_PCIE_SLTSTA_DLLSC);
+    assert_false(rd(rp, c + EMK_PCIE_LNKSTA, 2) & EMK_PCIE_LNKSTA_DLLLA);
+    assert_int_equal(emk_tm_msi_pop(f->tm, &msg), 1);
+    assert_int_equal(msg.data, 0x77);
+    /* a repeated event while still pending sends nothing new */
+    assert_int_equal(emk_pcie_port_hotplug_event(rp, 0), 0);
+    assert_int_equal(emk_tm_msi_pop(f->tm, &msg), 0);
+    /* software acknowledges (W1C), then a device arrives */
+    wr(rp, c + EMK_PCIE_SLTSTA, 2, EMK_PCIE_SLTSTA_PDC | EMK_PCIE_SLTSTA_DLLSC);
+    assert_int_equal(rd(rp, c + EMK_PCIE_SLTSTA, 2) & 0x1ff, 0);
+    assert_int_equal(emk_pci_bridge_attach(rp, &f->tdevs[1].fn, 0), 0);
+    assert_ptr_equal(emk_pci_seg_find(s0, 2, 0), &f->tdevs[1].fn);
+    assert_int_equal(emk_pcie_port_hotplug_event(rp, 1), 0);
+    assert_int_equal(emk_tm_msi_pop(f->tm, &msg), 1);
+    assert_true(rd(rp, c + EMK_PCIE_LNKSTA, 2) & EMK_PCIE_LNKSTA_DLLLA);
+    assert_int_equal(rd(rp, c + EMK_PCIE_SLTSTA, 2) & 0x1ff,
+                     EMK_PCIE_SLTSTA_PDS | EMK_PCIE_SLTSTA_PDC |
+                     EMK_PCIE_SLTSTA_DLLSC);
+    wr(rp, c + EMK_PCIE_SLTSTA, 2, 0xffff);
+    /* INTx path: MSI off, attention button */
+    wr(rp, m + 2, 2, 0);
+    wr(rp, c + EMK_PCIE_SLTCTL, 2, EMK_PCIE_SLTCTL_HPIE | EMK_PCIE_SLTCTL_ABPE);
+    assert_int_equal(emk_tm_irq_level(f->tm, rp->intx_irq), 0);
+    assert_int_equal(emk_pcie_port_attention(rp), 0);
+    assert_int_equal(emk_tm_irq_level(f->tm, rp->intx_irq), 1);
+    wr(rp, c + EMK_PCIE_SLTSTA, 2, EMK_PCIE_SLTSTA_ABP);
+    assert_int_equal(emk_tm_irq_level(f->tm, rp->intx_irq), 0);
+}
+
+static void test_lspci_dump_format(void **state)
+{
+    fixture *f = *state;
+    static char buf[20000];
+    int n;
+
+    assert_int_equal(emk_pci_dump_lspci(&f->tdevs[0].fn, 0, 0, buf, 100), -ENOSPC);
+    n = emk_pci_dump_lspci(&f->tdevs[0].fn, 0, 0, buf, sizeof(buf));
+    /* header line, 256 lines of 16 bytes (4 KiB), blank line */
+    assert_int_equal(n, 29 + 16 * 52 + 240 * 53 + 1);
+    assert_int_equal((int)strlen(buf), n);
+    assert_memory_equal(buf, "0000:00:00.0 0108: 1b36:00e1\n00: 36 1b e1 00", 44);
+    assert_non_null(strstr(buf, "\nff0: "));
+    n = emk_pci_dump_lspci(&f->ports[1].fn, 1, 0x40, buf, sizeof(buf));
+    assert_true(n > 0);
+    assert_memory_equal(buf, "0001:40:00.0 0604: 1b36:000c\n", 29);
 }
 
 static void test_enumerator(void **state)
 {
     fixture *f = *state;
     emk_pci_enum *e = calloc(1, sizeof(*e));
-    emk_pci_enum_seg segs[2] = {{0, 0xb0000000u, 0, 15},
-                                {1, 0xc0000000u, 0x40, 0x47}};
+    emk_pci_enum_seg segs[3] = {{0, 0xb0000000u, 0, 15},
+                                {1, 0xc0000000u, 0x40, 0x47},
+                                {2, 0x4000000000ull, 0, 0xff}};
     emk_tm_msi m;
     uint64_t v;
     int n, i;
 
     assert_non_null(e);
-    assert_int_equal(emk_pci_enum_init(e, f->tm, segs, 2, 0x80000000u,
+    assert_int_equal(emk_pci_enum_init(e, f->tm, segs, 3, 0x80000000u,
                                        0xa0000000u, 0x8000000000ull,
                                        0x8100000000ull, 0x1000, 0x10000), 0);
     n = emk_pci_enum_run(e);
@@ -360,15 +418,17 @@ static void test_enumerator(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_link, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cap_init_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_devcap2_ari_forwarding, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ari_routing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_acs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_aer, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ecam_segments, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mcfg_bytes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_enumerator, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_link, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_cap_init_errors, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_devcap2_ari_forwarding, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_ari_routing, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_acs, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_aer, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_ecam_segments, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_mcfg_bytes, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_hotplug, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_lspci_dump_format, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_enumerator, fixture_setup, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
