@@ -43,8 +43,16 @@ static void msi_changed(emk_pci_fn *fn)
     emk_nvme_irq_resync(p->ctrl);
 }
 
+/* Function Level Reset: a controller-level reset (queues torn down). */
+static void fn_reset(emk_pci_fn *fn)
+{
+    emk_nvme_pci *p = fn->opaque;
+
+    emk_nvme_reset(p->ctrl);
+}
+
 static const emk_pci_fn_ops nvme_pci_ops = {
-    NULL, NULL, msi_changed
+    NULL, NULL, msi_changed, fn_reset
 };
 
 /* The controller registered BAR0 with its device for standalone use; the

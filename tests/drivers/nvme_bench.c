@@ -260,7 +260,10 @@ int emk_cmd_bench_nvme(int argc, char **argv)
     unsigned c, qdi, nit;
     static const unsigned qds[2] = { 1, 32 };
 
-    for (i = 1; i < argc; i++) {
+    i = 1;
+    if (argc > 1 && strcmp(argv[1], "nvme") == 0)
+        i = 2;                         /* `emkit bench nvme ...` */
+    for (; i < argc; i++) {
         if (strcmp(argv[i], "--single") == 0 && i + 1 < argc)
             return single(argc, argv, i + 1);
         else if (strcmp(argv[i], "--quick") == 0)

@@ -12,7 +12,7 @@
 
 enum { DEMO_ECAM = 0x0b000000, DEMO_XFER = 65536 };
 
-static int demo_run(emk_tm *tm, emk_nvme_pci *p, FILE *out)
+static int demo_run(emk_tm *tm, emk_nvme_pci *p, FILE *out, int threaded)
 {
     emk_pci_enum e;
     emk_pci_enum_seg es;
@@ -46,6 +46,7 @@ static int demo_run(emk_tm *tm, emk_nvme_pci *p, FILE *out)
     o.nioq = 2;
     o.qsize = 64;
     o.shadow = 1;
+    o.threaded = threaded;
     err = emk_nvme_drv_init(&d, tm, e.fns[idx].bar_addr[0], &o);
     if (err)
         return err;
@@ -96,9 +97,10 @@ static int demo_run(emk_tm *tm, emk_nvme_pci *p, FILE *out)
     return emk_nvme_drv_disable(&d);
 }
 
-int emk_nvme_demo(FILE *out)
+int emk_nvme_demo(FILE *out, const emk_demo_opts *dopts)
 {
     emk_tm_config cfg;
+    emk_iothread *it = NULL;
     emk_tm *tm;
     emk_pci_host host;
     emk_pci_seg seg;
@@ -119,17 +121,27 @@ int emk_nvme_demo(FILE *out)
     o.max_queues = 2;
     o.shadow_doorbells = 1;
     o.nns = 1;
-    o.ns[0].backend = "ram:4M";
+    o.ns[0].backend = dopts && dopts->disk ? dopts->disk : "ram:4M";
+    if (dopts && dopts->iothread) {
+        it = emk_iothread_start("nvme-io", NULL, &err);
+        if (!it)
+            goto out_tm;
+        o.iothreads[0] = emk_iothread_loop(it);
+        o.niothreads = 1;
+        o.notifier_doorbells = 1;
+    }
     p = emk_nvme_pci_new(&o, emk_tm_bus(tm), NULL, &err);
     if (!p)
         goto out_tm;
     err = emk_pci_seg_attach(&seg, emk_nvme_pci_fn(p), 0);
     if (!err)
-        err = demo_run(tm, p, out);
+        err = demo_run(tm, p, out, it != NULL);
     if (err)
         fprintf(out, "nvme demo: failed: %s\n", emk_strerror(err));
     emk_nvme_pci_free(p);
 out_tm:
+    if (it)
+        emk_iothread_stop(it);
     emk_tm_free(tm);
     return err < 0 ? err : 0;
 }
