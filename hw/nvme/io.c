@@ -54,19 +54,28 @@ static void release_scratch(nvme_req *r)
     }
 }
 
+/* SLBA/NLB of a data command: range check, then its PRPs or SGL. */
+static uint16_t data_cmd_prepare(nvme_req *r, uint64_t *slba, uint64_t *len)
+{
+    const nvme_cmd *c = &r->cmd;
+    uint64_t nlb = (c->cdw12 & 0xffff) + 1;
+    uint16_t st;
+
+    *slba = ((uint64_t)c->cdw11 << 32) | c->cdw10;
+    if ((st = check_range(r, *slba, nlb)) != 0)
+        return st;
+    *len = nlb << r->ns->lba_shift;
+    return nvme_map_data(r, *len, 1);
+}
+
 static uint16_t do_rw(nvme_req *r)
 {
     nvme_ctrl *n = r->sq->n;
-    const nvme_cmd *c = &r->cmd;
-    uint64_t slba = ((uint64_t)c->cdw11 << 32) | c->cdw10;
-    uint64_t nlb = (c->cdw12 & 0xffff) + 1, len;
-    int is_read = c->opcode == NVME_CMD_READ, cnt;
+    uint64_t slba, len;
+    int is_read = r->cmd.opcode == NVME_CMD_READ, cnt;
     uint16_t st;
 
-    if ((st = check_range(r, slba, nlb)) != 0)
-        return st;
-    len = nlb << r->ns->lba_shift;
-    if ((st = nvme_map_data(r, len, 1)) != 0)
+    if ((st = data_cmd_prepare(r, &slba, &len)) != 0)
         return st;
     cnt = emk_dma_sg_map(&n->dev, &r->sgl, r->iov, NVME_MAX_SGE, is_read);
     if (cnt < 0)
@@ -183,15 +192,10 @@ static uint16_t do_dsm(nvme_req *r, int *async)
 
 static uint16_t do_compare(nvme_req *r)
 {
-    const nvme_cmd *c = &r->cmd;
-    uint64_t slba = ((uint64_t)c->cdw11 << 32) | c->cdw10;
-    uint64_t nlb = (c->cdw12 & 0xffff) + 1, len;
+    uint64_t slba, len;
     uint16_t st;
 
-    if ((st = check_range(r, slba, nlb)) != 0)
-        return st;
-    len = nlb << r->ns->lba_shift;
-    if ((st = nvme_map_data(r, len, 1)) != 0)
+    if ((st = data_cmd_prepare(r, &slba, &len)) != 0)
         return st;
     r->sq->scratch_busy = 1;
     r->uses_scratch = 1;
