@@ -42,8 +42,14 @@ static uint64_t rng(uint64_t *s)
 }
 
 /* One run; returns 0 and IOPS, or -errno. */
+typedef struct bres {
+    double iops;
+    double mmio_per_io;   /* doorbell MMIO writes by the guest (VM exits) */
+    double irq_per_io;    /* interrupts raised */
+} bres;
+
 static int run_one(const bcfg *c, int is_write, unsigned qd, unsigned nit,
-                   unsigned long ops, double *iops)
+                   unsigned long ops, bres *res)
 {
     emk_tm_config tc;
     emk_tm *tm;
@@ -53,7 +59,7 @@ static int run_one(const bcfg *c, int is_write, unsigned qd, unsigned nit,
     emk_nvme_drv d;
     emk_nvme_drv_opts dopt;
     emk_bus *bus;
-    uint64_t buf, seed = 0x9e3779b97f4a7c15ull, nlbas;
+    uint64_t buf, seed = 0x9e3779b97f4a7c15ull, nlbas, irq0 = 0;
     unsigned long done = 0, sent = 0;
     unsigned i;
     int64_t t0, t1;
@@ -110,6 +116,12 @@ static int run_one(const bcfg *c, int is_write, unsigned qd, unsigned nit,
     }
     memset(emk_tm_ram(tm, buf, 4096ull * MAXQD * 2), 0x5a, 4096ull * MAXQD * 2);
     nlbas = d.ns_nlbas[1] / 8;
+    d.mmio_doorbells = 0;
+    {
+        emk_nvme_stats s0;
+        emk_nvme_get_stats(n, &s0);
+        irq0 = s0.interrupts;
+    }
     t0 = emk_host_now_ns();
     while (done < ops) {
         unsigned q;
@@ -141,7 +153,13 @@ static int run_one(const bcfg *c, int is_write, unsigned qd, unsigned nit,
         }
     }
     t1 = emk_host_now_ns();
-    *iops = (double)ops * 1e9 / (double)(t1 - t0 > 0 ? t1 - t0 : 1);
+    res->iops = (double)ops * 1e9 / (double)(t1 - t0 > 0 ? t1 - t0 : 1);
+    res->mmio_per_io = (double)d.mmio_doorbells / (double)ops;
+    {
+        emk_nvme_stats s1;
+        emk_nvme_get_stats(n, &s1);
+        res->irq_per_io = (double)(s1.interrupts - irq0) / (double)ops;
+    }
     emk_nvme_drv_disable(&d);
 out:
     if (n) {
@@ -171,27 +189,45 @@ static void memcpy_loop(unsigned long ops)
 }
 
 /* Runs this program under callgrind; returns total instructions or 0. */
-static unsigned long long callgrind_ir(char **args)
+/* Device entry points: with dev set, callgrind counts only inside them
+ * (inclusive of what they call: block layer, DMA, the RAM copy). */
+static const char *const dev_toggles[] = {
+    "--toggle-collect=bar0_write", "--toggle-collect=bar0_read",
+    "--toggle-collect=nvme_*", "--toggle-collect=io_done",
+    "--toggle-collect=dbn_cb", "--toggle-collect=sq_bh",
+    "--toggle-collect=state_bh", NULL
+};
+
+static unsigned long long callgrind_ir(char **args, int dev)
 {
     char out[64], line[512];
     unsigned long long ir = 0;
     pid_t pid;
     int st;
     FILE *f;
-    char *argv[32];
+    char *argv[48];
     int i = 0, k;
 
     snprintf(out, sizeof(out), "/tmp/emk-nvme-cg.%ld", (long)getpid());
     argv[i++] = "valgrind";
     argv[i++] = "--tool=callgrind";
     argv[i++] = "-q";
+    for (k = 0; dev && dev_toggles[k]; k++)
+        argv[i++] = (char *)dev_toggles[k];
     {
         static char of[96];
         snprintf(of, sizeof(of), "--callgrind-out-file=%s", out);
         argv[i++] = of;
     }
-    argv[i++] = "/proc/self/exe";
-    for (k = 0; args[k] && i < 31; k++)
+    {
+        static char self[4096];
+        ssize_t k2 = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (k2 <= 0)
+            return 0;
+        self[k2] = 0;                   /* resolve before valgrind execs */
+        argv[i++] = self;
+    }
+    for (k = 0; args[k] && i < 47; k++)
         argv[i++] = args[k];
     argv[i] = NULL;
     pid = fork();
@@ -214,7 +250,7 @@ static unsigned long long callgrind_ir(char **args)
 }
 
 static double per_op_ir(const char *cfg, const char *rw, const char *qd,
-                        const char *nit, unsigned long n1)
+                        const char *nit, unsigned long n1, int dev)
 {
     char a1[32], a2[32];
     char *args1[] = { "bench", "nvme", "--single", (char *)cfg, (char *)rw,
@@ -225,8 +261,8 @@ static double per_op_ir(const char *cfg, const char *rw, const char *qd,
 
     snprintf(a1, sizeof(a1), "%lu", n1);
     snprintf(a2, sizeof(a2), "%lu", 2 * n1);
-    i1 = callgrind_ir(args1);
-    i2 = callgrind_ir(args2);
+    i1 = callgrind_ir(args1, dev);
+    i2 = callgrind_ir(args2, dev);
     if (!i1 || !i2 || i2 < i1)
         return -1;
     return (double)(i2 - i1) / (double)n1;
@@ -236,7 +272,7 @@ static int single(int argc, char **argv, int i)
 {
     unsigned long ops;
     unsigned c;
-    double iops;
+    bres res;
 
     if (i < argc && strcmp(argv[i], "memcpy") == 0 && i + 1 < argc) {
         memcpy_loop(strtoul(argv[i + 1], NULL, 10));
@@ -249,7 +285,7 @@ static int single(int argc, char **argv, int i)
         if (strcmp(configs[c].name, argv[i]) == 0)
             return run_one(&configs[c], strcmp(argv[i + 1], "write") == 0,
                            (unsigned)atoi(argv[i + 2]),
-                           (unsigned)atoi(argv[i + 3]), ops, &iops) ? 1 : 0;
+                           (unsigned)atoi(argv[i + 3]), ops, &res) ? 1 : 0;
     return 2;
 }
 
@@ -279,19 +315,20 @@ int emk_cmd_bench_nvme(int argc, char **argv)
         }
     }
     printf("# emkit bench nvme: 4 KiB random I/O, RAM disk, %lu ops per run\n"
-           "%-24s %-5s %3s %3s %12s%s\n", ops, "config", "rw", "qd", "it",
-           "IOPS", cg ? "   Ir/IO (callgrind)" : "");
+           "%-24s %-5s %3s %3s %10s %8s %8s%s\n", ops, "config", "rw", "qd",
+           "it", "IOPS", "MMIO/IO", "IRQ/IO", cg ? "   Ir/IO  dev-Ir" : "");
     if (cg) {
         char n1[32];
         unsigned long long a, b;
         char *m1[] = { "bench", "nvme", "--single", "memcpy", n1, NULL };
         snprintf(n1, sizeof(n1), "%d", 20000);
-        a = callgrind_ir(m1);
+        a = callgrind_ir(m1, 0);
         snprintf(n1, sizeof(n1), "%d", 40000);
-        b = callgrind_ir(m1);
+        b = callgrind_ir(m1, 0);
         if (a && b > a)
-            printf("%-24s %-5s %3s %3s %12s %10.0f\n", "bare 4KiB memcpy", "-",
-                   "-", "-", "-", (double)(b - a) / 20000.0);
+            printf("%-24s %-5s %3s %3s %10s %8s %8s %7.0f %7s\n",
+                   "bare 4KiB memcpy", "-", "-", "-", "-", "-", "-",
+                   (double)(b - a) / 20000.0, "-");
         else
             printf("(callgrind unavailable: install valgrind)\n");
     }
@@ -301,24 +338,26 @@ int emk_cmd_bench_nvme(int argc, char **argv)
                 if (quick && (rw || nit == 1))
                     continue;
                 for (c = 0; c < NCONFIGS; c++) {
-                    double iops = 0;
-                    int err = run_one(&configs[c], rw, qds[qdi], nit, ops, &iops);
+                    bres res;
+                    int err = run_one(&configs[c], rw, qds[qdi], nit, ops, &res);
                     printf("%-24s %-5s %3u %3u ", configs[c].name,
                            rw ? "write" : "read", qds[qdi], nit);
                     if (err) {
-                        printf("%12s\n", emk_strerror(err));
+                        printf("%10s\n", emk_strerror(err));
                         continue;
                     }
-                    printf("%12.0f", iops);
+                    printf("%10.0f %8.2f %8.2f", res.iops, res.mmio_per_io,
+                           res.irq_per_io);
                     if (cg && nit == 0) {
                         char q[8], t[8];
-                        double ir;
+                        double ir, dir;
+                        const char *w = rw ? "write" : "read";
                         snprintf(q, sizeof(q), "%u", qds[qdi]);
                         snprintf(t, sizeof(t), "%u", nit);
-                        ir = per_op_ir(configs[c].name, rw ? "write" : "read",
-                                       q, t, 2000);
-                        if (ir > 0)
-                            printf(" %10.0f", ir);
+                        ir = per_op_ir(configs[c].name, w, q, t, 2000, 0);
+                        dir = per_op_ir(configs[c].name, w, q, t, 2000, 1);
+                        if (ir > 0 && dir > 0)
+                            printf(" %7.0f %7.0f", ir, dir);
                     }
                     printf("\n");
                     fflush(stdout);
