@@ -132,9 +132,10 @@ static uint16_t dbbuf_config(nvme_req *r)
     n->dbbuf_dbs = dbs;
     n->dbbuf_eis = eis;
     n->dbbuf_on = 1;
+    nvme_shadow_map(n);
     for (i = 0; i <= n->max_queues; i++) {
         if (n->sq[i])
-            nvme_store(&n->sq[i]->db_addr, 0);
+            n->sq[i]->db_addr = 0;
         if (n->cq[i])
             n->cq[i]->db_addr = 0;
         nvme_queue_attach_shadow(n, i);

@@ -16,7 +16,7 @@ static int msix_on(nvme_ctrl *n)
 
 static void raise_vector(nvme_ctrl *n, unsigned vector)
 {
-    __atomic_add_fetch(&n->stats.interrupts, 1, __ATOMIC_RELAXED);
+    nvme_stat(&n->stats.interrupts, 1);
     if (n->have_transport) {
         if (n->transport.msix_notify)
             n->transport.msix_notify(n->transport.opaque, vector);
@@ -52,7 +52,7 @@ void nvme_irq_intx_update(nvme_ctrl *n)
     if (level != n->intx_level) {
         n->intx_level = level;
         if (level)
-            __atomic_add_fetch(&n->stats.interrupts, 1, __ATOMIC_RELAXED);
+            nvme_stat(&n->stats.interrupts, 1);
         if (n->have_transport) {
             if (n->transport.intx_set)
                 n->transport.intx_set(n->transport.opaque, level);
@@ -89,7 +89,7 @@ void nvme_cq_irq_after_post(nvme_cq *cq, int same_thread)
         fire = 1;
         cq->irq_pending = 0;
     } else {
-        __atomic_add_fetch(&n->stats.coalesced, 1, __ATOMIC_RELAXED);
+        nvme_stat(&n->stats.coalesced, 1);
         if (!cq->timer_want) {
             cq->timer_want = 1;
             arm = 1;

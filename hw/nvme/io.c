@@ -12,7 +12,7 @@ static void io_done(emk_blk_req *b, int ret);
 
 static void stat_add(uint64_t *p, uint64_t v)
 {
-    __atomic_add_fetch(p, v, __ATOMIC_RELAXED);
+    nvme_stat(p, v);
 }
 
 static uint16_t submit(nvme_req *r, emk_blk_op op, uint64_t off,

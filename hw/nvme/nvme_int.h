@@ -10,12 +10,17 @@
 
 #include "nvme/nvme.h"
 
-/* ---- atomics (private; gcc, clang and zig cc share these builtins) ---- */
-#define nvme_fence() __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define nvme_load(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
-#define nvme_store(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#define nvme_inc(p) __atomic_add_fetch((p), 1, __ATOMIC_ACQ_REL)
-#define nvme_dec(p) __atomic_sub_fetch((p), 1, __ATOMIC_ACQ_REL)
+#include "compat.h"
+
+/* ---- atomics: thin names over src/compat.h ---- */
+#define nvme_fence() emk_smp_mb()
+#define nvme_load(p) emk_load_acquire_u32(p)
+#define nvme_store(p, v) emk_store_release_u32((p), (v))
+#define nvme_load_int(p) emk_load_acquire_int(p)
+#define nvme_store_int(p, v) emk_store_release_int((p), (v))
+#define nvme_inc(p) emk_fetch_add_u32((p), 1)
+#define nvme_dec(p) emk_fetch_add_u32((p), UINT32_MAX)
+#define nvme_stat(p, v) emk_fetch_add_u64((p), (v))
 
 /* ---- registers (NVMe 1.4, 3.1) ---- */
 enum {
@@ -158,7 +163,7 @@ typedef struct nvme_sq {
     uint32_t tail;          /* last MMIO value (written by the vCPU thread) */
     int dead;               /* deleted/reset: fetch nothing more */
     int stalled;            /* out of request slots */
-    unsigned inflight;      /* slots in use */
+    uint32_t inflight;      /* slots in use */
     nvme_req *reqs;
     nvme_req *free;         /* guarded by cq->lock */
     uint8_t *scratch;       /* 2 x MAX_XFER for compare and DSM (I/O SQs) */
@@ -222,6 +227,7 @@ typedef struct nvme_ctrl {
     /* shadow doorbell buffer */
     uint64_t dbbuf_dbs, dbbuf_eis;
     int dbbuf_on;
+    uint32_t *dbs_host, *eis_host;  /* the two pages mapped, or NULL */
     nvme_dbn dbn[2 * (EMK_NVME_MAX_QUEUES + 1)];
 
     /* enable / reset / shutdown */
@@ -295,6 +301,8 @@ void nvme_notifiers_off(nvme_ctrl *n);
 void nvme_req_release(nvme_req *r);
 void nvme_deletions_check(nvme_ctrl *n);
 uint32_t nvme_shadow_ld(nvme_ctrl *n, uint64_t addr);
+void nvme_shadow_map(nvme_ctrl *n);
+void nvme_shadow_unmap(nvme_ctrl *n);
 void nvme_shadow_st(nvme_ctrl *n, uint64_t addr, uint32_t v);
 emk_loop *nvme_queue_loop(nvme_ctrl *n, unsigned qid);
 

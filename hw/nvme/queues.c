@@ -24,10 +24,64 @@ emk_loop *nvme_queue_loop(nvme_ctrl *n, unsigned qid)
     return n->opts.iothreads[idx % n->opts.niothreads];
 }
 
+/* The shadow doorbell and EventIdx pages are mapped once (Doorbell
+ * Buffer Config) so the hot path is a plain 32-bit load or store; the
+ * mapping is only used while DMA is enabled, else the bus refuses. */
+void nvme_shadow_map(nvme_ctrl *n)
+{
+    uint64_t l1 = EMK_NVME_PAGE_SIZE, l2 = EMK_NVME_PAGE_SIZE;
+    void *a, *b;
+
+    nvme_shadow_unmap(n);
+    a = emk_dma_map(&n->dev, n->dbbuf_dbs, &l1, 1);
+    if (a && l1 != EMK_NVME_PAGE_SIZE) {
+        emk_dma_unmap(&n->dev, a, l1, 1, 0);
+        a = NULL;
+    }
+    b = a ? emk_dma_map(&n->dev, n->dbbuf_eis, &l2, 1) : NULL;
+    if (b && l2 != EMK_NVME_PAGE_SIZE) {
+        emk_dma_unmap(&n->dev, b, l2, 1, 0);
+        b = NULL;
+    }
+    if (a && !b) {
+        emk_dma_unmap(&n->dev, a, l1, 1, 0);
+        a = NULL;
+    }
+    n->dbs_host = a;
+    n->eis_host = b;
+}
+
+void nvme_shadow_unmap(nvme_ctrl *n)
+{
+    if (n->dbs_host)
+        emk_dma_unmap(&n->dev, n->dbs_host, EMK_NVME_PAGE_SIZE, 1,
+                      EMK_NVME_PAGE_SIZE);
+    if (n->eis_host)
+        emk_dma_unmap(&n->dev, n->eis_host, EMK_NVME_PAGE_SIZE, 1,
+                      EMK_NVME_PAGE_SIZE);
+    n->dbs_host = n->eis_host = NULL;
+}
+
+static uint32_t *shadow_ptr(nvme_ctrl *n, uint64_t addr)
+{
+    if (!n->dev.dma_enabled || (addr & 3))
+        return NULL;
+    if (n->dbs_host && addr - n->dbbuf_dbs < EMK_NVME_PAGE_SIZE)
+        return n->dbs_host + (addr - n->dbbuf_dbs) / 4;
+    if (n->eis_host && addr - n->dbbuf_eis < EMK_NVME_PAGE_SIZE)
+        return n->eis_host + (addr - n->dbbuf_eis) / 4;
+    return NULL;
+}
+
 uint32_t nvme_shadow_ld(nvme_ctrl *n, uint64_t addr)
 {
+    uint32_t *p = shadow_ptr(n, addr);
     uint64_t v = 0;
 
+    if (p) {
+        uint32_t raw = emk_load_acquire_u32(p);
+        return emk_le32(&raw);
+    }
     if (emk_dma_ld(&n->dev, addr, 4, &v) != 0)
         return UINT32_MAX;
     return (uint32_t)v;
@@ -35,7 +89,14 @@ uint32_t nvme_shadow_ld(nvme_ctrl *n, uint64_t addr)
 
 void nvme_shadow_st(nvme_ctrl *n, uint64_t addr, uint32_t v)
 {
-    (void)emk_dma_st(&n->dev, addr, 4, v);
+    uint32_t *p = shadow_ptr(n, addr);
+
+    if (p) {
+        uint32_t raw;
+        emk_st_le32(&raw, v);
+        emk_store_release_u32(p, raw);
+    } else
+        (void)emk_dma_st(&n->dev, addr, 4, v);
 }
 
 static void ctrl_fatal(nvme_ctrl *n)
@@ -139,7 +200,7 @@ static void sq_quiesce(void *opaque)
 {
     nvme_sq *sq = opaque;
 
-    nvme_store(&sq->dead, 1);
+    nvme_store_int(&sq->dead, 1);
     sq->polling = 0;
     emk_bh_cancel(&sq->bh);
 }
@@ -175,7 +236,8 @@ void nvme_queue_attach_shadow(nvme_ctrl *n, unsigned qid)
         nvme_shadow_st(n, sqdb, nvme_load(&sq->tail));
         nvme_shadow_st(n, sqei, nvme_load(&sq->tail));
         sq->ei_addr = sqei;
-        nvme_store(&sq->db_addr, sqdb);
+        nvme_fence();
+        sq->db_addr = sqdb;
     }
     if (cq && !cq->db_addr) {
         pthread_mutex_lock(&cq->lock);
@@ -194,10 +256,10 @@ static void dbn_cb(void *opaque)
     nvme_dbn *d = opaque;
     nvme_ctrl *n = d->n;
 
-    __atomic_add_fetch(&n->stats.notifier_kicks, 1, __ATOMIC_RELAXED);
+    nvme_stat(&n->stats.notifier_kicks, 1);
     if (!d->is_cq) {
         nvme_sq *sq = n->sq[d->qid];
-        if (sq && !nvme_load(&sq->dead))
+        if (sq && !nvme_load_int(&sq->dead))
             nvme_sq_process(sq);
     } else {
         nvme_cq *cq = n->cq[d->qid];
@@ -298,7 +360,7 @@ void nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val)
 
     if ((off & 3) || !nvme_ready(n))
         return;
-    __atomic_add_fetch(&n->stats.mmio_doorbells, 1, __ATOMIC_RELAXED);
+    nvme_stat(&n->stats.mmio_doorbells, 1);
     if (qid > n->max_queues) {
         nvme_event_post(n, NVME_AER_TYPE_ERROR, NVME_AER_INFO_INVALID_DB_REG,
                         NVME_LOG_ERROR);
@@ -410,7 +472,7 @@ void nvme_req_release(nvme_req *r)
     pthread_mutex_lock(&sq->cq->lock);
     stalled = req_free_locked(r);
     pthread_mutex_unlock(&sq->cq->lock);
-    if (stalled && !nvme_load(&sq->dead))
+    if (stalled && !nvme_load_int(&sq->dead))
         emk_bh_schedule(&sq->bh);
 }
 
@@ -418,7 +480,7 @@ static void after_free(nvme_sq *sq, int stalled)
 {
     nvme_ctrl *n = sq->n;
 
-    if (nvme_load(&sq->dead)) {
+    if (nvme_load_int(&sq->dead)) {
         if (sq->delete_req || n->resetting)
             if (nvme_load(&sq->inflight) == 0)
                 emk_bh_schedule(&n->state_bh);
@@ -437,13 +499,13 @@ void nvme_complete(nvme_req *r)
     emk_loop *my_loop = sq->loop;
 
     if (r->status) {
-        __atomic_add_fetch(&n->stats.errors, 1, __ATOMIC_RELAXED);
+        nvme_stat(&n->stats.errors, 1);
         nvme_error_log_add(n, r, r->status);
     }
     if (sq->qid)
-        __atomic_add_fetch(&n->stats.io_completed, 1, __ATOMIC_RELAXED);
+        nvme_stat(&n->stats.io_completed, 1);
     pthread_mutex_lock(&cq->lock);
-    if (nvme_load(&sq->dead) && n->resetting) {
+    if (nvme_load_int(&sq->dead) && n->resetting) {
         stalled = req_free_locked(r);            /* reset: drop it */
     } else {
         if (cq_full(cq) && cq->db_addr)
@@ -508,7 +570,7 @@ void nvme_cq_head_update(nvme_cq *cq, uint32_t head)
             ctrl_fatal(n);
         else
             posted = 1;
-        if (req_free_locked(r) || nvme_load(&r->sq->dead)) {
+        if (req_free_locked(r) || nvme_load_int(&r->sq->dead)) {
             for (i = 0; i < nkick && kick[i] != r->sq; i++)
                 ;
             if (i == nkick && nkick < EMK_NVME_MAX_QUEUES + 1)
@@ -535,7 +597,7 @@ static uint32_t sq_current_tail(nvme_sq *sq)
 {
     if (sq->db_addr) {
         uint32_t t = nvme_shadow_ld(sq->n, sq->db_addr);
-        __atomic_add_fetch(&sq->n->stats.shadow_reads, 1, __ATOMIC_RELAXED);
+        nvme_stat(&sq->n->stats.shadow_reads, 1);
         if (t < sq->size)
             return t;
     }
@@ -603,7 +665,7 @@ static int sq_fetch_one(nvme_sq *sq)
     r->uses_scratch = 0;
     r->next = NULL;
     emk_sglist_reset(&r->sgl);
-    __atomic_add_fetch(&n->stats.commands, 1, __ATOMIC_RELAXED);
+    nvme_stat(&n->stats.commands, 1);
     if (sq->qid == 0)
         nvme_admin_exec(r);
     else
@@ -620,7 +682,7 @@ void nvme_sq_process(nvme_sq *sq)
         uint32_t tail;
         int found = 0, rc = 1;
 
-        if (nvme_load(&sq->dead) || !nvme_ready(n) ||
+        if (nvme_load_int(&sq->dead) || !nvme_ready(n) ||
             (n->csts & NVME_CSTS_CFS))
             return;
         tail = sq_current_tail(sq);
@@ -630,7 +692,7 @@ void nvme_sq_process(nvme_sq *sq)
                 break;
             found++;
             budget--;
-            if (nvme_load(&sq->dead))
+            if (nvme_load_int(&sq->dead))
                 return;
         }
         if (rc <= 0)

@@ -91,6 +91,7 @@ static void finish_reset(nvme_ctrl *n)
         if (n->cq[i])
             nvme_cq_destroy(n->cq[i]);
     nvme_notifiers_off(n);
+    nvme_shadow_unmap(n);
     n->dbbuf_on = 0;
     n->dbbuf_dbs = n->dbbuf_eis = 0;
     features_default(n);

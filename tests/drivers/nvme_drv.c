@@ -4,9 +4,10 @@
 #include <string.h>
 #include <sched.h>
 
+#include "compat.h"
 #include "drivers/nvme_drv.h"
 
-#define drv_fence() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define drv_fence() emk_smp_mb()
 
 enum {
     DB = 0x1000, CC_EN = 1, PAGE = 4096,
@@ -111,9 +112,9 @@ static void doorbell(emk_nvme_drv *d, uint16_t qid, int is_cq, uint16_t val)
         uint32_t *eis = emk_tm_ram(d->tm, d->eis_gpa, PAGE);
         uint16_t ev, old = (uint16_t)dbs[idx];
 
-        __atomic_store_n(&dbs[idx], (uint32_t)val, __ATOMIC_RELAXED);
+        emk_store_relaxed_u32(&dbs[idx], (uint32_t)val);
         drv_fence();                     /* shadow before EventIdx read */
-        ev = (uint16_t)__atomic_load_n(&eis[idx], __ATOMIC_RELAXED);
+        ev = (uint16_t)emk_load_relaxed_u32(&eis[idx]);
         if (!need_event(ev, val, old)) {
             d->doorbells_saved++;
             return;
@@ -154,8 +155,7 @@ int emk_nvme_drv_reap(emk_nvme_drv *d, emk_nvme_drv_q *q, emk_nvme_cqe *out,
     pump(d);
     while (n < max) {
         uint8_t *e = q->cq + 16u * q->cq_head;
-        uint32_t dw3 = __atomic_load_n((uint32_t *)(void *)(e + 12),
-                                       __ATOMIC_ACQUIRE);
+        uint32_t dw3 = emk_load_acquire_u32((uint32_t *)(void *)(e + 12));
         emk_nvme_cqe *c = &out[n];
 
         if ((int)((dw3 >> 16) & 1) != q->phase)
