@@ -71,38 +71,42 @@ static int coalesced(const nvme_cq *cq)
            cq->vector < EMK_NVME_MAX_VECTORS && !n->vec_cd[cq->vector];
 }
 
-void nvme_cq_irq_after_post(nvme_cq *cq, int same_thread)
+int nvme_cq_irq_decide_locked(nvme_cq *cq)
 {
     nvme_ctrl *n = cq->n;
-    int fire = 0, arm = 0;
 
-    if (!cq->ien)
-        return;
-    if (!msix_on(n)) {
-        nvme_irq_intx_update(n);
-        return;
-    }
-    pthread_mutex_lock(&cq->lock);
-    if (cq->irq_pending == 0) {
-        /* already signalled */
-    } else if (!coalesced(cq) || cq->irq_pending >= (unsigned)n->coal_thr + 1) {
-        fire = 1;
+    if (!cq->ien || cq->irq_pending == 0)
+        return NVME_IRQ_NONE;
+    if (!msix_on(n))
+        return NVME_IRQ_INTX;
+    if (!coalesced(cq) || cq->irq_pending >= (unsigned)n->coal_thr + 1) {
         cq->irq_pending = 0;
-    } else {
-        nvme_stat(&n->stats.coalesced, 1);
-        if (!cq->timer_want) {
-            cq->timer_want = 1;
-            arm = 1;
-        }
+        return NVME_IRQ_FIRE;
     }
-    pthread_mutex_unlock(&cq->lock);
-    if (fire)
-        raise_vector(n, cq->vector);
-    if (arm) {
+    nvme_stat(&n->stats.coalesced, 1);
+    if (cq->timer_want)
+        return NVME_IRQ_NONE;
+    cq->timer_want = 1;
+    return NVME_IRQ_ARM;
+}
+
+void nvme_cq_irq_act(nvme_cq *cq, int action, int same_thread)
+{
+    switch (action) {
+    case NVME_IRQ_FIRE:
+        raise_vector(cq->n, cq->vector);
+        break;
+    case NVME_IRQ_INTX:
+        nvme_irq_intx_update(cq->n);
+        break;
+    case NVME_IRQ_ARM:
         if (same_thread)
             nvme_cq_irq_bh(cq);
         else
             emk_bh_schedule(&cq->irq_bh);
+        break;
+    default:
+        break;
     }
 }
 

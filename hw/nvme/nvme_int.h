@@ -311,7 +311,9 @@ int nvme_poll_continue(nvme_sq *sq, int found);
 void nvme_poll_stop(nvme_sq *sq);
 
 /* coalesce.c */
-void nvme_cq_irq_after_post(nvme_cq *cq, int same_thread);
+enum { NVME_IRQ_NONE, NVME_IRQ_FIRE, NVME_IRQ_INTX, NVME_IRQ_ARM };
+int nvme_cq_irq_decide_locked(nvme_cq *cq);
+void nvme_cq_irq_act(nvme_cq *cq, int action, int same_thread);
 void nvme_cq_irq_fire(nvme_cq *cq);
 void nvme_irq_intx_update(nvme_ctrl *n);
 void nvme_cq_irq_timer(void *opaque);

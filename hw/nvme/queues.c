@@ -495,7 +495,7 @@ void nvme_complete(nvme_req *r)
     nvme_sq *sq = r->sq;
     nvme_cq *cq = sq->cq;
     nvme_ctrl *n = sq->n;
-    int stalled, posted = 0;
+    int stalled, action = NVME_IRQ_NONE;
     emk_loop *my_loop = sq->loop;
 
     if (r->status) {
@@ -528,12 +528,11 @@ void nvme_complete(nvme_req *r)
         if (cq_post_locked(cq, r) != 0)
             ctrl_fatal(n);
         else
-            posted = 1;
+            action = nvme_cq_irq_decide_locked(cq);
         stalled = req_free_locked(r);
     }
     pthread_mutex_unlock(&cq->lock);
-    if (posted)
-        nvme_cq_irq_after_post(cq, my_loop == cq->loop);
+    nvme_cq_irq_act(cq, action, my_loop == cq->loop);
     after_free(sq, stalled);
 }
 
@@ -557,7 +556,7 @@ void nvme_cq_head_update(nvme_cq *cq, uint32_t head)
     nvme_ctrl *n = cq->n;
     nvme_sq *kick[EMK_NVME_MAX_QUEUES + 1];
     unsigned nkick = 0, i;
-    int posted = 0, ok;
+    int action = NVME_IRQ_NONE, ok;
 
     pthread_mutex_lock(&cq->lock);
     ok = cq_set_head(cq, head);
@@ -568,8 +567,6 @@ void nvme_cq_head_update(nvme_cq *cq, uint32_t head)
             cq->backlog_tail = NULL;
         if (cq_post_locked(cq, r) != 0)
             ctrl_fatal(n);
-        else
-            posted = 1;
         if (req_free_locked(r) || nvme_load_int(&r->sq->dead)) {
             for (i = 0; i < nkick && kick[i] != r->sq; i++)
                 ;
@@ -577,14 +574,16 @@ void nvme_cq_head_update(nvme_cq *cq, uint32_t head)
                 kick[nkick++] = r->sq;
         }
     }
+    if (ok)
+        action = nvme_cq_irq_decide_locked(cq);
     pthread_mutex_unlock(&cq->lock);
     if (!ok) {
         nvme_event_post(n, NVME_AER_TYPE_ERROR, NVME_AER_INFO_INVALID_DB_VALUE,
                         NVME_LOG_ERROR);
         return;
     }
-    if (posted)
-        nvme_cq_irq_after_post(cq, 0);
+    if (action != NVME_IRQ_NONE)
+        nvme_cq_irq_act(cq, action, 0);
     else
         nvme_irq_intx_update(n);
     for (i = 0; i < nkick; i++)
