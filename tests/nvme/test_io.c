@@ -4,6 +4,11 @@
  * Compare, Flush, backend faults, CQ-full backlog, reset and queue
  * deletion with I/O in flight.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <fcntl.h>
+
 #include "fixture.h"
 
 #define SC(st) ((st) & 0x7ff)
@@ -395,6 +400,53 @@ static void test_delete_sq_inflight(void **state)
     fx_stop(&f);
 }
 
+static char file_spec[96];
+
+static void opt_file(emk_nvme_options *o)
+{
+    o->ns[0].backend = file_spec;     /* namespace 1 on a real file */
+}
+
+static void test_file_backend(void **state)
+{
+    fx f;
+    char path[64];
+    uint8_t back[65536];
+    int fd, i;
+
+    (void)state;
+    snprintf(path, sizeof(path), "/tmp/emk-nvme-test.%d", (int)getpid());
+    fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, 4 << 20), 0);
+    snprintf(file_spec, sizeof(file_spec), "file:%s", path);
+    fx_start_drv(&f, opt_file, 0, 2, 1);
+    assert_string_equal(emk_blk_kind(emk_nvme_ns_blk(f.n, 1)), "file");
+    for (i = 0; i < 4; i++) {
+        fx_pattern(&f, f.buf, 65536, 40u + (unsigned)i);
+        assert_int_equal(emk_nvme_drv_io(&f.d, &f.d.io[i & 1], 0x01, 1,
+                                         (uint64_t)i * 128, 128, f.buf, f.list), 0);
+        /* the bytes are in the file */
+        assert_int_equal(pread(fd, back, sizeof(back), (off_t)i * 65536),
+                         (ssize_t)sizeof(back));
+        assert_memory_equal(back, fx_ram(&f, f.buf, 65536), 65536);
+        memset(fx_ram(&f, f.buf2, 65536), 0, 65536);
+        assert_int_equal(emk_nvme_drv_io(&f.d, &f.d.io[(i + 1) & 1], 0x02, 1,
+                                         (uint64_t)i * 128, 128, f.buf2, f.list), 0);
+        assert_memory_equal(fx_ram(&f, f.buf2, 65536), back, 65536);
+    }
+    /* flush reaches the file backend too */
+    {
+        uint8_t cmd[64];
+        emk_nvme_cqe c;
+        emk_nvme_cmd_init(cmd, 0x00, 1);
+        assert_int_equal(fx_io(&f, cmd, &c), 0);
+    }
+    fx_stop(&f);
+    close(fd);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_cq_backlog),
         cmocka_unit_test(test_reset_inflight),
         cmocka_unit_test(test_delete_sq_inflight),
+        cmocka_unit_test(test_file_backend),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
