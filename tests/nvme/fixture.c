@@ -63,6 +63,8 @@ void fx_stop(fx *f)
     emk_bus *bus = emk_tm_bus(f->tm);
     int i;
 
+    emk_nvme_reset(f->n);      /* quiesces the queues' threads first */
+    emk_tm_run_pending(f->tm, 1000);
     bus->ops->unmap_region(bus, emk_nvme_bar0(f->n));
     emk_nvme_free(f->n);
     for (i = 0; i < 2; i++)
