@@ -274,6 +274,12 @@ static inline uint32_t nvme_ld32(const uint8_t *p)
 static inline uint64_t nvme_ld64(const uint8_t *p)
 { return (uint64_t)nvme_ld32(p) | ((uint64_t)nvme_ld32(p + 4) << 32); }
 
+/* The controller cannot go on (e.g. a queue cannot be read): CSTS.CFS. */
+static inline void nvme_ctrl_fatal(nvme_ctrl *n)
+{
+    nvme_store(&n->csts, n->csts | NVME_CSTS_CFS);
+}
+
 static inline int nvme_ready(const nvme_ctrl *n)
 { return (nvme_load(&n->csts) & NVME_CSTS_RDY) && !n->resetting; }
 
@@ -281,7 +287,7 @@ static inline int nvme_ready(const nvme_ctrl *n)
 int nvme_regs_init(nvme_ctrl *n);
 void nvme_ctrl_disable(nvme_ctrl *n, int from_reset);
 
-/* queues.c */
+/* queues.c, doorbell.c, submit.c, complete.c */
 int nvme_cq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
                    uint16_t vector, int ien);
 int nvme_sq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
