@@ -138,14 +138,28 @@ int64_t emk_loop_now(const emk_loop *loop)
     return loop->clock.now_ns(loop->clock.opaque);
 }
 
+/* The owner changes hands (creator -> iothread) while other threads may
+ * ask who owns the loop, so it is read and written under the lock. */
 void emk_loop_claim(emk_loop *loop)
 {
+    pthread_mutex_lock(&loop->lock);
     loop->owner = pthread_self();
+    pthread_mutex_unlock(&loop->lock);
 }
 
-static int in_loop_thread(const emk_loop *loop)
+static int owner_is_self_locked(const emk_loop *loop)
 {
     return pthread_equal(loop->owner, pthread_self());
+}
+
+static int in_loop_thread(emk_loop *loop)
+{
+    int mine;
+
+    pthread_mutex_lock(&loop->lock);
+    mine = owner_is_self_locked(loop);
+    pthread_mutex_unlock(&loop->lock);
+    return mine;
 }
 
 void emk_loop_wake(emk_loop *loop)
@@ -364,9 +378,10 @@ void emk_bh_init(emk_bh *bh, emk_loop *loop, void (*cb)(void *opaque),
 void emk_bh_schedule(emk_bh *bh)
 {
     emk_loop *loop = bh->loop;
-    int queued = 0;
+    int queued = 0, mine;
 
     pthread_mutex_lock(&loop->lock);
+    mine = owner_is_self_locked(loop);
     if (!bh->scheduled) {
         bh->scheduled = 1;
         bh->next = NULL;
@@ -378,7 +393,7 @@ void emk_bh_schedule(emk_bh *bh)
         queued = 1;
     }
     pthread_mutex_unlock(&loop->lock);
-    if (queued && !in_loop_thread(loop))
+    if (queued && !mine)
         emk_loop_wake(loop);
 }
 
