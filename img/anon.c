@@ -192,13 +192,10 @@ static int do_compressed(anon *an, uint64_t a, uint64_t b)
 
 static int do_zero(anon *an, uint64_t a, uint64_t b)
 {
+    /* Real zeros, not fallocate(): qemu-img map asks the file system
+     * whether a data cluster is a hole, and must see what it saw in SRC. */
     if (an->out < 0)
         return 0;
-    if (!an->o->in_place) {
-        int r = posix_fallocate(an->out, (off_t)a, (off_t)(b - a));
-        if (r == 0)
-            return 0;
-    }
     while (a < b) {
         size_t n = b - a > IO_CHUNK ? IO_CHUNK : (size_t)(b - a);
         int r = write_all(an, an->zero, n, a);
