@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,6 +38,7 @@ typedef struct anon {
     size_t si;          /* first slot that may reach the current unit */
     uint64_t done, total;
     int last_pct;
+    int writes;
 } anon;
 
 static int write_all(anon *an, const void *p, size_t len, uint64_t off)
@@ -44,6 +46,8 @@ static int write_all(anon *an, const void *p, size_t len, uint64_t off)
     size_t done = 0;
     if (an->out < 0)
         return 0;
+    if (an->o->kill_after && ++an->writes > an->o->kill_after)
+        raise(SIGKILL);
     while (done < len) {
         ssize_t n = pwrite(an->out, (const char *)p + done, len - done,
                            (off_t)(off + done));

@@ -94,6 +94,8 @@ typedef struct emk_img_opts {
     int dry_run;        /**< classify and count, write nothing */
     int progress;       /**< print progress to stderr */
     int scrub_names;    /**< replace names that may carry personal data */
+    int kill_after;     /**< testing only: SIGKILL itself after this many
+                             writes (simulates a crash); 0 = never */
 } emk_img_opts;
 
 enum emk_img_limits {

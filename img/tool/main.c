@@ -81,6 +81,8 @@ int main(int argc, char **argv)
     }
     if (npos < 1)
         return usage();
+    if (getenv("EMKIT_IMG_TEST_KILL_AFTER"))
+        o.kill_after = atoi(getenv("EMKIT_IMG_TEST_KILL_AFTER"));
     if (o.scrub_names) {
         fprintf(stderr, "emkit-img: --scrub-names is not implemented yet\n");
         return 2;
