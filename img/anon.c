@@ -127,6 +127,8 @@ static int cmp_slot(const void *x, const void *y)
 static void fit_slots(emk_img_ctx *c)
 {
     size_t i, k = 0;
+    if (c->nslots == 0)
+        return;
     qsort(c->slots, c->nslots, sizeof(*c->slots), cmp_slot);
     for (i = 0; i < c->nslots; i++) {
         if (k && c->slots[k - 1].off == c->slots[i].off)
