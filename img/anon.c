@@ -139,8 +139,11 @@ static void fit_slots(emk_img_ctx *c)
     for (i = 0; i < c->nslots; i++) {
         emk_img_slot *s = &c->slots[i];
         uint64_t end = s->off + s->len, u;
-        if (i + 1 < c->nslots && c->slots[i + 1].off < end)
-            end = c->slots[i + 1].off;
+        if (i + 1 < c->nslots &&
+            c->slots[i + 1].off - c->slots[i + 1].keep < end)
+            end = c->slots[i + 1].off - c->slots[i + 1].keep;
+        if (end < s->off)
+            end = s->off;
         for (u = s->off / c->unit; u * c->unit < end && u < c->nunits; u++) {
             if (c->cat[u] == EMK_IMG_CAT_META) {
                 uint64_t ms = u * c->unit;
@@ -180,11 +183,23 @@ static int do_compressed(anon *an, uint64_t a, uint64_t b)
     while (an->si < c->nslots &&
            c->slots[an->si].off + c->slots[an->si].len <= a)
         an->si++;
-    for (i = an->si; i < c->nslots && c->slots[i].off < b; i++) {
+    for (i = an->si; i < c->nslots && c->slots[i].off - c->slots[i].keep < b;
+         i++) {
         const emk_img_slot *s = &c->slots[i];
         int n;
         const uint8_t *st = stream_for(an, s, &n);
         uint64_t from, to;
+        if (s->keep) {
+            /* the grain marker before the stream stays as it is */
+            uint64_t ka = s->off - s->keep > a ? s->off - s->keep : a;
+            uint64_t kb = s->off < b ? s->off : b;
+            if (ka < kb) {
+                int r = emk_img_pread(c, an->buf + (ka - a), (size_t)(kb - ka),
+                                      ka, "grain marker");
+                if (r < 0)
+                    return r;
+            }
+        }
         if (n < 0 || (uint64_t)n > s->len)
             continue;   /* counted as unfit before the run */
         from = s->off > a ? s->off : a;
@@ -255,8 +270,110 @@ static int do_extent(anon *an, uint64_t a, uint64_t b)
     return 0;
 }
 
+static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
+                          const emk_img_opts *o);
+
+/* dir(base)/name into out; returns 0 or -ENAMETOOLONG. */
+static int sibling(char *out, size_t cap, const char *base, const char *name)
+{
+    const char *slash = base ? strrchr(base, '/') : NULL;
+    int n = slash ? snprintf(out, cap, "%.*s/%s", (int)(slash - base), base,
+                             name)
+                  : snprintf(out, cap, "%s", name);
+    return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
+/* Anonymizes every extent file a VMDK descriptor names, adding the counts
+ * to the descriptor's context. */
+static int anonymize_extents(emk_img_ctx *c, const char *src, const char *dst,
+                             const emk_img_opts *o)
+{
+    emk_img_ctx *e = calloc(1, sizeof(*e));
+    char sp[4096], dp[4096];
+    uint32_t i;
+    int r = 0, k;
+    if (!e)
+        return emk_img_fail(c, -ENOMEM, "out of memory");
+    for (i = 0; r == 0 && i < c->nextents; i++) {
+        if (sibling(sp, sizeof(sp), src, c->extents[i].name) < 0 ||
+            sibling(dp, sizeof(dp), o->in_place ? src : dst,
+                    c->extents[i].name) < 0) {
+            r = emk_img_fail(c, -ENAMETOOLONG, "extent path too long");
+            break;
+        }
+        r = emk_img_open_extent(e, sp, (int)c->extents[i].kind);
+        if (r == 0)
+            r = anonymize_file(e, sp, dp, o);
+        if (r < 0) {
+            emk_img_fail(c, r, "extent %s: %s", c->extents[i].name, e->err);
+        } else {
+            for (k = 0; k < EMK_IMG_CAT_COUNT; k++) {
+                c->wiped[k].units += e->wiped[k].units;
+                c->wiped[k].bytes += e->wiped[k].bytes;
+            }
+            for (k = 0; k < 3; k++)
+                c->slot_counts[k] += e->slot_counts[k];
+            c->n_unfit += e->n_unfit;
+            c->n_compressed += e->n_compressed;
+            c->nfiles++;
+            for (k = 0; k < e->nwarn; k++)
+                emk_img_warn(c, "%s: %s", c->extents[i].name, e->warn[k]);
+        }
+        emk_img_close(e);
+    }
+    free(e);
+    return r;
+}
+
+/* Before anything is written: every extent parses and no DST extent
+ * exists. */
+static int precheck_extents(emk_img_ctx *c, const char *src, const char *dst,
+                            const emk_img_opts *o)
+{
+    emk_img_ctx *e;
+    char sp[4096], dp[4096];
+    uint32_t i;
+    int r = 0;
+    if (!c->nextents)
+        return 0;
+    e = calloc(1, sizeof(*e));
+    if (!e)
+        return emk_img_fail(c, -ENOMEM, "out of memory");
+    for (i = 0; r == 0 && i < c->nextents; i++) {
+        if (sibling(sp, sizeof(sp), src, c->extents[i].name) < 0 ||
+            sibling(dp, sizeof(dp), dst ? dst : src, c->extents[i].name) < 0) {
+            r = emk_img_fail(c, -ENAMETOOLONG, "extent path too long");
+            break;
+        }
+        if (!o->in_place && !o->dry_run && access(dp, F_OK) == 0) {
+            r = emk_img_fail(c, -EEXIST, "extent %s already exists (DST and "
+                             "its extents must not exist)", dp);
+            break;
+        }
+        r = emk_img_open_extent(e, sp, (int)c->extents[i].kind);
+        if (r < 0)
+            emk_img_fail(c, r, "extent %s: %s", c->extents[i].name, e->err);
+        emk_img_close(e);
+    }
+    free(e);
+    return r;
+}
+
 int emk_img_anonymize(emk_img_ctx *c, const char *src, const char *dst,
                       const emk_img_opts *o)
+{
+    int r = precheck_extents(c, src, dst, o);
+    if (r < 0)
+        return r;
+    r = anonymize_file(c, src, dst, o);
+    c->nfiles = 1;
+    if (r == 0 && c->nextents)
+        r = anonymize_extents(c, src, dst, o);
+    return r;
+}
+
+static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
+                          const emk_img_opts *o)
 {
     anon *an;
     extent *ext = NULL;

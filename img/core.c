@@ -94,6 +94,15 @@ int emk_img_mark(emk_img_ctx *ctx, uint64_t off, uint64_t len, int cat,
 int emk_img_add_slot(emk_img_ctx *ctx, uint64_t off, uint64_t len,
                      uint32_t usize, int kind)
 {
+    return emk_img_add_slot_keep(ctx, off, len, usize, kind, 0);
+}
+
+int emk_img_add_slot_keep(emk_img_ctx *ctx, uint64_t off, uint64_t len,
+                          uint32_t usize, int kind, unsigned keep)
+{
+    if (keep > 255 || keep > off)
+        return emk_img_fail(ctx, -EINVAL, "compressed data at offset %llu: "
+                            "bad header size", (unsigned long long)off);
     if (off >= ctx->file_size)
         return emk_img_fail(ctx, -ERANGE, "compressed data at offset %llu is "
                             "beyond the end of the file",
@@ -112,8 +121,9 @@ int emk_img_add_slot(emk_img_ctx *ctx, uint64_t off, uint64_t len,
     ctx->slots[ctx->nslots].len = len;
     ctx->slots[ctx->nslots].usize = usize;
     ctx->slots[ctx->nslots].kind = (uint8_t)kind;
+    ctx->slots[ctx->nslots].keep = (uint8_t)keep;
     ctx->nslots++;
-    return emk_img_mark(ctx, off, len, EMK_IMG_CAT_COMPRESSED,
+    return emk_img_mark(ctx, off - keep, len + keep, EMK_IMG_CAT_COMPRESSED,
                         "compressed data");
 }
 
@@ -180,12 +190,9 @@ static int detect(const uint8_t *b, size_t n)
     return EMK_IMG_FMT_UNKNOWN;
 }
 
-int emk_img_open(emk_img_ctx *ctx, const char *path, int fmt)
+static int open_file(emk_img_ctx *ctx, const char *path)
 {
     struct stat st;
-    uint8_t head[64];
-    size_t n;
-    int got, r;
     memset(ctx, 0, sizeof(*ctx));
     ctx->fd = open(path, O_RDONLY);
     if (ctx->fd < 0) {
@@ -197,6 +204,28 @@ int emk_img_open(emk_img_ctx *ctx, const char *path, int fmt)
     if (!S_ISREG(st.st_mode))
         return emk_img_fail(ctx, -EINVAL, "%s is not a regular file", path);
     ctx->file_size = (uint64_t)st.st_size;
+    return 0;
+}
+
+int emk_img_open_extent(emk_img_ctx *ctx, const char *path, int kind)
+{
+    int r = open_file(ctx, path);
+    if (r < 0)
+        return r;
+    ctx->format = EMK_IMG_FMT_VMDK;
+    if (kind == EMK_IMG_EXTENT_FLAT)
+        return emk_img_flat_parse(ctx);
+    return emk_img_vmdk_parse(ctx, path);
+}
+
+int emk_img_open(emk_img_ctx *ctx, const char *path, int fmt)
+{
+    uint8_t head[64];
+    size_t n;
+    int got, r;
+    r = open_file(ctx, path);
+    if (r < 0)
+        return r;
     n = ctx->file_size < sizeof(head) ? (size_t)ctx->file_size : sizeof(head);
     memset(head, 0, sizeof(head));
     r = emk_img_pread(ctx, head, n, 0, "image header");

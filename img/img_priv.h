@@ -11,6 +11,10 @@ int emk_img_set_unit(emk_img_ctx *ctx, uint32_t unit);
 int emk_img_qcow2_parse(emk_img_ctx *ctx);
 int emk_img_vmdk_parse(emk_img_ctx *ctx, const char *path);
 int emk_img_vhdx_parse(emk_img_ctx *ctx);
+/** A flat extent: every byte is guest data. */
+int emk_img_flat_parse(emk_img_ctx *ctx);
+/** Opens a VMDK extent file of the given enum emk_img_extent_kind. */
+int emk_img_open_extent(emk_img_ctx *ctx, const char *path, int kind);
 
 static inline uint64_t emk_be64(const uint8_t *p)
 {

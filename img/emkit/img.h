@@ -58,7 +58,8 @@ typedef struct emk_img_slot {
     uint64_t len;
     uint32_t usize;
     uint8_t kind;       /**< enum emk_img_stream */
-    uint8_t pad[3];
+    uint8_t keep;       /**< bytes before off to keep (VMDK grain marker) */
+    uint8_t pad[2];
 } emk_img_slot;
 
 /** A metadata patch: bytes the anonymizer must write (VHDX log entries
@@ -75,6 +76,21 @@ typedef struct emk_img_count {
     uint64_t units;   /**< units (clusters, sectors, blocks) of the category */
     uint64_t bytes;   /**< allocated bytes rewritten (or kept, for metadata) */
 } emk_img_count;
+
+/** A VMDK extent named by a descriptor. */
+typedef struct emk_img_extent {
+    char name[256];     /**< file name as written in the descriptor */
+    uint32_t kind;      /**< enum emk_img_extent_kind */
+    uint32_t pad;
+    uint64_t sectors;
+} emk_img_extent;
+
+/** Kinds of VMDK extents. */
+enum emk_img_extent_kind {
+    EMK_IMG_EXTENT_FLAT = 0,
+    EMK_IMG_EXTENT_SPARSE = 1,
+    EMK_IMG_EXTENT_ZERO = 2
+};
 
 /** One internal snapshot, as listed by info. */
 typedef struct emk_img_snap {
@@ -102,7 +118,8 @@ enum emk_img_limits {
     EMK_IMG_ERR_LEN = 256,
     EMK_IMG_MAX_SNAPS = 64,
     EMK_IMG_MAX_WARN = 8,
-    EMK_IMG_WARN_LEN = 160
+    EMK_IMG_WARN_LEN = 160,
+    EMK_IMG_MAX_EXTENTS = 512
 };
 
 /** Everything the library learns about one image.  Caller-owned; zero it,
@@ -133,6 +150,9 @@ typedef struct emk_img_ctx {
     char backing[256];
     char data_file[256];
     emk_img_snap snaps[EMK_IMG_MAX_SNAPS];
+    uint32_t nextents;          /**< VMDK: extents in separate files */
+    uint32_t nfiles;            /**< files processed by anonymize */
+    emk_img_extent extents[EMK_IMG_MAX_EXTENTS];
     /* counters filled by the parser (references) */
     uint64_t n_compressed;
     uint64_t n_zero_entries;
@@ -178,6 +198,11 @@ int emk_img_mark(emk_img_ctx *ctx, uint64_t off, uint64_t len, int cat,
 /** Adds a compressed slot.  Returns 0 or -ENOMEM / -ERANGE. */
 int emk_img_add_slot(emk_img_ctx *ctx, uint64_t off, uint64_t len,
                      uint32_t usize, int kind);
+
+/** Like emk_img_add_slot(), keeping the keep bytes before off (a VMDK
+ *  grain marker) as they are. */
+int emk_img_add_slot_keep(emk_img_ctx *ctx, uint64_t off, uint64_t len,
+                          uint32_t usize, int kind, unsigned keep);
 
 /** Adds a metadata patch (takes ownership of data, which must come from
  *  malloc).  Returns 0 or -ENOMEM. */

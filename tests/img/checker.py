@@ -174,7 +174,7 @@ def vmdk_sparse_metadata(path):
     with open(path, "rb") as f:
         data = f.read()
     magic, ver, flags, cap, grain, doff, dsize, ngte, rgd, gd, over = struct.unpack(
-        "<4sIIQQQQIQQQ", data[:68])
+        "<4sIIQQQQIQQQ", data[:72])
     if gd == 0xFFFFFFFFFFFFFFFF:   # streamOptimized: footer holds the real one
         foot = data[-1024:-512]
         if foot[:4] == b"KDMV":
@@ -289,11 +289,13 @@ def allocation_map(path):
 
 
 def normalize(text, src, dst):
-    return text.replace(os.path.abspath(dst), os.path.abspath(src)).replace(dst, src)
+    a, b = os.path.abspath(src), os.path.abspath(dst)
+    text = text.replace(b, a)
+    return text.replace(os.path.dirname(b) + "/", os.path.dirname(a) + "/")
 
 
 def qemu_json(cmd, path, src, dst, allow_fail=False):
-    rc, out, err = run(["qemu-img", cmd, "--output=json", "-U", path])
+    rc, out, err = run(["qemu-img", cmd, "--output=json", "-U", os.path.abspath(path)])
     try:
         obj = json.loads(out) if out.strip() else None
     except ValueError:

@@ -142,3 +142,18 @@ done
 qemu-io --object secret,id=s0,data=pw --image-opts -c 'write -s pat 0 256k' \
     driver=qcow2,file.filename=luks.qcow2,encrypt.key-secret=s0 >/dev/null
 add luks.qcow2 --secret pw --allow-nonzero
+
+# ---- VMDK: every subformat QEMU writes, and zeroed grains
+for s in monolithicSparse monolithicFlat twoGbMaxExtentSparse twoGbMaxExtentFlat; do
+    qemu-img create -q -f vmdk -o subformat=$s $s.vmdk 8M
+    q -c 'write -s pat 0 128k' -c 'write -s pat 5M 64k' -c 'write -s pat 7M 4k' $s.vmdk
+    add $s.vmdk
+done
+qemu-img convert -O vmdk -o subformat=streamOptimized data.raw streamOptimized.vmdk
+add streamOptimized.vmdk
+qemu-img create -q -f vmdk -o zeroed_grain=on zeroedgrain.vmdk 8M
+q -c 'write -s pat 0 256k' -c 'write -z 0 64k' -c 'write -z 128k 64k' zeroedgrain.vmdk
+add zeroedgrain.vmdk
+# an orphaned grain: user data appended where no grain table points
+qemu-img create -q -f vmdk orphan.vmdk 8M; q -c 'write -s pat 0 64k' orphan.vmdk
+cat pat >> orphan.vmdk; add orphan.vmdk

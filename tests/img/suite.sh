@@ -33,28 +33,38 @@ for f in $(cut -d' ' -f1 LIST); do
     grep -q EMKSECRET "$f" || bad "$f: corpus image holds no marker in its raw file"
 done
 
+# the files of an image: itself and the extents its descriptor names
+files_of() {
+    echo "$1"
+    if head -c 64 "$1" | grep -aq '^# Disk DescriptorFile'; then
+        sed -n 's/^RW [0-9]* [A-Z]* "\(.*\)".*/\1/p' "$1"
+    fi
+}
+sums() { for x in $(files_of "$1"); do sha256sum "$x"; done; }
+copy_to() { for x in $(files_of "$1"); do cp "$x" "$2/"; done; }
+mkdir -p out plain ip
 while read -r f flags; do
     # copy mode: SRC untouched, DST passes the checker
-    before=$(sha256sum "$f" | cut -d' ' -f1)
-    if ! "$TOOL" anonymize --output=json "$f" "anon-$f" > "rep-$f.json" 2> "err-$f"; then
+    before=$(sums "$f")
+    if ! "$TOOL" anonymize --output=json "$f" "out/$f" > "rep-$f.json" 2> "err-$f"; then
         bad "$f: anonymize failed: $(cat "err-$f")"; continue
     fi
-    [ "$(sha256sum "$f" | cut -d' ' -f1)" = "$before" ] || bad "$f: SRC changed in copy mode"
+    [ "$(sums "$f")" = "$before" ] || bad "$f: SRC changed in copy mode"
     python3 -c "import json,sys; json.load(open(sys.argv[1]))" "rep-$f.json" || bad "$f: report is not JSON"
-    if $CHECK $flags "$f" "anon-$f" > "chk-$f" 2>&1; then ok; else bad "$f: checker (copy mode)"; cat "chk-$f"; fi
+    if $CHECK $flags "$f" "out/$f" > "chk-$f" 2>&1; then ok; else bad "$f: checker (copy mode)"; cat "chk-$f"; fi
     # the checker must fail on an un-anonymized copy, because of the markers
-    cp "$f" "plain-$f"
-    if $CHECK $flags "$f" "plain-$f" > "neg-$f" 2>&1; then
+    copy_to "$f" plain
+    if $CHECK $flags "$f" "plain/$f" > "neg-$f" 2>&1; then
         bad "$f: checker passed an un-anonymized copy"
     elif grep -q "contains marker" "neg-$f"; then ok; else bad "$f: checker failed for another reason"; cat "neg-$f"; fi
     # in-place mode on a copy, then once more (idempotent)
-    cp "$f" "ip-$f"
-    "$TOOL" anonymize --in-place "ip-$f" > /dev/null 2>&1 || bad "$f: in-place failed"
-    if $CHECK $flags "plain-$f" "ip-$f" > "chk2-$f" 2>&1; then ok; else bad "$f: checker (in-place)"; cat "chk2-$f"; fi
-    cmp -s "ip-$f" "anon-$f" || bad "$f: in-place and copy results differ"
-    "$TOOL" anonymize --in-place "ip-$f" > /dev/null 2>&1 || bad "$f: second in-place run failed"
-    cmp -s "ip-$f" "anon-$f" || bad "$f: second in-place run changed the result"
-    rm -f "plain-$f"
+    copy_to "$f" ip
+    "$TOOL" anonymize --in-place "ip/$f" > /dev/null 2>&1 || bad "$f: in-place failed"
+    if $CHECK $flags "plain/$f" "ip/$f" > "chk2-$f" 2>&1; then ok; else bad "$f: checker (in-place)"; cat "chk2-$f"; fi
+    for x in $(files_of "$f"); do cmp -s "ip/$x" "out/$x" || bad "$f: in-place and copy results differ ($x)"; done
+    "$TOOL" anonymize --in-place "ip/$f" > /dev/null 2>&1 || bad "$f: second in-place run failed"
+    for x in $(files_of "$f"); do cmp -s "ip/$x" "out/$x" || bad "$f: second in-place run changed $x"; done
+    for x in $(files_of "$f"); do rm -f "plain/$x"; done
 done < LIST
 
 # kill -9 in the middle of an in-place run, then re-run: the job completes
@@ -68,7 +78,7 @@ for f in v2.qcow2 zlib4k.qcow2 vm.qcow2; do
 done
 
 # the checker notices a changed metadata byte (last byte of the L1 cluster)
-cp anon-v2.qcow2 tamper.qcow2
+cp out/v2.qcow2 tamper.qcow2
 python3 - <<'PY'
 import struct
 f = open('tamper.qcow2', 'r+b')
@@ -88,7 +98,9 @@ def cat(f, k):
 ok = True
 for f, k in [('vm.qcow2', 'vm_state'), ('vmio.qcow2', 'vm_state'), ('leak.qcow2', 'unreferenced'),
              ('zmix.qcow2', 'compressed'), ('zstd64k.qcow2', 'compressed'), ('zero.qcow2', 'zero_cluster_stale'),
-             ('v2.qcow2', 'snapshot_data'), ('lazy.qcow2', 'active_data')]:
+             ('v2.qcow2', 'snapshot_data'), ('lazy.qcow2', 'active_data'),
+             ('streamOptimized.vmdk', 'compressed'), ('monolithicFlat.vmdk', 'active_data'),
+             ('twoGbMaxExtentSparse.vmdk', 'active_data'), ('orphan.vmdk', 'unreferenced')]:
     c = cat(f, k)
     if c['units'] == 0 or c['bytes'] == 0:
         print('FAIL: report of %s counts no %s: %s' % (f, k, c)); ok = False
