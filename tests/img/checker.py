@@ -397,14 +397,33 @@ def main():
         b = qemu_json(cmd, dst, src, dst)
         if a != b:
             fail("qemu-img %s differs:\n  src %s\n  dst %s" % (cmd, a, b))
+    replay_dir = None
+    if fmt == "vhdx" and "needs to be replayed" in qemu_json("info", src, src, dst)[2]:
+        # a pending log: replay it in copies of both, then compare those
+        import shutil
+        replay_dir = tempfile.mkdtemp()
+        rs, rd = os.path.join(replay_dir, "s.vhdx"), os.path.join(replay_dir, "d.vhdx")
+        shutil.copy(src, rs)
+        shutil.copy(dst, rd)
+        for x in (rs, rd):
+            run(["qemu-img", "check", "-r", "all", x])
+        for cmd in ("check", "info", "map"):
+            a = qemu_json(cmd, rs, rs, rd)
+            b = qemu_json(cmd, rd, rs, rd)
+            if a != b:
+                fail("after log replay, qemu-img %s differs:\n  src %s\n  dst %s" % (cmd, a, b))
+        print("pending log replayed in copies: %s" % ("same view" if not FAIL else "DIFFERENT"))
     a, b = ACTUAL.get(src), ACTUAL.get(dst)
     if a is not None and b is not None and abs(a - b) > ACTUAL_SLACK:
         fail("actual-size differs by more than %d: %d vs %d" % (ACTUAL_SLACK, a, b))
     # 2. guest-visible data
-    rc, out, err = run(["qemu-img", "info", "--output=json", "-U", dst])
+    gdst = os.path.join(replay_dir, "d.vhdx") if replay_dir else dst
+    rc, out, err = run(["qemu-img", "info", "--output=json", "-U", gdst])
     info = json.loads(out) if rc == 0 else {}
+    if guest and rc != 0:
+        fail("qemu-img info of dst failed: " + err.strip())
     if guest and rc == 0:
-        guest_reads(fmt, dst, info, markers, allow_nonzero, "dst", secret)
+        guest_reads(fmt, gdst, info, markers, allow_nonzero, "dst", secret)
     # 3. raw files, 5. sizes
     sf, df = related_files(fmt, src), related_files(fmt, dst)
     if len(sf) != len(df):
@@ -430,6 +449,13 @@ def main():
         with open(b, "rb") as f:
             db = f.read()
         skip = vhdx_log_ranges(a) if rf == "vhdx" else []
+        if rf == "vhdx":
+            lo, want = vhdx_expected_log(a)
+            got = db[lo:lo + len(want)]
+            if got != want:
+                k = next(i for i in range(len(want)) if got[i:i + 1] != want[i:i + 1])
+                fail("vhdx log differs from the expected scrubbed log at %d" % (lo + k))
+            nbytes += len(want)
         for off, ln, name in meta_ranges(rf, a):
             for so, sl in skip:
                 pass
@@ -444,6 +470,54 @@ def main():
         return 1
     print("RESULT: PASS")
     return 0
+
+
+_CRC32C = []
+
+
+def crc32c(data):
+    if not _CRC32C:
+        for n in range(256):
+            c = n
+            for _ in range(8):
+                c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+            _CRC32C.append(c)
+    c = 0xFFFFFFFF
+    for x in data:
+        c = _CRC32C[(c ^ x) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+
+
+def vhdx_expected_log(path):
+    """(offset, expected bytes) of the log after anonymization: every entry
+    keeps its bytes except the padding after its descriptors (zeroed), and
+    an entry whose CRC-32C was valid gets a recomputed one."""
+    with open(path, "rb") as f:
+        d = bytearray(f.read())
+    out, _, _ = vhdx_metadata(path)
+    lo, ll = [(o, l) for o, l, n in out if n == "log"][0]
+    log = d[lo:lo + ll]
+    pos = 0
+    while pos + 64 <= ll:
+        if log[pos:pos + 4] == b"loge":
+            crc, ln = struct.unpack("<II", log[pos + 4:pos + 12])
+            dc = struct.unpack("<I", log[pos + 24:pos + 28])[0]
+            used = 64 + 32 * dc
+            area = (used + 4095) // 4096 * 4096
+            if ln >= 4096 and ln % 4096 == 0 and ln <= ll - pos and dc <= ln // 32 and area <= ln:
+                e = bytearray(log[pos:pos + ln])
+                e[4:8] = b"\0\0\0\0"
+                valid = crc32c(bytes(e)) == crc
+                if any(e[used:area]):
+                    e[used:area] = bytes(area - used)
+                    e[4:8] = struct.pack("<I", crc32c(bytes(e)) if valid else crc)
+                else:
+                    e[4:8] = struct.pack("<I", crc)
+                log[pos:pos + ln] = e
+                pos += ln
+                continue
+        pos += 4096
+    return lo, bytes(log)
 
 
 def vhdx_log_ranges(path):

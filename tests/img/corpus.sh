@@ -6,6 +6,7 @@
 set -eu
 D=$1
 mkdir -p "$D"
+HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$D"
 : > LIST
 q() { qemu-io "$@" >/dev/null; }
@@ -157,3 +158,19 @@ add zeroedgrain.vmdk
 # an orphaned grain: user data appended where no grain table points
 qemu-img create -q -f vmdk orphan.vmdk 8M; q -c 'write -s pat 0 64k' orphan.vmdk
 cat pat >> orphan.vmdk; add orphan.vmdk
+
+# ---- VHDX: dynamic with several block sizes, fixed, a 2 MiB log,
+# and a pending log (vhdx_pending.py: the last log entry is the only
+# reference to a block; stale marker bytes in every entry's padding)
+for bs in 1M 8M 32M; do
+    qemu-img create -q -f vhdx -o block_size=$bs dyn$bs.vhdx 64M
+    q -c 'write -s pat 0 128k' -c 'write -s pat 40M 64k' -c 'write -z 1M 64k' dyn$bs.vhdx
+    add dyn$bs.vhdx
+done
+qemu-img create -q -f vhdx -o subformat=fixed,block_size=1M fixed.vhdx 8M
+q -c 'write -s pat 0 1M' -c 'write -s pat 7M 64k' fixed.vhdx; add fixed.vhdx
+qemu-img create -q -f vhdx -o block_size=2M,log_size=2M,block_state_zero=off bsz.vhdx 32M
+q -c 'write -s pat 4k 64k' -c 'write -s pat 9M 8k' bsz.vhdx; add bsz.vhdx
+qemu-img create -q -f vhdx pending.vhdx 64M
+q -c 'write -s pat 0 128k' -c 'write -s pat 20M 64k' pending.vhdx
+python3 "$HERE/vhdx_pending.py" pending.vhdx >/dev/null; add pending.vhdx
