@@ -145,7 +145,7 @@ static void fit_slots(emk_img_ctx *c)
         if (end < s->off)
             end = s->off;
         for (u = s->off / c->unit; u * c->unit < end && u < c->nunits; u++) {
-            if (c->cat[u] == EMK_IMG_CAT_META) {
+            if (c->cat[u] >= EMK_IMG_CAT_META_PART) {
                 uint64_t ms = u * c->unit;
                 end = ms > s->off ? ms : s->off;
                 break;
@@ -211,6 +211,30 @@ static int do_compressed(anon *an, uint64_t a, uint64_t b)
     return write_all(an, an->buf, (size_t)(b - a), a);
 }
 
+/* Rewrites [a, b) inside one META_PART unit: the exact metadata ranges
+ * from SRC, zeros elsewhere. */
+static int do_partial(anon *an, uint64_t a, uint64_t b)
+{
+    emk_img_ctx *c = an->c;
+    size_t i;
+    memset(an->buf, 0, (size_t)(b - a));
+    for (i = 0; i < c->npmeta; i++) {
+        const emk_img_slot *m = &c->pmeta[i];
+        uint64_t from = m->off > a ? m->off : a;
+        uint64_t to = m->off + m->len < b ? m->off + m->len : b;
+        int r;
+        if (m->off >= b)
+            break;
+        if (from >= to)
+            continue;
+        r = emk_img_pread(c, an->buf + (from - a), (size_t)(to - from), from,
+                          "metadata");
+        if (r < 0)
+            return r;
+    }
+    return write_all(an, an->buf, (size_t)(b - a), a);
+}
+
 static int do_zero(anon *an, uint64_t a, uint64_t b)
 {
     /* Real zeros, not fallocate(): qemu-img map asks the file system
@@ -253,6 +277,9 @@ static int do_extent(anon *an, uint64_t a, uint64_t b)
         if (cat == EMK_IMG_CAT_COMPRESSED) {
             end = v * c->unit < b ? v * c->unit : b;
             r = do_compressed(an, a, end);
+        } else if (cat == EMK_IMG_CAT_META_PART) {
+            end = v * c->unit < b ? v * c->unit : b;
+            r = do_partial(an, a, end);
         } else {
             while (v < c->nunits && c->cat[v] == cat &&
                    v * c->unit < b && v - u < IO_CHUNK / c->unit + 1)
@@ -325,6 +352,32 @@ static int anonymize_extents(emk_img_ctx *c, const char *src, const char *dst,
     return r;
 }
 
+/* Turns every recorded name into a patch of the same length:
+ * "xxxx<k>" for the k-th name, so names stay distinct. */
+static int scrub_names(emk_img_ctx *c)
+{
+    size_t i;
+    for (i = 0; i < c->nnames; i++) {
+        uint32_t len = (uint32_t)c->names[i].len, k;
+        uint8_t *p = malloc(len);
+        char num[24];
+        int n = snprintf(num, sizeof(num), "%zu", i);
+        int r;
+        if (!p)
+            return emk_img_fail(c, -ENOMEM, "out of memory (names)");
+        for (k = 0; k < len; k++)
+            p[k] = 'x';
+        if ((uint32_t)n <= len)
+            memcpy(p + len - (uint32_t)n, num, (size_t)n);
+        r = emk_img_add_patch(c, c->names[i].off, len, p);
+        if (r < 0)
+            return r;
+        c->n_scrubbed++;
+    }
+    c->nnames = 0;
+    return 0;
+}
+
 /* Before anything is written: every extent parses and no DST extent
  * exists. */
 static int precheck_extents(emk_img_ctx *c, const char *src, const char *dst,
@@ -363,6 +416,8 @@ int emk_img_anonymize(emk_img_ctx *c, const char *src, const char *dst,
                       const emk_img_opts *o)
 {
     int r = precheck_extents(c, src, dst, o);
+    if (r == 0 && o->scrub_names)
+        r = scrub_names(c);
     if (r < 0)
         return r;
     r = anonymize_file(c, src, dst, o);
@@ -394,6 +449,8 @@ static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
         goto out;
     }
     fit_slots(c);
+    if (c->npmeta)
+        qsort(c->pmeta, c->npmeta, sizeof(*c->pmeta), cmp_slot);
     for (i = 0; i < c->nslots; i++) {
         int n;
         stream_for(an, &c->slots[i], &n);

@@ -79,14 +79,58 @@ int emk_img_mark(emk_img_ctx *ctx, uint64_t off, uint64_t len, int cat,
     first = off / ctx->unit;
     last = (off + len - 1) / ctx->unit;
     for (u = first; u <= last; u++) {
-        if (cat == EMK_IMG_CAT_META || ctx->cat[u] != EMK_IMG_CAT_META) {
-            if (ctx->cat[u] == EMK_IMG_CAT_META && cat != EMK_IMG_CAT_META)
-                ctx->n_overlaps++;
-            if (cat > ctx->cat[u])
-                ctx->cat[u] = (uint8_t)cat;
-        } else {
-            ctx->n_overlaps++;
+        if (ctx->cat[u] >= EMK_IMG_CAT_META_PART && cat < EMK_IMG_CAT_META_PART)
+            ctx->n_overlaps++;      /* data onto metadata: metadata wins */
+        if (cat > ctx->cat[u])
+            ctx->cat[u] = (uint8_t)cat;
+    }
+    return 0;
+}
+
+int emk_img_mark_exact(emk_img_ctx *ctx, uint64_t off, uint64_t len,
+                       const char *what)
+{
+    uint64_t a, b, fa, fb;
+    int r;
+    if (len == 0)
+        return 0;
+    if (off >= ctx->file_size)
+        return emk_img_mark(ctx, off, len, EMK_IMG_CAT_META, what);
+    if (len > ctx->file_size - off)
+        len = ctx->file_size - off;
+    a = off;
+    b = off + len;
+    fa = (a + ctx->unit - 1) / ctx->unit * ctx->unit;
+    fb = b / ctx->unit * ctx->unit;
+    if (b == ctx->file_size)
+        fb = b;     /* the last, short unit is filled when reached */
+    if (fa < fb) {
+        r = emk_img_mark(ctx, fa, fb - fa, EMK_IMG_CAT_META, what);
+        if (r < 0)
+            return r;
+    }
+    if (fa >= fb || a < fa || b > fb) {
+        if (ctx->npmeta == ctx->cap_pmeta) {
+            size_t cap = ctx->cap_pmeta ? ctx->cap_pmeta * 2 : 32;
+            emk_img_slot *n = realloc(ctx->pmeta, cap * sizeof(*n));
+            if (!n)
+                return emk_img_fail(ctx, -ENOMEM, "out of memory (metadata)");
+            ctx->pmeta = n;
+            ctx->cap_pmeta = cap;
         }
+        memset(&ctx->pmeta[ctx->npmeta], 0, sizeof(ctx->pmeta[0]));
+        ctx->pmeta[ctx->npmeta].off = a;
+        ctx->pmeta[ctx->npmeta].len = len;
+        ctx->npmeta++;
+        if (a < fa || fa >= fb) {
+            r = emk_img_mark(ctx, a, 1, EMK_IMG_CAT_META_PART, what);
+            if (r < 0)
+                return r;
+        }
+        if (b > fb && fb >= fa)
+            return emk_img_mark(ctx, fb, b - fb, EMK_IMG_CAT_META_PART, what);
+        if (fa >= fb)
+            return emk_img_mark(ctx, a, len, EMK_IMG_CAT_META_PART, what);
     }
     return 0;
 }
@@ -125,6 +169,28 @@ int emk_img_add_slot_keep(emk_img_ctx *ctx, uint64_t off, uint64_t len,
     ctx->nslots++;
     return emk_img_mark(ctx, off - keep, len + keep, EMK_IMG_CAT_COMPRESSED,
                         "compressed data");
+}
+
+int emk_img_add_name(emk_img_ctx *ctx, uint64_t off, uint32_t len)
+{
+    if (len == 0)
+        return 0;
+    if (off > ctx->file_size || len > ctx->file_size - off)
+        return emk_img_fail(ctx, -ERANGE, "name at offset %llu (+%u) is "
+                            "outside the file", (unsigned long long)off, len);
+    if (ctx->nnames == ctx->cap_names) {
+        size_t cap = ctx->cap_names ? ctx->cap_names * 2 : 16;
+        emk_img_slot *n = realloc(ctx->names, cap * sizeof(*n));
+        if (!n)
+            return emk_img_fail(ctx, -ENOMEM, "out of memory (names)");
+        ctx->names = n;
+        ctx->cap_names = cap;
+    }
+    memset(&ctx->names[ctx->nnames], 0, sizeof(ctx->names[0]));
+    ctx->names[ctx->nnames].off = off;
+    ctx->names[ctx->nnames].len = len;
+    ctx->nnames++;
+    return 0;
 }
 
 int emk_img_add_patch(emk_img_ctx *ctx, uint64_t off, uint32_t len,
@@ -173,7 +239,7 @@ const char *emk_img_cat_name(int cat)
 {
     static const char *const names[EMK_IMG_CAT_COUNT] = {
         "unreferenced", "zero_cluster_stale", "vm_state", "snapshot_data",
-        "active_data", "compressed", "metadata"};
+        "active_data", "compressed", "metadata_partial", "metadata"};
     return cat >= 0 && cat < EMK_IMG_CAT_COUNT ? names[cat] : "?";
 }
 
@@ -263,6 +329,12 @@ void emk_img_close(emk_img_ctx *ctx)
     for (i = 0; i < ctx->npatches; i++)
         free(ctx->patches[i].data);
     free(ctx->patches);
+    free(ctx->names);
+    free(ctx->pmeta);
+    ctx->pmeta = NULL;
+    ctx->npmeta = 0;
+    ctx->names = NULL;
+    ctx->nnames = 0;
     ctx->cat = NULL;
     ctx->slots = NULL;
     ctx->patches = NULL;

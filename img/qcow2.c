@@ -46,8 +46,11 @@ static int qc_ref(qc *q, uint64_t off, uint64_t len)
     return 0;
 }
 
-/* Marks and references a metadata structure that must be cluster aligned. */
-static int qc_meta(qc *q, uint64_t off, uint64_t len, const char *what)
+/* Marks and references a metadata structure that must be cluster aligned.
+ * exact: the structure may not fill its last cluster; the rest of that
+ * cluster is stale and gets zeroed. */
+static int qc_meta_x(qc *q, uint64_t off, uint64_t len, const char *what,
+                     int exact)
 {
     int r;
     if (off & (q->cs - 1))
@@ -57,10 +60,16 @@ static int qc_meta(qc *q, uint64_t off, uint64_t len, const char *what)
     if (off == 0)
         return emk_img_fail(q->c, -EINVAL, "%s points at the header (offset 0)",
                             what);
-    r = emk_img_mark(q->c, off, len, EMK_IMG_CAT_META, what);
+    r = exact ? emk_img_mark_exact(q->c, off, len, what)
+              : emk_img_mark(q->c, off, len, EMK_IMG_CAT_META, what);
     if (r < 0)
         return r;
     return qc_ref(q, off, (len + q->cs - 1) & ~(uint64_t)(q->cs - 1));
+}
+
+static int qc_meta(qc *q, uint64_t off, uint64_t len, const char *what)
+{
+    return qc_meta_x(q, off, len, what, 0);
 }
 
 static int qc_walk_l2(qc *q, uint64_t l2off, uint32_t l1i, uint64_t vm_index,
@@ -155,7 +164,7 @@ static int qc_walk_l1(qc *q, uint64_t l1off, uint32_t l1n, uint64_t disk_size,
         return emk_img_fail(q->c, -EFBIG, "%s L1 table has %u entries (limit "
                             "%u)", owner, l1n, (unsigned)QC_MAX_L1);
     snprintf(what, sizeof(what), "%s L1 table", owner);
-    r = qc_meta(q, l1off, (uint64_t)l1n * 8, what);
+    r = qc_meta_x(q, l1off, (uint64_t)l1n * 8, what, 1);
     if (r < 0)
         return r;
     l1 = malloc((size_t)l1n * 8);
@@ -234,6 +243,9 @@ static int qc_snapshots(qc *q, uint64_t off, uint32_t n)
             s->l1_size = l1n;
             s->l1_offset = l1off;
         }
+        r = emk_img_add_name(q->c, pos + 40 + extra_size + id_size, name_size);
+        if (r < 0)
+            return r;
         snprintf(owner, sizeof(owner), "snapshot %u", i);
         r = qc_walk_l1(q, l1off, l1n, disk, EMK_IMG_CAT_SNAPSHOT, owner);
         if (r < 0)
@@ -241,7 +253,7 @@ static int qc_snapshots(qc *q, uint64_t off, uint32_t n)
         pos += (40 + (uint64_t)extra_size + id_size + name_size + 7) & ~7ULL;
     }
     q->c->nb_snapshots = n;
-    return qc_meta(q, off, pos - off, "snapshot table");
+    return qc_meta_x(q, off, pos - off, "snapshot table", 1);
 }
 
 static int qc_bitmaps(qc *q, uint64_t dir_off, uint64_t dir_size, uint32_t n)
@@ -255,7 +267,7 @@ static int qc_bitmaps(qc *q, uint64_t dir_off, uint64_t dir_size, uint32_t n)
     if (dir_size > 64 * 1024 * 1024)
         return emk_img_fail(q->c, -EFBIG, "bitmap directory of %llu bytes is "
                             "too large", (unsigned long long)dir_size);
-    r = qc_meta(q, dir_off, dir_size, "bitmap directory");
+    r = qc_meta_x(q, dir_off, dir_size, "bitmap directory", 1);
     if (r < 0)
         return r;
     dir = malloc((size_t)dir_size);
@@ -282,7 +294,7 @@ static int qc_bitmaps(qc *q, uint64_t dir_off, uint64_t dir_size, uint32_t n)
                              i, tsize);
             break;
         }
-        r = qc_meta(q, toff, (uint64_t)tsize * 8, "bitmap table");
+        r = qc_meta_x(q, toff, (uint64_t)tsize * 8, "bitmap table", 1);
         if (r < 0)
             break;
         tab = malloc((size_t)tsize * 8 + 1);
@@ -297,6 +309,8 @@ static int qc_bitmaps(qc *q, uint64_t dir_off, uint64_t dir_size, uint32_t n)
                 r = qc_meta(q, bo, q->cs, "bitmap data cluster");
         }
         free(tab);
+        if (r == 0 && 24 + (uint64_t)extra + nsize <= dir_size - pos)
+            r = emk_img_add_name(q->c, dir_off + pos + 24 + extra, nsize);
         pos += (24 + (uint64_t)extra + nsize + 7) & ~7ULL;
     }
     free(dir);
@@ -305,14 +319,18 @@ static int qc_bitmaps(qc *q, uint64_t dir_off, uint64_t dir_size, uint32_t n)
 }
 
 static int qc_extensions(qc *q, const uint8_t *c0, uint32_t start,
-                         uint64_t *bm_off, uint64_t *bm_size, uint32_t *bm_n)
+                         uint64_t *bm_off, uint64_t *bm_size, uint32_t *bm_n,
+                         uint32_t *end)
 {
     uint32_t pos = start;
+    *end = q->cs;
     while (pos + 8 <= q->cs) {
         uint32_t type = emk_be32(c0 + pos), len = emk_be32(c0 + pos + 4);
         const uint8_t *d = c0 + pos + 8;
-        if (type == 0)
+        if (type == 0) {
+            *end = pos + 8;     /* the end marker is part of the header */
             break;
+        }
         if (len > q->cs - pos - 8)
             return emk_img_fail(q->c, -EINVAL, "header extension 0x%08x at "
                                 "offset %u runs past the header cluster",
@@ -322,7 +340,8 @@ static int qc_extensions(qc *q, const uint8_t *c0, uint32_t start,
             *bm_size = emk_be64(d + 8);
             *bm_off = emk_be64(d + 16);
         } else if (type == QC_EXT_CRYPTO && len >= 16) {
-            int r = qc_meta(q, emk_be64(d), emk_be64(d + 8), "LUKS header");
+            int r = qc_meta_x(q, emk_be64(d), emk_be64(d + 8), "LUKS header",
+                              1);
             if (r < 0)
                 return r;
         } else if (type == QC_EXT_DATA_FILE) {
@@ -416,7 +435,7 @@ int emk_img_qcow2_parse(emk_img_ctx *ctx)
     qc q;
     uint32_t hlen = 72, l1n, rt_clusters, nsnap, bm_n = 0, order = 4;
     uint64_t l1off, rt_off, snap_off, bfo, bm_off = 0, bm_size = 0;
-    uint32_t bfs;
+    uint32_t bfs, ext_end = 0;
     int r;
     memset(&q, 0, sizeof(q));
     q.c = ctx;
@@ -493,7 +512,6 @@ int emk_img_qcow2_parse(emk_img_ctx *ctx)
                       "qcow2 header cluster");
     if (r < 0)
         goto out;
-    emk_img_mark(ctx, 0, q.cs, EMK_IMG_CAT_META, "header");
     qc_ref(&q, 0, q.cs);
     if (bfo) {
         if (bfo >= q.cs || bfs > q.cs - bfo || bfs > 1023) {
@@ -504,8 +522,17 @@ int emk_img_qcow2_parse(emk_img_ctx *ctx)
         }
         memcpy(ctx->backing, c0 + bfo,
                bfs < sizeof(ctx->backing) - 1 ? bfs : sizeof(ctx->backing) - 1);
+        r = emk_img_add_name(ctx, bfo, bfs);
+        if (r < 0)
+            goto out;
     }
-    r = qc_extensions(&q, c0, hlen, &bm_off, &bm_size, &bm_n);
+    r = qc_extensions(&q, c0, hlen, &bm_off, &bm_size, &bm_n, &ext_end);
+    if (r == 0)
+        r = emk_img_mark_exact(ctx, 0, ext_end, "header");
+    if (r == 0 && bfo)
+        r = emk_img_mark_exact(ctx, bfo, bfs, "backing file name");
+    if (r == 0 && ctx->file_size < q.cs)
+        r = emk_img_mark(ctx, 0, ctx->file_size, EMK_IMG_CAT_META, "header");
     if (r == 0)
         r = qc_walk_l1(&q, l1off, l1n, ctx->virtual_size, EMK_IMG_CAT_ACTIVE,
                        "active");

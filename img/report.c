@@ -177,6 +177,7 @@ void emk_img_print_map(const emk_img_ctx *c, FILE *out, int json)
                     (unsigned long long)off, (unsigned long long)(end - off),
                     emk_img_cat_name(c->cat[u]),
                     c->cat[u] == EMK_IMG_CAT_META ? "keep"
+                    : c->cat[u] == EMK_IMG_CAT_META_PART ? "keep-structures"
                     : c->cat[u] == EMK_IMG_CAT_COMPRESSED ? "zero-stream"
                                                           : "zero");
         else
@@ -207,15 +208,18 @@ void emk_img_print_report(const emk_img_ctx *c, const emk_img_opts *o,
                     (unsigned long long)c->wiped[k].units,
                     (unsigned long long)c->wiped[k].bytes,
                     k == EMK_IMG_CAT_META ? "kept"
+                    : k == EMK_IMG_CAT_META_PART ? "kept-structures-zeroed-rest"
                     : k == EMK_IMG_CAT_COMPRESSED ? "replaced" : "wiped");
         fprintf(out, "\n  },\n  \"compressed-streams\": {\"deflate\": %llu, "
                 "\"zstd\": %llu, \"zlib\": %llu, \"unfit\": %llu},\n"
+                "  \"names-scrubbed\": %llu,\n"
                 "  \"metadata-patches\": {\"count\": %llu, \"bytes\": %llu},\n"
                 "  \"encryption\": \"%s\",\n",
                 (unsigned long long)c->slot_counts[0],
                 (unsigned long long)c->slot_counts[1],
                 (unsigned long long)c->slot_counts[2],
                 (unsigned long long)c->n_unfit,
+                (unsigned long long)c->n_scrubbed,
                 (unsigned long long)c->patched.units,
                 (unsigned long long)c->patched.bytes,
                 c->encrypted ? "ciphertext overwritten with zeros (no key "
@@ -232,6 +236,7 @@ void emk_img_print_report(const emk_img_ctx *c, const emk_img_opts *o,
                 emk_img_cat_name(k), (unsigned long long)c->wiped[k].units,
                 (unsigned long long)c->wiped[k].bytes,
                 k == EMK_IMG_CAT_META ? "kept"
+                : k == EMK_IMG_CAT_META_PART ? "structures kept, rest zeroed"
                 : k == EMK_IMG_CAT_COMPRESSED ? "replaced by zero streams"
                                               : "wiped");
     if (c->n_unfit)

@@ -30,6 +30,30 @@ enum vmdk_sub {
 
 static const uint64_t GD_AT_END = 0xffffffffffffffffULL;
 
+/* Records the values of descriptor fields that may carry personal data
+ * (paths and free text) for --scrub-names; base is the descriptor's file
+ * offset. */
+static int find_names(emk_img_ctx *c, const char *desc, uint64_t base)
+{
+    static const char *const keys[] = {"parentFileNameHint=\"",
+        "ddb.comment = \"", "ddb.displayName = \"", "ddb.longContentID = \""};
+    unsigned i;
+    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        const char *p = strstr(desc, keys[i]), *q;
+        int r;
+        if (!p)
+            continue;
+        p += strlen(keys[i]);
+        q = strchr(p, '"');
+        if (!q)
+            continue;
+        r = emk_img_add_name(c, base + (uint64_t)(p - desc), (uint32_t)(q - p));
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
 static void parse_create_type(emk_img_ctx *c, const char *desc)
 {
     static const char *const names[] = {"monolithicSparse", "monolithicFlat",
@@ -277,8 +301,10 @@ static int parse_sparse(emk_img_ctx *c)
         if (r == 0)
             r = emk_img_pread(c, desc, (size_t)dsize * 512, doff * 512,
                               "embedded descriptor");
-        if (r == 0)
+        if (r == 0) {
             parse_create_type(c, desc);
+            r = find_names(c, desc, doff * 512);
+        }
         free(desc);
         if (r < 0)
             return r;
@@ -318,6 +344,8 @@ int emk_img_vmdk_parse(emk_img_ctx *ctx, const char *path)
     if (r == 0) {
         parse_create_type(ctx, desc);
         r = parse_extents(ctx, desc);
+        if (r == 0)
+            r = find_names(ctx, desc, 0);
     }
     free(desc);
     return r;

@@ -39,8 +39,11 @@ enum emk_img_cat {
     EMK_IMG_CAT_SNAPSHOT = 3,    /**< data reachable only from a snapshot */
     EMK_IMG_CAT_ACTIVE = 4,      /**< data of the active layer */
     EMK_IMG_CAT_COMPRESSED = 5,  /**< holds compressed slots */
-    EMK_IMG_CAT_META = 6,        /**< metadata: kept byte for byte */
-    EMK_IMG_CAT_COUNT = 7
+    EMK_IMG_CAT_META_PART = 6,   /**< holds metadata structures that do not
+                                      fill it: they are kept, the rest of
+                                      the unit (stale bytes) is zeroed */
+    EMK_IMG_CAT_META = 7,        /**< metadata: kept byte for byte */
+    EMK_IMG_CAT_COUNT = 8
 };
 
 /** Kind of compressed stream a slot must hold. */
@@ -135,6 +138,8 @@ typedef struct emk_img_ctx {
     uint8_t *cat;               /**< nunits entries of enum emk_img_cat */
     emk_img_slot *slots;
     size_t nslots, cap_slots;
+    emk_img_slot *pmeta;        /**< exact ranges inside META_PART units */
+    size_t npmeta, cap_pmeta;
     emk_img_patch *patches;
     size_t npatches, cap_patches;
     /* format facts for info */
@@ -160,6 +165,10 @@ typedef struct emk_img_ctx {
     uint64_t n_leaked;          /**< refcounted but unreferenced units */
     uint64_t n_refcount_errors; /**< reference count mismatches */
     uint64_t n_unfit;           /**< compressed slots too small for zeros */
+    /* names that may carry personal data (for --scrub-names) */
+    emk_img_slot *names;        /**< off/len of each name */
+    size_t nnames, cap_names;
+    uint64_t n_scrubbed;        /**< names replaced */
     /* anonymize results */
     emk_img_count wiped[EMK_IMG_CAT_COUNT];
     emk_img_count patched;
@@ -195,6 +204,13 @@ const char *emk_img_cat_name(int cat);
 int emk_img_mark(emk_img_ctx *ctx, uint64_t off, uint64_t len, int cat,
                  const char *what);
 
+/** Marks a metadata structure of exactly [off, off + len): units it fills
+ *  become META, units it covers partly become META_PART and remember the
+ *  range, so the stale rest of those units is zeroed.  Returns 0 or
+ *  -ERANGE / -ENOMEM. */
+int emk_img_mark_exact(emk_img_ctx *ctx, uint64_t off, uint64_t len,
+                       const char *what);
+
 /** Adds a compressed slot.  Returns 0 or -ENOMEM / -ERANGE. */
 int emk_img_add_slot(emk_img_ctx *ctx, uint64_t off, uint64_t len,
                      uint32_t usize, int kind);
@@ -203,6 +219,10 @@ int emk_img_add_slot(emk_img_ctx *ctx, uint64_t off, uint64_t len,
  *  grain marker) as they are. */
 int emk_img_add_slot_keep(emk_img_ctx *ctx, uint64_t off, uint64_t len,
                           uint32_t usize, int kind, unsigned keep);
+
+/** Records a name at [off, off + len) that --scrub-names replaces.
+ *  Returns 0 or -ENOMEM. */
+int emk_img_add_name(emk_img_ctx *ctx, uint64_t off, uint32_t len);
 
 /** Adds a metadata patch (takes ownership of data, which must come from
  *  malloc).  Returns 0 or -ENOMEM. */

@@ -83,10 +83,6 @@ int main(int argc, char **argv)
         return usage();
     if (getenv("EMKIT_IMG_TEST_KILL_AFTER"))
         o.kill_after = atoi(getenv("EMKIT_IMG_TEST_KILL_AFTER"));
-    if (o.scrub_names) {
-        fprintf(stderr, "emkit-img: --scrub-names is not implemented yet\n");
-        return 2;
-    }
     if (have_secret) {
         fprintf(stderr, "emkit-img: --object secret (writing encrypted zeros) "
                 "is not implemented yet; run without it to overwrite the "

@@ -49,9 +49,13 @@ def detect(path):
 
 
 # ---------------------------------------------------------------- qcow2
+NAMES = []   # (offset, length) of names that --scrub-names may replace
+
+
 def qcow2_metadata(path):
     """Returns a list of (offset, length, name) metadata byte ranges."""
     out = []
+    del NAMES[:]
     with open(path, "rb") as f:
         data = f.read()
     size = len(data)
@@ -78,6 +82,8 @@ def qcow2_metadata(path):
     esz = 16 if ext_l2 else 8
     mask = 0x00FFFFFFFFFFFE00
     out.append((0, min(cs, size), "header cluster"))
+    if u64(8):
+        NAMES.append((u64(8), u32(16)))
     # header extensions
     pos = hdr_len
     bitmaps = None
@@ -111,6 +117,7 @@ def qcow2_metadata(path):
         id_len, name_len, extra = u16(pos + 12), u16(pos + 14), u32(pos + 36)
         ln = (40 + extra + id_len + name_len + 7) & ~7
         out.append((pos, ln, "snapshot entry %d" % i))
+        NAMES.append((pos + 40 + extra + id_len, name_len))
         l1_tables(so, sn, "snapshot %d" % i)
         pos += ln
     if bitmaps:
@@ -125,6 +132,7 @@ def qcow2_metadata(path):
                 e = u64(toff + 8 * k) & mask
                 if e:
                     out.append((e, cs, "bitmap data"))
+            NAMES.append((p + 24 + extra, name_len))
             p += (24 + extra + name_len + 7) & ~7
     return out
 
@@ -169,8 +177,17 @@ def vmdk_extents(path):
     return res
 
 
+def vmdk_desc_names(text, base):
+    for key in ('parentFileNameHint="', 'ddb.comment = "', 'ddb.displayName = "', 'ddb.longContentID = "'):
+        i = text.find(key)
+        if i >= 0:
+            j = text.find('"', i + len(key))
+            NAMES.append((base + i + len(key), j - i - len(key)))
+
+
 def vmdk_sparse_metadata(path):
     out = []
+    del NAMES[:]
     with open(path, "rb") as f:
         data = f.read()
     magic, ver, flags, cap, grain, doff, dsize, ngte, rgd, gd, over = struct.unpack(
@@ -182,6 +199,7 @@ def vmdk_sparse_metadata(path):
     out.append((0, 512, "sparse header"))
     if doff:
         out.append((doff * 512, dsize * 512, "descriptor"))
+        vmdk_desc_names(data[doff * 512:doff * 512 + dsize * 512].decode("latin-1"), doff * 512)
     ngt = (cap + grain * ngte - 1) // (grain * ngte)
     gts = []
     for g in (gd, rgd):
@@ -248,6 +266,8 @@ def meta_ranges(fmt, path):
         with open(path, "rb") as f:
             if f.read(4) == b"KDMV":
                 return vmdk_sparse_metadata(path)
+        del NAMES[:]
+        vmdk_desc_names(open(path, "rb").read().decode("latin-1"), 0)
         return [(0, os.path.getsize(path), "descriptor file")]
     return []
 
@@ -294,8 +314,32 @@ def normalize(text, src, dst):
     return text.replace(os.path.dirname(b) + "/", os.path.dirname(a) + "/")
 
 
+SCRUBBED = []
+
+
+def drop_names(obj):
+    if isinstance(obj, dict):
+        return {k: drop_names(v) for k, v in obj.items()
+                if k not in ("name", "backing-filename", "full-backing-filename", "backing-filename-format")}
+    if isinstance(obj, list):
+        return [drop_names(v) for v in obj]
+    return obj
+
+
 def qemu_json(cmd, path, src, dst, allow_fail=False):
-    rc, out, err = run(["qemu-img", cmd, "--output=json", "-U", os.path.abspath(path)])
+    args = ["qemu-img", cmd, "--output=json", "-U"]
+    if SCRUBBED and detect(path) in ("qcow2", "vmdk"):
+        # the backing name was replaced: look at this layer alone
+        p = "json:" + json.dumps({"driver": detect(path), "backing": None,
+                                  "file": {"driver": "file", "filename": os.path.abspath(path)}})
+        rc, out, err = run(args + [p])
+    else:
+        rc, out, err = run(args + [os.path.abspath(path)])
+    if SCRUBBED:
+        try:
+            out = json.dumps(drop_names(json.loads(out)))
+        except ValueError:
+            pass
     try:
         obj = json.loads(out) if out.strip() else None
     except ValueError:
@@ -332,7 +376,7 @@ def guest_reads(fmt, path, info, markers, allow_nonzero, who, secret=None):
     """Converts the active layer and every snapshot to raw and scans them."""
     opts = {"driver": fmt, "file": {"driver": "file", "filename": path}}
     extra_obj = []
-    if fmt == "qcow2":
+    if fmt in ("qcow2", "vmdk") and (fmt == "qcow2" or SCRUBBED):
         opts["backing"] = None
     if secret is not None:
         opts["encrypt"] = {"key-secret": "sec0"}
@@ -364,6 +408,7 @@ def guest_reads(fmt, path, info, markers, allow_nonzero, who, secret=None):
 def main():
     args = sys.argv[1:]
     markers, allow_nonzero, guest, secret = [], False, True, None
+    scrubbed = False
     pos = []
     i = 0
     while i < len(args):
@@ -372,6 +417,9 @@ def main():
             i += 2
         elif args[i] == "--allow-nonzero":
             allow_nonzero = True
+            i += 1
+        elif args[i] == "--scrubbed-names":
+            scrubbed = True
             i += 1
         elif args[i] == "--secret":
             secret = args[i + 1]
@@ -389,6 +437,8 @@ def main():
         markers = [b"EMKSECRET"]
     src, dst = pos
     fmt = detect(src)
+    if scrubbed:
+        SCRUBBED.append(True)
     if detect(dst) != fmt:
         fail("formats differ")
     # 1. the real peer's view
@@ -456,9 +506,18 @@ def main():
                 k = next(i for i in range(len(want)) if got[i:i + 1] != want[i:i + 1])
                 fail("vhdx log differs from the expected scrubbed log at %d" % (lo + k))
             nbytes += len(want)
-        for off, ln, name in meta_ranges(rf, a):
-            for so, sl in skip:
-                pass
+        ranges = meta_ranges(rf, a)
+        names = list(NAMES)
+        if scrubbed:
+            for no, nl in names:
+                old, new = da[no:no + nl], db[no:no + nl]
+                if nl >= 3 and old == new:
+                    fail("%s: name %r at %d was not replaced" % (role, old, no))
+                if nl >= 4 and old in db:
+                    fail("%s: the old name %r is still in the file" % (role, old))
+            for no, nl in names:      # compare the rest as if unchanged
+                db = db[:no] + da[no:no + nl] + db[no + nl:]
+        for off, ln, name in ranges:
             if da[off:off + ln] != db[off:off + ln]:
                 diff = next(k for k in range(ln) if da[off + k:off + k + 1] != db[off + k:off + k + 1])
                 if not any(so <= off + diff < so + sl for so, sl in skip):

@@ -155,6 +155,9 @@ add streamOptimized.vmdk
 qemu-img create -q -f vmdk -o zeroed_grain=on zeroedgrain.vmdk 8M
 q -c 'write -s pat 0 256k' -c 'write -z 0 64k' -c 'write -z 128k 64k' zeroedgrain.vmdk
 add zeroedgrain.vmdk
+# a child with a parent hint (a path that may be personal)
+qemu-img create -q -f vmdk -b monolithicSparse.vmdk -F vmdk child.vmdk
+q -c 'write -s pat 64k 64k' child.vmdk; add child.vmdk
 # an orphaned grain: user data appended where no grain table points
 qemu-img create -q -f vmdk orphan.vmdk 8M; q -c 'write -s pat 0 64k' orphan.vmdk
 cat pat >> orphan.vmdk; add orphan.vmdk
