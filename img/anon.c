@@ -304,7 +304,8 @@ static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
 static int sibling(char *out, size_t cap, const char *base, const char *name)
 {
     const char *slash = base ? strrchr(base, '/') : NULL;
-    int n = slash ? snprintf(out, cap, "%.*s/%s", (int)(slash - base), base,
+    int n = name[0] == '/' ? snprintf(out, cap, "%s", name)
+          : slash ? snprintf(out, cap, "%.*s/%s", (int)(slash - base), base,
                              name)
                   : snprintf(out, cap, "%s", name);
     return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
@@ -396,6 +397,12 @@ static int precheck_extents(emk_img_ctx *c, const char *src, const char *dst,
         if (sibling(sp, sizeof(sp), src, c->extents[i].name) < 0 ||
             sibling(dp, sizeof(dp), dst ? dst : src, c->extents[i].name) < 0) {
             r = emk_img_fail(c, -ENAMETOOLONG, "extent path too long");
+            break;
+        }
+        if (!o->in_place && !o->dry_run && c->extents[i].name[0] == '/') {
+            r = emk_img_fail(c, -EINVAL, "%s has an absolute path: a copy "
+                             "would share it (use --in-place on a copy)",
+                             c->extents[i].name);
             break;
         }
         if (!o->in_place && !o->dry_run && access(dp, F_OK) == 0) {

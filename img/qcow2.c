@@ -542,9 +542,19 @@ int emk_img_qcow2_parse(emk_img_ctx *ctx)
         r = qc_bitmaps(&q, bm_off, bm_size, bm_n);
     if (r == 0)
         r = qc_refcounts(&q, rt_off, rt_clusters);
-    if (r == 0 && q.ext_data)
-        emk_img_warn(ctx, "guest data lives in the external data file '%s'; "
-                     "anonymize that file separately", ctx->data_file);
+    if (r == 0 && q.ext_data) {
+        /* every byte of the data file is guest data: a flat extent */
+        if (!ctx->data_file[0]) {
+            r = emk_img_fail(ctx, -EINVAL, "external data file bit set but no "
+                             "data file name extension");
+        } else {
+            emk_img_extent *e = &ctx->extents[0];
+            memset(e, 0, sizeof(*e));
+            memcpy(e->name, ctx->data_file, sizeof(e->name) - 1);
+            e->kind = EMK_IMG_EXTENT_FLAT;
+            ctx->nextents = 1;
+        }
+    }
 out:
     free(q.exp);
     free(q.l2buf);

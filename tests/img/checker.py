@@ -31,8 +31,10 @@ def fail(msg):
     print("FAIL:", msg)
 
 
-def run(args):
-    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def run(args, cwd=None):
+    # QEMU 7.2 resolves a relative data-file name against the current
+    # directory: run it in the image's directory
+    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
@@ -332,9 +334,9 @@ def qemu_json(cmd, path, src, dst, allow_fail=False):
         # the backing name was replaced: look at this layer alone
         p = "json:" + json.dumps({"driver": detect(path), "backing": None,
                                   "file": {"driver": "file", "filename": os.path.abspath(path)}})
-        rc, out, err = run(args + [p])
+        rc, out, err = run(args + [p], cwd=os.path.dirname(os.path.abspath(path)))
     else:
-        rc, out, err = run(args + [os.path.abspath(path)])
+        rc, out, err = run(args + [os.path.abspath(path)], cwd=os.path.dirname(os.path.abspath(path)))
     if SCRUBBED:
         try:
             out = json.dumps(drop_names(json.loads(out)))
@@ -374,7 +376,7 @@ def scan_sparse(path, markers):
 
 def guest_reads(fmt, path, info, markers, allow_nonzero, who, secret=None):
     """Converts the active layer and every snapshot to raw and scans them."""
-    opts = {"driver": fmt, "file": {"driver": "file", "filename": path}}
+    opts = {"driver": fmt, "file": {"driver": "file", "filename": os.path.abspath(path)}}
     extra_obj = []
     if fmt in ("qcow2", "vmdk") and (fmt == "qcow2" or SCRUBBED):
         opts["backing"] = None
@@ -389,7 +391,7 @@ def guest_reads(fmt, path, info, markers, allow_nonzero, who, secret=None):
         for name, extra in targets:
             raw = os.path.join(td, "g.raw")
             rc, out, err = run(["qemu-img", "convert", "-U"] + extra_obj + ["-O", "raw"] + extra +
-                               ["json:" + json.dumps(opts), raw])
+                               ["json:" + json.dumps(opts), raw], cwd=os.path.dirname(os.path.abspath(path)))
             if rc != 0:
                 fail("%s: qemu-img convert of %s failed: %s" % (who, name, err.strip()))
                 ok = False
@@ -407,6 +409,12 @@ def guest_reads(fmt, path, info, markers, allow_nonzero, who, secret=None):
 
 def main():
     args = sys.argv[1:]
+    if args[:1] == ["--files"]:
+        # the files that make up an image (for copying it around)
+        p = args[1]
+        for role, f in related_files(detect(p), p):
+            print(os.path.relpath(f, os.path.dirname(p) or "."))
+        return 0
     markers, allow_nonzero, guest, secret = [], False, True, None
     scrubbed = False
     pos = []
@@ -468,7 +476,8 @@ def main():
         fail("actual-size differs by more than %d: %d vs %d" % (ACTUAL_SLACK, a, b))
     # 2. guest-visible data
     gdst = os.path.join(replay_dir, "d.vhdx") if replay_dir else dst
-    rc, out, err = run(["qemu-img", "info", "--output=json", "-U", gdst])
+    rc, out, err = run(["qemu-img", "info", "--output=json", "-U", os.path.abspath(gdst)],
+                       cwd=os.path.dirname(os.path.abspath(gdst)))
     info = json.loads(out) if rc == 0 else {}
     if guest and rc != 0:
         fail("qemu-img info of dst failed: " + err.strip())

@@ -133,6 +133,10 @@ f.seek(l2 + 8); f.write(struct.pack('>Q', (1 << 63) | l1))   # guest cluster 1 -
 PY
 add corrupt.qcow2 --allow-nonzero
 
+# an external data file (relative name; QEMU resolves it in the cwd)
+qemu-img create -q -f qcow2 -o data_file=dfile.raw dfile.qcow2 8M
+q -c 'write -s pat 0 128k' -c 'write -s pat 3M 64k' dfile.qcow2; add dfile.qcow2
+
 # LUKS: no key given, the ciphertext is overwritten
 # (the PBKDF benchmark sometimes fails on a busy machine: retry)
 for i in 1 2 3 4 5; do

@@ -30,12 +30,7 @@ sh "$HERE/corpus.sh" "$W" > "$W/corpus.log" 2>&1 || { cat "$W/corpus.log"; bad "
 cd "$W"
 
 # the files of an image: itself and the extents its descriptor names
-files_of() {
-    echo "$1"
-    if head -c 64 "$1" | grep -aq '^# Disk DescriptorFile'; then
-        sed -n 's/^RW [0-9]* [A-Z]* "\(.*\)".*/\1/p' "$1"
-    fi
-}
+files_of() { $CHECK --files "$1"; }
 sums() { for x in $(files_of "$1"); do sha256sum "$x"; done; }
 copy_to() { for x in $(files_of "$1"); do cp "$x" "$2/"; done; }
 mkdir -p out plain ip
