@@ -235,6 +235,23 @@ static int do_partial(anon *an, uint64_t a, uint64_t b)
     return write_all(an, an->buf, (size_t)(b - a), a);
 }
 
+/* Data an encrypted guest reads: encrypted zeros, sector by sector. */
+static int do_enc_zero(anon *an, uint64_t a, uint64_t b)
+{
+    while (a < b) {
+        size_t n = b - a > IO_CHUNK ? IO_CHUNK : (size_t)(b - a);
+        int r;
+        memset(an->buf, 0, n);
+        if (a % 512 == 0)
+            emk_img_luks_zeros(an->c, a, an->buf, n & ~(size_t)511);
+        r = write_all(an, an->buf, n, a);
+        if (r < 0)
+            return r;
+        a += n;
+    }
+    return 0;
+}
+
 static int do_zero(anon *an, uint64_t a, uint64_t b)
 {
     /* Real zeros, not fallocate(): qemu-img map asks the file system
@@ -285,8 +302,14 @@ static int do_extent(anon *an, uint64_t a, uint64_t b)
                    v * c->unit < b && v - u < IO_CHUNK / c->unit + 1)
                 v++;
             end = v * c->unit < b ? v * c->unit : b;
-            r = cat == EMK_IMG_CAT_META ? do_copy(an, a, end)
-                                        : do_zero(an, a, end);
+            if (cat == EMK_IMG_CAT_META)
+                r = do_copy(an, a, end);
+            else if (c->have_key && (cat == EMK_IMG_CAT_ACTIVE ||
+                                     cat == EMK_IMG_CAT_SNAPSHOT ||
+                                     cat == EMK_IMG_CAT_VMSTATE))
+                r = an->out < 0 ? 0 : do_enc_zero(an, a, end);
+            else
+                r = do_zero(an, a, end);
         }
         if (r < 0)
             return r;
@@ -423,6 +446,12 @@ int emk_img_anonymize(emk_img_ctx *c, const char *src, const char *dst,
                       const emk_img_opts *o)
 {
     int r = precheck_extents(c, src, dst, o);
+    if (r == 0 && o->secret) {
+        if (!c->encrypted)
+            emk_img_warn(c, "a secret was given but the image is not encrypted");
+        else
+            r = emk_img_luks_unlock(c, o->secret, o->secret_len);
+    }
     if (r == 0 && o->scrub_names)
         r = scrub_names(c);
     if (r < 0)

@@ -342,6 +342,8 @@ static int qc_extensions(qc *q, const uint8_t *c0, uint32_t start,
         } else if (type == QC_EXT_CRYPTO && len >= 16) {
             int r = qc_meta_x(q, emk_be64(d), emk_be64(d + 8), "LUKS header",
                               1);
+            q->c->luks_off = emk_be64(d);
+            q->c->luks_len = emk_be64(d + 8);
             if (r < 0)
                 return r;
         } else if (type == QC_EXT_DATA_FILE) {

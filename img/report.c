@@ -222,9 +222,11 @@ void emk_img_print_report(const emk_img_ctx *c, const emk_img_opts *o,
                 (unsigned long long)c->n_scrubbed,
                 (unsigned long long)c->patched.units,
                 (unsigned long long)c->patched.bytes,
-                c->encrypted ? "ciphertext overwritten with zeros (no key "
-                               "given): the guest reads garbage, not zeros"
-                             : "none");
+                !c->encrypted ? "none"
+                : c->have_key ? "data clusters rewritten as encrypted zeros "
+                                "(key given): the guest reads zeros"
+                : "ciphertext overwritten with zeros (no key given): the "
+                  "guest reads garbage, not zeros");
         print_warnings(c, out, 1);
         fprintf(out, "\n}\n");
         return;
@@ -246,7 +248,10 @@ void emk_img_print_report(const emk_img_ctx *c, const emk_img_opts *o,
         fprintf(out, "  %llu metadata patches (%llu bytes)\n",
                 (unsigned long long)c->patched.units,
                 (unsigned long long)c->patched.bytes);
-    if (c->encrypted)
+    if (c->encrypted && c->have_key)
+        fprintf(out, "  encrypted image: data rewritten as encrypted zeros "
+                "with the given key\n");
+    else if (c->encrypted)
         fprintf(out, "  encrypted image: no key given, ciphertext overwritten "
                 "with zeros (the guest reads garbage, not zeros)\n");
     print_warnings(c, out, 0);

@@ -113,6 +113,8 @@ typedef struct emk_img_opts {
     int dry_run;        /**< classify and count, write nothing */
     int progress;       /**< print progress to stderr */
     int scrub_names;    /**< replace names that may carry personal data */
+    const char *secret; /**< LUKS passphrase (qemu-img --object secret) */
+    size_t secret_len;
     int kill_after;     /**< testing only: SIGKILL itself after this many
                              writes (simulates a crash); 0 = never */
 } emk_img_opts;
@@ -175,6 +177,11 @@ typedef struct emk_img_ctx {
     uint64_t slot_counts[3];
     int nwarn;
     char warn[EMK_IMG_MAX_WARN][EMK_IMG_WARN_LEN];
+    /* LUKS: header position, and the data keys once unlocked */
+    uint64_t luks_off, luks_len;
+    int have_key;
+    int pad_key;
+    uint64_t luks_aes[2 * 31];  /**< two expanded AES keys (private) */
     char err[EMK_IMG_ERR_LEN];
 } emk_img_ctx;
 
@@ -191,6 +198,16 @@ void emk_img_close(emk_img_ctx *ctx);
  *  reopened read-write).  Returns 0 or a negative errno with ctx->err set. */
 int emk_img_anonymize(emk_img_ctx *ctx, const char *src, const char *dst,
                       const emk_img_opts *opts);
+
+/** Opens the LUKS header of an encrypted qcow2 with a passphrase; on
+ *  success the anonymizer writes encrypted zeros.  Returns 0, -EACCES for a
+ *  wrong passphrase, or another negative errno with ctx->err set. */
+int emk_img_luks_unlock(emk_img_ctx *ctx, const char *secret, size_t len);
+
+/** Fills buf (len a multiple of 512) with the encryption of zeros for the
+ *  file offset off (AES-XTS-plain64, sector = off / 512). */
+void emk_img_luks_zeros(const emk_img_ctx *ctx, uint64_t off, uint8_t *buf,
+                        size_t len);
 
 /** Returns the name of a format ("qcow2", ...). */
 const char *emk_img_format_name(int fmt);

@@ -141,7 +141,7 @@ q -c 'write -s pat 0 128k' -c 'write -s pat 3M 64k' dfile.qcow2; add dfile.qcow2
 # (the PBKDF benchmark sometimes fails on a busy machine: retry)
 for i in 1 2 3 4 5; do
     qemu-img create -q -f qcow2 --object secret,id=s0,data=pw \
-        -o encrypt.format=luks,encrypt.key-secret=s0,encrypt.iter-time=50 luks.qcow2 4M && break
+        -o encrypt.format=luks,encrypt.key-secret=s0,encrypt.iter-time=10 luks.qcow2 4M && break
     rm -f luks.qcow2; sleep 1
 done
 qemu-io --object secret,id=s0,data=pw --image-opts -c 'write -s pat 0 256k' \
