@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "emkit/img.h"
+#include "img_crypto.h"
 
 static void test_crc32c(void **state)
 {
@@ -26,6 +27,60 @@ static void test_crc32c(void **state)
     /* continuing a CRC equals one pass */
     assert_int_equal(emk_img_crc32c(emk_img_crc32c(0, "1234", 4), "56789", 5),
                      0xe3069283u);
+}
+
+static void unhex(const char *h, uint8_t *out)
+{
+    size_t i;
+    for (i = 0; h[2 * i]; i++) {
+        unsigned v;
+        sscanf(h + 2 * i, "%2x", &v);
+        out[i] = (uint8_t)v;
+    }
+}
+
+/* Known-answer tests of the LUKS primitives. */
+static void test_crypto(void **state)
+{
+    emk_sha256 s;
+    emk_aes a, b;
+    uint8_t d[32], want[32], key[32], in[16], out[32];
+    int i;
+    (void)state;
+    emk_sha256_init(&s);
+    emk_sha256_update(&s, "abc", 3);
+    emk_sha256_final(&s, d);
+    unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", want);
+    assert_memory_equal(d, want, 32);
+    emk_pbkdf2_sha256((const uint8_t *)"password", 8, (const uint8_t *)"salt",
+                      4, 4096, d, 32);
+    unhex("c5e478d59288c841aa530db6845c4c8d962893a001ce4e11a4963873aa98134a", want);
+    assert_memory_equal(d, want, 32);
+    for (i = 0; i < 32; i++)
+        key[i] = (uint8_t)i;
+    for (i = 0; i < 16; i++)
+        in[i] = (uint8_t)(i * 0x11);
+    /* FIPS-197 appendix C */
+    assert_int_equal(emk_aes_setkey(&a, key, 16), 0);
+    emk_aes_encrypt(&a, in, out);
+    unhex("69c4e0d86a7b0430d8cdb78070b4c55a", want);
+    assert_memory_equal(out, want, 16);
+    assert_int_equal(emk_aes_setkey(&a, key, 32), 0);
+    emk_aes_encrypt(&a, in, out);
+    unhex("8ea2b7ca516745bfeafc49904b496089", want);
+    assert_memory_equal(out, want, 16);
+    emk_aes_decrypt(&a, out, out);
+    assert_memory_equal(out, in, 16);
+    /* IEEE 1619 XTS-AES-128 vector 1: zero keys, tweak 0, 32 zero bytes */
+    memset(key, 0, sizeof(key));
+    emk_aes_setkey(&a, key, 16);
+    emk_aes_setkey(&b, key, 16);
+    emk_xts_sector(&a, &b, 0, NULL, out, 32, 0);
+    unhex("917cf69ebd68b2ec9b9fe9a3eadda692cd43d2f59598ed858c02c2652fbf922e", want);
+    assert_memory_equal(out, want, 32);
+    emk_xts_sector(&a, &b, 0, out, out, 32, 1);
+    memset(want, 0, 32);
+    assert_memory_equal(out, want, 32);
 }
 
 static void test_zero_streams(void **state)
@@ -303,6 +358,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crc32c),
+        cmocka_unit_test(test_crypto),
         cmocka_unit_test(test_zero_streams),
         cmocka_unit_test(test_qcow2_anonymize),
         cmocka_unit_test(test_qcow2_hostile),
