@@ -520,7 +520,7 @@ def main():
         if scrubbed:
             for no, nl in names:
                 old, new = da[no:no + nl], db[no:no + nl]
-                if nl >= 3 and old == new:
+                if nl >= 1 and old == new:
                     fail("%s: name %r at %d was not replaced" % (role, old, no))
                 if nl >= 4 and old in db:
                     fail("%s: the old name %r is still in the file" % (role, old))
