@@ -235,48 +235,31 @@ static int do_partial(anon *an, uint64_t a, uint64_t b)
     return write_all(an, an->buf, (size_t)(b - a), a);
 }
 
-/* Data an encrypted guest reads: encrypted zeros, sector by sector. */
-static int do_enc_zero(anon *an, uint64_t a, uint64_t b)
-{
-    while (a < b) {
-        size_t n = b - a > IO_CHUNK ? IO_CHUNK : (size_t)(b - a);
-        int r;
-        memset(an->buf, 0, n);
-        if (a % 512 == 0)
-            emk_img_luks_zeros(an->c, a, an->buf, n & ~(size_t)511);
-        r = write_all(an, an->buf, n, a);
-        if (r < 0)
-            return r;
-        a += n;
-    }
-    return 0;
-}
+enum fill { FILL_ZERO, FILL_ENC_ZERO, FILL_COPY };
 
-static int do_zero(anon *an, uint64_t a, uint64_t b)
+/* Writes [a, b) in chunks: zeros, encrypted zeros (data an encrypted guest
+ * reads, sector by sector) or the bytes of SRC (metadata, copy mode).
+ * Real zeros, not fallocate(): qemu-img map asks the file system whether
+ * a data cluster is a hole, and must see what it saw in SRC. */
+static int fill(anon *an, uint64_t a, uint64_t b, enum fill how)
 {
-    /* Real zeros, not fallocate(): qemu-img map asks the file system
-     * whether a data cluster is a hole, and must see what it saw in SRC. */
-    if (an->out < 0)
+    if (an->out < 0 || (how == FILL_COPY && an->o->in_place))
         return 0;
     while (a < b) {
         size_t n = b - a > IO_CHUNK ? IO_CHUNK : (size_t)(b - a);
-        int r = write_all(an, an->zero, n, a);
-        if (r < 0)
-            return r;
-        a += n;
-    }
-    return 0;
-}
-
-static int do_copy(anon *an, uint64_t a, uint64_t b)
-{
-    if (an->out < 0 || an->o->in_place)
-        return 0;
-    while (a < b) {
-        size_t n = b - a > IO_CHUNK ? IO_CHUNK : (size_t)(b - a);
-        int r = emk_img_pread(an->c, an->buf, n, a, "metadata");
+        const uint8_t *p = an->buf;
+        int r = 0;
+        if (how == FILL_ZERO) {
+            p = an->zero;
+        } else if (how == FILL_COPY) {
+            r = emk_img_pread(an->c, an->buf, n, a, "metadata");
+        } else {
+            memset(an->buf, 0, n);
+            if (a % 512 == 0)
+                emk_img_luks_zeros(an->c, a, an->buf, n & ~(size_t)511);
+        }
         if (r == 0)
-            r = write_all(an, an->buf, n, a);
+            r = write_all(an, p, n, a);
         if (r < 0)
             return r;
         a += n;
@@ -303,13 +286,13 @@ static int do_extent(anon *an, uint64_t a, uint64_t b)
                 v++;
             end = v * c->unit < b ? v * c->unit : b;
             if (cat == EMK_IMG_CAT_META)
-                r = do_copy(an, a, end);
+                r = fill(an, a, end, FILL_COPY);
             else if (c->have_key && (cat == EMK_IMG_CAT_ACTIVE ||
                                      cat == EMK_IMG_CAT_SNAPSHOT ||
                                      cat == EMK_IMG_CAT_VMSTATE))
-                r = an->out < 0 ? 0 : do_enc_zero(an, a, end);
+                r = fill(an, a, end, FILL_ENC_ZERO);
             else
-                r = do_zero(an, a, end);
+                r = fill(an, a, end, FILL_ZERO);
         }
         if (r < 0)
             return r;

@@ -57,6 +57,23 @@ int emk_img_pread(emk_img_ctx *ctx, void *buf, size_t len, uint64_t off,
     return 0;
 }
 
+/* Makes room for one more element in a growing array. */
+static int grow(emk_img_ctx *ctx, void **arr, size_t n, size_t *cap,
+                size_t elem, size_t first, const char *what)
+{
+    void *p;
+    size_t want;
+    if (n < *cap)
+        return 0;
+    want = *cap ? *cap * 2 : first;
+    p = realloc(*arr, want * elem);
+    if (!p)
+        return emk_img_fail(ctx, -ENOMEM, "out of memory (%s)", what);
+    *arr = p;
+    *cap = want;
+    return 0;
+}
+
 int emk_img_mark(emk_img_ctx *ctx, uint64_t off, uint64_t len, int cat,
                  const char *what)
 {
@@ -110,14 +127,10 @@ int emk_img_mark_exact(emk_img_ctx *ctx, uint64_t off, uint64_t len,
             return r;
     }
     if (fa >= fb || a < fa || b > fb) {
-        if (ctx->npmeta == ctx->cap_pmeta) {
-            size_t cap = ctx->cap_pmeta ? ctx->cap_pmeta * 2 : 32;
-            emk_img_slot *n = realloc(ctx->pmeta, cap * sizeof(*n));
-            if (!n)
-                return emk_img_fail(ctx, -ENOMEM, "out of memory (metadata)");
-            ctx->pmeta = n;
-            ctx->cap_pmeta = cap;
-        }
+        r = grow(ctx, (void **)&ctx->pmeta, ctx->npmeta, &ctx->cap_pmeta,
+                 sizeof(*ctx->pmeta), 32, "metadata");
+        if (r < 0)
+            return r;
         memset(&ctx->pmeta[ctx->npmeta], 0, sizeof(ctx->pmeta[0]));
         ctx->pmeta[ctx->npmeta].off = a;
         ctx->pmeta[ctx->npmeta].len = len;
@@ -153,14 +166,9 @@ int emk_img_add_slot_keep(emk_img_ctx *ctx, uint64_t off, uint64_t len,
                             (unsigned long long)off);
     if (len > ctx->file_size - off)
         len = ctx->file_size - off;
-    if (ctx->nslots == ctx->cap_slots) {
-        size_t cap = ctx->cap_slots ? ctx->cap_slots * 2 : 256;
-        emk_img_slot *s = realloc(ctx->slots, cap * sizeof(*s));
-        if (!s)
-            return emk_img_fail(ctx, -ENOMEM, "out of memory (slots)");
-        ctx->slots = s;
-        ctx->cap_slots = cap;
-    }
+    if (grow(ctx, (void **)&ctx->slots, ctx->nslots, &ctx->cap_slots,
+             sizeof(*ctx->slots), 256, "slots") < 0)
+        return -ENOMEM;
     ctx->slots[ctx->nslots].off = off;
     ctx->slots[ctx->nslots].len = len;
     ctx->slots[ctx->nslots].usize = usize;
@@ -178,14 +186,9 @@ int emk_img_add_name(emk_img_ctx *ctx, uint64_t off, uint32_t len)
     if (off > ctx->file_size || len > ctx->file_size - off)
         return emk_img_fail(ctx, -ERANGE, "name at offset %llu (+%u) is "
                             "outside the file", (unsigned long long)off, len);
-    if (ctx->nnames == ctx->cap_names) {
-        size_t cap = ctx->cap_names ? ctx->cap_names * 2 : 16;
-        emk_img_slot *n = realloc(ctx->names, cap * sizeof(*n));
-        if (!n)
-            return emk_img_fail(ctx, -ENOMEM, "out of memory (names)");
-        ctx->names = n;
-        ctx->cap_names = cap;
-    }
+    if (grow(ctx, (void **)&ctx->names, ctx->nnames, &ctx->cap_names,
+             sizeof(*ctx->names), 16, "names") < 0)
+        return -ENOMEM;
     memset(&ctx->names[ctx->nnames], 0, sizeof(ctx->names[0]));
     ctx->names[ctx->nnames].off = off;
     ctx->names[ctx->nnames].len = len;
@@ -196,15 +199,10 @@ int emk_img_add_name(emk_img_ctx *ctx, uint64_t off, uint32_t len)
 int emk_img_add_patch(emk_img_ctx *ctx, uint64_t off, uint32_t len,
                       uint8_t *data)
 {
-    if (ctx->npatches == ctx->cap_patches) {
-        size_t cap = ctx->cap_patches ? ctx->cap_patches * 2 : 16;
-        emk_img_patch *p = realloc(ctx->patches, cap * sizeof(*p));
-        if (!p) {
-            free(data);
-            return emk_img_fail(ctx, -ENOMEM, "out of memory (patches)");
-        }
-        ctx->patches = p;
-        ctx->cap_patches = cap;
+    if (grow(ctx, (void **)&ctx->patches, ctx->npatches, &ctx->cap_patches,
+             sizeof(*ctx->patches), 16, "patches") < 0) {
+        free(data);
+        return -ENOMEM;
     }
     ctx->patches[ctx->npatches].off = off;
     ctx->patches[ctx->npatches].len = len;

@@ -72,6 +72,16 @@ static int qc_meta(qc *q, uint64_t off, uint64_t len, const char *what)
     return qc_meta_x(q, off, len, what, 0);
 }
 
+/* A data pointer outside the file: counted and reported, not fatal (the
+ * image is broken, which is why it is being anonymized). */
+static void qc_bad_pointer(qc *q, const char *what, uint64_t l2off, uint32_t j,
+                           uint64_t off)
+{
+    emk_img_warn(q->c, "L2 table at %llu entry %u: %s at offset %llu",
+                 (unsigned long long)l2off, j, what, (unsigned long long)off);
+    q->c->n_refcount_errors++;
+}
+
 static int qc_walk_l2(qc *q, uint64_t l2off, uint32_t l1i, uint64_t vm_index,
                       int cat, char *what)
 {
@@ -90,11 +100,8 @@ static int qc_walk_l2(qc *q, uint64_t l2off, uint32_t l1i, uint64_t vm_index,
             uint64_t csize = nsec * 512 - (coff & 511);
             q->c->n_compressed++;
             if (coff >= q->c->file_size) {
-                emk_img_warn(q->c, "compressed cluster in L2 at %llu entry %u "
-                             "points beyond the file (offset %llu)",
-                             (unsigned long long)l2off, j,
-                             (unsigned long long)coff);
-                q->c->n_refcount_errors++;
+                qc_bad_pointer(q, "compressed cluster beyond the end of the "
+                               "file", l2off, j, coff);
                 continue;
             }
             r = emk_img_add_slot(q->c, coff, csize, q->cs,
@@ -120,21 +127,13 @@ static int qc_walk_l2(qc *q, uint64_t l2off, uint32_t l1i, uint64_t vm_index,
             if (q->ext_data) {
                 continue;   /* the data lives in the external data file */
             }
-            if (hoff & (q->cs - 1)) {
-                emk_img_warn(q->c, "L2 table at %llu entry %u: data offset "
-                             "%llu is not cluster aligned",
-                             (unsigned long long)l2off, j,
-                             (unsigned long long)hoff);
-                q->c->n_refcount_errors++;
-            }
+            if (hoff & (q->cs - 1))
+                qc_bad_pointer(q, "unaligned data cluster", l2off, j, hoff);
             if (hoff >= q->c->file_size) {
                 if (zero)
                     continue;   /* preallocated beyond EOF: nothing stored */
-                emk_img_warn(q->c, "L2 table at %llu entry %u points beyond "
-                             "the end of the file (offset %llu)",
-                             (unsigned long long)l2off, j,
-                             (unsigned long long)hoff);
-                q->c->n_refcount_errors++;
+                qc_bad_pointer(q, "data cluster beyond the end of the file",
+                               l2off, j, hoff);
                 continue;
             }
             r = emk_img_mark(q->c, hoff, q->cs,
