@@ -147,6 +147,11 @@ done
 qemu-io --object secret,id=s0,data=pw --image-opts -c 'write -s pat 0 256k' \
     driver=qcow2,file.filename=luks.qcow2,encrypt.key-secret=s0 >/dev/null
 add luks.qcow2 --secret pw --allow-nonzero
+# legacy qcow2 AES (no key given to emkit-img: the ciphertext is zeroed)
+qemu-img create -q -f qcow2 --object secret,id=s0,data=pw -o encrypt.format=aes,encrypt.key-secret=s0 aes.qcow2 4M
+qemu-io --object secret,id=s0,data=pw --image-opts -c 'write -s pat 0 128k' \
+    driver=qcow2,file.filename=aes.qcow2,encrypt.key-secret=s0 >/dev/null
+add aes.qcow2 --secret pw --allow-nonzero
 
 # ---- VMDK: every subformat QEMU writes, and zeroed grains
 for s in monolithicSparse monolithicFlat twoGbMaxExtentSparse twoGbMaxExtentFlat; do

@@ -35,7 +35,7 @@ sums() { for x in $(files_of "$1"); do sha256sum "$x"; done; }
 copy_to() { for x in $(files_of "$1"); do cp "$x" "$2/"; done; }
 mkdir -p out plain ip
 for f in $(cut -d' ' -f1 LIST); do
-    case $f in zlib*|zstd*|luks*|streamOptimized*) continue ;; esac   # compressed or encrypted
+    case $f in zlib*|zstd*|luks*|aes*|streamOptimized*) continue ;; esac   # compressed or encrypted
     cat $(files_of "$f") | grep -aq EMKSECRET || bad "$f: corpus image holds no marker in its raw files"
 done
 while read -r f flags; do
@@ -143,9 +143,22 @@ put('h-cbits.qcow2', 20, '>I', 31)                # cluster_bits out of range
 put('h-l1size.qcow2', 36, '>I', 0x7fffffff)       # huge L1
 put('h-rt.qcow2', 48, '>Q', 12345)                # unaligned refcount table
 put('h-snaps.qcow2', 60, '>I', 1000000)           # too many snapshots
+v = open('monolithicSparse.vmdk', 'rb').read()
+def putv(name, off, fmt, val, base=v):
+    b = bytearray(base); struct.pack_into(fmt, b, off, val); open(name, 'wb').write(bytes(b))
+putv('h-grain.vmdk', 20, '<Q', 3)                  # grain size not a power of two
+putv('h-gd.vmdk', 56, '<Q', 1 << 40)              # grain directory beyond the end
+putv('h-gte.vmdk', 44, '<I', 1 << 30)             # absurd grain table size
+x = open('dyn1M.vhdx', 'rb').read()
+putv('h-regi.vhdx', 192 * 1024 + 20, '<B', 0x5a, x)   # region table CRC broken
+b = bytearray(x); b[64 * 1024 + 12] ^= 0x5a; b[128 * 1024 + 12] ^= 0x5a   # both headers
+open('h-head.vhdx', 'wb').write(bytes(b))
+open('h-short.vhdx', 'wb').write(x[:100000])
 PY
 for h in "h-trunc.qcow2:truncated" "h-l1.qcow2:L1 table" "h-cbits.qcow2:cluster_bits" \
-         "h-l1size.qcow2:L1 table" "h-rt.qcow2:refcount table" "h-snaps.qcow2:snapshots"; do
+         "h-l1size.qcow2:L1 table" "h-rt.qcow2:refcount table" "h-snaps.qcow2:snapshots" \
+         "h-grain.vmdk:grain size" "h-gd.vmdk:grain directory" "h-gte.vmdk:grain table entries" \
+         "h-regi.vhdx:region table" "h-head.vhdx:neither header" "h-short.vhdx:too small"; do
     f=${h%%:*}; want=${h#*:}
     before=$(sha256sum "$f" | cut -d' ' -f1)
     if "$TOOL" anonymize "$f" "out-$f" > /dev/null 2> "err-$f"; then
