@@ -354,6 +354,88 @@ static void test_qcow2_corrupt_overlap(void **state)
     free(c);
 }
 
+static void le32(uint8_t *p, uint32_t v)
+{
+    int i;
+    for (i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+static void le64(uint8_t *p, uint64_t v)
+{
+    int i;
+    for (i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A streamOptimized-style sparse VMDK: header (sector 0), GD (sector 1),
+ * GT (sectors 2-5), overhead ends at sector 8; grain 0 at sector 8 is a
+ * compressed grain (marker + 100 bytes), grain 1 at sector 10 another;
+ * sector 12 holds orphaned user data. */
+static void test_vmdk_stream(void **state)
+{
+    char src[] = "/tmp/emk-img-vmdkXXXXXX", dst[64];
+    uint8_t img[13 * 512], *out;
+    emk_img_ctx *c = calloc(1, sizeof(*c));
+    emk_img_opts o;
+    size_t n;
+    int fd, k;
+    (void)state;
+    memset(img, 0, sizeof(img));
+    memcpy(img, "KDMV", 4);
+    le32(img + 4, 3);
+    le32(img + 8, 3 | (1u << 16) | (1u << 17));   /* compressed, markers */
+    le64(img + 12, 256);                           /* capacity: 2 grains */
+    le64(img + 20, 128);                           /* grain: 64 KiB */
+    le32(img + 44, 512);                           /* GTEs per GT */
+    le64(img + 56, 1);                             /* GD at sector 1 */
+    le64(img + 64, 8);                             /* overhead */
+    le32(img + 512, 2);                            /* GT at sector 2 */
+    le32(img + 1024, 8);
+    le32(img + 1028, 10);
+    le64(img + 8 * 512, 0);                        /* marker: LBA 0 */
+    le32(img + 8 * 512 + 8, 100);
+    memcpy(img + 8 * 512 + 12, "EMKSECRET", 9);
+    le64(img + 10 * 512, 128);
+    le32(img + 10 * 512 + 8, 100);
+    memcpy(img + 10 * 512 + 40, "EMKSECRET", 9);
+    memcpy(img + 12 * 512, "EMKSECRET", 9);
+    fd = mkstemp(src);
+    assert_true(fd >= 0);
+    close(fd);
+    write_file(src, img, sizeof(img));
+    snprintf(dst, sizeof(dst), "%s.out", src);
+    assert_int_equal(emk_img_open(c, src, EMK_IMG_FMT_UNKNOWN), 0);
+    assert_int_equal(c->format, EMK_IMG_FMT_VMDK);
+    assert_int_equal(c->subformat, 0);
+    for (k = 0; k < 8; k++)
+        assert_int_equal(c->cat[k], EMK_IMG_CAT_META);
+    assert_int_equal(c->cat[8], EMK_IMG_CAT_COMPRESSED);
+    assert_int_equal(c->cat[10], EMK_IMG_CAT_COMPRESSED);
+    assert_int_equal(c->cat[12], EMK_IMG_CAT_FREE);
+    memset(&o, 0, sizeof(o));
+    assert_int_equal(emk_img_anonymize(c, src, dst, &o), 0);
+    assert_int_equal(c->slot_counts[EMK_IMG_STREAM_ZLIB], 2);
+    assert_int_equal(c->n_unfit, 0);
+    emk_img_close(c);
+    out = read_file(dst, &n);
+    assert_int_equal(n, sizeof(img));
+    assert_false(contains(out, n, "EMKSECRET"));
+    assert_memory_equal(out, img, 8 * 512);               /* metadata */
+    assert_memory_equal(out + 8 * 512, img + 8 * 512, 12); /* markers kept */
+    assert_memory_equal(out + 10 * 512, img + 10 * 512, 12);
+    {
+        uint8_t want[128];
+        int z = emk_img_zlib_zeros(want, sizeof(want), 65536);
+        assert_true(z > 0 && z <= 100);
+        assert_memory_equal(out + 8 * 512 + 12, want, (size_t)z);
+        assert_memory_equal(out + 10 * 512 + 12, want, (size_t)z);
+    }
+    free(out);
+    unlink(src);
+    unlink(dst);
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_qcow2_anonymize),
         cmocka_unit_test(test_qcow2_hostile),
         cmocka_unit_test(test_qcow2_corrupt_overlap),
+        cmocka_unit_test(test_vmdk_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
