@@ -65,7 +65,9 @@ static int parse_secret(const char *arg, secret *s)
         if (*p == ',')
             p++;
         if (strcmp(key, "id") == 0) {
-            snprintf(s->id, sizeof(s->id), "%s", val);
+            if (v >= sizeof(s->id))
+                return -1;
+            memcpy(s->id, val, v + 1);
             have_id = 1;
         } else if (strcmp(key, "data") == 0) {
             memcpy(s->data, val, v);

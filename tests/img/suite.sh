@@ -11,7 +11,8 @@ for t in qemu-img qemu-io qemu-system-x86_64 python3; do
 done
 TOOL=${EMKIT_IMG:-}
 if [ -z "$TOOL" ]; then
-    for c in "$ROOT/build/img/tool/emkit-img" "$ROOT/build/fallback/emkit-img"; do
+    for c in "$ROOT/build/gcc/img/tool/emkit-img" "$ROOT/build/img/tool/emkit-img" \
+             "$ROOT/build/fallback/emkit-img" "$ROOT/build/clang/img/tool/emkit-img"; do
         [ -x "$c" ] && TOOL=$c && break
     done
 fi
