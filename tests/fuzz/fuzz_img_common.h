@@ -12,19 +12,28 @@
 
 #include "emkit/img.h"
 
+static char emk_fuzz_img_path[64];
+
+static void emk_fuzz_img_cleanup(void)
+{
+    if (emk_fuzz_img_path[0])
+        unlink(emk_fuzz_img_path);
+}
+
 static int emk_fuzz_img(const uint8_t *data, size_t size, int fmt)
 {
-    static char path[64];
+    char *path = emk_fuzz_img_path;
     static emk_img_ctx ctx;
     emk_img_opts o;
     FILE *f, *null;
     if (!path[0]) {
         int fd;
-        snprintf(path, sizeof(path), "/tmp/emk-fuzz-imgXXXXXX");
+        snprintf(path, sizeof(emk_fuzz_img_path), "/tmp/emk-fuzz-imgXXXXXX");
         fd = mkstemp(path);
         if (fd < 0)
             abort();
         close(fd);
+        atexit(emk_fuzz_img_cleanup);
     }
     f = fopen(path, "wb");
     if (!f)
