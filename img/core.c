@@ -329,6 +329,8 @@ void emk_img_close(emk_img_ctx *ctx)
     free(ctx->patches);
     free(ctx->names);
     free(ctx->pmeta);
+    free(ctx->guest_of);
+    ctx->guest_of = NULL;
     ctx->pmeta = NULL;
     ctx->npmeta = 0;
     ctx->names = NULL;

@@ -43,6 +43,21 @@ static int set_keys(emk_img_ctx *c, const uint8_t *key, uint32_t kb)
     return 0;
 }
 
+/* Legacy qcow2 AES: the key is the passphrase, cut or zero-padded to 16
+ * bytes (there is nothing to check it against). */
+static int legacy_unlock(emk_img_ctx *c, const char *secret, size_t slen)
+{
+    uint8_t key[16];
+    memset(key, 0, sizeof(key));
+    memcpy(key, secret, slen < 16 ? slen : 16);
+    if (emk_aes_setkey((emk_aes *)c->luks_aes, key, 16) < 0)
+        return emk_img_fail(c, -EINVAL, "AES: bad key");
+    if (!c->guest_of)
+        return emk_img_fail(c, -EINVAL, "legacy AES: no data map");
+    c->have_key = 2;
+    return 0;
+}
+
 int emk_img_luks_unlock(emk_img_ctx *c, const char *secret, size_t slen)
 {
     uint8_t h[592], mk[64], digest[20];
@@ -50,9 +65,10 @@ int emk_img_luks_unlock(emk_img_ctx *c, const char *secret, size_t slen)
     int r;
     if (sizeof(c->luks_aes) < 2 * sizeof(emk_aes))
         return emk_img_fail(c, -EINVAL, "internal: AES key space");
+    if (c->encrypted == 1)
+        return legacy_unlock(c, secret, slen);
     if (!c->luks_len)
-        return emk_img_fail(c, -ENOTSUP, "the image has no LUKS header (legacy "
-                            "AES encryption with a key is not supported)");
+        return emk_img_fail(c, -EINVAL, "the image has no LUKS header");
     r = emk_img_pread(c, h, sizeof(h), c->luks_off, "LUKS header");
     if (r < 0)
         return r;
@@ -133,6 +149,26 @@ void emk_img_luks_zeros(const emk_img_ctx *c, uint64_t off, uint8_t *buf,
                         size_t len)
 {
     size_t i;
+    if (c->have_key == 2) {
+        /* CBC of zeros: C0 = E(IV), Ck = E(Ck-1); IV = plain64(sector) */
+        for (i = 0; i + 512 <= len; i += 512) {
+            uint64_t unit = (off + i) / c->unit, g = c->guest_of[unit], sec;
+            uint8_t iv[16];
+            size_t k;
+            int b;
+            if (!g)
+                continue;   /* not a data cluster: plain zeros */
+            sec = (g - 1 + (off + i) % c->unit) / 512;
+            memset(iv, 0, sizeof(iv));
+            for (b = 0; b < 8; b++)
+                iv[b] = (uint8_t)(sec >> (8 * b));
+            for (k = 0; k < 512; k += 16) {
+                emk_aes_encrypt((const emk_aes *)c->luks_aes, iv, iv);
+                memcpy(buf + i + k, iv, 16);
+            }
+        }
+        return;
+    }
     for (i = 0; i + 512 <= len; i += 512)
         emk_xts_sector((const emk_aes *)c->luks_aes,
                        (const emk_aes *)c->luks_aes + 1, (off + i) / 512, NULL,

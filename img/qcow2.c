@@ -139,6 +139,9 @@ static int qc_walk_l2(qc *q, uint64_t l2off, uint32_t l1i, uint64_t vm_index,
             r = emk_img_mark(q->c, hoff, q->cs,
                              zero ? EMK_IMG_CAT_ZERO_STALE : dcat,
                              "data cluster");
+            if (q->c->guest_of && !zero && !(hoff & (q->cs - 1)))
+                q->c->guest_of[hoff >> q->cbits] =
+                    (((uint64_t)l1i * q->l2n + j) << q->cbits) + 1;
             if (r < 0)
                 return r;
             qc_ref(q, hoff, q->cs);
@@ -502,9 +505,11 @@ int emk_img_qcow2_parse(emk_img_ctx *ctx)
     if (r < 0)
         return r;
     q.exp = calloc(ctx->nunits ? ctx->nunits : 1, sizeof(uint64_t));
+    if (ctx->encrypted == 1)
+        ctx->guest_of = calloc(ctx->nunits ? ctx->nunits : 1, sizeof(uint64_t));
     q.l2buf = malloc(q.cs);
     c0 = calloc(1, q.cs);
-    if (!q.exp || !q.l2buf || !c0) {
+    if (!q.exp || !q.l2buf || !c0 || (ctx->encrypted == 1 && !ctx->guest_of)) {
         r = emk_img_fail(ctx, -ENOMEM, "out of memory");
         goto out;
     }

@@ -179,8 +179,10 @@ typedef struct emk_img_ctx {
     char warn[EMK_IMG_MAX_WARN][EMK_IMG_WARN_LEN];
     /* LUKS: header position, and the data keys once unlocked */
     uint64_t luks_off, luks_len;
-    int have_key;
+    int have_key;               /**< 1 LUKS key, 2 legacy AES key */
     int pad_key;
+    uint64_t *guest_of;         /**< legacy AES: guest offset + 1 of each
+                                     data unit (0: none), for the IV */
     uint64_t luks_aes[2 * 31];  /**< two expanded AES keys (private) */
     char err[EMK_IMG_ERR_LEN];
 } emk_img_ctx;
@@ -205,7 +207,8 @@ int emk_img_anonymize(emk_img_ctx *ctx, const char *src, const char *dst,
 int emk_img_luks_unlock(emk_img_ctx *ctx, const char *secret, size_t len);
 
 /** Fills buf (len a multiple of 512) with the encryption of zeros for the
- *  file offset off (AES-XTS-plain64, sector = off / 512). */
+ *  file offset off: LUKS AES-XTS-plain64 with sector = off / 512, or legacy
+ *  qcow2 AES-128-CBC-plain64 with the sector of the guest offset. */
 void emk_img_luks_zeros(const emk_img_ctx *ctx, uint64_t off, uint8_t *buf,
                         size_t len);
 

@@ -72,15 +72,17 @@ for f in v2.qcow2 zlib4k.qcow2 vm.qcow2; do
     if $CHECK "kref-$f" "k-$f" > "chkk-$f" 2>&1; then ok; else bad "$f: checker after kill -9 and re-run"; cat "chkk-$f"; fi
 done
 
-# LUKS with the key: the guest then reads zeros (no --allow-nonzero); a
-# wrong key is refused before anything is written
+# LUKS and legacy AES with the key: the guest then reads zeros (no
+# --allow-nonzero); a wrong LUKS key is refused before anything is written
 mkdir -p keyed
-if "$TOOL" anonymize --object secret,id=s0,data=pw -o encrypt.key-secret=s0 luks.qcow2 keyed/luks.qcow2 > keyed/rep 2>&1 &&
-   grep -q "encrypted zeros" keyed/rep; then
-    if $CHECK --secret pw luks.qcow2 keyed/luks.qcow2 > chk-keyed 2>&1; then ok; else bad "luks with key: checker"; cat chk-keyed; fi
-else
-    bad "luks with key: anonymize failed"; cat keyed/rep
-fi
+for f in luks.qcow2 aes.qcow2; do
+    if "$TOOL" anonymize --object secret,id=s0,data=pw -o encrypt.key-secret=s0 "$f" "keyed/$f" > "keyed/rep-$f" 2>&1 &&
+       grep -q "encrypted zeros" "keyed/rep-$f"; then
+        if $CHECK --secret pw "$f" "keyed/$f" > "chk-keyed-$f" 2>&1; then ok; else bad "$f with key: checker"; cat "chk-keyed-$f"; fi
+    else
+        bad "$f with key: anonymize failed"; cat "keyed/rep-$f"
+    fi
+done
 if "$TOOL" anonymize --object secret,id=s0,data=wrong luks.qcow2 keyed/wrong.qcow2 > keyed/err 2>&1; then
     bad "luks: a wrong key was accepted"
 elif grep -q "opens no LUKS key slot" keyed/err && [ ! -e keyed/wrong.qcow2 ]; then ok; else bad "luks wrong key: $(cat keyed/err)"; fi
