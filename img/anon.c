@@ -1,0 +1,542 @@
+/*
+ * anon.c - the anonymizer: keeps metadata units, rewrites compressed slots
+ * with streams of zeros and zeroes every other allocated byte, in a new file
+ * (copy mode) or in the image itself (in-place mode).  Every write is
+ * idempotent, so re-running after a crash completes an in-place run.
+ */
+#include "emkit/img.h"
+#include "img_priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Linux values; elsewhere lseek() fails and the whole file is one extent. */
+#ifndef SEEK_DATA
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
+#endif
+
+enum { IO_CHUNK = 1024 * 1024, STREAM_MAX = 16384 };
+
+typedef struct extent {
+    uint64_t a, b;
+} extent;
+
+typedef struct anon {
+    emk_img_ctx *c;
+    const emk_img_opts *o;
+    int out;            /* -1 in dry-run */
+    uint8_t *buf;       /* IO_CHUNK bytes */
+    uint8_t *zero;      /* IO_CHUNK zero bytes */
+    uint8_t stream[3][STREAM_MAX];
+    int slen[3];
+    uint32_t susize[3];
+    size_t si;          /* first slot that may reach the current unit */
+    uint64_t done, total;
+    int last_pct;
+    int writes;
+} anon;
+
+static int write_all(anon *an, const void *p, size_t len, uint64_t off)
+{
+    size_t done = 0;
+    if (an->out < 0)
+        return 0;
+    if (an->o->kill_after && ++an->writes > an->o->kill_after)
+        raise(SIGKILL);
+    while (done < len) {
+        ssize_t n = pwrite(an->out, (const char *)p + done, len - done,
+                           (off_t)(off + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return emk_img_fail(an->c, n < 0 ? -errno : -EIO,
+                                "writing %zu bytes at offset %llu failed",
+                                len - done, (unsigned long long)(off + done));
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+static void progress(anon *an, uint64_t add)
+{
+    int pct;
+    an->done += add;
+    if (!an->o->progress || an->total == 0)
+        return;
+    pct = (int)(an->done * 100 / an->total);
+    if (pct != an->last_pct) {
+        an->last_pct = pct;
+        fprintf(stderr, "\r    (%3d.00/100%%)", pct);
+        fflush(stderr);
+    }
+}
+
+/* Lists the allocated extents of the source file (one extent when the file
+ * system cannot tell). */
+static int list_extents(emk_img_ctx *c, extent **out, size_t *n)
+{
+    size_t cap = 64, k = 0;
+    extent *e = malloc(cap * sizeof(*e));
+    off_t pos = 0;
+    if (!e)
+        return emk_img_fail(c, -ENOMEM, "out of memory (extents)");
+    while ((uint64_t)pos < c->file_size) {
+        off_t d = lseek(c->fd, pos, SEEK_DATA), h;
+        if (d < 0) {
+            if (errno == ENXIO)
+                break;
+            k = 0;
+            e[k].a = 0;
+            e[k++].b = c->file_size;
+            break;
+        }
+        h = lseek(c->fd, d, SEEK_HOLE);
+        if (h < 0)
+            h = (off_t)c->file_size;
+        if (k == cap) {
+            extent *ne = realloc(e, cap * 2 * sizeof(*e));
+            if (!ne) {
+                free(e);
+                return emk_img_fail(c, -ENOMEM, "out of memory (extents)");
+            }
+            e = ne;
+            cap *= 2;
+        }
+        e[k].a = (uint64_t)d;
+        e[k++].b = (uint64_t)h;
+        pos = h;
+    }
+    *out = e;
+    *n = k;
+    return 0;
+}
+
+static int cmp_slot(const void *x, const void *y)
+{
+    const emk_img_slot *a = x, *b = y;
+    return a->off < b->off ? -1 : a->off > b->off;
+}
+
+/* Sorts and de-duplicates the slots, and shrinks each one so that it ends
+ * before the next slot and before any metadata unit. */
+static void fit_slots(emk_img_ctx *c)
+{
+    size_t i, k = 0;
+    if (c->nslots == 0)
+        return;
+    qsort(c->slots, c->nslots, sizeof(*c->slots), cmp_slot);
+    for (i = 0; i < c->nslots; i++) {
+        if (k && c->slots[k - 1].off == c->slots[i].off)
+            continue;
+        c->slots[k++] = c->slots[i];
+    }
+    c->nslots = k;
+    for (i = 0; i < c->nslots; i++) {
+        emk_img_slot *s = &c->slots[i];
+        uint64_t end = s->off + s->len, u;
+        if (i + 1 < c->nslots &&
+            c->slots[i + 1].off - c->slots[i + 1].keep < end)
+            end = c->slots[i + 1].off - c->slots[i + 1].keep;
+        if (end < s->off)
+            end = s->off;
+        for (u = s->off / c->unit; u * c->unit < end && u < c->nunits; u++) {
+            if (c->cat[u] >= EMK_IMG_CAT_META_PART) {
+                uint64_t ms = u * c->unit;
+                end = ms > s->off ? ms : s->off;
+                break;
+            }
+        }
+        s->len = end - s->off;
+    }
+}
+
+static const uint8_t *stream_for(anon *an, const emk_img_slot *s, int *len)
+{
+    int k = s->kind;
+    if (an->slen[k] == 0 || an->susize[k] != s->usize) {
+        int n;
+        if (k == EMK_IMG_STREAM_ZSTD)
+            n = emk_img_zstd_zeros(an->stream[k], STREAM_MAX, s->usize);
+        else if (k == EMK_IMG_STREAM_ZLIB)
+            n = emk_img_zlib_zeros(an->stream[k], STREAM_MAX, s->usize);
+        else
+            n = emk_img_deflate_zeros(an->stream[k], STREAM_MAX, s->usize);
+        an->slen[k] = n;
+        an->susize[k] = s->usize;
+    }
+    *len = an->slen[k];
+    return an->stream[k];
+}
+
+/* Rewrites [a, b) inside one compressed unit: zeros with the streams of the
+ * slots that start there overlaid. */
+static int do_compressed(anon *an, uint64_t a, uint64_t b)
+{
+    emk_img_ctx *c = an->c;
+    size_t i;
+    memset(an->buf, 0, (size_t)(b - a));
+    while (an->si < c->nslots &&
+           c->slots[an->si].off + c->slots[an->si].len <= a)
+        an->si++;
+    for (i = an->si; i < c->nslots && c->slots[i].off - c->slots[i].keep < b;
+         i++) {
+        const emk_img_slot *s = &c->slots[i];
+        int n;
+        const uint8_t *st = stream_for(an, s, &n);
+        uint64_t from, to;
+        if (s->keep) {
+            /* the grain marker before the stream stays as it is */
+            uint64_t ka = s->off - s->keep > a ? s->off - s->keep : a;
+            uint64_t kb = s->off < b ? s->off : b;
+            if (ka < kb) {
+                int r = emk_img_pread(c, an->buf + (ka - a), (size_t)(kb - ka),
+                                      ka, "grain marker");
+                if (r < 0)
+                    return r;
+            }
+        }
+        if (n < 0 || (uint64_t)n > s->len)
+            continue;   /* counted as unfit before the run */
+        from = s->off > a ? s->off : a;
+        to = s->off + (uint64_t)n < b ? s->off + (uint64_t)n : b;
+        if (from < to)
+            memcpy(an->buf + (from - a), st + (from - s->off),
+                   (size_t)(to - from));
+    }
+    return write_all(an, an->buf, (size_t)(b - a), a);
+}
+
+/* Rewrites [a, b) inside one META_PART unit: the exact metadata ranges
+ * from SRC, zeros elsewhere. */
+static int do_partial(anon *an, uint64_t a, uint64_t b)
+{
+    emk_img_ctx *c = an->c;
+    size_t i;
+    memset(an->buf, 0, (size_t)(b - a));
+    for (i = 0; i < c->npmeta; i++) {
+        const emk_img_slot *m = &c->pmeta[i];
+        uint64_t from = m->off > a ? m->off : a;
+        uint64_t to = m->off + m->len < b ? m->off + m->len : b;
+        int r;
+        if (m->off >= b)
+            break;
+        if (from >= to)
+            continue;
+        r = emk_img_pread(c, an->buf + (from - a), (size_t)(to - from), from,
+                          "metadata");
+        if (r < 0)
+            return r;
+    }
+    return write_all(an, an->buf, (size_t)(b - a), a);
+}
+
+enum fill { FILL_ZERO, FILL_ENC_ZERO, FILL_COPY };
+
+/* Writes [a, b) in chunks: zeros, encrypted zeros (data an encrypted guest
+ * reads, sector by sector) or the bytes of SRC (metadata, copy mode).
+ * Real zeros, not fallocate(): qemu-img map asks the file system whether
+ * a data cluster is a hole, and must see what it saw in SRC. */
+static int fill(anon *an, uint64_t a, uint64_t b, enum fill how)
+{
+    if (an->out < 0 || (how == FILL_COPY && an->o->in_place))
+        return 0;
+    while (a < b) {
+        size_t n = b - a > IO_CHUNK ? IO_CHUNK : (size_t)(b - a);
+        const uint8_t *p = an->buf;
+        int r = 0;
+        if (how == FILL_ZERO) {
+            p = an->zero;
+        } else if (how == FILL_COPY) {
+            r = emk_img_pread(an->c, an->buf, n, a, "metadata");
+        } else {
+            memset(an->buf, 0, n);
+            if (a % 512 == 0)
+                emk_img_luks_zeros(an->c, a, an->buf, n & ~(size_t)511);
+        }
+        if (r == 0)
+            r = write_all(an, p, n, a);
+        if (r < 0)
+            return r;
+        a += n;
+    }
+    return 0;
+}
+
+/* Handles the allocated extent [a, b). */
+static int do_extent(anon *an, uint64_t a, uint64_t b)
+{
+    emk_img_ctx *c = an->c;
+    while (a < b) {
+        uint64_t u = a / c->unit, v = u + 1, end;
+        int cat = c->cat[u], r;
+        if (cat == EMK_IMG_CAT_COMPRESSED) {
+            end = v * c->unit < b ? v * c->unit : b;
+            r = do_compressed(an, a, end);
+        } else if (cat == EMK_IMG_CAT_META_PART) {
+            end = v * c->unit < b ? v * c->unit : b;
+            r = do_partial(an, a, end);
+        } else {
+            while (v < c->nunits && c->cat[v] == cat &&
+                   v * c->unit < b && v - u < IO_CHUNK / c->unit + 1)
+                v++;
+            end = v * c->unit < b ? v * c->unit : b;
+            if (cat == EMK_IMG_CAT_META)
+                r = fill(an, a, end, FILL_COPY);
+            else if (c->have_key && (cat == EMK_IMG_CAT_ACTIVE ||
+                                     cat == EMK_IMG_CAT_SNAPSHOT ||
+                                     cat == EMK_IMG_CAT_VMSTATE))
+                r = fill(an, a, end, FILL_ENC_ZERO);
+            else
+                r = fill(an, a, end, FILL_ZERO);
+        }
+        if (r < 0)
+            return r;
+        c->wiped[cat].bytes += end - a;
+        progress(an, end - a);
+        a = end;
+    }
+    return 0;
+}
+
+static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
+                          const emk_img_opts *o);
+
+/* dir(base)/name into out; returns 0 or -ENAMETOOLONG. */
+static int sibling(char *out, size_t cap, const char *base, const char *name)
+{
+    const char *slash = base ? strrchr(base, '/') : NULL;
+    int n = name[0] == '/' ? snprintf(out, cap, "%s", name)
+          : slash ? snprintf(out, cap, "%.*s/%s", (int)(slash - base), base,
+                             name)
+                  : snprintf(out, cap, "%s", name);
+    return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
+/* Anonymizes every extent file a VMDK descriptor names, adding the counts
+ * to the descriptor's context. */
+static int anonymize_extents(emk_img_ctx *c, const char *src, const char *dst,
+                             const emk_img_opts *o)
+{
+    emk_img_ctx *e = calloc(1, sizeof(*e));
+    char sp[4096], dp[4096];
+    uint32_t i;
+    int r = 0, k;
+    if (!e)
+        return emk_img_fail(c, -ENOMEM, "out of memory");
+    for (i = 0; r == 0 && i < c->nextents; i++) {
+        if (sibling(sp, sizeof(sp), src, c->extents[i].name) < 0 ||
+            sibling(dp, sizeof(dp), o->in_place ? src : dst,
+                    c->extents[i].name) < 0) {
+            r = emk_img_fail(c, -ENAMETOOLONG, "extent path too long");
+            break;
+        }
+        r = emk_img_open_extent(e, sp, (int)c->extents[i].kind);
+        if (r == 0)
+            r = anonymize_file(e, sp, dp, o);
+        if (r < 0) {
+            emk_img_fail(c, r, "extent %s: %s", c->extents[i].name, e->err);
+        } else {
+            for (k = 0; k < EMK_IMG_CAT_COUNT; k++) {
+                c->wiped[k].units += e->wiped[k].units;
+                c->wiped[k].bytes += e->wiped[k].bytes;
+            }
+            for (k = 0; k < 3; k++)
+                c->slot_counts[k] += e->slot_counts[k];
+            c->n_unfit += e->n_unfit;
+            c->n_compressed += e->n_compressed;
+            c->nfiles++;
+            for (k = 0; k < e->nwarn; k++)
+                emk_img_warn(c, "%s: %s", c->extents[i].name, e->warn[k]);
+        }
+        emk_img_close(e);
+    }
+    free(e);
+    return r;
+}
+
+/* Turns every recorded name into a patch of the same length:
+ * "xxxx<k>" for the k-th name, so names stay distinct. */
+static int scrub_names(emk_img_ctx *c)
+{
+    size_t i;
+    for (i = 0; i < c->nnames; i++) {
+        uint32_t len = (uint32_t)c->names[i].len, k;
+        uint8_t *p = malloc(len);
+        char num[24];
+        int n = snprintf(num, sizeof(num), "%zu", i);
+        int r;
+        if (!p)
+            return emk_img_fail(c, -ENOMEM, "out of memory (names)");
+        for (k = 0; k < len; k++)
+            p[k] = 'x';
+        if ((uint32_t)n <= len)
+            memcpy(p + len - (uint32_t)n, num, (size_t)n);
+        r = emk_img_add_patch(c, c->names[i].off, len, p);
+        if (r < 0)
+            return r;
+        c->n_scrubbed++;
+    }
+    c->nnames = 0;
+    return 0;
+}
+
+/* Before anything is written: every extent parses and no DST extent
+ * exists. */
+static int precheck_extents(emk_img_ctx *c, const char *src, const char *dst,
+                            const emk_img_opts *o)
+{
+    emk_img_ctx *e;
+    char sp[4096], dp[4096];
+    uint32_t i;
+    int r = 0;
+    if (!c->nextents)
+        return 0;
+    e = calloc(1, sizeof(*e));
+    if (!e)
+        return emk_img_fail(c, -ENOMEM, "out of memory");
+    for (i = 0; r == 0 && i < c->nextents; i++) {
+        if (sibling(sp, sizeof(sp), src, c->extents[i].name) < 0 ||
+            sibling(dp, sizeof(dp), dst ? dst : src, c->extents[i].name) < 0) {
+            r = emk_img_fail(c, -ENAMETOOLONG, "extent path too long");
+            break;
+        }
+        if (!o->in_place && !o->dry_run && c->extents[i].name[0] == '/') {
+            r = emk_img_fail(c, -EINVAL, "%s has an absolute path: a copy "
+                             "would share it (use --in-place on a copy)",
+                             c->extents[i].name);
+            break;
+        }
+        if (!o->in_place && !o->dry_run && access(dp, F_OK) == 0) {
+            r = emk_img_fail(c, -EEXIST, "extent %s already exists (DST and "
+                             "its extents must not exist)", dp);
+            break;
+        }
+        r = emk_img_open_extent(e, sp, (int)c->extents[i].kind);
+        if (r < 0)
+            emk_img_fail(c, r, "extent %s: %s", c->extents[i].name, e->err);
+        emk_img_close(e);
+    }
+    free(e);
+    return r;
+}
+
+int emk_img_anonymize(emk_img_ctx *c, const char *src, const char *dst,
+                      const emk_img_opts *o)
+{
+    int r = precheck_extents(c, src, dst, o);
+    if (r == 0 && o->secret) {
+        if (!c->encrypted)
+            emk_img_warn(c, "a secret was given but the image is not encrypted");
+        else
+            r = emk_img_luks_unlock(c, o->secret, o->secret_len);
+    }
+    if (r == 0 && o->scrub_names)
+        r = scrub_names(c);
+    if (r < 0)
+        return r;
+    r = anonymize_file(c, src, dst, o);
+    c->nfiles = 1;
+    if (r == 0 && c->nextents)
+        r = anonymize_extents(c, src, dst, o);
+    return r;
+}
+
+static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
+                          const emk_img_opts *o)
+{
+    anon *an;
+    extent *ext = NULL;
+    size_t next = 0, i;
+    uint64_t u;
+    int r;
+    an = calloc(1, sizeof(*an));
+    if (!an)
+        return emk_img_fail(c, -ENOMEM, "out of memory");
+    an->c = c;
+    an->o = o;
+    an->out = -1;
+    an->last_pct = -1;
+    an->buf = malloc(IO_CHUNK > c->unit ? IO_CHUNK : c->unit);
+    an->zero = calloc(1, IO_CHUNK);
+    if (!an->buf || !an->zero) {
+        r = emk_img_fail(c, -ENOMEM, "out of memory");
+        goto out;
+    }
+    fit_slots(c);
+    if (c->npmeta)
+        qsort(c->pmeta, c->npmeta, sizeof(*c->pmeta), cmp_slot);
+    for (i = 0; i < c->nslots; i++) {
+        int n;
+        stream_for(an, &c->slots[i], &n);
+        c->slot_counts[c->slots[i].kind]++;
+        if (n < 0 || (uint64_t)n > c->slots[i].len) {
+            c->n_unfit++;
+            if (c->n_unfit == 1)
+                emk_img_warn(c, "compressed cluster at offset %llu: its slot "
+                             "of %llu bytes cannot hold a stream of zeros "
+                             "(%d bytes); it is zeroed instead",
+                             (unsigned long long)c->slots[i].off,
+                             (unsigned long long)c->slots[i].len, n);
+        }
+    }
+    for (u = 0; u < c->nunits; u++)
+        c->wiped[c->cat[u]].units++;
+    r = list_extents(c, &ext, &next);
+    if (r < 0)
+        goto out;
+    for (i = 0; i < next; i++)
+        an->total += ext[i].b - ext[i].a;
+    if (!o->dry_run) {
+        if (o->in_place) {
+            an->out = open(src, O_RDWR);
+            if (an->out < 0) {
+                r = emk_img_fail(c, -errno, "cannot open %s for writing", src);
+                goto out;
+            }
+        } else {
+            an->out = open(dst, O_WRONLY | O_CREAT | O_EXCL, 0644);
+            if (an->out < 0) {
+                r = emk_img_fail(c, -errno, "cannot create %s (it must not "
+                                 "exist)", dst);
+                goto out;
+            }
+            if (ftruncate(an->out, (off_t)c->file_size) < 0) {
+                r = emk_img_fail(c, -errno, "cannot size %s", dst);
+                goto out;
+            }
+        }
+    }
+    for (i = 0; i < next; i++) {
+        r = do_extent(an, ext[i].a, ext[i].b);
+        if (r < 0)
+            goto out;
+    }
+    for (i = 0; i < c->npatches; i++) {
+        r = write_all(an, c->patches[i].data, c->patches[i].len,
+                      c->patches[i].off);
+        if (r < 0)
+            goto out;
+        c->patched.units++;
+        c->patched.bytes += c->patches[i].len;
+    }
+    if (an->out >= 0 && fsync(an->out) < 0) {
+        r = emk_img_fail(c, -errno, "fsync failed");
+        goto out;
+    }
+    if (o->progress)
+        fprintf(stderr, "\r    (100.00/100%%)\n");
+    r = 0;
+out:
+    if (an->out >= 0)
+        close(an->out);
+    free(ext);
+    free(an->buf);
+    free(an->zero);
+    free(an);
+    return r;
+}
