@@ -91,6 +91,8 @@ struct emk_cache_level {
     uint8_t *dirty;
     uint64_t gen;       /* 64-bit generation: no wrap in practice */
     uint64_t rng;       /* xorshift64 state, private to this level */
+    uint64_t last_line; /* most recently touched line: MRU of its set */
+    uint32_t last_way;
     struct emk_cache_stats st;
 };
 

@@ -73,6 +73,7 @@ int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom 
         return -ENOMEM;
     }
     c->rng = seed ? seed : 0x9E3779B97F4A7C15ull;
+    c->last_line = UINT64_MAX;
     return 0;
 }
 
@@ -96,6 +97,7 @@ void emk_cache_level_reset(struct emk_cache_level *c)
     memset(c->plru, 0, c->sets * sizeof(*c->plru));
     memset(&c->st, 0, sizeof(c->st));
     c->gen = 0;
+    c->last_line = UINT64_MAX;
 }
 
 void emk_cache_level_set_gen(struct emk_cache_level *c, uint64_t gen)
@@ -153,8 +155,14 @@ int emk_cache_probe(const struct emk_cache_level *c, uint64_t lineno)
 
 int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
 {
-    uint32_t set = (uint32_t)(lineno & c->set_mask), w, a = c->g.assoc;
-    size_t base = (size_t)set * a;
+    uint32_t set, w, a = c->g.assoc;
+    size_t base;
+    /* Touching the line touched last again changes no replacement state
+     * under any policy: it already is the most recent of its set. */
+    if (lineno == c->last_line)
+        return (int)c->last_way;
+    set = (uint32_t)(lineno & c->set_mask);
+    base = (size_t)set * a;
     for (w = 0; w < a; w++) {
         if (c->tag[base + w] != lineno)
             continue;
@@ -163,6 +171,8 @@ int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
                 c->stamp[base + w] = ++c->gen;
             else if (c->g.policy == EMK_CACHE_PLRU)
                 plru_touch(c, set, w);
+            c->last_line = lineno;
+            c->last_way = w;
             return (int)w;
         }
         if (coh && c->state[base + w] == EMK_CACHE_COH_INVALID)
@@ -215,6 +225,8 @@ int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
     c->stamp[base + vw] = ++c->gen;
     if (c->g.policy == EMK_CACHE_PLRU)
         plru_touch(c, set, vw);
+    c->last_line = lineno;
+    c->last_way = vw;
     return ret;
 }
 
@@ -225,6 +237,8 @@ int emk_cache_invalidate(struct emk_cache_level *c, uint64_t lineno, int state,
     size_t i;
     if (w < 0)
         return 0;
+    if (lineno == c->last_line)
+        c->last_line = UINT64_MAX;
     i = (size_t)(lineno & c->set_mask) * c->g.assoc + (size_t)w;
     if (dirty)
         *dirty = c->dirty[i];

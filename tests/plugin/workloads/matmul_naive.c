@@ -5,13 +5,14 @@ static double A[N][N], B[N][N], C[N][N];
 
 u64 wl_main(void)
 {
-    int i, j, k;
+    int i, j, k, r;
     u64 s = 0;
     for (i = 0; i < N; i++)
         for (j = 0; j < N; j++) {
             A[i][j] = (double)(i + j);
             B[i][j] = (double)(i - j);
         }
+    for (r = 0; r < REPS; r++)
     for (i = 0; i < N; i++)
         for (j = 0; j < N; j++) {
             double t = 0;

@@ -22,7 +22,7 @@ u64 wl_main(void)
     for (i = 0; i < NODES; i++)
         nodes[perm[i]].next = &nodes[perm[(i + 1) % NODES]];
     p = &nodes[perm[0]];
-    for (i = 0; i < STEPS; i++) {
+    for (i = 0; i < STEPS * REPS; i++) {
         p = p->next;
         s += (u64)(p - nodes);
     }

@@ -21,12 +21,14 @@ static void qs(unsigned *v, long lo, long hi)
 u64 wl_main(void)
 {
     u64 x = 2463534242ull, s = 0;
-    long i;
-    for (i = 0; i < N; i++) {
-        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-        a[i] = (unsigned)x;
+    long i, r;
+    for (r = 0; r < REPS; r++) {
+        for (i = 0; i < N; i++) {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            a[i] = (unsigned)x;
+        }
+        qs(a, 0, N - 1);
     }
-    qs(a, 0, N - 1);
     for (i = 1; i < N; i++)
         if (a[i - 1] > a[i])
             return 0;

@@ -4,6 +4,11 @@
 #define WL_RT_H
 typedef unsigned long u64;
 
+/* The benchmark builds with -DREPS=n to run the work n times. */
+#ifndef REPS
+#define REPS 1
+#endif
+
 static inline long sys3(long n, long a, long b, long c)
 {
     long r;
