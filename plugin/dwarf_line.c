@@ -436,17 +436,19 @@ int emk_dwarf_lines_parse(struct emk_dwarf_lines *l, const void *elf, size_t len
     r.end = line.p + line.len;
     r.bad = 0;
     while (r.p < r.end) {
+        size_t at = (size_t)(r.p - line.p);
         e = unit(l, &r, &ls, &s);
         if (e == -ENOMEM)
             return errf(err, errlen, e, "out of memory");
         if (e < 0) {
             if (err && errlen)
                 snprintf(err, errlen, ".debug_line: corrupt unit at offset %lu",
-                         (unsigned long)(r.p - line.p));
+                         (unsigned long)at);
             break;
         }
     }
-    qsort(l->rows, l->nrows, sizeof(*l->rows), cmp_row);
+    if (l->nrows)
+        qsort(l->rows, l->nrows, sizeof(*l->rows), cmp_row);
     return e < 0 ? e : (int)(l->nrows > 0x7fffffff ? 0x7fffffff : l->nrows);
 }
 
