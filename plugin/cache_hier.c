@@ -260,7 +260,7 @@ static int fetch(struct emk_cache_sys *s, unsigned cpu, int k, uint64_t addr, in
     if (s->cfg.inclusion == EMK_CACHE_EXCLUSIVE)
         return r;
     w = emk_cache_fill(c, ln, &vl, &vd);
-    if (w & 0x100)
+    if ((w & 0x100) && (vd || s->cfg.inclusion != EMK_CACHE_NON_INCLUSIVE))
         evicted(s, cpu, k, c, vl, vd);
     return r;
 }
@@ -335,18 +335,27 @@ static void coherence_write(struct emk_cache_sys *s, unsigned cpu, uint64_t addr
     }
 }
 
-static int access_line(struct emk_cache_sys *s, unsigned cpu, int kind, uint64_t addr)
+/* The full path of one line (miss handling, write policies, coherence).
+ * External linkage keeps it out of line, so that the hit path in
+ * emk_cache_access stays small. */
+int emk_cache_access_line(struct emk_cache_sys *s, unsigned cpu, int kind, uint64_t addr,
+                          int known_miss);
+
+int emk_cache_access_line(struct emk_cache_sys *s, unsigned cpu, int kind, uint64_t addr,
+                          int known_miss)
 {
     struct emk_cache_cpu *cp = &s->cpu[cpu];
     struct emk_cache_level *c = kind == EMK_CACHE_IFETCH ? &cp->l1i : &cp->l1d;
-    int wr = kind == EMK_CACHE_WRITE, coh = 0, w, r = EMK_CACHE_HIT_L1, vd = 0, d = 0;
+    int wr = kind == EMK_CACHE_WRITE, coh = 0, w = -1, r = EMK_CACHE_HIT_L1, vd = 0, d = 0;
     uint64_t ln = addr >> c->line_shift, vl = 0;
     int nk = next_level(s, cpu, 1);
+    int coherent = s->cfg.coherence && s->cfg.ncpu > 1;
 
     c->st.access[wr]++;
-    if (wr && s->cfg.coherence && s->cfg.ncpu > 1)
+    if (wr && coherent)
         coherence_write(s, cpu, addr);
-    w = emk_cache_lookup(c, ln, &coh);
+    if (!known_miss || coherent)
+        w = emk_cache_lookup(c, ln, &coh);
     if (w < 0) {
         c->st.miss[wr]++;
         if (coh)
@@ -355,7 +364,7 @@ static int access_line(struct emk_cache_sys *s, unsigned cpu, int kind, uint64_t
             return outer_write(s, cpu, nk, addr);
         r = fetch(s, cpu, nk, addr, &d);
         w = emk_cache_fill(c, ln, &vl, &vd);
-        if (w & 0x100)
+        if ((w & 0x100) && (vd || s->cfg.inclusion != EMK_CACHE_NON_INCLUSIVE))
             evicted(s, cpu, 1, c, vl, vd);
         w &= 0xff;
         if (d)
@@ -372,6 +381,23 @@ static int access_line(struct emk_cache_sys *s, unsigned cpu, int kind, uint64_t
     return r;
 }
 
+/* Hit path of one line: a read, or a write-back write without coherence,
+ * that hits L1.  Everything else takes emk_cache_access_line. */
+static int line_access(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
+                       int kind, uint64_t ln)
+{
+    int wr = kind == EMK_CACHE_WRITE, w;
+    if (wr && (c->g.wpolicy != EMK_CACHE_WRITE_BACK || (s->cfg.coherence && s->cfg.ncpu > 1)))
+        return emk_cache_access_line(s, cpu, kind, ln << c->line_shift, 0);
+    w = emk_cache_lookup(c, ln, NULL);
+    if (w < 0)
+        return emk_cache_access_line(s, cpu, kind, ln << c->line_shift, 1);
+    c->st.access[wr]++;
+    if (wr)
+        c->dirty[(size_t)(ln & c->set_mask) * c->g.assoc + (size_t)w] = 1;
+    return EMK_CACHE_HIT_L1;
+}
+
 int emk_cache_access(struct emk_cache_sys *s, unsigned cpu, int kind,
                      uint64_t addr, uint32_t size)
 {
@@ -386,7 +412,7 @@ int emk_cache_access(struct emk_cache_sys *s, unsigned cpu, int kind,
     if (addr + size - 1 < addr)
         last = UINT64_MAX >> c->line_shift;
     for (;; a++) {
-        r = access_line(s, cpu, kind, a << c->line_shift);
+        r = line_access(s, cpu, c, kind, a);
         if (r > worst)
             worst = r;
         if (a == last)
