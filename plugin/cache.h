@@ -89,6 +89,7 @@ struct emk_cache_level {
     uint64_t *plru;     /* per-set tree bits */
     uint8_t *state;     /* enum emk_cache_state */
     uint8_t *dirty;
+    uint8_t *mru;       /* per set: way touched last (an MRU hit is state-neutral) */
     uint64_t gen;       /* 64-bit generation: no wrap in practice */
     uint64_t rng;       /* xorshift64 state, private to this level */
     uint64_t last_line; /* most recently touched line: MRU of its set */

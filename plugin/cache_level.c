@@ -68,7 +68,8 @@ int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom 
     c->plru = calloc(c->sets, sizeof(*c->plru));
     c->state = calloc(n, 1);
     c->dirty = calloc(n, 1);
-    if (!c->tag || !c->stamp || !c->plru || !c->state || !c->dirty) {
+    c->mru = calloc(c->sets, 1);
+    if (!c->tag || !c->stamp || !c->plru || !c->state || !c->dirty || !c->mru) {
         emk_cache_level_fini(c);
         return -ENOMEM;
     }
@@ -84,8 +85,9 @@ void emk_cache_level_fini(struct emk_cache_level *c)
     free(c->plru);
     free(c->state);
     free(c->dirty);
+    free(c->mru);
     c->tag = c->stamp = c->plru = NULL;
-    c->state = c->dirty = NULL;
+    c->state = c->dirty = c->mru = NULL;
 }
 
 void emk_cache_level_reset(struct emk_cache_level *c)
@@ -95,6 +97,7 @@ void emk_cache_level_reset(struct emk_cache_level *c)
     memset(c->dirty, 0, n);
     memset(c->stamp, 0, n * sizeof(*c->stamp));
     memset(c->plru, 0, c->sets * sizeof(*c->plru));
+    memset(c->mru, 0, c->sets);
     memset(&c->st, 0, sizeof(c->st));
     c->gen = 0;
     c->last_line = UINT64_MAX;
@@ -163,6 +166,12 @@ int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
         return (int)c->last_way;
     set = (uint32_t)(lineno & c->set_mask);
     base = (size_t)set * a;
+    w = c->mru[set];
+    if (c->tag[base + w] == lineno && c->state[base + w] == EMK_CACHE_VALID) {
+        c->last_line = lineno;
+        c->last_way = w;
+        return (int)w;
+    }
     for (w = 0; w < a; w++) {
         if (c->tag[base + w] != lineno)
             continue;
@@ -173,6 +182,7 @@ int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
                 plru_touch(c, set, w);
             c->last_line = lineno;
             c->last_way = w;
+            c->mru[set] = (uint8_t)w;
             return (int)w;
         }
         if (coh && c->state[base + w] == EMK_CACHE_COH_INVALID)
@@ -227,6 +237,7 @@ int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
         plru_touch(c, set, vw);
     c->last_line = lineno;
     c->last_way = vw;
+    c->mru[set] = (uint8_t)vw;
     return ret;
 }
 

@@ -40,6 +40,7 @@ struct vstate {
 /* Callback data of a line-run start. */
 struct ifetch_ud {
     uint64_t addr;
+    uint64_t line;     /* addr's line if the fetch stays in one line, else ~0 */
     uint32_t size;
     uint32_t first;
     struct cgp_insn *insn;
@@ -139,13 +140,20 @@ static void add_piece(struct piece *p, int *n, uint64_t lo, uint64_t hi)
 static void vcpu_ifetch(unsigned int vcpu, void *udata)
 {
     struct ifetch_ud *u = udata;
-    unsigned cpu = vcpu % P.ncpu;
+    unsigned cpu = P.ncpu == 1 ? 0 : vcpu % P.ncpu;
     struct vstate *v = &P.vs[vcpu & (NVSTATE - 1)];
+    struct emk_cache_level *c = &P.sys.cpu[cpu].l1i;
     if (u->first)
         u->tb->exec++;
+    if (P.count == EMK_COUNT_CACHEGRIND && v->cur)
+        flush(v, cpu);
+    if (u->line == c->last_line) {
+        /* The line fetched last: an MRU hit in either counting mode. */
+        c->st.access[0]++;
+        return;
+    }
     if (P.count == EMK_COUNT_CACHEGRIND) {
         struct emk_cache_cgres r;
-        flush(v, cpu);
         shard_lock(u->addr, 1);
         emk_cache_cg_ref(&P.sys, cpu, EMK_CACHE_IFETCH, u->addr, u->size, &r);
         shard_lock(u->addr, 0);
@@ -183,7 +191,7 @@ static int l1d_fast(struct cgp_insn *in, uint64_t addr, uint64_t size, int store
 static inline void mem_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
                               struct cgp_insn *in, int store)
 {
-    unsigned cpu = vcpu % P.ncpu;
+    unsigned cpu = P.ncpu == 1 ? 0 : vcpu % P.ncpu;
     uint64_t addr = vaddr, size = 1ull << qemu_plugin_mem_size_shift(info);
     if (P.system) {
         struct qemu_plugin_hwaddr *h = qemu_plugin_get_hwaddr(info, vaddr);
@@ -297,6 +305,8 @@ static void vcpu_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
                 u->addr = (prev_hi + 1) << lshift;
                 u->size = (uint32_t)(addr + sz - u->addr);
             }
+            u->line = (u->addr >> lshift) == ((u->addr + u->size - 1) >> lshift)
+                      ? u->addr >> lshift : UINT64_MAX;
             u->first = i == 0;
             u->insn = in;
             u->tb = t;
