@@ -9,7 +9,8 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${EMK_CACHE:-$HOME/.cache/emkit}
-so=${1:-${EMK_PLUGIN_SO:-$cache/plugin-build/plugin/qemu/libemkit-cache.so}}
+so=${1:-${EMK_PLUGIN_SO:-}}
+[ -n "$so" ] || { echo "usage: bench.sh path/to/libemkit-cache.so (meson -Dqemu_plugin_header=...)"; exit 2; }
 src=$("$here/qemu-src.sh")
 peer=$cache/plugin-peer/libcache.so
 if [ ! -f "$peer" ]; then

@@ -22,7 +22,7 @@ bb=$(command -v busybox || true)
 so=${EMK_PLUGIN_SO:-}
 if [ -z "$so" ]; then
     hdrdir=$("$here/qemu-src.sh") || { echo "skip: cannot fetch QEMU 7.2 source"; exit 77; }
-    b=$cache/plugin-build
+    b=$cache/plugin-build-$(printf %s "$top" | cksum | cut -d" " -f1)
     if [ ! -f "$b/build.ninja" ]; then
         meson setup "$b" "$top" -Dqemu_plugin_header="$hdrdir/include/qemu/qemu-plugin.h" \
             >"$cache/plugin-build.log" 2>&1 || { cat "$cache/plugin-build.log"; exit 1; }
