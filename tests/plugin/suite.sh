@@ -118,5 +118,17 @@ cp quicksort corrupt
 printf '\377\377\377\377\377\377\377\377' | dd of=corrupt bs=1 seek=$(( $(stat -c %s corrupt) - 200 )) conv=notrunc 2>/dev/null
 qemu-x86_64 -plugin "$so,$A,out=emk.corrupt" ./corrupt > /dev/null 2>&1 || { echo "FAIL corrupt ELF run"; fails=$((fails + 1)); }
 
+# System mode smoke test: 2 vCPUs running SeaBIOS for a few seconds, shared
+# LLC, inclusive hierarchy; per-vCPU private levels and the LLC report.
+if command -v qemu-system-x86_64 >/dev/null 2>&1 && [ -f /usr/share/seabios/bios-256k.bin ]; then
+    timeout 6 qemu-system-x86_64 -display none -nodefaults -serial none -m 64 -accel tcg -smp 2 \
+        -no-reboot -d plugin -plugin "$so,llc=on,llcsize=1M,inclusion=inclusive,limit=3" \
+        > sys.out 2> sys.txt
+    grep -q 'emkit-cache: L1D cpu1:' sys.txt && grep -q 'emkit-cache: LLC cpu0:' sys.txt ||
+        { echo "FAIL system mode"; head -20 sys.txt; fails=$((fails + 1)); }
+else
+    echo "note: qemu-system-x86_64 or SeaBIOS missing, system-mode smoke test skipped"
+fi
+
 echo "suite: $fails failure(s)"
 [ $fails -eq 0 ]
