@@ -118,6 +118,22 @@ cp quicksort corrupt
 printf '\377\377\377\377\377\377\377\377' | dd of=corrupt bs=1 seek=$(( $(stat -c %s corrupt) - 200 )) conv=notrunc 2>/dev/null
 qemu-x86_64 -plugin "$so,$A,out=emk.corrupt" ./corrupt > /dev/null 2>&1 || { echo "FAIL corrupt ELF run"; fails=$((fails + 1)); }
 
+# Multi-vCPU linux-user: two threads bumping counters in one line (false
+# sharing) must show coherence misses; the same with padding must not.
+if cc -std=gnu99 -O2 -static -pthread "$here/workloads/false_sharing.c" -o fs 2>/dev/null; then
+    for m in shared padded; do
+        qemu-x86_64 -d plugin -plugin "$so,cores=3,llc=on,limit=0" ./fs $m > "fs.$m.out" 2> "fs.$m.txt"
+        grep -q '^2000000 2000000$' "fs.$m.out" || { echo "FAIL false_sharing $m: output"; fails=$((fails + 1)); }
+    done
+    cs=$(sed -n 's/.*L1D cpu1:.*coherence misses \([0-9]*\),.*/\1/p' fs.shared.txt)
+    cp=$(sed -n 's/.*L1D cpu1:.*coherence misses \([0-9]*\),.*/\1/p' fs.padded.txt)
+    echo "false sharing: coherence misses of one worker: shared ${cs:-?}, padded ${cp:-?}"
+    [ "${cs:-0}" -gt 1000 ] && [ "${cp:-99999}" -lt 100 ] ||
+        { echo "FAIL false sharing not visible"; fails=$((fails + 1)); }
+else
+    echo "note: no static libpthread, false-sharing test skipped"
+fi
+
 # System mode smoke test: 2 vCPUs running SeaBIOS for a few seconds, shared
 # LLC, inclusive hierarchy; per-vCPU private levels and the LLC report.
 if command -v qemu-system-x86_64 >/dev/null 2>&1 && [ -f /usr/share/seabios/bios-256k.bin ]; then
