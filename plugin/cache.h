@@ -84,10 +84,9 @@ struct emk_cache_level {
     uint32_t sets;
     uint32_t line_shift;
     uint64_t set_mask;
-    uint64_t *tag;      /* sets*assoc line numbers */
+    uint64_t *tag;      /* sets*assoc words: line number << 2 | enum emk_cache_state */
     uint64_t *stamp;    /* LRU: last use; FIFO: fill time (64-bit) */
     uint64_t *plru;     /* per-set tree bits */
-    uint8_t *state;     /* enum emk_cache_state */
     uint8_t *dirty;
     uint8_t *mru;       /* per set: way touched last (an MRU hit is state-neutral) */
     uint64_t gen;       /* 64-bit generation: no wrap in practice */

@@ -66,10 +66,9 @@ int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom 
     c->tag = calloc(n, sizeof(*c->tag));
     c->stamp = calloc(n, sizeof(*c->stamp));
     c->plru = calloc(c->sets, sizeof(*c->plru));
-    c->state = calloc(n, 1);
     c->dirty = calloc(n, 1);
     c->mru = calloc(c->sets, 1);
-    if (!c->tag || !c->stamp || !c->plru || !c->state || !c->dirty || !c->mru) {
+    if (!c->tag || !c->stamp || !c->plru || !c->dirty || !c->mru) {
         emk_cache_level_fini(c);
         return -ENOMEM;
     }
@@ -83,17 +82,16 @@ void emk_cache_level_fini(struct emk_cache_level *c)
     free(c->tag);
     free(c->stamp);
     free(c->plru);
-    free(c->state);
     free(c->dirty);
     free(c->mru);
     c->tag = c->stamp = c->plru = NULL;
-    c->state = c->dirty = c->mru = NULL;
+    c->dirty = c->mru = NULL;
 }
 
 void emk_cache_level_reset(struct emk_cache_level *c)
 {
     size_t n = (size_t)c->sets * c->g.assoc;
-    memset(c->state, 0, n);
+    memset(c->tag, 0, n * sizeof(*c->tag));
     memset(c->dirty, 0, n);
     memset(c->stamp, 0, n * sizeof(*c->stamp));
     memset(c->plru, 0, c->sets * sizeof(*c->plru));
@@ -150,8 +148,9 @@ int emk_cache_probe(const struct emk_cache_level *c, uint64_t lineno)
 {
     uint32_t set = (uint32_t)(lineno & c->set_mask), w, a = c->g.assoc;
     size_t base = (size_t)set * a;
+    uint64_t want = lineno << 2 | EMK_CACHE_VALID;
     for (w = 0; w < a; w++)
-        if (c->state[base + w] == EMK_CACHE_VALID && c->tag[base + w] == lineno)
+        if (c->tag[base + w] == want)
             return (int)w;
     return -1;
 }
@@ -160,6 +159,7 @@ int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
 {
     uint32_t set, w, a = c->g.assoc;
     size_t base;
+    uint64_t want = lineno << 2 | EMK_CACHE_VALID;
     /* Touching the line touched last again changes no replacement state
      * under any policy: it already is the most recent of its set. */
     if (lineno == c->last_line)
@@ -167,15 +167,14 @@ int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
     set = (uint32_t)(lineno & c->set_mask);
     base = (size_t)set * a;
     w = c->mru[set];
-    if (c->tag[base + w] == lineno && c->state[base + w] == EMK_CACHE_VALID) {
+    if (c->tag[base + w] == want) {
         c->last_line = lineno;
         c->last_way = w;
         return (int)w;
     }
     for (w = 0; w < a; w++) {
-        if (c->tag[base + w] != lineno)
-            continue;
-        if (c->state[base + w] == EMK_CACHE_VALID) {
+        uint64_t t = c->tag[base + w];
+        if (t == want) {
             if (c->g.policy == EMK_CACHE_LRU)
                 c->stamp[base + w] = ++c->gen;
             else if (c->g.policy == EMK_CACHE_PLRU)
@@ -185,7 +184,7 @@ int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
             c->mru[set] = (uint8_t)w;
             return (int)w;
         }
-        if (coh && c->state[base + w] == EMK_CACHE_COH_INVALID)
+        if (coh && t == (lineno << 2 | EMK_CACHE_COH_INVALID))
             *coh = 1;
     }
     return -1;
@@ -198,7 +197,7 @@ int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
     size_t base = (size_t)set * a;
     int ret;
     for (w = 0; w < a; w++)
-        if (c->state[base + w] != EMK_CACHE_VALID) {
+        if ((c->tag[base + w] & 3) != EMK_CACHE_VALID) {
             vw = w;
             break;
         }
@@ -221,7 +220,7 @@ int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
         }
         }
         if (victim)
-            *victim = c->tag[base + vw];
+            *victim = c->tag[base + vw] >> 2;
         if (vdirty)
             *vdirty = c->dirty[base + vw];
         c->st.evictions++;
@@ -229,8 +228,7 @@ int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
     } else {
         ret = (int)vw;
     }
-    c->tag[base + vw] = lineno;
-    c->state[base + vw] = EMK_CACHE_VALID;
+    c->tag[base + vw] = lineno << 2 | EMK_CACHE_VALID;
     c->dirty[base + vw] = 0;
     c->stamp[base + vw] = ++c->gen;
     if (c->g.policy == EMK_CACHE_PLRU)
@@ -254,6 +252,6 @@ int emk_cache_invalidate(struct emk_cache_level *c, uint64_t lineno, int state,
     if (dirty)
         *dirty = c->dirty[i];
     c->dirty[i] = 0;
-    c->state[i] = (uint8_t)state;
+    c->tag[i] = lineno << 2 | (uint64_t)(state & 3);
     return 1;
 }
