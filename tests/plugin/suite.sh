@@ -128,7 +128,9 @@ if cc -std=gnu99 -O2 -static -pthread "$here/workloads/false_sharing.c" -o fs 2>
     cs=$(sed -n 's/.*L1D cpu1:.*coherence misses \([0-9]*\),.*/\1/p' fs.shared.txt)
     cp=$(sed -n 's/.*L1D cpu1:.*coherence misses \([0-9]*\),.*/\1/p' fs.padded.txt)
     echo "false sharing: coherence misses of one worker: shared ${cs:-?}, padded ${cp:-?}"
-    [ "${cs:-0}" -gt 1000 ] && [ "${cp:-99999}" -lt 100 ] ||
+    # How much the threads overlap depends on the host's load, so the check
+    # is relative: at least 50 and ten times the padded count.
+    [ "${cs:-0}" -ge 50 ] && [ "${cs:-0}" -gt $(( ${cp:-99999} * 10 )) ] ||
         { echo "FAIL false sharing not visible"; fails=$((fails + 1)); }
 else
     echo "note: no static libpthread, false-sharing test skipped"

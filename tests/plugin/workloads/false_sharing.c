@@ -14,11 +14,13 @@ static struct {
     volatile unsigned long a, b;
 } shared;
 static volatile unsigned long *ctr[2];
+static pthread_barrier_t start;
 
 static void *worker(void *arg)
 {
     volatile unsigned long *c = ctr[(long)arg];
     long i;
+    pthread_barrier_wait(&start); /* both threads run the loop together */
     for (i = 0; i < 2000000; i++)
         (*c)++;
     return NULL;
@@ -31,6 +33,7 @@ int main(int argc, char **argv)
     int sh = argc > 1 && strcmp(argv[1], "shared") == 0;
     ctr[0] = sh ? &shared.a : &padded.a;
     ctr[1] = sh ? &shared.b : &padded.b;
+    pthread_barrier_init(&start, NULL, 2);
     for (i = 0; i < 2; i++)
         pthread_create(&t[i], NULL, worker, (void *)i);
     for (i = 0; i < 2; i++)
