@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "drivers/nvme_demo.h"
+#include "cache_sim_cmd.h"
 
 const emk_command emk_commands[] = {
     {"run", "run [--iothread] [--disk SPEC]",
@@ -11,5 +12,7 @@ const emk_command emk_commands[] = {
     {"bench", "bench nvme [--quick] [--ops N] [--callgrind]",
      "NVMe controller: 4 KiB random I/O, QD1/QD32, iothreads, each optimisation on/off",
      emk_cmd_bench_nvme},
+    {"cache-sim", "cache-sim [key=value...] FILE|-",
+     "run a din or binary address trace through the cache model", emk_cmd_cache_sim},
     {NULL, NULL, NULL, NULL},
 };

@@ -1,0 +1,206 @@
+/* Portable cache model: one set-associative level, and a hierarchy of
+ * private L1I/L1D/L2 per CPU with an optional shared last-level cache.
+ * C99, no QEMU header.  Contexts are caller-owned; memory for the tag
+ * arrays is allocated once at init, never on the access path. */
+#ifndef EMK_PLUGIN_CACHE_H
+#define EMK_PLUGIN_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** Replacement policies. */
+enum emk_cache_policy {
+    EMK_CACHE_LRU = 0,
+    EMK_CACHE_FIFO = 1,
+    EMK_CACHE_RANDOM = 2,
+    EMK_CACHE_PLRU = 3 /* tree pseudo-LRU; associativity a power of two */
+};
+
+/** Write policies (hits). */
+enum emk_cache_wpolicy {
+    EMK_CACHE_WRITE_BACK = 0,
+    EMK_CACHE_WRITE_THROUGH = 1
+};
+
+/** Relation of an outer level to the levels inside it. */
+enum emk_cache_inclusion {
+    EMK_CACHE_NON_INCLUSIVE = 0,
+    EMK_CACHE_INCLUSIVE = 1,
+    EMK_CACHE_EXCLUSIVE = 2
+};
+
+/** Kinds of access. */
+enum emk_cache_kind {
+    EMK_CACHE_IFETCH = 0,
+    EMK_CACHE_READ = 1,
+    EMK_CACHE_WRITE = 2
+};
+
+/** Where an access was satisfied (worst line of the access). */
+enum emk_cache_where {
+    EMK_CACHE_HIT_L1 = 1,
+    EMK_CACHE_HIT_L2 = 2,
+    EMK_CACHE_HIT_LLC = 3,
+    EMK_CACHE_HIT_MEM = 4
+};
+
+enum {
+    EMK_CACHE_MAX_CPUS = 64,
+    EMK_CACHE_MAX_ASSOC = 64
+};
+
+/** Way states. */
+enum emk_cache_state {
+    EMK_CACHE_INVALID = 0,
+    EMK_CACHE_VALID = 1,
+    EMK_CACHE_COH_INVALID = 2 /* tag kept: invalidated by another CPU's write */
+};
+
+/** Geometry and policies of one level. */
+struct emk_cache_geom {
+    uint64_t size;      /* bytes, power of two */
+    uint32_t assoc;     /* ways, 1..64, at most size/line */
+    uint32_t line;      /* bytes, power of two, >= 4 */
+    int policy;         /* enum emk_cache_policy */
+    int wpolicy;        /* enum emk_cache_wpolicy */
+    int write_allocate; /* nonzero: a write miss fills the line */
+};
+
+/** Counters of one level.  [0] reads (incl. ifetch), [1] writes. */
+struct emk_cache_stats {
+    uint64_t access[2];
+    uint64_t miss[2];
+    uint64_t coh_miss[2];     /* misses on a line another CPU invalidated */
+    uint64_t writebacks;      /* dirty victims written outward */
+    uint64_t write_through;   /* writes passed outward on write-through */
+    uint64_t evictions;       /* valid lines replaced */
+    uint64_t back_invals;     /* lines removed to keep inclusion */
+    uint64_t coh_invals;      /* lines invalidated by another CPU */
+};
+
+/** One set-associative level.  Fields are private; read stats only. */
+struct emk_cache_level {
+    struct emk_cache_geom g;
+    uint32_t sets;
+    uint32_t line_shift;
+    uint64_t set_mask;
+    uint64_t *tag;      /* sets*assoc words: line number << 2 | enum emk_cache_state */
+    uint64_t *stamp;    /* LRU: last use; FIFO: fill time (64-bit) */
+    uint64_t *plru;     /* per-set tree bits */
+    uint8_t *dirty;
+    uint8_t *mru;       /* per set: way touched last (an MRU hit is state-neutral) */
+    uint64_t gen;       /* 64-bit generation: no wrap in practice */
+    uint64_t rng;       /* xorshift64 state, private to this level */
+    uint64_t last_line; /* most recently touched line: MRU of its set */
+    uint32_t last_way;
+    struct emk_cache_stats st;
+};
+
+/**
+ * Check a geometry.  Returns 0, or -EINVAL and a message in @err (if not
+ * NULL, @errlen bytes) naming the bad field.
+ */
+int emk_cache_geom_check(const struct emk_cache_geom *g, const char *name,
+                         char *err, size_t errlen);
+
+/** Set up @c for geometry @g (checked); allocates its arrays. -EINVAL/-ENOMEM. */
+int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom *g,
+                         uint64_t seed);
+
+/** Free the arrays of @c. */
+void emk_cache_level_fini(struct emk_cache_level *c);
+
+/** Invalidate every line and clear the counters. */
+void emk_cache_level_reset(struct emk_cache_level *c);
+
+/**
+ * Look up line number @lineno (address >> line_shift).  Returns the way
+ * index on a hit (and updates replacement state), -1 on a miss.  Does not
+ * count; the hierarchy counts.  If @coh is not NULL it is set to 1 when the
+ * miss found the tag invalidated by coherence.
+ */
+int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh);
+
+/**
+ * Fill line @lineno after a miss.  Returns the victim's way.  If a valid
+ * line was replaced, *@victim is its line number, *@vdirty its dirty bit and
+ * the return value has the valid victim flag: (way | 0x100).
+ */
+int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
+                   int *vdirty);
+
+/** Find @lineno without touching replacement state: way or -1. */
+int emk_cache_probe(const struct emk_cache_level *c, uint64_t lineno);
+
+/** Drop @lineno if present; returns 1 and its dirty bit in *@dirty. */
+int emk_cache_invalidate(struct emk_cache_level *c, uint64_t lineno, int state,
+                         int *dirty);
+
+/** Test hook: set the 64-bit generation counter (to check wrap handling). */
+void emk_cache_level_set_gen(struct emk_cache_level *c, uint64_t gen);
+
+/** One CPU's private levels. */
+struct emk_cache_cpu {
+    struct emk_cache_level l1i, l1d, l2;
+    int has_l2;
+    uint64_t mem_reads, mem_writes; /* traffic past the last level */
+};
+
+/** Whole-hierarchy configuration. */
+struct emk_cache_config {
+    struct emk_cache_geom l1i, l1d, l2, llc;
+    int has_l2, has_llc;
+    int inclusion;   /* enum emk_cache_inclusion, for L2 and LLC */
+    int coherence;   /* nonzero: invalidate other CPUs' copies on write */
+    unsigned ncpu;   /* 1..EMK_CACHE_MAX_CPUS */
+    uint64_t seed;   /* for random replacement */
+};
+
+/** The hierarchy. */
+struct emk_cache_sys {
+    struct emk_cache_config cfg;
+    struct emk_cache_cpu cpu[EMK_CACHE_MAX_CPUS];
+    struct emk_cache_level llc;
+    uint64_t mem_reads, mem_writes;
+};
+
+/** Fill @cfg with defaults: 32K/8/64 L1s, 256K/8/64 L2, LRU, WB, WA, 1 CPU. */
+void emk_cache_config_default(struct emk_cache_config *cfg);
+
+/** Check @cfg; -EINVAL with a message in @err. */
+int emk_cache_config_check(const struct emk_cache_config *cfg, char *err, size_t errlen);
+
+/** Build the hierarchy from @cfg.  -EINVAL (message in @err) or -ENOMEM. */
+int emk_cache_sys_init(struct emk_cache_sys *s, const struct emk_cache_config *cfg,
+                       char *err, size_t errlen);
+
+/** Free the hierarchy. */
+void emk_cache_sys_fini(struct emk_cache_sys *s);
+
+/**
+ * Simulate one access of @size bytes (>= 1) at @addr by @cpu.  Every line
+ * touched is simulated.  Returns the worst enum emk_cache_where, or
+ * -EINVAL for a bad cpu/size.
+ */
+int emk_cache_access(struct emk_cache_sys *s, unsigned cpu, int kind,
+                     uint64_t addr, uint32_t size);
+
+/** Cachegrind-style reference result: misses at L1 and at the last level. */
+struct emk_cache_cgres {
+    int l1_miss;
+    int ll_miss;
+};
+
+/**
+ * Cachegrind-compatible reference: the access (at most two lines) goes to
+ * L1 of @kind; if any line misses, the whole access goes to the last level
+ * (LLC if configured, else L2).  Only LRU/state is updated, no write-back
+ * traffic, matching cachegrind's model.  Returns 0 or -EINVAL.
+ */
+int emk_cache_cg_ref(struct emk_cache_sys *s, unsigned cpu, int kind,
+                     uint64_t addr, uint32_t size, struct emk_cache_cgres *res);
+
+/** The last level of @cpu's path (LLC if configured, else L2, else L1D). */
+struct emk_cache_level *emk_cache_last_level(struct emk_cache_sys *s, unsigned cpu);
+
+#endif

@@ -1,0 +1,257 @@
+/* One set-associative cache level: lookup, fill, replacement policies. */
+#include "cache.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_pow2(uint64_t v)
+{
+    return v != 0 && (v & (v - 1)) == 0;
+}
+
+static uint32_t log2u(uint64_t v)
+{
+    uint32_t n = 0;
+    while (v > 1) {
+        v >>= 1;
+        n++;
+    }
+    return n;
+}
+
+int emk_cache_geom_check(const struct emk_cache_geom *g, const char *name,
+                         char *err, size_t errlen)
+{
+    const char *why = NULL;
+    if (!is_pow2(g->size))
+        why = "size is not a power of two";
+    else if (!is_pow2(g->line) || g->line < 4)
+        why = "line size is not a power of two >= 4";
+    else if (g->line > g->size)
+        why = "line size is larger than the cache";
+    else if (g->assoc == 0 || g->assoc > EMK_CACHE_MAX_ASSOC)
+        why = "associativity must be 1..64";
+    else if (g->assoc > g->size / g->line)
+        why = "associativity is larger than the number of lines";
+    else if ((g->size / g->line) % g->assoc != 0 || !is_pow2(g->size / g->line / g->assoc))
+        why = "number of sets (size/line/assoc) is not a power of two";
+    else if (g->policy < EMK_CACHE_LRU || g->policy > EMK_CACHE_PLRU)
+        why = "unknown replacement policy";
+    else if (g->policy == EMK_CACHE_PLRU && !is_pow2(g->assoc))
+        why = "tree-PLRU needs a power-of-two associativity";
+    else if (g->wpolicy != EMK_CACHE_WRITE_BACK && g->wpolicy != EMK_CACHE_WRITE_THROUGH)
+        why = "unknown write policy";
+    if (!why)
+        return 0;
+    if (err && errlen)
+        snprintf(err, errlen, "%s: %s (size %llu, assoc %u, line %u)", name ? name : "cache",
+                 why, (unsigned long long)g->size, (unsigned)g->assoc, (unsigned)g->line);
+    return -EINVAL;
+}
+
+int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom *g,
+                         uint64_t seed)
+{
+    size_t n;
+    memset(c, 0, sizeof(*c));
+    if (emk_cache_geom_check(g, NULL, NULL, 0) < 0)
+        return -EINVAL;
+    c->g = *g;
+    c->sets = (uint32_t)(g->size / g->line / g->assoc);
+    c->line_shift = log2u(g->line);
+    c->set_mask = c->sets - 1;
+    n = (size_t)c->sets * g->assoc;
+    c->tag = calloc(n, sizeof(*c->tag));
+    c->stamp = calloc(n, sizeof(*c->stamp));
+    c->plru = calloc(c->sets, sizeof(*c->plru));
+    c->dirty = calloc(n, 1);
+    c->mru = calloc(c->sets, 1);
+    if (!c->tag || !c->stamp || !c->plru || !c->dirty || !c->mru) {
+        emk_cache_level_fini(c);
+        return -ENOMEM;
+    }
+    c->rng = seed ? seed : 0x9E3779B97F4A7C15ull;
+    c->last_line = UINT64_MAX;
+    return 0;
+}
+
+void emk_cache_level_fini(struct emk_cache_level *c)
+{
+    free(c->tag);
+    free(c->stamp);
+    free(c->plru);
+    free(c->dirty);
+    free(c->mru);
+    c->tag = c->stamp = c->plru = NULL;
+    c->dirty = c->mru = NULL;
+}
+
+void emk_cache_level_reset(struct emk_cache_level *c)
+{
+    size_t n = (size_t)c->sets * c->g.assoc;
+    memset(c->tag, 0, n * sizeof(*c->tag));
+    memset(c->dirty, 0, n);
+    memset(c->stamp, 0, n * sizeof(*c->stamp));
+    memset(c->plru, 0, c->sets * sizeof(*c->plru));
+    memset(c->mru, 0, c->sets);
+    memset(&c->st, 0, sizeof(c->st));
+    c->gen = 0;
+    c->last_line = UINT64_MAX;
+}
+
+void emk_cache_level_set_gen(struct emk_cache_level *c, uint64_t gen)
+{
+    c->gen = gen;
+}
+
+/* Tree-PLRU: assoc-1 node bits; a bit of 0 means "victim on the left". */
+static void plru_touch(struct emk_cache_level *c, uint32_t set, uint32_t way)
+{
+    uint32_t levels = log2u(c->g.assoc), node = 0, l;
+    uint64_t bits = c->plru[set];
+    for (l = 0; l < levels; l++) {
+        uint32_t right = (way >> (levels - 1 - l)) & 1u;
+        if (right)
+            bits &= ~((uint64_t)1 << node); /* victim side: left */
+        else
+            bits |= (uint64_t)1 << node;    /* victim side: right */
+        node = 2 * node + 1 + right;
+    }
+    c->plru[set] = bits;
+}
+
+static uint32_t plru_victim(const struct emk_cache_level *c, uint32_t set)
+{
+    uint32_t levels = log2u(c->g.assoc), node = 0, way = 0, l;
+    uint64_t bits = c->plru[set];
+    for (l = 0; l < levels; l++) {
+        uint32_t right = (uint32_t)((bits >> node) & 1u);
+        way = (way << 1) | right;
+        node = 2 * node + 1 + right;
+    }
+    return way;
+}
+
+static uint64_t xorshift64(uint64_t *s)
+{
+    uint64_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    *s = x;
+    return x;
+}
+
+int emk_cache_probe(const struct emk_cache_level *c, uint64_t lineno)
+{
+    uint32_t set = (uint32_t)(lineno & c->set_mask), w, a = c->g.assoc;
+    size_t base = (size_t)set * a;
+    uint64_t want = lineno << 2 | EMK_CACHE_VALID;
+    for (w = 0; w < a; w++)
+        if (c->tag[base + w] == want)
+            return (int)w;
+    return -1;
+}
+
+int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
+{
+    uint32_t set, w, a = c->g.assoc;
+    size_t base;
+    uint64_t want = lineno << 2 | EMK_CACHE_VALID;
+    /* Touching the line touched last again changes no replacement state
+     * under any policy: it already is the most recent of its set. */
+    if (lineno == c->last_line)
+        return (int)c->last_way;
+    set = (uint32_t)(lineno & c->set_mask);
+    base = (size_t)set * a;
+    w = c->mru[set];
+    if (c->tag[base + w] == want) {
+        c->last_line = lineno;
+        c->last_way = w;
+        return (int)w;
+    }
+    for (w = 0; w < a; w++) {
+        uint64_t t = c->tag[base + w];
+        if (t == want) {
+            if (c->g.policy == EMK_CACHE_LRU)
+                c->stamp[base + w] = ++c->gen;
+            else if (c->g.policy == EMK_CACHE_PLRU)
+                plru_touch(c, set, w);
+            c->last_line = lineno;
+            c->last_way = w;
+            c->mru[set] = (uint8_t)w;
+            return (int)w;
+        }
+        if (coh && t == (lineno << 2 | EMK_CACHE_COH_INVALID))
+            *coh = 1;
+    }
+    return -1;
+}
+
+int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
+                   int *vdirty)
+{
+    uint32_t set = (uint32_t)(lineno & c->set_mask), w, a = c->g.assoc, vw = a;
+    size_t base = (size_t)set * a;
+    int ret;
+    for (w = 0; w < a; w++)
+        if ((c->tag[base + w] & 3) != EMK_CACHE_VALID) {
+            vw = w;
+            break;
+        }
+    if (vw == a) {
+        switch (c->g.policy) {
+        case EMK_CACHE_RANDOM:
+            vw = (uint32_t)(xorshift64(&c->rng) % a);
+            break;
+        case EMK_CACHE_PLRU:
+            vw = plru_victim(c, set);
+            break;
+        default: { /* LRU and FIFO: oldest stamp (64-bit, never wraps) */
+            uint64_t best = c->stamp[base];
+            vw = 0;
+            for (w = 1; w < a; w++)
+                if (c->stamp[base + w] < best) {
+                    best = c->stamp[base + w];
+                    vw = w;
+                }
+        }
+        }
+        if (victim)
+            *victim = c->tag[base + vw] >> 2;
+        if (vdirty)
+            *vdirty = c->dirty[base + vw];
+        c->st.evictions++;
+        ret = (int)vw | 0x100;
+    } else {
+        ret = (int)vw;
+    }
+    c->tag[base + vw] = lineno << 2 | EMK_CACHE_VALID;
+    c->dirty[base + vw] = 0;
+    c->stamp[base + vw] = ++c->gen;
+    if (c->g.policy == EMK_CACHE_PLRU)
+        plru_touch(c, set, vw);
+    c->last_line = lineno;
+    c->last_way = vw;
+    c->mru[set] = (uint8_t)vw;
+    return ret;
+}
+
+int emk_cache_invalidate(struct emk_cache_level *c, uint64_t lineno, int state,
+                         int *dirty)
+{
+    int w = emk_cache_probe(c, lineno);
+    size_t i;
+    if (w < 0)
+        return 0;
+    if (lineno == c->last_line)
+        c->last_line = UINT64_MAX;
+    i = (size_t)(lineno & c->set_mask) * c->g.assoc + (size_t)w;
+    if (dirty)
+        *dirty = c->dirty[i];
+    c->dirty[i] = 0;
+    c->tag[i] = lineno << 2 | (uint64_t)(state & 3);
+    return 1;
+}

@@ -1,0 +1,12 @@
+/* `emkit cache-sim`: run an address trace through the cache model. */
+#ifndef EMK_PLUGIN_CACHE_SIM_CMD_H
+#define EMK_PLUGIN_CACHE_SIM_CMD_H
+
+/**
+ * Entry point of `emkit cache-sim [key=value...] [format=din|bin] FILE|-`.
+ * @argv[0] is the subcommand name.  Returns the process exit status
+ * (0 ok, 1 bad trace or I/O error, 2 bad usage).
+ */
+int emk_cmd_cache_sim(int argc, char **argv);
+
+#endif

@@ -1,0 +1,454 @@
+/* libemkit-cache.so: QEMU 7.2 TCG plugin (API version 1) driving the
+ * portable cache model in plugin/.  The only file that includes
+ * qemu-plugin.h.
+ *
+ * Instruction fetch: one callback per "line run" of a translated block,
+ * i.e. only on instructions that touch a line the previous instruction of
+ * the block did not touch.  The skipped fetches are hits on the most
+ * recently used line of their set, which change no replacement state under
+ * any policy, so they are counted (Ir = block executions) but not
+ * simulated.  Data: one callback per memory operation. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <qemu-plugin.h>
+
+#include "cache.h"
+#include "cache_args.h"
+#include "cg_plugin.h"
+#include "dwarf_line.h"
+
+QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
+
+enum { MAX_PIECES = 4, NVSTATE = 1024, HASH_BITS = 16, CG_MAX_DATA = 16 };
+
+/* Data pieces of the current instruction (cachegrind counting). */
+struct piece {
+    uint64_t lo, hi; /* [lo, hi) */
+};
+
+struct vstate {
+    struct cgp_insn *cur;
+    int nr, nw;
+    struct piece rd[MAX_PIECES], wr[MAX_PIECES];
+    char pad[64];
+};
+
+/* Callback data of a line-run start. */
+struct ifetch_ud {
+    uint64_t addr;
+    uint64_t line;     /* addr's line if the fetch stays in one line, else ~0 */
+    uint32_t size;
+    uint32_t first;
+    struct cgp_insn *insn;
+    struct cgp_tb *tb;
+};
+
+static struct {
+    struct emk_cache_sys sys;
+    int count;
+    int system;
+    unsigned ncpu;
+    unsigned top;
+    char *out;
+    struct vstate vs[NVSTATE];
+    pthread_mutex_t lock;           /* translation-time only */
+    struct cgp_insn *hash[1u << HASH_BITS];
+    size_t ninsn;
+    struct cgp_tb *tbs;
+    struct emk_dwarf_lines lines;
+    int have_lines, lines_tried;
+    const char *cmd;
+    pthread_mutex_t shard[64];      /* shared-level shards when cores > 1 */
+} P;
+
+static void shard_lock(uint64_t addr, int on)
+{
+    unsigned s;
+    if (P.ncpu < 2)
+        return;
+    s = (unsigned)((addr >> 6) & 63);
+    if (on)
+        pthread_mutex_lock(&P.shard[s]);
+    else
+        pthread_mutex_unlock(&P.shard[s]);
+}
+
+static void cg_data(unsigned cpu, struct cgp_insn *in, int kind, uint64_t lo, uint64_t hi)
+{
+    struct emk_cache_cgres r;
+    uint64_t size = hi - lo;
+    if (size > CG_MAX_DATA)
+        size = CG_MAX_DATA; /* cachegrind clamps data refs to 16 bytes */
+    shard_lock(lo, 1);
+    emk_cache_cg_ref(&P.sys, cpu, kind, lo, (uint32_t)size, &r);
+    shard_lock(lo, 0);
+    if (kind == EMK_CACHE_WRITE) {
+        in->ev[CGP_DW]++;
+        in->ev[CGP_D1MW] += (uint64_t)r.l1_miss;
+        in->ev[CGP_DLMW] += (uint64_t)r.ll_miss;
+    } else {
+        in->ev[CGP_DR]++;
+        in->ev[CGP_D1MR] += (uint64_t)r.l1_miss;
+        in->ev[CGP_DLMR] += (uint64_t)r.ll_miss;
+    }
+}
+
+/* End of an instruction's data accesses: a read and a write of the same
+ * bytes are one "modify", counted as one read; pieces were merged. */
+static void flush(struct vstate *v, unsigned cpu)
+{
+    int i, j;
+    if (!v->cur)
+        return;
+    for (i = 0; i < v->nr; i++) {
+        for (j = 0; j < v->nw; j++)
+            if (v->wr[j].lo < v->rd[i].hi && v->rd[i].lo < v->wr[j].hi) {
+                v->wr[j] = v->wr[--v->nw];
+                break;
+            }
+        cg_data(cpu, v->cur, EMK_CACHE_READ, v->rd[i].lo, v->rd[i].hi);
+    }
+    for (j = 0; j < v->nw; j++)
+        cg_data(cpu, v->cur, EMK_CACHE_WRITE, v->wr[j].lo, v->wr[j].hi);
+    v->nr = v->nw = 0;
+    v->cur = NULL;
+}
+
+static void add_piece(struct piece *p, int *n, uint64_t lo, uint64_t hi)
+{
+    int i;
+    for (i = 0; i < *n; i++)
+        if (lo <= p[i].hi && p[i].lo <= hi) { /* touching or overlapping */
+            if (lo < p[i].lo)
+                p[i].lo = lo;
+            if (hi > p[i].hi)
+                p[i].hi = hi;
+            return;
+        }
+    if (*n == MAX_PIECES)
+        i = MAX_PIECES - 1; /* more than 4 separate pieces: merge into last */
+    else
+        i = (*n)++;
+    p[i].lo = lo;
+    p[i].hi = hi;
+}
+
+static void vcpu_ifetch(unsigned int vcpu, void *udata)
+{
+    struct ifetch_ud *u = udata;
+    unsigned cpu = P.ncpu == 1 ? 0 : vcpu % P.ncpu;
+    struct vstate *v = &P.vs[vcpu & (NVSTATE - 1)];
+    struct emk_cache_level *c = &P.sys.cpu[cpu].l1i;
+    if (u->first)
+        u->tb->exec++;
+    if (P.count == EMK_COUNT_CACHEGRIND && v->cur)
+        flush(v, cpu);
+    if (u->line == c->last_line) {
+        /* The line fetched last: an MRU hit in either counting mode. */
+        c->st.access[0]++;
+        return;
+    }
+    if (P.count == EMK_COUNT_CACHEGRIND) {
+        struct emk_cache_cgres r;
+        shard_lock(u->addr, 1);
+        emk_cache_cg_ref(&P.sys, cpu, EMK_CACHE_IFETCH, u->addr, u->size, &r);
+        shard_lock(u->addr, 0);
+        u->insn->ev[CGP_I1MR] += (uint64_t)r.l1_miss;
+        u->insn->ev[CGP_ILMR] += (uint64_t)r.ll_miss;
+    } else {
+        int w;
+        shard_lock(u->addr, 1);
+        w = emk_cache_access(&P.sys, cpu, EMK_CACHE_IFETCH, u->addr, u->size);
+        shard_lock(u->addr, 0);
+        u->insn->ev[CGP_I1MR] += w > EMK_CACHE_HIT_L1;
+        u->insn->ev[CGP_ILMR] += w == EMK_CACHE_HIT_MEM;
+    }
+}
+
+/* Native counting, one core: a data access to the line the L1D touched
+ * last is a hit that changes no replacement state; count it here without
+ * entering the model (write-back only: write-through must go outward). */
+static int l1d_fast(struct cgp_insn *in, uint64_t addr, uint64_t size, int store)
+{
+    struct emk_cache_level *c = &P.sys.cpu[0].l1d;
+    uint64_t ln = addr >> c->line_shift;
+    if (ln != c->last_line || ((addr + size - 1) >> c->line_shift) != ln)
+        return 0;
+    if (store) {
+        if (c->g.wpolicy != EMK_CACHE_WRITE_BACK)
+            return 0;
+        c->dirty[(size_t)(ln & c->set_mask) * c->g.assoc + c->last_way] = 1;
+    }
+    c->st.access[store]++;
+    in->ev[store ? CGP_DW : CGP_DR]++;
+    return 1;
+}
+
+static inline void mem_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                              struct cgp_insn *in, int store)
+{
+    unsigned cpu = P.ncpu == 1 ? 0 : vcpu % P.ncpu;
+    uint64_t addr = vaddr, size = 1ull << qemu_plugin_mem_size_shift(info);
+    if (P.system) {
+        struct qemu_plugin_hwaddr *h = qemu_plugin_get_hwaddr(info, vaddr);
+        if (h && qemu_plugin_hwaddr_is_io(h))
+            return;
+        if (h)
+            addr = qemu_plugin_hwaddr_phys_addr(h);
+    }
+    if (P.count == EMK_COUNT_CACHEGRIND) {
+        struct vstate *v = &P.vs[vcpu & (NVSTATE - 1)];
+        if (v->cur != in)
+            flush(v, cpu);
+        v->cur = in;
+        if (store)
+            add_piece(v->wr, &v->nw, addr, addr + size);
+        else
+            add_piece(v->rd, &v->nr, addr, addr + size);
+    } else if (P.ncpu > 1 || !l1d_fast(in, addr, size, store)) {
+        int w;
+        shard_lock(addr, 1);
+        w = emk_cache_access(&P.sys, cpu, store ? EMK_CACHE_WRITE : EMK_CACHE_READ, addr,
+                             (uint32_t)size);
+        shard_lock(addr, 0);
+        in->ev[store ? CGP_DW : CGP_DR]++;
+        in->ev[store ? CGP_D1MW : CGP_D1MR] += w > EMK_CACHE_HIT_L1;
+        in->ev[store ? CGP_DLMW : CGP_DLMR] += w == EMK_CACHE_HIT_MEM;
+    }
+}
+
+/* One callback for both kinds: QEMU 7.2 does not keep separate R and W
+ * registrations apart reliably (measured: loads reached a W-only callback). */
+static void vcpu_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+{
+    mem_access(vcpu, info, vaddr, udata, qemu_plugin_mem_is_store(info));
+}
+
+static struct cgp_insn *insn_get(struct qemu_plugin_insn *qi, uint64_t addr)
+{
+    unsigned h = (unsigned)((addr * 0x9E3779B97F4A7C15ull) >> (64 - HASH_BITS));
+    struct cgp_insn *in;
+    const char *sym;
+    for (in = P.hash[h]; in; in = in->hnext)
+        if (in->addr == addr)
+            return in;
+    in = calloc(1, sizeof(*in));
+    if (!in)
+        return NULL;
+    in->addr = addr;
+    in->size = (uint32_t)qemu_plugin_insn_size(qi);
+    sym = qemu_plugin_insn_symbol(qi);
+    in->sym = sym ? strdup(sym) : NULL;
+    if (P.top)
+        in->disas = qemu_plugin_insn_disas(qi);
+    if (P.have_lines)
+        emk_dwarf_lines_find(&P.lines, addr, &in->file, &in->line);
+    in->hnext = P.hash[h];
+    P.hash[h] = in;
+    P.ninsn++;
+    return in;
+}
+
+static void vcpu_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+    size_t n = qemu_plugin_tb_n_insns(tb), i;
+    struct cgp_tb *t;
+    uint64_t prev_lo = 1, prev_hi = 0, lshift = P.sys.cpu[0].l1i.line_shift;
+    (void)id;
+    pthread_mutex_lock(&P.lock);
+    if (!P.lines_tried) {
+        /* The guest binary is known only once it is loaded: first block. */
+        const char *bin = P.system ? NULL : qemu_plugin_path_to_binary();
+        char err[200];
+        P.lines_tried = 1;
+        P.cmd = bin;
+        if (bin) {
+            emk_dwarf_lines_load(&P.lines, bin, err, sizeof(err));
+            P.have_lines = P.lines.nrows > 0; /* rows read before an error are kept */
+        }
+    }
+    t = calloc(1, sizeof(*t) + n * sizeof(t->insn[0]));
+    if (!t) {
+        pthread_mutex_unlock(&P.lock);
+        return;
+    }
+    t->n = (uint32_t)n;
+    t->next = P.tbs;
+    P.tbs = t;
+    for (i = 0; i < n; i++) {
+        struct qemu_plugin_insn *qi = qemu_plugin_tb_get_insn(tb, i);
+        uint64_t va = qemu_plugin_insn_vaddr(qi);
+        size_t sz = qemu_plugin_insn_size(qi);
+        uint64_t addr = va, lo, hi;
+        struct cgp_insn *in = insn_get(qi, va);
+        if (!in)
+            break;
+        t->insn[i] = in;
+        if (sz == 0)
+            sz = 1;
+        lo = addr >> lshift;
+        hi = (addr + sz - 1) >> lshift;
+        if (i == 0 || lo < prev_lo || hi > prev_hi) {
+            struct ifetch_ud *u = calloc(1, sizeof(*u));
+            if (!u)
+                break;
+            u->addr = addr;
+            u->size = (uint32_t)sz;
+            if (P.count == EMK_COUNT_NATIVE && i > 0 && lo <= prev_hi && lo >= prev_lo) {
+                /* Native mode: the lines the previous instruction touched
+                 * are MRU hits; simulate only the new ones.  (Cachegrind
+                 * counting needs the whole reference for its LL access.) */
+                u->addr = (prev_hi + 1) << lshift;
+                u->size = (uint32_t)(addr + sz - u->addr);
+            }
+            u->line = (u->addr >> lshift) == ((u->addr + u->size - 1) >> lshift)
+                      ? u->addr >> lshift : UINT64_MAX;
+            u->first = i == 0;
+            u->insn = in;
+            u->tb = t;
+            qemu_plugin_register_vcpu_insn_exec_cb(qi, vcpu_ifetch, QEMU_PLUGIN_CB_NO_REGS, u);
+        }
+        prev_lo = lo;
+        prev_hi = hi;
+        qemu_plugin_register_vcpu_mem_cb(qi, vcpu_mem, QEMU_PLUGIN_CB_NO_REGS,
+                                         QEMU_PLUGIN_MEM_RW, in);
+    }
+    pthread_mutex_unlock(&P.lock);
+}
+
+/* Per-level counters of the model (native mode: the whole hierarchy). */
+static void print_level(const char *name, unsigned cpu, const struct emk_cache_level *c)
+{
+    char b[400];
+    const struct emk_cache_stats *st = &c->st;
+    snprintf(b, sizeof(b), "emkit-cache: %s cpu%u: reads %llu misses %llu, writes %llu misses %llu, "
+             "coherence misses %llu, writebacks %llu, write-through %llu, evictions %llu, "
+             "back-invalidations %llu, coherence invalidations %llu\n", name, cpu,
+             (unsigned long long)st->access[0], (unsigned long long)st->miss[0],
+             (unsigned long long)st->access[1], (unsigned long long)st->miss[1],
+             (unsigned long long)(st->coh_miss[0] + st->coh_miss[1]),
+             (unsigned long long)st->writebacks, (unsigned long long)st->write_through,
+             (unsigned long long)st->evictions, (unsigned long long)st->back_invals,
+             (unsigned long long)st->coh_invals);
+    qemu_plugin_outs(b);
+}
+
+static void plugin_exit(qemu_plugin_id_t id, void *p)
+{
+    struct cgp_report r;
+    struct cgp_tb *t;
+    char d[3][96];
+    size_t i, k = 0;
+    uint32_t j;
+    (void)id;
+    (void)p;
+    for (i = 0; i < NVSTATE; i++)
+        flush(&P.vs[i], (unsigned)(i % P.ncpu));
+    for (t = P.tbs; t; t = t->next)
+        for (j = 0; j < t->n; j++)
+            if (t->insn[j])
+                t->insn[j]->ev[CGP_IR] += t->exec;
+    memset(&r, 0, sizeof(r));
+    r.all = calloc(P.ninsn ? P.ninsn : 1, sizeof(*r.all));
+    if (!r.all)
+        return;
+    for (i = 0; i < (1u << HASH_BITS); i++) {
+        struct cgp_insn *in;
+        for (in = P.hash[i]; in; in = in->hnext)
+            r.all[k++] = in;
+    }
+    r.n = k;
+    emk_cache_geom_desc(&P.sys.cfg.l1i, d[0], sizeof(d[0]));
+    emk_cache_geom_desc(&P.sys.cfg.l1d, d[1], sizeof(d[1]));
+    emk_cache_geom_desc(P.sys.cfg.has_llc ? &P.sys.cfg.llc : &P.sys.cfg.l2, d[2], sizeof(d[2]));
+    r.desc[0] = d[0];
+    r.desc[1] = d[1];
+    r.desc[2] = d[2];
+    r.cmd = P.cmd;
+    r.top = P.top;
+    if (P.out && cgp_write_cachegrind_out(&r, P.out) < 0) {
+        char m[300];
+        snprintf(m, sizeof(m), "emkit-cache: cannot write %s\n", P.out);
+        qemu_plugin_outs(m);
+    }
+    cgp_print_report(&r, qemu_plugin_outs);
+    for (i = 0; i < P.ncpu; i++) {
+        print_level("L1I", (unsigned)i, &P.sys.cpu[i].l1i);
+        print_level("L1D", (unsigned)i, &P.sys.cpu[i].l1d);
+        if (P.sys.cpu[i].has_l2)
+            print_level("L2", (unsigned)i, &P.sys.cpu[i].l2);
+    }
+    if (P.sys.cfg.has_llc)
+        print_level("LLC", 0, &P.sys.llc);
+    free(r.all);
+}
+
+static int bad_arg(const char *msg)
+{
+    fprintf(stderr, "emkit-cache: %s\n", msg);
+    return -1;
+}
+
+QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
+                                           int argc, char **argv)
+{
+    struct emk_cache_config cfg;
+    char err[240];
+    int i, r, cores_set = 0;
+    emk_cache_config_default(&cfg);
+    cfg.has_l2 = 1;
+    P.top = 10;
+    P.system = info->system_emulation;
+    for (i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strncmp(a, "count=", 6)) {
+            if (!strcmp(a + 6, "cachegrind"))
+                P.count = EMK_COUNT_CACHEGRIND;
+            else if (!strcmp(a + 6, "native"))
+                P.count = EMK_COUNT_NATIVE;
+            else
+                return bad_arg("count: want native or cachegrind");
+            continue;
+        }
+        if (!strncmp(a, "out=", 4) && a[4]) {
+            P.out = strdup(a + 4);
+            continue;
+        }
+        if (!strncmp(a, "limit=", 6) || !strncmp(a, "top=", 4)) {
+            uint64_t v;
+            if (emk_cache_parse_size(strchr(a, '=') + 1, &v) < 0 || v > 100000)
+                return bad_arg("limit: want a number 0..100000");
+            P.top = (unsigned)v;
+            continue;
+        }
+        if (!strncmp(a, "cores=", 6))
+            cores_set = 1;
+        r = emk_cache_args_apply(&cfg, a, err, sizeof(err));
+        if (r < 0)
+            return bad_arg(err);
+        if (r > 0) {
+            snprintf(err, sizeof(err), "unknown option '%s'", a);
+            return bad_arg(err);
+        }
+    }
+    if (P.system && !cores_set)
+        cfg.ncpu = (unsigned)(info->system.smp_vcpus > EMK_CACHE_MAX_CPUS
+                              ? EMK_CACHE_MAX_CPUS : info->system.smp_vcpus);
+    if (P.count == EMK_COUNT_CACHEGRIND) {
+        emk_cache_config_cachegrind(&cfg);
+        cfg.coherence = 0;
+    }
+    if (emk_cache_sys_init(&P.sys, &cfg, err, sizeof(err)) < 0)
+        return bad_arg(err);
+    P.ncpu = cfg.ncpu;
+    pthread_mutex_init(&P.lock, NULL);
+    for (i = 0; i < 64; i++)
+        pthread_mutex_init(&P.shard[i], NULL);
+    qemu_plugin_register_vcpu_tb_trans_cb(id, vcpu_tb_trans);
+    qemu_plugin_register_atexit_cb(id, plugin_exit, NULL);
+    return 0;
+}
