@@ -7,8 +7,9 @@
  * that may point straight into DMA-mapped guest memory (zero copy).
  *
  * Completion: emk_blk_submit returns at once; req->cb(req, ret) runs later
- * in req->loop (ret is 0 or a negative errno; short transfers past the end
- * of a file are completed with zeros for reads and -EIO... never silently).
+ * in req->loop (ret is 0 or a negative errno).  Requests past the end of
+ * the backend are refused by emk_blk_submit with -ERANGE; a short transfer
+ * inside it completes with -EIO, never silently.
  * File requests run on a shared worker pool, so a device thread never
  * blocks on a disk; RAM and null requests complete via a bottom half of
  * req->loop without a thread hop.
@@ -60,7 +61,8 @@ struct emk_blk_req {
     /* private */
     emk_blk *blk;
     int ret;
-    emk_blk_req *next;
+    emk_bh bh;
+    void *pool_link[3];
 };
 
 /** Fault injection: requests of op kinds in op_mask (1 << emk_blk_op)

@@ -237,7 +237,8 @@ int emk_sglist_add(emk_sglist *l, uint64_t addr, uint64_t len);
 int emk_dma_sg_rw(emk_dev *dev, const emk_sglist *l, uint64_t offset,
                   void *buf, uint64_t len, int is_write);
 /** Maps the whole list into iov (at most iovcap entries).  Returns the
- *  number of entries, or -EFAULT / -ENOSPC (then nothing stays mapped).
+ *  number of entries, or -EPERM (DMA disabled), -EFAULT or -ENOSPC (then
+ *  nothing stays mapped).
  *  Every entry must be released with emk_dma_sg_unmap. */
 int emk_dma_sg_map(emk_dev *dev, const emk_sglist *l, struct iovec *iov,
                    int iovcap, int is_write);

@@ -98,7 +98,7 @@ typedef struct emk_fd_handler {
     emk_loop *loop;
 } emk_fd_handler;
 
-/** Watches h->fd for h->events.  Loop thread only. */
+/** Watches h->fd for h->events.  Thread-safe (see above). */
 int emk_loop_add_fd(emk_loop *loop, emk_fd_handler *h);
 /** Stops watching.  Safe from inside the handler's own callback. */
 void emk_loop_del_fd(emk_fd_handler *h);
@@ -124,6 +124,8 @@ void emk_timer_mod(emk_timer *t, int64_t expire_ns);
 void emk_timer_del(emk_timer *t);
 /** 1 if armed, else 0. */
 int emk_timer_pending(const emk_timer *t);
+/** Expiry of the loop's earliest armed timer, or INT64_MAX if none. */
+int64_t emk_loop_next_timer(const emk_loop *loop);
 
 /* ---- bottom halves ----------------------------------------------------- */
 
@@ -142,7 +144,8 @@ void emk_bh_init(emk_bh *bh, emk_loop *loop, void (*cb)(void *opaque),
                  void *opaque);
 /** Schedules the bh (idempotent until it runs).  Thread-safe. */
 void emk_bh_schedule(emk_bh *bh);
-/** Unschedules the bh.  Loop thread only. */
+/** Unschedules the bh.  Thread-safe, but a bh already running still
+ *  finishes. */
 void emk_bh_cancel(emk_bh *bh);
 
 /* ---- event notifiers ------------------------------------------------- */
@@ -167,7 +170,7 @@ int emk_notifier_set(emk_notifier *n);
 /** Clears the notifier; returns 1 if it was set, else 0. */
 int emk_notifier_test_and_clear(emk_notifier *n);
 /** Runs cb(opaque) in loop whenever the notifier is set (the notifier is
- *  cleared before cb runs).  Loop thread only. */
+ *  cleared before cb runs).  Thread-safe (see above). */
 int emk_loop_add_notifier(emk_loop *loop, emk_notifier *n,
                           void (*cb)(void *opaque), void *opaque);
 /** Detaches the notifier from its loop. */

@@ -8,7 +8,7 @@
  * moves with emk_tm_advance, so timer tests are exact.  Interrupts are
  * recorded: level lines as current levels and raise counts, MSIs in a FIFO.
  *
- * Guest-side code (a test's driver) uses emk_tm_mmio_*/emk_tm_pio_* to touch
+ * Guest-side code (a test's driver) uses emk_tm_mmio_* and emk_tm_pio_* to touch
  * device registers, emk_tm_ram to read and write its own memory, and
  * emk_tm_alloc to carve buffers out of guest RAM.
  */

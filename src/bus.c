@@ -1,0 +1,234 @@
+/* bus.c - the device side of the machine bus and the host-side access
+ * validator.  Hosts implement emk_bus_ops; everything here is shared. */
+#include <string.h>
+
+#include "compat.h"
+#include "emkit/bus.h"
+
+void emk_dev_init(emk_dev *dev, const char *name, emk_bus *bus,
+                  emk_loop *loop)
+{
+    memset(dev, 0, sizeof(*dev));
+    dev->name = name;
+    dev->bus = bus;
+    dev->loop = loop ? loop : (bus ? bus->main_loop : NULL);
+    dev->dma_enabled = 1;
+}
+
+int emk_dev_add_region(emk_dev *dev, emk_region *r)
+{
+    if (!dev || !r || !r->ops || r->size == 0)
+        return -EINVAL;
+    if (dev->nregions >= EMK_DEV_MAX_REGIONS)
+        return -ENOSPC;
+    r->owner = dev;
+    dev->regions[dev->nregions++] = r;
+    return 0;
+}
+
+int emk_dev_add_ioeventfd(emk_dev *dev, emk_region *r, uint64_t offset,
+                          unsigned size, emk_notifier *n)
+{
+    emk_ioeventfd *e;
+    int ret;
+
+    if (!dev || !r || !n || r->owner != dev)
+        return -EINVAL;
+    if ((size != 1 && size != 2 && size != 4 && size != 8) ||
+        offset > r->size || r->size - offset < size)
+        return -EINVAL;
+    if (dev->nioeventfds >= EMK_DEV_MAX_IOEVENTFDS)
+        return -ENOSPC;
+    e = &dev->ioeventfds[dev->nioeventfds];
+    e->region = r;
+    e->offset = offset;
+    e->size = size;
+    e->notifier = n;
+    if (dev->bus && dev->bus->ops->add_ioeventfd) {
+        ret = dev->bus->ops->add_ioeventfd(dev->bus, e);
+        if (ret < 0)
+            return ret;
+    }
+    dev->nioeventfds++;
+    return 0;
+}
+
+void emk_dev_del_ioeventfds(emk_dev *dev)
+{
+    unsigned i;
+
+    for (i = 0; i < dev->nioeventfds; i++)
+        if (dev->bus && dev->bus->ops->del_ioeventfd)
+            dev->bus->ops->del_ioeventfd(dev->bus, &dev->ioeventfds[i]);
+    dev->nioeventfds = 0;
+}
+
+/* Refuses DMA that is disabled, wraps, or touches one of the device's own
+ * memory regions (re-entrancy into its own MMIO). */
+static int dma_check(emk_dev *dev, uint64_t addr, uint64_t len)
+{
+    unsigned i;
+
+    if (!dev->dma_enabled) {
+        dev->stat_dma_refused++;
+        return -EPERM;
+    }
+    if (len && addr + len - 1 < addr) {
+        dev->stat_dma_refused++;
+        return -EFAULT;
+    }
+    for (i = 0; i < dev->nregions; i++) {
+        const emk_region *r = dev->regions[i];
+        if (!r->mapped || r->space != EMK_SPACE_MEM || !len)
+            continue;
+        if (addr <= r->addr + (r->size - 1) && r->addr <= addr + (len - 1)) {
+            dev->stat_dma_refused++;
+            return -EFAULT;
+        }
+    }
+    return 0;
+}
+
+static int dma_rw(emk_dev *dev, uint64_t addr, void *buf, uint64_t len,
+                  int is_write)
+{
+    int ret;
+
+    if (!dev->bus || !dev->bus->ops->dma_rw)
+        return -ENOSYS;
+    if (len == 0)
+        return 0;
+    ret = dma_check(dev, addr, len);
+    if (ret < 0)
+        return ret;
+    ret = dev->bus->ops->dma_rw(dev->bus, dev, addr, buf, len, is_write);
+    if (ret < 0)
+        dev->stat_dma_refused++;
+    return ret;
+}
+
+int emk_dma_read(emk_dev *dev, uint64_t addr, void *buf, uint64_t len)
+{
+    return dma_rw(dev, addr, buf, len, 0);
+}
+
+int emk_dma_write(emk_dev *dev, uint64_t addr, const void *buf, uint64_t len)
+{
+    return dma_rw(dev, addr, (void *)(uintptr_t)buf, len, 1);
+}
+
+void *emk_dma_map(emk_dev *dev, uint64_t addr, uint64_t *len, int is_write)
+{
+    void *p;
+
+    if (!dev->bus || !dev->bus->ops->dma_map || *len == 0 ||
+        dma_check(dev, addr, *len) < 0) {
+        *len = 0;
+        return NULL;
+    }
+    p = dev->bus->ops->dma_map(dev->bus, dev, addr, len, is_write);
+    if (!p) {
+        *len = 0;
+        dev->stat_dma_refused++;
+    }
+    return p;
+}
+
+void emk_dma_unmap(emk_dev *dev, void *host, uint64_t len, int is_write,
+                   uint64_t written)
+{
+    if (host && dev->bus && dev->bus->ops->dma_unmap)
+        dev->bus->ops->dma_unmap(dev->bus, dev, host, len, is_write, written);
+}
+
+int emk_dma_ld(emk_dev *dev, uint64_t addr, unsigned size, uint64_t *value)
+{
+    uint8_t b[8] = {0};
+    int ret;
+
+    if (size != 1 && size != 2 && size != 4 && size != 8)
+        return -EINVAL;
+    ret = emk_dma_read(dev, addr, b, size);
+    if (ret < 0)
+        return ret;
+    *value = emk_le64(b);
+    return 0;
+}
+
+int emk_dma_st(emk_dev *dev, uint64_t addr, unsigned size, uint64_t value)
+{
+    uint8_t b[8];
+
+    if (size != 1 && size != 2 && size != 4 && size != 8)
+        return -EINVAL;
+    emk_st_le64(b, value);
+    return emk_dma_write(dev, addr, b, size);
+}
+
+void emk_irq_set(emk_dev *dev, unsigned line, int level)
+{
+    if (dev->bus && dev->bus->ops->set_irq)
+        dev->bus->ops->set_irq(dev->bus, dev, line, level ? 1 : 0);
+}
+
+int emk_msi_send(emk_dev *dev, uint64_t addr, uint32_t data)
+{
+    if (!dev->bus || !dev->bus->ops->msi)
+        return -ENOSYS;
+    return dev->bus->ops->msi(dev->bus, dev, addr, data);
+}
+
+static uint64_t size_mask(unsigned size)
+{
+    return size >= 8 ? UINT64_MAX : (((uint64_t)1 << (size * 8)) - 1);
+}
+
+int emk_region_access(emk_region *r, uint64_t offset, unsigned size,
+                      uint64_t *value, int is_write)
+{
+    emk_dev *owner = r->owner;
+    unsigned i;
+    int ret;
+
+    if (!is_write)
+        *value = UINT64_MAX;
+    if ((size != 1 && size != 2 && size != 4 && size != 8) ||
+        !(r->ops->valid_sizes & size) ||
+        (!(r->ops->flags & EMK_REGION_UNALIGNED) && (offset & (size - 1)))) {
+        ret = -EINVAL;
+        goto bad;
+    }
+    if (offset >= r->size || r->size - offset < size) {
+        ret = -ERANGE;
+        goto bad;
+    }
+    if (!is_write) {
+        if (!r->ops->read) {
+            ret = -EINVAL;
+            goto bad;
+        }
+        ret = r->ops->read(r->opaque, offset, size, value);
+        if (ret < 0)
+            *value = UINT64_MAX;
+        *value &= size_mask(size);
+        return ret;
+    }
+    if (owner) {
+        for (i = 0; i < owner->nioeventfds; i++) {
+            const emk_ioeventfd *e = &owner->ioeventfds[i];
+            if (e->region == r && e->offset == offset && e->size == size)
+                return emk_notifier_set(e->notifier);
+        }
+    }
+    if (!r->ops->write) {
+        ret = -EINVAL;
+        goto bad;
+    }
+    return r->ops->write(r->opaque, offset, size, *value & size_mask(size));
+bad:
+    if (owner)
+        owner->stat_bad_access++;
+    if (!is_write)
+        *value &= size_mask(size ? (size > 8 ? 8 : size) : 1);
+    return ret;
+}

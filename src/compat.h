@@ -1,0 +1,124 @@
+/*
+ * compat.h - the one private header allowed to use compiler extensions.
+ *
+ * Atomics map onto the __atomic builtins that gcc, clang and zig cc share.
+ * Nothing public includes this file.
+ */
+#ifndef EMKIT_COMPAT_H
+#define EMKIT_COMPAT_H
+
+#include <stdint.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define emk_likely(x) __builtin_expect(!!(x), 1)
+#define emk_unlikely(x) __builtin_expect(!!(x), 0)
+#else
+#define emk_likely(x) (x)
+#define emk_unlikely(x) (x)
+#endif
+
+static inline uint32_t emk_load_acquire_u32(const uint32_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+static inline void emk_store_release_u32(uint32_t *p, uint32_t v)
+{
+    __atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+static inline uint16_t emk_load_acquire_u16(const uint16_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+static inline void emk_store_release_u16(uint16_t *p, uint16_t v)
+{
+    __atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+static inline uint32_t emk_load_relaxed_u32(const uint32_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+static inline void emk_store_relaxed_u32(uint32_t *p, uint32_t v)
+{
+    __atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+static inline int emk_load_acquire_int(const int *p)
+{
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+static inline void emk_store_release_int(int *p, int v)
+{
+    __atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+static inline int emk_xchg_int(int *p, int v)
+{
+    return __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL);
+}
+static inline uint64_t emk_fetch_add_u64(uint64_t *p, uint64_t v)
+{
+    return __atomic_fetch_add(p, v, __ATOMIC_RELAXED);
+}
+static inline uint32_t emk_fetch_add_u32(uint32_t *p, uint32_t v)
+{
+    return __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL);
+}
+static inline uint64_t emk_load_relaxed_u64(const uint64_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+/** Full barrier: orders earlier stores before later loads (shadow
+ *  doorbells, event-idx checks). */
+static inline void emk_smp_mb(void)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+static inline void emk_smp_rmb(void)
+{
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+}
+static inline void emk_smp_wmb(void)
+{
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+/* Little-endian loads and stores of unaligned bytes. */
+static inline uint16_t emk_le16(const void *p)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    return (uint16_t)(b[0] | (b[1] << 8));
+}
+static inline uint32_t emk_le32(const void *p)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    return (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) |
+           ((uint32_t)b[3] << 24);
+}
+static inline uint64_t emk_le64(const void *p)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    return (uint64_t)emk_le32(b) | ((uint64_t)emk_le32(b + 4) << 32);
+}
+static inline void emk_st_le16(void *p, uint16_t v)
+{
+    uint8_t *b = (uint8_t *)p;
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+}
+static inline void emk_st_le32(void *p, uint32_t v)
+{
+    uint8_t *b = (uint8_t *)p;
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+    b[2] = (uint8_t)(v >> 16);
+    b[3] = (uint8_t)(v >> 24);
+}
+static inline void emk_st_le64(void *p, uint64_t v)
+{
+    emk_st_le32(p, (uint32_t)v);
+    emk_st_le32((uint8_t *)p + 4, (uint32_t)(v >> 32));
+}
+
+#define EMK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define EMK_CONTAINER_OF(ptr, type, member) \
+    ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+
+#endif
