@@ -7,7 +7,8 @@
 # What it does, every step idempotent:
 #   - copies emkit's portable sources (src/*.c, src/<core>/, hw/<device>/,
 #     with their headers) to hw/emkit/tree/, the adapter (src/qemu/*.[ch])
-#     to hw/emkit/adapter/ and the public headers to hw/emkit/include/emkit/;
+#     to hw/emkit/adapter/, the public headers to hw/emkit/include/emkit/
+#     and the devices' headers to hw/emkit/include/emkit-hw/<device>/;
 #   - writes hw/emkit/lib-sources.txt and adapter-sources.txt, and copies
 #     hw/emkit/meson.build and hw/emkit/Kconfig from src/qemu/qemu-tree/;
 #   - appends `subdir('emkit')` to hw/meson.build and `source emkit/Kconfig`
@@ -53,8 +54,13 @@ for f in src/*.[ch] src/*/*.[ch] hw/*/*.[ch]; do
     put "$f" "$DEST/tree/$f"
     case $f in *.c) echo "tree/$f" >>"$LIST.lib" ;; esac
 done
+# what the adapter may include: the public headers as emkit/*.h and the
+# devices' headers as emkit-hw/<device>/*.h (a name no QEMU header uses)
 for f in src/emkit/*.h; do
     [ -f "$f" ] && put "$f" "$DEST/include/emkit/$(basename "$f")"
+done
+for f in hw/*/*.h; do
+    [ -f "$f" ] && put "$f" "$DEST/include/emkit-hw/${f#hw/}"
 done
 for f in src/qemu/*.[ch]; do
     [ -f "$f" ] || continue

@@ -10,6 +10,9 @@
 # Cases:
 #   qemu-nvme    QEMU's own nvme on a RAM-backed raw image: proves the
 #                guest, the initramfs and the checks (tests/qemu/guest/nvme.sh)
+#   emkit-sblk   emkit's simple block device (hw/sblk) through the adapter,
+#                driven with devmem (tests/qemu/guest/sblk.sh): MMIO, the
+#                ioeventfd doorbell, DMA, bus-master gating
 #   emkit-nvme   emkit's NVMe controller through the adapter (skipped while
 #                the binary has no emkit-nvme device)
 # Console logs are kept in build/qemu/logs/<case>.log.
@@ -67,7 +70,7 @@ run_guest() {
     return 1
 }
 
-CASES=${*:-qemu-nvme emkit-nvme}
+CASES=${*:-qemu-nvme emkit-sblk emkit-nvme}
 ran=0 failed=0
 for c in $CASES; do
     case $c in
@@ -79,6 +82,16 @@ for c in $CASES; do
             failed=$((failed + 1))
         ran=$((ran + 1))
         rm -f "$IMGDIR/qemu-nvme.img"
+        ;;
+    emkit-sblk)
+        if ! has_device emkit-sblk; then
+            log "emkit-sblk: SKIP (this QEMU has no emkit-sblk device)"
+            continue
+        fi
+        run_guest emkit-sblk sblk 'memmap=1M$0x30000000 iomem=relaxed' \
+            -device emkit-sblk,backend=ram:16M,ioeventfd=on ||
+            failed=$((failed + 1))
+        ran=$((ran + 1))
         ;;
     emkit-nvme)
         if ! has_device emkit-nvme; then

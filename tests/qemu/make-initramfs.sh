@@ -28,7 +28,7 @@ for tool in apt-get apt-cache dpkg-deb cpio gzip ldd modinfo; do
 done
 BUSYBOX=$(command -v busybox) || skip "busybox-static not installed"
 ldd "$BUSYBOX" >/dev/null 2>&1 && skip "busybox is not static (install busybox-static)"
-GUEST_BINS="fio nvme lspci mke2fs e2fsck"
+GUEST_BINS="fio nvme lspci setpci mke2fs e2fsck"
 for b in $GUEST_BINS; do
     command -v "$b" >/dev/null || skip "$b not installed (tests/deps/qemu.apt)"
 done
