@@ -63,6 +63,7 @@ typedef struct EmkQemuIoeventfd {
 typedef struct EmkQemuHost {
     emk_bus bus;             /**< hand &bus to the device's init */
     PCIDevice *pdev;         /**< the transport (DMA, INTx, MSI) */
+    struct emk_pci_fn *fn;   /**< emkit's PCI function, if any (pcifn.c) */
     Object *owner;
     emk_clock clock;         /**< QEMU_CLOCK_VIRTUAL */
     emk_iothread *iothread;

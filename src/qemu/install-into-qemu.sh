@@ -62,10 +62,28 @@ done
 for f in hw/*/*.h; do
     [ -f "$f" ] && put "$f" "$DEST/include/emkit-hw/${f#hw/}"
 done
+# defined SYMBOL: 1 if a portable source being synced defines SYMBOL
+defined() {
+    for c in $(sed 's|^tree/||' "$LIST.lib"); do
+        grep -Eq "^[A-Za-z_].*[ *]$1\(" "$c" && return 0
+    done
+    return 1
+}
+# An adapter file naming "emkit-requires: SYM..." is built only when the
+# portable sources define every SYM (devices land in emkit one by one).
 for f in src/qemu/*.[ch]; do
     [ -f "$f" ] || continue
     put "$f" "$DEST/adapter/$(basename "$f")"
-    case $f in *.c) echo "adapter/$(basename "$f")" >>"$LIST.ad" ;; esac
+    case $f in *.c) ;; *) continue ;; esac
+    missing=
+    for sym in $(sed -n 's/.*emkit-requires:\(.*\)/\1/p' "$f"); do
+        defined "$sym" || missing="$missing $sym"
+    done
+    if [ -n "$missing" ]; then
+        echo "install-into-qemu: not building $f (emkit lacks$missing)" >&2
+        continue
+    fi
+    echo "adapter/$(basename "$f")" >>"$LIST.ad"
 done
 sort "$LIST.lib" | put_text "$DEST/lib-sources.txt"
 sort "$LIST.ad" | put_text "$DEST/adapter-sources.txt"
