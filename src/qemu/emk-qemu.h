@@ -78,7 +78,8 @@ typedef struct EmkQemuHost {
 } EmkQemuHost;
 
 /** Sets up h for PCI device pdev and starts the device's iothread, named
- *  name.  Returns 0, or -errno with errp set. */
+ *  name (NULL: no iothread, h->loop stays NULL).  Returns 0, or -errno
+ *  with errp set. */
 int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
                        Error **errp);
 

@@ -299,6 +299,9 @@ int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
     h->bus.opaque = h;
     h->clock.now_ns = emk_qemu_clock_now;
     h->clock.opaque = h;
+    if (!name) {
+        return 0;   /* a device without work of its own (a bridge) */
+    }
     h->iothread = emk_iothread_start(name, &h->clock, &err);
     if (!h->iothread) {
         error_setg_errno(errp, -err, "%s: cannot start the emkit iothread",
