@@ -45,6 +45,11 @@ int emk_qemu_pci_attach(EmkQemuHost *h, emk_pci_fn *fn)
     /* QEMU's copy starts as emkit's: identity, header type, capability
      * pointers (QEMU's own capability walkers then see emkit's list) */
     memcpy(pdev->config, fn->cfg, size);
+    /* QEMU's PCI layer reads the port type of express bridges (requester
+     * IDs, downstream-port checks) from its copy through exp.exp_cap */
+    if (pci_is_express(pdev) && fn->exp_cap && fn->exp_cap < size) {
+        pdev->exp.exp_cap = fn->exp_cap;
+    }
     for (i = 0; i < EMK_PCI_NUM_BARS; i++) {
         const emk_pci_bar *b = &fn->bars[i];
 

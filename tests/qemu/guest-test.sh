@@ -100,9 +100,23 @@ for c in $CASES; do
         fi
         # emkit's RAM backend (QEMU block nodes via drive= are not wired
         # yet, see docs/qemu-adapter.md)
-        run_guest emkit-nvme nvme "emk.nvme_dbbuf=1" \
-            -device emkit-nvme,backend=ram:256M,serial=emkit0 ||
+        # behind emkit's root port; stats=on prints the controller's
+        # counters when QEMU exits
+        if run_guest emkit-nvme rootport,nvme "emk.nvme_dbbuf=1 emk.rp_speed=16GT/s emk.rp_width=16" \
+            -device emkit-pcie-root-port,id=rp0,port=1,chassis=1,speed=16,width=16 \
+            -device emkit-nvme,bus=rp0,backend=ram:256M,serial=emkit0,stats=on; then
+            stats=$(grep '^emkit-nvme stats:' "$LOGS/emkit-nvme.log")
+            log "emkit-nvme: $stats"
+            # Doorbell Buffer Config used by Linux: tails read from the
+            # shadow buffer; doorbells delivered through the ioeventfds
+            if ! echo "$stats" | grep -Eq 'shadow_reads=[1-9]' ||
+               ! echo "$stats" | grep -Eq 'notifier_kicks=[1-9]'; then
+                log "emkit-nvme: FAIL: no shadow-doorbell reads or no ioeventfd kicks"
+                failed=$((failed + 1))
+            fi
+        else
             failed=$((failed + 1))
+        fi
         ran=$((ran + 1))
         ;;
     *) log "unknown case $c"; exit 2 ;;
