@@ -27,9 +27,8 @@ log() { printf 'guest-test: %s\n' "$*" >&2; }
 [ -x "$QEMU" ] || { log "SKIP: no $QEMU (run tests/qemu/build-qemu.sh)"; exit 77; }
 mkdir -p "$LOGS"
 
-read -r KERNEL INITRD < <("$REPO/tests/qemu/make-initramfs.sh") || true
-rc=$?
-[ -n "${INITRD:-}" ] || { log "SKIP: make-initramfs.sh failed"; exit 77; }
+. "$REPO/tests/qemu/boot-lib.sh"
+guest_files || { log "SKIP: make-initramfs.sh failed"; exit 77; }
 
 IMGDIR=$(mktemp -d "${EMK_IMGDIR:-/dev/shm}/emkit-guest.XXXXXX")
 trap 'rm -rf "$IMGDIR"' EXIT
@@ -43,13 +42,7 @@ run_guest() {
     local out=$LOGS/$name.log start end
     start=$(date +%s)
     log "$name: booting ($tests)"
-    timeout --foreground -k 10 "$TIMEOUT" "$QEMU" \
-        -L /usr/share/seabios -L /usr/share/qemu \
-        -M q35 -accel tcg,thread=multi -cpu max -smp 2 -m 1G \
-        -nodefaults -display none -serial stdio -no-reboot \
-        -kernel "$KERNEL" -initrd "$INITRD" \
-        -append "console=ttyS0 panic=-1 quiet loglevel=4 emk.test=$tests $append" \
-        "$@" </dev/null >"$out" 2>&1
+    boot_guest "$out" "$tests" "$append" "$@"
     local qrc=$?
     end=$(date +%s)
     grep -E '^EMK-(CHECK|RESULT|INFO)' "$out" | sed "s/^/  [$name] /" >&2
