@@ -30,7 +30,9 @@ mkdir -p "$LOGS"
 . "$REPO/tests/qemu/boot-lib.sh"
 guest_files || { log "SKIP: make-initramfs.sh failed"; exit 77; }
 
-IMGDIR=$(mktemp -d "${EMK_IMGDIR:-/dev/shm}/emkit-guest.XXXXXX")
+IMGBASE=${EMK_IMGDIR:-/dev/shm}
+[ -d "$IMGBASE" ] && [ -w "$IMGBASE" ] || IMGBASE=${TMPDIR:-/tmp}
+IMGDIR=$(mktemp -d "$IMGBASE/emkit-guest.XXXXXX")
 trap 'rm -rf "$IMGDIR"' EXIT
 
 has_device() { "$QEMU" -device help 2>/dev/null | grep -q "name \"$1\""; }
