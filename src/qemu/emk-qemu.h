@@ -24,17 +24,21 @@
  * global lock (BQL).  Device work (timers, bottom halves, notifier
  * handlers, block completions) runs on the device's emkit iothread, which
  * does not hold the BQL; DMA from there is fine (QEMU's memory API is
- * RCU-protected), and interrupt delivery and memory-map changes take the
- * BQL when the calling thread does not hold it.  Lock order: BQL, then
- * any device lock.  A device must not wait for its own loop from a region
- * callback while that loop may be waiting for the BQL.
+ * RCU-protected).  Interrupt delivery and ioeventfd changes need the BQL:
+ * on a thread that holds it (vCPU, main loop) they happen at once; an
+ * emkit thread never waits for the BQL (a device may raise an interrupt
+ * while holding its own lock, which a vCPU in an MMIO callback may be
+ * waiting for): it queues the work and a bottom half of QEMU's main loop
+ * does it.  Identical pending MSI messages are merged (edge semantics).
  */
 #ifndef EMKIT_QEMU_ADAPTER_H
 #define EMKIT_QEMU_ADAPTER_H
 
 #include "exec/memory.h"
+#include "hw/pci/msi.h"
 #include "hw/pci/pci.h"
 #include "qemu/event_notifier.h"
+#include "qemu/thread.h"
 
 #include "emkit/bus.h"
 #include "emkit/loop.h"
@@ -56,8 +60,12 @@ typedef struct EmkQemuRegion {
 typedef struct EmkQemuIoeventfd {
     emk_ioeventfd e;
     EventNotifier en;
-    bool used;
+    bool used;               /**< slot taken */
+    bool applied;            /**< memory_region_add_eventfd done */
+    bool want;               /**< should be applied (deferred ops) */
 } EmkQemuIoeventfd;
+
+enum { EMK_QEMU_MSI_PENDING = 256 };
 
 /** The host side of one QEMU device built from emkit sources. */
 typedef struct EmkQemuHost {
@@ -70,11 +78,20 @@ typedef struct EmkQemuHost {
     emk_loop *loop;          /**< the device's loop (the iothread's) */
     EmkQemuRegion regions[EMK_DEV_MAX_REGIONS];
     EmkQemuIoeventfd ioeventfds[EMK_DEV_MAX_IOEVENTFDS];
+    /* work an emkit thread hands to the main loop (see host.c) */
+    QemuMutex defer_lock;
+    QEMUBH *defer_bh;
+    MSIMessage msi_pending[EMK_QEMU_MSI_PENDING];
+    unsigned nmsi_pending;
+    int irq_level;           /**< level asked for, -1: nothing pending */
+    bool efd_dirty;
     /* statistics */
     uint64_t stat_dma_bme_off;
     uint64_t stat_dma_self;
     uint64_t stat_dma_error;
     uint64_t stat_msi;
+    uint64_t stat_msi_deferred;
+    uint64_t stat_msi_dropped;
 } EmkQemuHost;
 
 /** Sets up h for PCI device pdev and starts the device's iothread, named

@@ -13,8 +13,9 @@
 
 #include "emk-qemu.h"
 
-/* The BQL, taken only if this thread does not already hold it (vCPU
- * threads in MMIO callbacks do; emkit iothreads do not). */
+/* The BQL, taken only if this thread does not already hold it.  Used only
+ * for mapping non-BAR regions, which devices do while being realized (with
+ * the BQL); interrupts and ioeventfds never wait for it (see below). */
 static bool bql_enter(void)
 {
     if (qemu_mutex_iothread_locked()) {
@@ -123,19 +124,81 @@ static void emk_qemu_dma_unmap(emk_bus *bus, emk_dev *dev, void *host,
                   is_write ? written : len);
 }
 
+/* Called with the BQL and defer_lock held: makes QEMU's ioeventfds match
+ * what the device asked for. */
+static void apply_ioeventfds(EmkQemuHost *h)
+{
+    unsigned i;
+
+    for (i = 0; i < EMK_DEV_MAX_IOEVENTFDS; i++) {
+        EmkQemuIoeventfd *s = &h->ioeventfds[i];
+        MemoryRegion *mr;
+
+        if (!s->used || s->want == s->applied) {
+            if (s->used && !s->want && !s->applied) {
+                s->used = false;
+            }
+            continue;
+        }
+        mr = emk_qemu_region(h, s->e.region);
+        if (s->want) {
+            memory_region_add_eventfd(mr, s->e.offset, s->e.size, false, 0,
+                                      &s->en);
+            s->applied = true;
+        } else {
+            memory_region_del_eventfd(mr, s->e.offset, s->e.size, false, 0,
+                                      &s->en);
+            s->applied = false;
+            s->used = false;   /* the fds belong to the emk_notifier */
+        }
+    }
+}
+
+/* The main loop's half of the deferred work (runs with the BQL). */
+static void emk_qemu_defer_bh(void *opaque)
+{
+    EmkQemuHost *h = opaque;
+    MSIMessage msgs[EMK_QEMU_MSI_PENDING];
+    unsigned i, n;
+    int level;
+
+    qemu_mutex_lock(&h->defer_lock);
+    n = h->nmsi_pending;
+    memcpy(msgs, h->msi_pending, n * sizeof(msgs[0]));
+    h->nmsi_pending = 0;
+    level = h->irq_level;
+    h->irq_level = -1;
+    apply_ioeventfds(h);
+    qemu_mutex_unlock(&h->defer_lock);
+    if (level >= 0) {
+        pci_set_irq(h->pdev, level);
+    }
+    for (i = 0; i < n; i++) {
+        if (pci_get_word(h->pdev->config + PCI_COMMAND) & PCI_COMMAND_MASTER) {
+            msi_send_message(h->pdev, msgs[i]);
+        }
+    }
+}
+
 static void emk_qemu_set_irq(emk_bus *bus, emk_dev *dev, unsigned line,
                              int level)
 {
     EmkQemuHost *h = host_of(bus);
-    bool taken;
 
     (void)dev;
     if (line != 0) {
         return;     /* a PCI function has one INTx pin */
     }
-    taken = bql_enter();
-    pci_set_irq(h->pdev, level);
-    bql_leave(taken);
+    qemu_mutex_lock(&h->defer_lock);
+    if (qemu_mutex_iothread_locked()) {
+        h->irq_level = -1;      /* this level supersedes a queued one */
+        qemu_mutex_unlock(&h->defer_lock);
+        pci_set_irq(h->pdev, level);
+        return;
+    }
+    h->irq_level = level != 0;
+    qemu_mutex_unlock(&h->defer_lock);
+    qemu_bh_schedule(h->defer_bh);
 }
 
 static int emk_qemu_msi(emk_bus *bus, emk_dev *dev, uint64_t addr,
@@ -143,16 +206,34 @@ static int emk_qemu_msi(emk_bus *bus, emk_dev *dev, uint64_t addr,
 {
     EmkQemuHost *h = host_of(bus);
     MSIMessage msg = { .address = addr, .data = data };
-    bool taken;
+    unsigned i;
 
     (void)dev;
     if (!(pci_get_word(h->pdev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
         return -EPERM;  /* an MSI is a memory write */
     }
-    taken = bql_enter();
-    msi_send_message(h->pdev, msg);
-    bql_leave(taken);
     h->stat_msi++;
+    if (qemu_mutex_iothread_locked()) {
+        msi_send_message(h->pdev, msg);
+        return 0;
+    }
+    h->stat_msi_deferred++;
+    qemu_mutex_lock(&h->defer_lock);
+    for (i = 0; i < h->nmsi_pending; i++) {
+        if (h->msi_pending[i].address == addr &&
+            h->msi_pending[i].data == data) {
+            break;      /* already on its way: edge semantics merge it */
+        }
+    }
+    if (i == h->nmsi_pending) {
+        if (h->nmsi_pending < EMK_QEMU_MSI_PENDING) {
+            h->msi_pending[h->nmsi_pending++] = msg;
+        } else {
+            h->stat_msi_dropped++;
+        }
+    }
+    qemu_mutex_unlock(&h->defer_lock);
+    qemu_bh_schedule(h->defer_bh);
     return 0;
 }
 
@@ -210,23 +291,37 @@ static void emk_qemu_unmap_region(emk_bus *bus, emk_region *r)
     r->mapped = 0;
 }
 
+/* Applies the ioeventfd table now if this thread holds the BQL, else
+ * leaves it to the main loop's bottom half (until then the doorbell write
+ * reaches the device's region callback, which handles it as well). */
+static void sync_ioeventfds(EmkQemuHost *h)
+{
+    if (qemu_mutex_iothread_locked()) {
+        qemu_mutex_lock(&h->defer_lock);
+        apply_ioeventfds(h);
+        qemu_mutex_unlock(&h->defer_lock);
+    } else {
+        qemu_bh_schedule(h->defer_bh);
+    }
+}
+
 static int emk_qemu_add_ioeventfd(emk_bus *bus, const emk_ioeventfd *e)
 {
     EmkQemuHost *h = host_of(bus);
-    MemoryRegion *mr = emk_qemu_region(h, e->region);
     EmkQemuIoeventfd *slot = NULL;
     unsigned i;
-    bool taken;
 
-    if (!mr) {
+    if (!emk_qemu_region(h, e->region)) {
         return -ENOSPC;
     }
+    qemu_mutex_lock(&h->defer_lock);
     for (i = 0; i < EMK_DEV_MAX_IOEVENTFDS && !slot; i++) {
         if (!h->ioeventfds[i].used) {
             slot = &h->ioeventfds[i];
         }
     }
     if (!slot) {
+        qemu_mutex_unlock(&h->defer_lock);
         return -ENOSPC;
     }
     slot->e = *e;
@@ -237,9 +332,10 @@ static int emk_qemu_add_ioeventfd(emk_bus *bus, const emk_ioeventfd *e)
     slot->en.wfd = e->notifier->wfd;
     slot->en.initialized = true;
     slot->used = true;
-    taken = bql_enter();
-    memory_region_add_eventfd(mr, e->offset, e->size, false, 0, &slot->en);
-    bql_leave(taken);
+    slot->want = true;
+    slot->applied = false;
+    qemu_mutex_unlock(&h->defer_lock);
+    sync_ioeventfds(h);
     return 0;
 }
 
@@ -247,24 +343,20 @@ static void emk_qemu_del_ioeventfd(emk_bus *bus, const emk_ioeventfd *e)
 {
     EmkQemuHost *h = host_of(bus);
     unsigned i;
-    bool taken;
 
+    qemu_mutex_lock(&h->defer_lock);
     for (i = 0; i < EMK_DEV_MAX_IOEVENTFDS; i++) {
         EmkQemuIoeventfd *s = &h->ioeventfds[i];
-        MemoryRegion *mr;
 
-        if (!s->used || s->e.region != e->region || s->e.offset != e->offset ||
-            s->e.size != e->size || s->e.notifier != e->notifier) {
-            continue;
+        if (s->used && s->want && s->e.region == e->region &&
+            s->e.offset == e->offset && s->e.size == e->size &&
+            s->e.notifier == e->notifier) {
+            s->want = false;
+            break;
         }
-        mr = emk_qemu_region(h, e->region);
-        taken = bql_enter();
-        memory_region_del_eventfd(mr, s->e.offset, s->e.size, false, 0,
-                                  &s->en);
-        bql_leave(taken);
-        s->used = false;   /* the fds belong to the emk_notifier */
-        return;
     }
+    qemu_mutex_unlock(&h->defer_lock);
+    sync_ioeventfds(h);
 }
 
 const emk_bus_ops emk_qemu_bus_ops = {
@@ -299,6 +391,9 @@ int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
     h->bus.opaque = h;
     h->clock.now_ns = emk_qemu_clock_now;
     h->clock.opaque = h;
+    h->irq_level = -1;
+    qemu_mutex_init(&h->defer_lock);
+    h->defer_bh = qemu_bh_new(emk_qemu_defer_bh, h);
     if (!name) {
         return 0;   /* a device without work of its own (a bridge) */
     }
@@ -306,6 +401,9 @@ int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
     if (!h->iothread) {
         error_setg_errno(errp, -err, "%s: cannot start the emkit iothread",
                          name);
+        qemu_bh_delete(h->defer_bh);
+        h->defer_bh = NULL;
+        qemu_mutex_destroy(&h->defer_lock);
         return err ? err : -ENOMEM;
     }
     h->loop = emk_iothread_loop(h->iothread);
@@ -317,14 +415,21 @@ void emk_qemu_host_cleanup(EmkQemuHost *h)
 {
     unsigned i;
 
-    for (i = 0; i < EMK_DEV_MAX_IOEVENTFDS; i++) {
-        if (h->ioeventfds[i].used) {
-            emk_qemu_del_ioeventfd(&h->bus, &h->ioeventfds[i].e);
-        }
-    }
     if (h->iothread) {
         emk_iothread_stop(h->iothread);
         h->iothread = NULL;
         h->loop = NULL;
     }
+    if (!h->defer_bh) {
+        return;
+    }
+    qemu_bh_delete(h->defer_bh);
+    h->defer_bh = NULL;
+    qemu_mutex_lock(&h->defer_lock);
+    for (i = 0; i < EMK_DEV_MAX_IOEVENTFDS; i++) {
+        h->ioeventfds[i].want = false;
+    }
+    apply_ioeventfds(h);        /* cleanup runs with the BQL */
+    qemu_mutex_unlock(&h->defer_lock);
+    qemu_mutex_destroy(&h->defer_lock);
 }
