@@ -95,11 +95,12 @@ for c in $CASES; do
         fi
         # emkit's RAM backend (QEMU block nodes via drive= are not wired
         # yet, see docs/qemu-adapter.md)
-        # behind emkit's root port; stats=on prints the controller's
+        # behind emkit's root port, I/O queues on 2 more iothreads;
+        # stats=on prints the controller's
         # counters when QEMU exits
         if run_guest emkit-nvme rootport,nvme "emk.nvme_dbbuf=1 emk.rp_speed=16GT/s emk.rp_width=16" \
             -device emkit-pcie-root-port,id=rp0,port=1,chassis=1,speed=16,width=16 \
-            -device emkit-nvme,bus=rp0,backend=ram:256M,serial=emkit0,stats=on; then
+            -device emkit-nvme,bus=rp0,backend=ram:256M,serial=emkit0,iothreads=2,stats=on; then
             stats=$(grep '^emkit-nvme stats:' "$LOGS/emkit-nvme.log")
             log "emkit-nvme: $stats"
             # Doorbell Buffer Config used by Linux: tails read from the
