@@ -1,7 +1,14 @@
-/* loop.c - a poll() event loop with timers, bottom halves, cross-thread
- * calls and wake-ups.  One loop per thread; see emkit/loop.h. */
+/* loop.c - an event loop with timers, bottom halves, cross-thread calls
+ * and wake-ups.  One loop per thread; see emkit/loop.h.  fds are watched
+ * with epoll on Linux and poll() elsewhere (or when EMK_LOOP_POLL=1 is in
+ * the environment, so both paths stay tested). */
 #include <poll.h>
 #include <pthread.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#define EMK_HAVE_EPOLL 1
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,6 +36,7 @@ struct emk_loop {
     struct pollfd *pfd;
     emk_fd_handler **pfd_h;
     unsigned npfd, pfd_cap;
+    int epfd;                 /* -1: use poll() */
     emk_timer *timers;        /* sorted by expire_ns */
     emk_bh *bh_head, *bh_tail;
     loop_call *calls;
@@ -82,6 +90,14 @@ emk_loop *emk_loop_new(const emk_clock *clock, int *err)
     }
     loop->virtual_clock = loop->clock.now_ns == vclock_now;
     loop->owner = pthread_self();
+    loop->epfd = -1;
+#ifdef EMK_HAVE_EPOLL
+    {
+        const char *force_poll = getenv("EMK_LOOP_POLL");
+        if (!force_poll || strcmp(force_poll, "1") != 0)
+            loop->epfd = epoll_create1(EPOLL_CLOEXEC);
+    }
+#endif
     pthread_mutex_init(&loop->lock, NULL);
     pthread_cond_init(&loop->call_done, NULL);
     ret = emk_notifier_init(&loop->wake);
@@ -89,6 +105,8 @@ emk_loop *emk_loop_new(const emk_clock *clock, int *err)
         ret = emk_loop_add_notifier(loop, &loop->wake, wake_cb, loop);
     if (ret < 0) {
         emk_notifier_cleanup(&loop->wake);
+        if (loop->epfd >= 0)
+            close(loop->epfd);
         pthread_mutex_destroy(&loop->lock);
         pthread_cond_destroy(&loop->call_done);
         free(loop);
@@ -106,6 +124,8 @@ void emk_loop_free(emk_loop *loop)
     emk_loop_claim(loop); /* its thread, if any, has stopped */
     emk_loop_del_notifier(&loop->wake);
     emk_notifier_cleanup(&loop->wake);
+    if (loop->epfd >= 0)
+        close(loop->epfd);
     pthread_mutex_destroy(&loop->lock);
     pthread_cond_destroy(&loop->call_done);
     free(loop->pfd);
@@ -118,14 +138,28 @@ int64_t emk_loop_now(const emk_loop *loop)
     return loop->clock.now_ns(loop->clock.opaque);
 }
 
+/* The owner changes hands (creator -> iothread) while other threads may
+ * ask who owns the loop, so it is read and written under the lock. */
 void emk_loop_claim(emk_loop *loop)
 {
+    pthread_mutex_lock(&loop->lock);
     loop->owner = pthread_self();
+    pthread_mutex_unlock(&loop->lock);
 }
 
-static int in_loop_thread(const emk_loop *loop)
+static int owner_is_self_locked(const emk_loop *loop)
 {
     return pthread_equal(loop->owner, pthread_self());
+}
+
+static int in_loop_thread(emk_loop *loop)
+{
+    int mine;
+
+    pthread_mutex_lock(&loop->lock);
+    mine = owner_is_self_locked(loop);
+    pthread_mutex_unlock(&loop->lock);
+    return mine;
 }
 
 void emk_loop_wake(emk_loop *loop)
@@ -172,6 +206,17 @@ int emk_loop_add_fd(emk_loop *loop, emk_fd_handler *h)
         emk_loop_call(loop, add_fd_in_loop, &c);
         return c.ret;
     }
+#ifdef EMK_HAVE_EPOLL
+    if (loop->epfd >= 0) {
+        struct epoll_event ev;
+        memset(&ev, 0, sizeof(ev));
+        ev.events = ((h->events & EMK_FD_READ) ? EPOLLIN : 0u) |
+                    ((h->events & EMK_FD_WRITE) ? EPOLLOUT : 0u);
+        ev.data.ptr = h;
+        if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, h->fd, &ev) < 0)
+            return -errno;
+    }
+#endif
     h->loop = loop;
     h->next = loop->fds;
     loop->fds = h;
@@ -200,6 +245,10 @@ void emk_loop_del_fd(emk_fd_handler *h)
             break;
         }
     }
+#ifdef EMK_HAVE_EPOLL
+    if (loop->epfd >= 0)
+        epoll_ctl(loop->epfd, EPOLL_CTL_DEL, h->fd, NULL);
+#endif
     h->loop = NULL;
     h->next = NULL;
     loop->fds_dirty = 1;
@@ -329,9 +378,10 @@ void emk_bh_init(emk_bh *bh, emk_loop *loop, void (*cb)(void *opaque),
 void emk_bh_schedule(emk_bh *bh)
 {
     emk_loop *loop = bh->loop;
-    int queued = 0;
+    int queued = 0, mine;
 
     pthread_mutex_lock(&loop->lock);
+    mine = owner_is_self_locked(loop);
     if (!bh->scheduled) {
         bh->scheduled = 1;
         bh->next = NULL;
@@ -343,7 +393,7 @@ void emk_bh_schedule(emk_bh *bh)
         queued = 1;
     }
     pthread_mutex_unlock(&loop->lock);
-    if (queued && !in_loop_thread(loop))
+    if (queued && !mine)
         emk_loop_wake(loop);
 }
 
@@ -464,13 +514,65 @@ static int work_pending(emk_loop *loop)
     return pending;
 }
 
+static void dispatch(emk_loop *loop, emk_fd_handler *h, unsigned ev, int *n)
+{
+    /* A callback may have removed a handler we have yet to run. */
+    if (loop->fds_dirty && !fd_still_registered(loop, h))
+        return;
+    h->cb(h->opaque, ev);
+    if (h != &loop->wake.h)
+        (*n)++;
+}
+
+/* Waits up to ms for fds and runs their handlers; returns how many ran
+ * (not counting the loop's own wake-ups) or -errno. */
+static int wait_fds(emk_loop *loop, int ms)
+{
+    int r, n = 0, i;
+
+#ifdef EMK_HAVE_EPOLL
+    if (loop->epfd >= 0) {
+        struct epoll_event evs[64];
+        loop->fds_dirty = 0;
+        r = epoll_wait(loop->epfd, evs, 64, ms);
+        if (r < 0)
+            return errno == EINTR ? 0 : -errno;
+        for (i = 0; i < r; i++) {
+            uint32_t e = evs[i].events;
+            unsigned ev = ((e & (EPOLLIN | EPOLLHUP)) ? EMK_FD_READ : 0u) |
+                          ((e & EPOLLOUT) ? EMK_FD_WRITE : 0u) |
+                          ((e & EPOLLERR) ? EMK_FD_ERROR : 0u);
+            dispatch(loop, (emk_fd_handler *)evs[i].data.ptr, ev, &n);
+        }
+        return n;
+    }
+#endif
+    if (loop->fds_dirty && rebuild_pollfds(loop) < 0)
+        return -ENOMEM;
+    r = poll(loop->pfd, loop->npfd, ms);
+    if (r < 0)
+        return errno == EINTR ? 0 : -errno;
+    for (i = 0; r > 0 && i < (int)loop->npfd; i++) {
+        short re = loop->pfd[i].revents;
+        unsigned ev = 0;
+        if (!re)
+            continue;
+        if (re & (POLLIN | POLLHUP))
+            ev |= EMK_FD_READ;
+        if (re & POLLOUT)
+            ev |= EMK_FD_WRITE;
+        if (re & (POLLERR | POLLNVAL))
+            ev |= EMK_FD_ERROR;
+        loop->pfd[i].revents = 0;
+        dispatch(loop, loop->pfd_h[i], ev, &n);
+    }
+    return n;
+}
+
 int emk_loop_run_once(emk_loop *loop, int64_t timeout_ns)
 {
     int ms, r, n = 0;
-    unsigned i;
 
-    if (loop->fds_dirty && rebuild_pollfds(loop) < 0)
-        return -ENOMEM;
     if (work_pending(loop))
         timeout_ns = 0;
     if (loop->timers && !loop->virtual_clock) {
@@ -486,29 +588,10 @@ int emk_loop_run_once(emk_loop *loop, int64_t timeout_ns)
         ms = 3600 * 1000;
     else
         ms = (int)((timeout_ns + 999999) / 1000000);
-    r = poll(loop->pfd, loop->npfd, ms);
-    if (r < 0 && errno != EINTR)
-        return -errno;
-    for (i = 0; r > 0 && i < loop->npfd; i++) {
-        emk_fd_handler *h = loop->pfd_h[i];
-        unsigned ev = 0;
-        short re = loop->pfd[i].revents;
-        if (!re)
-            continue;
-        if (re & (POLLIN | POLLHUP))
-            ev |= EMK_FD_READ;
-        if (re & POLLOUT)
-            ev |= EMK_FD_WRITE;
-        if (re & (POLLERR | POLLNVAL))
-            ev |= EMK_FD_ERROR;
-        loop->pfd[i].revents = 0;
-        /* A callback may have removed a handler we have yet to run. */
-        if (loop->fds_dirty && !fd_still_registered(loop, h))
-            continue;
-        h->cb(h->opaque, ev);
-        if (h != &loop->wake.h)
-            n++;
-    }
+    r = wait_fds(loop, ms);
+    if (r < 0)
+        return r;
+    n += r;
     n += run_calls(loop);
     n += run_timers(loop);
     n += run_bhs(loop);

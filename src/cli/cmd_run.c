@@ -5,11 +5,13 @@
 
 #include "commands.h"
 #include "drivers/demos.h"
+#include "drivers/nvme_demo.h"
 #include "emkit/base.h"
 
 /* One line per component; later components add theirs here. */
 static const emk_demo demos[] = {
     {"simple block device (bus, DMA, IRQ/MSI, ioeventfd, iothread, block)", emk_sblk_demo},
+    {"NVMe controller on PCIe (MSI-X, shadow doorbells, two queues)", emk_nvme_demo},
 };
 
 int emk_cmd_run(int argc, char **argv)

@@ -2,10 +2,14 @@
 #include <stddef.h>
 
 #include "commands.h"
+#include "drivers/nvme_demo.h"
 
 const emk_command emk_commands[] = {
     {"run", "run [--iothread] [--disk SPEC]",
      "main job: the test machine with every component, driven by in-tree guest drivers",
      emk_cmd_run},
+    {"bench", "bench nvme [--quick] [--ops N] [--callgrind]",
+     "NVMe controller: 4 KiB random I/O, QD1/QD32, iothreads, each optimisation on/off",
+     emk_cmd_bench_nvme},
     {NULL, NULL, NULL, NULL},
 };

@@ -1,0 +1,143 @@
+/*
+ * coalesce.c - interrupt delivery: MSI-X vectors through the transport
+ * (or raw MSIs), INTx level with INTMS masking, and interrupt coalescing
+ * (Set Features 0x08 aggregation threshold/time, 0x09 per-vector
+ * Coalescing Disable).  Coalescing applies to I/O completion queues only;
+ * an aggregation time of 0 disables it.
+ */
+#include "nvme_int.h"
+
+static int msix_on(nvme_ctrl *n)
+{
+    if (n->have_transport && n->transport.msix_enabled)
+        return n->transport.msix_enabled(n->transport.opaque);
+    return !n->have_transport;
+}
+
+static void raise_vector(nvme_ctrl *n, unsigned vector)
+{
+    nvme_stat(&n->stats.interrupts, 1);
+    if (n->have_transport) {
+        if (n->transport.msix_notify)
+            n->transport.msix_notify(n->transport.opaque, vector);
+    } else {
+        (void)emk_msi_send(&n->dev, (uint64_t)EMK_NVME_RAW_MSI_PAGE << 12, vector);
+    }
+}
+
+void nvme_irq_intx_update(nvme_ctrl *n)
+{
+    unsigned i;
+    int level = 0;
+
+    if (msix_on(n))
+        return;
+    pthread_mutex_lock(&n->irq_lock);
+    if (!(n->intms & 1)) {
+        for (i = 0; i <= n->max_queues && !level; i++) {
+            nvme_cq *cq = n->cq[i];
+            uint32_t head;
+            if (!cq || !cq->ien)
+                continue;
+            head = cq->head;
+            if (cq->db_addr) {         /* the guest may skip CQ doorbells */
+                uint32_t sh = nvme_shadow_ld(n, cq->db_addr);
+                if (sh < cq->size)
+                    head = sh;
+            }
+            if (head != cq->tail)
+                level = 1;
+        }
+    }
+    if (level != n->intx_level) {
+        n->intx_level = level;
+        if (level)
+            nvme_stat(&n->stats.interrupts, 1);
+        if (n->have_transport) {
+            if (n->transport.intx_set)
+                n->transport.intx_set(n->transport.opaque, level);
+        } else {
+            emk_irq_set(&n->dev, 0, level);
+        }
+    }
+    pthread_mutex_unlock(&n->irq_lock);
+}
+
+static int coalesced(const nvme_cq *cq)
+{
+    const nvme_ctrl *n = cq->n;
+
+    return n->opts.coalescing && cq->qid != 0 && n->coal_time != 0 &&
+           cq->vector < EMK_NVME_MAX_VECTORS && !n->vec_cd[cq->vector];
+}
+
+int nvme_cq_irq_decide_locked(nvme_cq *cq)
+{
+    nvme_ctrl *n = cq->n;
+
+    if (!cq->ien || cq->irq_pending == 0)
+        return NVME_IRQ_NONE;
+    if (!msix_on(n))
+        return NVME_IRQ_INTX;
+    if (!coalesced(cq) || cq->irq_pending >= (unsigned)n->coal_thr + 1) {
+        cq->irq_pending = 0;
+        return NVME_IRQ_FIRE;
+    }
+    nvme_stat(&n->stats.coalesced, 1);
+    if (cq->timer_want)
+        return NVME_IRQ_NONE;
+    cq->timer_want = 1;
+    return NVME_IRQ_ARM;
+}
+
+void nvme_cq_irq_act(nvme_cq *cq, int action, int same_thread)
+{
+    switch (action) {
+    case NVME_IRQ_FIRE:
+        raise_vector(cq->n, cq->vector);
+        break;
+    case NVME_IRQ_INTX:
+        nvme_irq_intx_update(cq->n);
+        break;
+    case NVME_IRQ_ARM:
+        if (same_thread)
+            nvme_cq_irq_bh(cq);
+        else
+            emk_bh_schedule(&cq->irq_bh);
+        break;
+    default:
+        break;
+    }
+}
+
+void nvme_cq_irq_bh(void *opaque)
+{
+    nvme_cq *cq = opaque;
+
+    if (!emk_timer_pending(&cq->timer))
+        emk_timer_mod(&cq->timer, emk_loop_now(cq->loop) +
+                      (int64_t)cq->n->coal_time * 100000);
+}
+
+void nvme_cq_irq_timer(void *opaque)
+{
+    nvme_cq *cq = opaque;
+    unsigned pending;
+
+    pthread_mutex_lock(&cq->lock);
+    pending = cq->irq_pending;
+    cq->irq_pending = 0;
+    cq->timer_want = 0;
+    pthread_mutex_unlock(&cq->lock);
+    if (pending && cq->ien)
+        raise_vector(cq->n, cq->vector);
+}
+
+void nvme_cq_irq_fire(nvme_cq *cq)
+{
+    pthread_mutex_lock(&cq->lock);
+    cq->irq_pending = 0;
+    pthread_mutex_unlock(&cq->lock);
+    if (cq->ien)
+        raise_vector(cq->n, cq->vector);
+}

@@ -1,0 +1,196 @@
+/*
+ * complete.c - completion posting: CQEs written entry-then-phase, a
+ * backlog when the CQ is full (drained by CQ head doorbells, shadow heads
+ * read when full), request slot recycling and the interrupt decision.
+ */
+#include "nvme_int.h"
+
+/* ---- completion ---------------------------------------------------------- */
+
+static int cq_full(const nvme_cq *cq)
+{
+    return (cq->tail + 1) % cq->size == cq->head;
+}
+
+/* Takes a guest CQ head (MMIO or shadow); 1 if valid.  cq->lock held. */
+static int cq_set_head(nvme_cq *cq, uint32_t head)
+{
+    uint32_t used, adv;
+
+    if (head >= cq->size)
+        return 0;
+    used = (cq->tail + cq->size - cq->head) % cq->size;
+    adv = (head + cq->size - cq->head) % cq->size;
+    if (adv > used)
+        return 0;
+    cq->head = head;
+    return 1;
+}
+
+/* Writes one CQE; cq->lock held.  0 or -EFAULT. */
+static int cq_post_locked(nvme_cq *cq, nvme_req *r)
+{
+    nvme_ctrl *n = cq->n;
+    uint8_t e[16];
+    uint64_t addr = cq->base + 16ull * cq->tail;
+    uint16_t st = r->status;
+    uint16_t sf = (uint16_t)(((st & 0xff) << 1) | (((st >> 8) & 7) << 9) |
+                             ((st & NVME_SC_DNR) ? 0x8000 : 0) | cq->phase);
+
+    nvme_st32(e, r->dw0);
+    nvme_st32(e + 4, 0);
+    nvme_st16(e + 8, (uint16_t)nvme_load(&r->sq->head));
+    nvme_st16(e + 10, r->sq->qid);
+    nvme_st16(e + 12, r->cmd.cid);
+    nvme_st16(e + 14, sf);
+    if (emk_dma_write(&n->dev, addr, e, 14) != 0)
+        return -EFAULT;
+    nvme_fence();                     /* entry before its phase tag */
+    if (emk_dma_write(&n->dev, addr + 14, e + 14, 2) != 0)
+        return -EFAULT;
+    cq->tail = (cq->tail + 1) % cq->size;
+    if (cq->tail == 0)
+        cq->phase ^= 1;
+    cq->irq_pending++;
+    return 0;
+}
+
+/* Returns a request slot; cq->lock held.  1 if the SQ was stalled. */
+static int req_free_locked(nvme_req *r)
+{
+    nvme_sq *sq = r->sq;
+    int stalled;
+
+    r->next = sq->free;
+    sq->free = r;
+    nvme_dec(&sq->inflight);
+    stalled = sq->stalled;
+    sq->stalled = 0;
+    return stalled;
+}
+
+void nvme_req_release(nvme_req *r)
+{
+    nvme_sq *sq = r->sq;
+    int stalled;
+
+    pthread_mutex_lock(&sq->cq->lock);
+    stalled = req_free_locked(r);
+    pthread_mutex_unlock(&sq->cq->lock);
+    if (stalled && !nvme_load_int(&sq->dead))
+        emk_bh_schedule(&sq->bh);
+}
+
+static void after_free(nvme_sq *sq, int stalled)
+{
+    nvme_ctrl *n = sq->n;
+
+    if (nvme_load_int(&sq->dead)) {
+        if (sq->delete_req || n->resetting)
+            if (nvme_load(&sq->inflight) == 0)
+                emk_bh_schedule(&n->state_bh);
+        return;
+    }
+    if (stalled)
+        emk_bh_schedule(&sq->bh);
+}
+
+void nvme_complete(nvme_req *r)
+{
+    nvme_sq *sq = r->sq;
+    nvme_cq *cq = sq->cq;
+    nvme_ctrl *n = sq->n;
+    int stalled, action = NVME_IRQ_NONE;
+    emk_loop *my_loop = sq->loop;
+
+    if (r->status) {
+        nvme_stat(&n->stats.errors, 1);
+        nvme_error_log_add(n, r, r->status);
+    }
+    if (sq->qid)
+        nvme_stat(&n->stats.io_completed, 1);
+    pthread_mutex_lock(&cq->lock);
+    if (nvme_load_int(&sq->dead) && n->resetting) {
+        stalled = req_free_locked(r);            /* reset: drop it */
+    } else {
+        if (cq_full(cq) && cq->db_addr)
+            cq_set_head(cq, nvme_shadow_ld(n, cq->db_addr));
+        if (cq_full(cq) || cq->backlog) {
+            r->next = NULL;                      /* wait for room */
+            if (cq->backlog_tail)
+                cq->backlog_tail->next = r;
+            else
+                cq->backlog = r;
+            cq->backlog_tail = r;
+            if (cq->ei_addr) {
+                nvme_shadow_st(n, cq->ei_addr, cq->head);
+                nvme_fence();
+                cq_set_head(cq, nvme_shadow_ld(n, cq->db_addr));
+            }
+            pthread_mutex_unlock(&cq->lock);
+            return;
+        }
+        if (cq_post_locked(cq, r) != 0)
+            nvme_ctrl_fatal(n);
+        else
+            action = nvme_cq_irq_decide_locked(cq);
+        stalled = req_free_locked(r);
+    }
+    pthread_mutex_unlock(&cq->lock);
+    nvme_cq_irq_act(cq, action, my_loop == cq->loop);
+    after_free(sq, stalled);
+}
+
+void nvme_cq_drop_backlog(nvme_cq *cq)
+{
+    nvme_req *r;
+
+    pthread_mutex_lock(&cq->lock);
+    r = cq->backlog;
+    cq->backlog = cq->backlog_tail = NULL;
+    pthread_mutex_unlock(&cq->lock);
+    while (r) {
+        nvme_req *next = r->next;
+        nvme_req_release(r);           /* reset: completions are dropped */
+        r = next;
+    }
+}
+
+void nvme_cq_head_update(nvme_cq *cq, uint32_t head)
+{
+    nvme_ctrl *n = cq->n;
+    nvme_sq *kick[EMK_NVME_MAX_QUEUES + 1];
+    unsigned nkick = 0, i;
+    int action = NVME_IRQ_NONE, ok;
+
+    pthread_mutex_lock(&cq->lock);
+    ok = cq_set_head(cq, head);
+    while (ok && cq->backlog && !cq_full(cq)) {
+        nvme_req *r = cq->backlog;
+        cq->backlog = r->next;
+        if (!cq->backlog)
+            cq->backlog_tail = NULL;
+        if (cq_post_locked(cq, r) != 0)
+            nvme_ctrl_fatal(n);
+        if (req_free_locked(r) || nvme_load_int(&r->sq->dead)) {
+            for (i = 0; i < nkick && kick[i] != r->sq; i++)
+                ;
+            if (i == nkick && nkick < EMK_NVME_MAX_QUEUES + 1)
+                kick[nkick++] = r->sq;
+        }
+    }
+    if (ok)
+        action = nvme_cq_irq_decide_locked(cq);
+    pthread_mutex_unlock(&cq->lock);
+    if (!ok) {
+        nvme_event_post(n, NVME_AER_TYPE_ERROR, NVME_AER_INFO_INVALID_DB_VALUE,
+                        NVME_LOG_ERROR);
+        return;
+    }
+    if (action != NVME_IRQ_NONE)
+        nvme_cq_irq_act(cq, action, 0);
+    else
+        nvme_irq_intx_update(n);
+    for (i = 0; i < nkick; i++)
+        after_free(kick[i], 1);
+}

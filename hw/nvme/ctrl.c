@@ -1,0 +1,182 @@
+/*
+ * ctrl.c - controller lifetime and the public emk_nvme_ API: options,
+ * creation on a bus, transport attachment, reset, statistics, dump.
+ */
+#include <stdlib.h>
+
+#include "nvme_int.h"
+
+void emk_nvme_options_default(emk_nvme_options *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->max_queues = 8;
+    opts->max_queue_entries = 1024;
+}
+
+emk_nvme *emk_nvme_new(const emk_nvme_options *opts, emk_bus *bus,
+                       emk_loop *loop, int *err)
+{
+    nvme_ctrl *n;
+    unsigned i;
+    int e;
+
+    if (err)
+        *err = 0;
+    if (!opts || !bus || opts->nns > EMK_NVME_MAX_NS ||
+        opts->max_queues > EMK_NVME_MAX_QUEUES ||
+        opts->niothreads > EMK_NVME_MAX_IOTHREADS ||
+        (opts->max_queue_entries &&
+         (opts->max_queue_entries < 2 || opts->max_queue_entries > 4096)) ||
+        opts->msix_vectors > EMK_NVME_MAX_VECTORS) {
+        if (err)
+            *err = -EINVAL;
+        return NULL;
+    }
+    for (i = 0; i < opts->niothreads; i++) {
+        if (!opts->iothreads[i]) {
+            if (err)
+                *err = -EINVAL;
+            return NULL;
+        }
+    }
+    n = calloc(1, sizeof(*n));
+    if (!n) {
+        if (err)
+            *err = -ENOMEM;
+        return NULL;
+    }
+    n->opts = *opts;
+    n->max_queues = opts->max_queues ? opts->max_queues : 8;
+    n->mqes = opts->max_queue_entries ? opts->max_queue_entries : 1024;
+    n->vectors = opts->msix_vectors ? opts->msix_vectors : n->max_queues + 1;
+    if (n->vectors > EMK_NVME_MAX_VECTORS)
+        n->vectors = EMK_NVME_MAX_VECTORS;
+    pthread_mutex_init(&n->irq_lock, NULL);
+    pthread_mutex_init(&n->ev_lock, NULL);
+    emk_dev_init(&n->dev, "nvme", bus, loop);
+    e = nvme_regs_init(n);
+    for (i = 0; !e && i < opts->nns; i++) {
+        e = nvme_ns_open(n, i, &opts->ns[i]);
+        if (!e)
+            n->nns = i + 1;
+    }
+    if (e) {
+        emk_nvme_free((emk_nvme *)n);
+        if (err)
+            *err = e;
+        return NULL;
+    }
+    return (emk_nvme *)n;
+}
+
+void emk_nvme_reset(emk_nvme *e)
+{
+    nvme_ctrl *n = (nvme_ctrl *)e;
+
+    n->cc = 0;
+    nvme_admin_release_parked(n);
+    nvme_ctrl_disable(n, 1);
+}
+
+void emk_nvme_free(emk_nvme *e)
+{
+    nvme_ctrl *n = (nvme_ctrl *)e;
+    unsigned i;
+
+    if (!n)
+        return;
+    emk_nvme_reset(e);
+    while (n->resetting)
+        emk_loop_run_once(n->dev.loop, 1000000);
+    nvme_notifiers_off(n);
+    emk_bh_cancel(&n->state_bh);
+    for (i = 0; i < n->nns; i++)
+        nvme_ns_close(&n->ns[i]);
+    pthread_mutex_destroy(&n->irq_lock);
+    pthread_mutex_destroy(&n->ev_lock);
+    free(n);
+}
+
+emk_dev *emk_nvme_dev(emk_nvme *e)
+{
+    return &((nvme_ctrl *)e)->dev;
+}
+
+emk_region *emk_nvme_bar0(emk_nvme *e)
+{
+    return &((nvme_ctrl *)e)->bar0;
+}
+
+void emk_nvme_set_transport(emk_nvme *e, const emk_nvme_transport *t)
+{
+    nvme_ctrl *n = (nvme_ctrl *)e;
+
+    if (t) {
+        n->transport = *t;
+        n->have_transport = 1;
+    } else {
+        memset(&n->transport, 0, sizeof(n->transport));
+        n->have_transport = 0;
+    }
+}
+
+void emk_nvme_irq_resync(emk_nvme *e)
+{
+    nvme_ctrl *n = (nvme_ctrl *)e;
+    unsigned i;
+
+    for (i = 0; i <= n->max_queues; i++) {
+        nvme_cq *cq = n->cq[i];
+        if (cq && cq->ien && cq->head != cq->tail)
+            nvme_cq_irq_fire(cq);
+    }
+    nvme_irq_intx_update(n);
+}
+
+void emk_nvme_get_stats(emk_nvme *e, emk_nvme_stats *out)
+{
+    *out = ((nvme_ctrl *)e)->stats;
+}
+
+emk_blk *emk_nvme_ns_blk(emk_nvme *e, unsigned nsid)
+{
+    nvme_ns *ns = nvme_ns_get((nvme_ctrl *)e, nsid);
+
+    return ns ? ns->blk : NULL;
+}
+
+unsigned emk_nvme_inflight(emk_nvme *e)
+{
+    nvme_ctrl *n = (nvme_ctrl *)e;
+    unsigned i, sum = 0;
+
+    for (i = 1; i <= n->max_queues; i++)
+        if (n->sq[i])
+            sum += nvme_load(&n->sq[i]->inflight);
+    return sum;
+}
+
+void emk_nvme_dump(emk_nvme *e, FILE *out)
+{
+    nvme_ctrl *n = (nvme_ctrl *)e;
+    const emk_nvme_stats *s = &n->stats;
+    unsigned i, nsq = 0;
+
+    for (i = 1; i <= n->max_queues; i++)
+        nsq += n->sq[i] != NULL;
+    fprintf(out, "nvme: CSTS.RDY=%u, %u I/O queue pair(s), %u namespace(s), "
+            "shadow doorbells %s\n", n->csts & 1, nsq, n->nns,
+            n->dbbuf_on ? "on" : "off");
+    for (i = 0; i < n->nns; i++)
+        fprintf(out, "  ns %u: %s, %llu x %u B\n", n->ns[i].nsid,
+                emk_blk_kind(n->ns[i].blk),
+                (unsigned long long)n->ns[i].nlbas, 1u << n->ns[i].lba_shift);
+    fprintf(out, "  commands %llu, I/O completed %llu, errors %llu, "
+            "interrupts %llu\n  MMIO doorbells %llu, notifier kicks %llu, "
+            "shadow tail reads %llu\n",
+            (unsigned long long)s->commands, (unsigned long long)s->io_completed,
+            (unsigned long long)s->errors, (unsigned long long)s->interrupts,
+            (unsigned long long)s->mmio_doorbells,
+            (unsigned long long)s->notifier_kicks,
+            (unsigned long long)s->shadow_reads);
+}

@@ -1,0 +1,358 @@
+/*
+ * nvme_int.h - private structures and spec constants of the NVMe
+ * controller (not installed, not included outside hw/nvme/).
+ */
+#ifndef EMKIT_NVME_INT_H
+#define EMKIT_NVME_INT_H
+
+#include <pthread.h>
+#include <string.h>
+
+#include "nvme/nvme.h"
+
+#include "compat.h"
+
+/* ---- atomics: thin names over src/compat.h ---- */
+#define nvme_fence() emk_smp_mb()
+#define nvme_load(p) emk_load_acquire_u32(p)
+#define nvme_store(p, v) emk_store_release_u32((p), (v))
+#define nvme_load_int(p) emk_load_acquire_int(p)
+#define nvme_store_int(p, v) emk_store_release_int((p), (v))
+#define nvme_inc(p) emk_fetch_add_u32((p), 1)
+#define nvme_dec(p) emk_fetch_add_u32((p), UINT32_MAX)
+#define nvme_stat(p, v) emk_fetch_add_u64((p), (v))
+
+/* ---- registers (NVMe 1.4, 3.1) ---- */
+enum {
+    NVME_REG_CAP = 0x00, NVME_REG_VS = 0x08, NVME_REG_INTMS = 0x0c,
+    NVME_REG_INTMC = 0x10, NVME_REG_CC = 0x14, NVME_REG_CSTS = 0x1c,
+    NVME_REG_NSSR = 0x20, NVME_REG_AQA = 0x24, NVME_REG_ASQ = 0x28,
+    NVME_REG_ACQ = 0x30,
+    NVME_CC_EN = 1u << 0,
+    NVME_CSTS_RDY = 1u << 0, NVME_CSTS_CFS = 1u << 1,
+    NVME_SHST_NORMAL = 0, NVME_SHST_OCCURRING = 1, NVME_SHST_COMPLETE = 2,
+    NVME_VERSION = 0x00010400,
+    NVME_SQES = 6, NVME_CQES = 4
+};
+
+/* ---- opcodes ---- */
+enum {
+    NVME_ADM_DELETE_SQ = 0x00, NVME_ADM_CREATE_SQ = 0x01,
+    NVME_ADM_GET_LOG = 0x02, NVME_ADM_DELETE_CQ = 0x04,
+    NVME_ADM_CREATE_CQ = 0x05, NVME_ADM_IDENTIFY = 0x06,
+    NVME_ADM_ABORT = 0x08, NVME_ADM_SET_FEATURES = 0x09,
+    NVME_ADM_GET_FEATURES = 0x0a, NVME_ADM_AER = 0x0c,
+    NVME_ADM_KEEP_ALIVE = 0x18, NVME_ADM_DBBUF = 0x7c,
+    NVME_CMD_FLUSH = 0x00, NVME_CMD_WRITE = 0x01, NVME_CMD_READ = 0x02,
+    NVME_CMD_COMPARE = 0x05, NVME_CMD_WRITE_ZEROES = 0x08,
+    NVME_CMD_DSM = 0x09
+};
+
+/* ---- status: (SCT << 8) | SC, plus DNR ---- */
+enum {
+    NVME_SC_SUCCESS = 0x000, NVME_SC_INVALID_OPCODE = 0x001,
+    NVME_SC_INVALID_FIELD = 0x002, NVME_SC_DATA_XFER_ERROR = 0x004,
+    NVME_SC_INTERNAL = 0x006, NVME_SC_ABORT_REQ = 0x007,
+    NVME_SC_ABORT_SQ_DEL = 0x008, NVME_SC_INVALID_NS = 0x00b,
+    NVME_SC_CMD_SEQ_ERROR = 0x00c, NVME_SC_SGL_INVALID_SEG = 0x00d,
+    NVME_SC_SGL_INVALID_COUNT = 0x00e, NVME_SC_SGL_INVALID_DATA = 0x00f,
+    NVME_SC_SGL_INVALID_TYPE = 0x011, NVME_SC_PRP_INVALID_OFFSET = 0x013,
+    NVME_SC_LBA_RANGE = 0x080, NVME_SC_CAP_EXCEEDED = 0x081,
+    NVME_SC_CQ_INVALID = 0x100, NVME_SC_QID_INVALID = 0x101,
+    NVME_SC_QUEUE_SIZE = 0x102, NVME_SC_ABORT_LIMIT = 0x103,
+    NVME_SC_AER_LIMIT = 0x105, NVME_SC_INVALID_VECTOR = 0x108,
+    NVME_SC_INVALID_LOG_PAGE = 0x109, NVME_SC_INVALID_QUEUE_DELETION = 0x10c,
+    NVME_SC_FEATURE_NOT_SAVEABLE = 0x10d,
+    NVME_SC_WRITE_FAULT = 0x280, NVME_SC_READ_ERROR = 0x281,
+    NVME_SC_COMPARE_FAILED = 0x285,
+    NVME_SC_DNR = 0x4000
+};
+
+/* ---- features ---- */
+enum {
+    NVME_FEAT_ARBITRATION = 0x01, NVME_FEAT_POWER_MGMT = 0x02,
+    NVME_FEAT_TEMP_THRESH = 0x04, NVME_FEAT_VWC = 0x06,
+    NVME_FEAT_NUM_QUEUES = 0x07, NVME_FEAT_IRQ_COALESCE = 0x08,
+    NVME_FEAT_IRQ_CONFIG = 0x09, NVME_FEAT_ASYNC_EVENT = 0x0b,
+    NVME_FEAT_KATO = 0x0f
+};
+
+/* ---- async events ---- */
+enum {
+    NVME_AER_TYPE_ERROR = 0, NVME_AER_TYPE_SMART = 1,
+    NVME_AER_INFO_INVALID_DB_REG = 0, NVME_AER_INFO_INVALID_DB_VALUE = 1,
+    NVME_AER_INFO_SMART_TEMP = 1,
+    NVME_LOG_ERROR = 1, NVME_LOG_SMART = 2, NVME_LOG_FW_SLOT = 3,
+    NVME_AERL = 3, NVME_ERROR_LOG_ENTRIES = 64, NVME_MAX_EVENTS = 8
+};
+
+enum {
+    NVME_MAX_SGE = 64,      /* segments of one request */
+    NVME_MAX_SGL_DESC = 256 /* descriptors walked for one command */
+};
+
+/** A 64-byte submission queue entry, decoded to host order. */
+typedef struct nvme_cmd {
+    uint8_t opcode;
+    uint8_t flags;          /* FUSE bits 1:0, PSDT bits 7:6 */
+    uint16_t cid;
+    uint32_t nsid;
+    uint64_t mptr;
+    uint64_t prp1, prp2;    /* or SGL1: addr = prp1, len/type in prp2 */
+    uint32_t cdw10, cdw11, cdw12, cdw13, cdw14, cdw15;
+    uint8_t raw[64];
+} nvme_cmd;
+
+struct nvme_ctrl;
+struct nvme_sq;
+struct nvme_cq;
+struct nvme_ns;
+
+/** One command in flight; storage belongs to its SQ. */
+typedef struct nvme_req {
+    struct nvme_sq *sq;
+    nvme_cmd cmd;
+    uint16_t status;
+    uint32_t dw0;
+    struct nvme_ns *ns;
+    uint64_t slba;          /* for error log / compare */
+    uint64_t nbytes;
+    int mapped;             /* iov came from emk_dma_sg_map */
+    int niov;
+    unsigned step;          /* multi-step commands (DSM ranges, flush all) */
+    int uses_scratch;
+    emk_blk_req breq;
+    emk_sglist sgl;
+    emk_sg_entry sge[NVME_MAX_SGE];
+    struct iovec iov[NVME_MAX_SGE];
+    struct nvme_req *next;  /* free list / CQ backlog */
+} nvme_req;
+
+/** A completion queue.  Posting is guarded by lock (SQs on several
+ *  threads may share it). */
+typedef struct nvme_cq {
+    struct nvme_ctrl *n;
+    uint16_t qid;
+    uint16_t size;
+    uint16_t vector;
+    int ien;
+    uint64_t base;
+    emk_loop *loop;
+    pthread_mutex_t lock;
+    uint32_t head, tail;
+    int phase;
+    unsigned nsq;           /* SQs bound to it */
+    nvme_req *backlog, *backlog_tail; /* completions waiting for room */
+    uint64_t db_addr, ei_addr; /* shadow doorbell / EventIdx, 0 if none */
+    unsigned irq_pending;   /* entries since the last interrupt */
+    int timer_armed;
+    int timer_want;
+    emk_timer timer;
+    emk_bh irq_bh;
+} nvme_cq;
+
+/** A submission queue.  Processed only in its loop's thread. */
+typedef struct nvme_sq {
+    struct nvme_ctrl *n;
+    uint16_t qid;
+    uint16_t size;
+    uint64_t base;
+    nvme_cq *cq;
+    emk_loop *loop;
+    uint32_t head;
+    uint32_t tail;          /* last MMIO value (written by the vCPU thread) */
+    int dead;               /* deleted/reset: fetch nothing more */
+    int stalled;            /* out of request slots */
+    uint32_t inflight;      /* slots in use */
+    nvme_req *reqs;
+    nvme_req *free;         /* guarded by cq->lock */
+    uint8_t *scratch;       /* 2 x MAX_XFER for compare and DSM (I/O SQs) */
+    int scratch_busy;
+    uint64_t db_addr, ei_addr;
+    emk_bh bh;
+    /* polling */
+    int polling;
+    int64_t poll_start, poll_window;
+    nvme_req *delete_req;   /* Delete SQ waiting for in-flight commands */
+} nvme_sq;
+
+/** A namespace. */
+typedef struct nvme_ns {
+    unsigned nsid;
+    emk_blk *blk;
+    int owned;
+    unsigned lba_shift;
+    uint64_t nlbas;
+} nvme_ns;
+
+/** A doorbell delivered through an emk_notifier (ioeventfd). */
+typedef struct nvme_dbn {
+    struct nvme_ctrl *n;
+    unsigned qid;
+    int is_cq;
+    int on;
+    emk_notifier nt;
+} nvme_dbn;
+
+/** A posted asynchronous event. */
+typedef struct nvme_event {
+    uint8_t type, info, log;
+} nvme_event;
+
+typedef struct nvme_ctrl {
+    emk_dev dev;            /* first member */
+    emk_region bar0;
+    emk_region_ops bar0_ops;
+    emk_nvme_options opts;
+    emk_nvme_transport transport;
+    int have_transport;
+    pthread_mutex_t irq_lock; /* INTx level, cq[] table, error log */
+    pthread_mutex_t ev_lock;  /* async events */
+    int intx_level;
+
+    /* registers */
+    uint64_t cap;
+    uint32_t intms, cc, csts, aqa;
+    uint64_t asq, acq;
+    uint32_t bar0_size;
+    unsigned mqes;          /* max entries */
+    unsigned max_queues;
+    unsigned vectors;
+
+    nvme_sq *sq[EMK_NVME_MAX_QUEUES + 1];
+    nvme_cq *cq[EMK_NVME_MAX_QUEUES + 1];
+    nvme_ns ns[EMK_NVME_MAX_NS];
+    unsigned nns;
+
+    /* shadow doorbell buffer */
+    uint64_t dbbuf_dbs, dbbuf_eis;
+    int dbbuf_on;
+    uint32_t *dbs_host, *eis_host;  /* the two pages mapped, or NULL */
+    nvme_dbn dbn[2 * (EMK_NVME_MAX_QUEUES + 1)];
+
+    /* enable / reset / shutdown */
+    int resetting;          /* waiting for in-flight I/O before RDY=0 */
+    int shutting_down;
+    emk_bh state_bh;
+
+    /* features */
+    uint32_t arbitration, power_state, async_config, kato;
+    uint16_t temp_over, temp_under;
+    int vwc;
+    int nq_set;
+    uint32_t nq_dw0;
+    uint8_t coal_thr, coal_time;
+    uint8_t vec_cd[EMK_NVME_MAX_VECTORS]; /* coalescing disabled per vector */
+
+    /* async events */
+    nvme_req *aer_reqs[NVME_AERL + 1];
+    unsigned naer;
+    nvme_event events[NVME_MAX_EVENTS];
+    unsigned nevents;
+    unsigned event_masked;  /* bit per event type awaiting its log read */
+
+    /* logs */
+    uint8_t errlog[NVME_ERROR_LOG_ENTRIES][64];
+    uint64_t error_count;
+    uint64_t units_read, units_written, host_reads, host_writes;
+    uint16_t temperature;   /* kelvin */
+
+    emk_nvme_stats stats;
+} nvme_ctrl;
+
+/* little-endian helpers */
+static inline void nvme_st16(uint8_t *p, uint16_t v)
+{ p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static inline void nvme_st32(uint8_t *p, uint32_t v)
+{ nvme_st16(p, (uint16_t)v); nvme_st16(p + 2, (uint16_t)(v >> 16)); }
+static inline void nvme_st64(uint8_t *p, uint64_t v)
+{ nvme_st32(p, (uint32_t)v); nvme_st32(p + 4, (uint32_t)(v >> 32)); }
+static inline uint16_t nvme_ld16(const uint8_t *p)
+{ return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline uint32_t nvme_ld32(const uint8_t *p)
+{ return (uint32_t)nvme_ld16(p) | ((uint32_t)nvme_ld16(p + 2) << 16); }
+static inline uint64_t nvme_ld64(const uint8_t *p)
+{ return (uint64_t)nvme_ld32(p) | ((uint64_t)nvme_ld32(p + 4) << 32); }
+
+/* The controller cannot go on (e.g. a queue cannot be read): CSTS.CFS. */
+static inline void nvme_ctrl_fatal(nvme_ctrl *n)
+{
+    nvme_store(&n->csts, n->csts | NVME_CSTS_CFS);
+}
+
+static inline int nvme_ready(const nvme_ctrl *n)
+{ return (nvme_load(&n->csts) & NVME_CSTS_RDY) && !n->resetting; }
+
+/* regs.c */
+int nvme_regs_init(nvme_ctrl *n);
+void nvme_ctrl_disable(nvme_ctrl *n, int from_reset);
+
+/* queues.c, doorbell.c, submit.c, complete.c */
+int nvme_cq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
+                   uint16_t vector, int ien);
+int nvme_sq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
+                   nvme_cq *cq);
+void nvme_cq_destroy(nvme_cq *cq);
+void nvme_sq_kill(nvme_sq *sq);
+void nvme_sq_destroy(nvme_sq *sq);
+void nvme_sq_kick(nvme_sq *sq);
+void nvme_sq_process(nvme_sq *sq);
+void nvme_complete(nvme_req *r);
+void nvme_cq_head_update(nvme_cq *cq, uint32_t head);
+void nvme_cq_drop_backlog(nvme_cq *cq);
+void nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val);
+void nvme_queue_attach_shadow(nvme_ctrl *n, unsigned qid);
+int nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid);
+void nvme_notifiers_off(nvme_ctrl *n);
+void nvme_req_release(nvme_req *r);
+void nvme_deletions_check(nvme_ctrl *n);
+uint32_t nvme_shadow_ld(nvme_ctrl *n, uint64_t addr);
+void nvme_shadow_map(nvme_ctrl *n);
+void nvme_shadow_unmap(nvme_ctrl *n);
+void nvme_shadow_st(nvme_ctrl *n, uint64_t addr, uint32_t v);
+emk_loop *nvme_queue_loop(nvme_ctrl *n, unsigned qid);
+
+/* poll.c */
+int nvme_poll_continue(nvme_sq *sq, int found);
+void nvme_poll_stop(nvme_sq *sq);
+
+/* coalesce.c */
+enum { NVME_IRQ_NONE, NVME_IRQ_FIRE, NVME_IRQ_INTX, NVME_IRQ_ARM };
+int nvme_cq_irq_decide_locked(nvme_cq *cq);
+void nvme_cq_irq_act(nvme_cq *cq, int action, int same_thread);
+void nvme_cq_irq_fire(nvme_cq *cq);
+void nvme_irq_intx_update(nvme_ctrl *n);
+void nvme_cq_irq_timer(void *opaque);
+void nvme_cq_irq_bh(void *opaque);
+
+/* admin.c, identify.c, features.c, log.c */
+void nvme_admin_exec(nvme_req *r);
+uint16_t nvme_identify(nvme_req *r);
+uint16_t nvme_set_features(nvme_req *r);
+uint16_t nvme_get_features(nvme_req *r);
+uint16_t nvme_get_log(nvme_req *r);
+void nvme_error_log_add(nvme_ctrl *n, const nvme_req *r, uint16_t status);
+void nvme_event_post(nvme_ctrl *n, uint8_t type, uint8_t info, uint8_t log);
+void nvme_event_flush(nvme_ctrl *n);
+uint16_t nvme_aer(nvme_req *r);
+uint16_t nvme_xfer_to_host(nvme_req *r, const void *buf, uint64_t len);
+void nvme_admin_release_parked(nvme_ctrl *n);
+
+enum { NVME_PARKED = 0xffff };
+
+/* io.c */
+void nvme_io_exec(nvme_req *r);
+
+/* prp.c, sgl.c */
+uint16_t nvme_map_prp(nvme_ctrl *n, emk_sglist *l, uint64_t prp1,
+                      uint64_t prp2, uint64_t len);
+uint16_t nvme_map_sgl(nvme_ctrl *n, emk_sglist *l, const uint8_t *sgl1,
+                      uint64_t len);
+uint16_t nvme_map_data(nvme_req *r, uint64_t len, int allow_sgl);
+
+/* ns.c */
+int nvme_ns_open(nvme_ctrl *n, unsigned idx, const emk_nvme_ns_config *c);
+void nvme_ns_close(nvme_ns *ns);
+nvme_ns *nvme_ns_get(nvme_ctrl *n, uint32_t nsid);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * nvme_pci.c - PCI transport glue: maps the controller's "raise vector N"
+ * onto the PCI core's MSI-X (or INTx when MSI-X is off), registers BAR0
+ * and the MSI-X BAR, and re-sends pending vectors when MSI-X gets enabled
+ * or unmasked.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "nvme/nvme_pci.h"
+
+struct emk_nvme_pci {
+    emk_pci_fn fn;
+    emk_nvme *ctrl;
+    void *msix_storage;
+};
+
+static int t_msix_enabled(void *opaque)
+{
+    emk_nvme_pci *p = opaque;
+
+    return emk_pci_msix_enabled(&p->fn);
+}
+
+static void t_msix_notify(void *opaque, unsigned vector)
+{
+    emk_nvme_pci *p = opaque;
+
+    (void)emk_pci_msix_notify(&p->fn, vector);  /* masked: left pending */
+}
+
+static void t_intx(void *opaque, int level)
+{
+    emk_nvme_pci *p = opaque;
+
+    emk_pci_set_irq(&p->fn, level);
+}
+
+static void msi_changed(emk_pci_fn *fn)
+{
+    emk_nvme_pci *p = fn->opaque;
+
+    emk_nvme_irq_resync(p->ctrl);
+}
+
+/* Function Level Reset: a controller-level reset (queues torn down). */
+static void fn_reset(emk_pci_fn *fn)
+{
+    emk_nvme_pci *p = fn->opaque;
+
+    emk_nvme_reset(p->ctrl);
+}
+
+static const emk_pci_fn_ops nvme_pci_ops = {
+    NULL, NULL, msi_changed, fn_reset
+};
+
+/* The controller registered BAR0 with its device for standalone use; the
+ * PCI core registers it again as a BAR, so drop the first entry. */
+static void forget_region(emk_dev *dev, emk_region *r)
+{
+    unsigned i;
+
+    for (i = 0; i < dev->nregions; i++) {
+        if (dev->regions[i] == r) {
+            memmove(&dev->regions[i], &dev->regions[i + 1],
+                    (dev->nregions - i - 1) * sizeof(dev->regions[0]));
+            dev->nregions--;
+            return;
+        }
+    }
+}
+
+emk_nvme_pci *emk_nvme_pci_new(const emk_nvme_options *opts, emk_bus *bus,
+                               emk_loop *loop, int *err)
+{
+    emk_nvme_pci *p = calloc(1, sizeof(*p));
+    emk_nvme_transport t;
+    emk_pci_id id;
+    emk_pcie_link link = { EMK_PCIE_SPEED_8GT, 4, 0, 0 };
+    unsigned nvec;
+    int e = 0;
+
+    if (!p) {
+        if (err)
+            *err = -ENOMEM;
+        return NULL;
+    }
+    p->ctrl = emk_nvme_new(opts, bus, loop, &e);
+    if (!p->ctrl)
+        goto fail;
+    nvec = opts->msix_vectors ? opts->msix_vectors
+                              : (opts->max_queues ? opts->max_queues : 8) + 1;
+    memset(&id, 0, sizeof(id));
+    id.vendor_id = EMK_NVME_PCI_VENDOR;
+    id.device_id = EMK_NVME_PCI_DEVICE;
+    id.subsystem_vendor_id = 0x1af4;
+    id.subsystem_id = 0x1100;
+    id.class_code = EMK_NVME_PCI_CLASS;
+    id.revision = 2;
+    id.header_type = EMK_PCI_HEADER_TYPE_NORMAL;
+    id.interrupt_pin = 1;
+    id.express = 1;
+    e = emk_pci_fn_init(&p->fn, emk_nvme_dev(p->ctrl), &id, &nvme_pci_ops, p);
+    if (e)
+        goto fail;
+    forget_region(emk_nvme_dev(p->ctrl), emk_nvme_bar0(p->ctrl));
+    e = emk_pci_bar_register(&p->fn, 0, emk_nvme_bar0(p->ctrl),
+                             EMK_PCI_BAR_MEM64);
+    if (e)
+        goto fail;
+    e = emk_pcie_cap_init(&p->fn, EMK_PCIE_TYPE_ENDPOINT, &link);
+    if (e < 0)
+        goto fail;
+    p->msix_storage = calloc(1, emk_pci_msix_storage_size(nvec));
+    if (!p->msix_storage) {
+        e = -ENOMEM;
+        goto fail;
+    }
+    e = emk_pci_msix_init(&p->fn, nvec, EMK_NVME_PCI_MSIX_BAR, 0,
+                          EMK_NVME_PCI_MSIX_BAR, 0x800, p->msix_storage);
+    if (e < 0)
+        goto fail;
+    memset(&t, 0, sizeof(t));
+    t.msix_enabled = t_msix_enabled;
+    t.msix_notify = t_msix_notify;
+    t.intx_set = t_intx;
+    t.opaque = p;
+    emk_nvme_set_transport(p->ctrl, &t);
+    return p;
+fail:
+    if (err)
+        *err = e ? e : -EINVAL;
+    emk_nvme_pci_free(p);
+    return NULL;
+}
+
+void emk_nvme_pci_free(emk_nvme_pci *p)
+{
+    if (!p)
+        return;
+    if (p->ctrl)
+        emk_nvme_free(p->ctrl);
+    free(p->msix_storage);
+    free(p);
+}
+
+emk_pci_fn *emk_nvme_pci_fn(emk_nvme_pci *p)
+{
+    return &p->fn;
+}
+
+emk_nvme *emk_nvme_pci_ctrl(emk_nvme_pci *p)
+{
+    return p->ctrl;
+}

@@ -1,0 +1,43 @@
+/*
+ * nvme/nvme_pci.h - the NVMe controller as a PCI Express function (class
+ * 01:08:02): BAR0/1 64-bit registers and doorbells, BAR4 exclusive MSI-X
+ * (one vector per completion queue plus the admin queue), INTA# as the
+ * fallback.  Transport glue only; the spec logic is nvme/nvme.h.
+ */
+#ifndef EMKIT_NVME_PCI_H
+#define EMKIT_NVME_PCI_H
+
+#include "emkit/pci.h"
+#include "nvme/nvme.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** PCI identity (QEMU's NVMe IDs, so guests bind their stock driver). */
+enum emk_nvme_pci_ids {
+    EMK_NVME_PCI_VENDOR = 0x1b36,
+    EMK_NVME_PCI_DEVICE = 0x0010,
+    EMK_NVME_PCI_CLASS = 0x010802,
+    EMK_NVME_PCI_MSIX_BAR = 4
+};
+
+typedef struct emk_nvme_pci emk_nvme_pci;
+
+/** Creates a controller (see emk_nvme_new) wrapped in a PCIe function.
+ *  Attach emk_nvme_pci_fn() to a segment or a root port afterwards.
+ *  Returns NULL and *err on failure. */
+emk_nvme_pci *emk_nvme_pci_new(const emk_nvme_options *opts, emk_bus *bus,
+                               emk_loop *loop, int *err);
+/** Frees the function and its controller (detach it from the bus first). */
+void emk_nvme_pci_free(emk_nvme_pci *p);
+/** The PCI function. */
+emk_pci_fn *emk_nvme_pci_fn(emk_nvme_pci *p);
+/** The controller. */
+emk_nvme *emk_nvme_pci_ctrl(emk_nvme_pci *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

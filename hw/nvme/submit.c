@@ -1,0 +1,137 @@
+/*
+ * submit.c - command fetch: the SQ tail (MMIO or shadow), SQE decode and
+ * dispatch to the admin or I/O command set, EventIdx update with the
+ * barrier-and-recheck, and the polling hand-off.
+ */
+#include "nvme_int.h"
+
+/* ---- submission ---------------------------------------------------------- */
+
+static uint32_t sq_current_tail(nvme_sq *sq)
+{
+    if (sq->db_addr) {
+        uint32_t t = nvme_shadow_ld(sq->n, sq->db_addr);
+        nvme_stat(&sq->n->stats.shadow_reads, 1);
+        if (t < sq->size)
+            return t;
+    }
+    return nvme_load(&sq->tail);
+}
+
+static void decode_cmd(nvme_cmd *c)
+{
+    const uint8_t *b = c->raw;
+
+    c->opcode = b[0];
+    c->flags = b[1];
+    c->cid = nvme_ld16(b + 2);
+    c->nsid = nvme_ld32(b + 4);
+    c->mptr = nvme_ld64(b + 16);
+    c->prp1 = nvme_ld64(b + 24);
+    c->prp2 = nvme_ld64(b + 32);
+    c->cdw10 = nvme_ld32(b + 40);
+    c->cdw11 = nvme_ld32(b + 44);
+    c->cdw12 = nvme_ld32(b + 48);
+    c->cdw13 = nvme_ld32(b + 52);
+    c->cdw14 = nvme_ld32(b + 56);
+    c->cdw15 = nvme_ld32(b + 60);
+}
+
+/* Fetches and dispatches one command.  1 done, 0 must wait (no slot or
+ * scratch busy), -1 fatal. */
+static int sq_fetch_one(nvme_sq *sq)
+{
+    nvme_ctrl *n = sq->n;
+    nvme_req *r;
+    uint8_t op;
+
+    pthread_mutex_lock(&sq->cq->lock);
+    r = sq->free;
+    if (r) {
+        sq->free = r->next;
+        nvme_inc(&sq->inflight);
+    } else {
+        sq->stalled = 1;
+    }
+    pthread_mutex_unlock(&sq->cq->lock);
+    if (!r)
+        return 0;
+    if (emk_dma_read(&n->dev, sq->base + 64ull * sq->head, r->cmd.raw, 64)) {
+        nvme_req_release(r);
+        nvme_ctrl_fatal(n);
+        return -1;
+    }
+    op = r->cmd.raw[0];
+    if (sq->qid && (op == NVME_CMD_COMPARE || op == NVME_CMD_DSM) &&
+        sq->scratch_busy) {
+        nvme_req_release(r);           /* retried when the scratch frees */
+        sq->stalled = 1;
+        return 0;
+    }
+    decode_cmd(&r->cmd);
+    nvme_store(&sq->head, (sq->head + 1) % sq->size);
+    r->status = 0;
+    r->dw0 = 0;
+    r->ns = NULL;
+    r->mapped = 0;
+    r->niov = 0;
+    r->step = 0;
+    r->uses_scratch = 0;
+    r->next = NULL;
+    emk_sglist_reset(&r->sgl);
+    nvme_stat(&n->stats.commands, 1);
+    if (sq->qid == 0)
+        nvme_admin_exec(r);
+    else
+        nvme_io_exec(r);
+    return 1;
+}
+
+void nvme_sq_process(nvme_sq *sq)
+{
+    nvme_ctrl *n = sq->n;
+    unsigned budget = sq->size;       /* bounded work per call */
+
+    for (;;) {
+        uint32_t tail;
+        int found = 0, rc = 1;
+
+        if (nvme_load_int(&sq->dead) || !nvme_ready(n) ||
+            (n->csts & NVME_CSTS_CFS))
+            return;
+        tail = sq_current_tail(sq);
+        while (sq->head != tail && budget) {
+            rc = sq_fetch_one(sq);
+            if (rc <= 0)
+                break;
+            found++;
+            budget--;
+            if (nvme_load_int(&sq->dead))
+                return;
+        }
+        if (rc <= 0)
+            return;                   /* resumes when a slot frees */
+        if (budget == 0) {
+            emk_bh_schedule(&sq->bh); /* yield, continue later */
+            return;
+        }
+        if (sq->ei_addr) {
+            if (nvme_poll_continue(sq, found)) {
+                /* polling: EventIdx one behind, the guest need not ring */
+                nvme_shadow_st(n, sq->ei_addr,
+                               (sq->head + sq->size - 1) % sq->size);
+                emk_bh_schedule(&sq->bh);
+                return;
+            }
+            nvme_shadow_st(n, sq->ei_addr, sq->head);
+            nvme_fence();
+            if (sq_current_tail(sq) != sq->head)
+                continue;
+            return;
+        }
+        nvme_fence();
+        if (nvme_load(&sq->tail) != sq->head)
+            continue;
+        return;
+    }
+}
