@@ -4,6 +4,7 @@
  * PCI Express device.
  *
  *   -device emkit-nvme,serial=S,backend=ram:256M[,backend2=...]
+ *   -device emkit-nvme,serial=S,drive=ID[,drive2=ID2...]
  *           [,max_ioqpairs=8][,msix_qsize=9][,mqes=1023]
  *           [,shadow-doorbells=on][,ioeventfd=on][,sq-poll-ns=0]
  *           [,coalescing=on][,iothreads=0][,lba-shift=9][,model=M]
@@ -13,7 +14,9 @@
  * serial, max_ioqpairs (I/O queue pairs), msix_qsize (MSI-X vectors), mqes
  * (CAP.MQES, entries - 1), ioeventfd (I/O doorbells as eventfds).  The
  * namespaces are emkit block backends ("ram:SIZE", "file:PATH",
- * "null:SIZE"); file= is a shorthand for backend=file:PATH.
+ * "null:SIZE"); file= is a shorthand for backend=file:PATH.  drive=
+ * (drive2..drive4) takes any QEMU block node instead (blk.c); a
+ * namespace slot given both a drive and an emkit backend is refused.
  *
  * Threads: the controller's admin work runs on the device's emkit
  * iothread; iothreads=N starts N more emkit iothreads and spreads the I/O
@@ -32,6 +35,7 @@
 
 #include "emk-qemu.h"
 #include "emk-qemu-pci.h"
+#include "emk-qemu-blk.h"
 #include "emkit/block.h"
 #include "nvme/nvme.h"
 #include "nvme/nvme_pci.h"
@@ -47,6 +51,9 @@ struct EmkNvmePci {
     emk_nvme_pci *nvme;
     emk_iothread *io[EMK_NVME_MAX_IOTHREADS];
     char *file_spec;
+    BlockConf conf[EMKIT_NVME_QEMU_NS];  /* drive, drive2..drive4 */
+    EmkQemuBlk *qblk[EMKIT_NVME_QEMU_NS];
+    emk_blk *eblk[EMKIT_NVME_QEMU_NS];
     Notifier exit_notifier;
     /* properties */
     char *serial;
@@ -75,6 +82,71 @@ static void stop_iothreads(EmkNvmePci *s)
             s->io[i] = NULL;
         }
     }
+}
+
+static const char *const drive_prop[EMKIT_NVME_QEMU_NS] = {
+    "drive", "drive2", "drive3", "drive4",
+};
+static const char *const backend_prop[EMKIT_NVME_QEMU_NS] = {
+    "backend", "backend2", "backend3", "backend4",
+};
+
+/* Before the controller is freed: QEMU hands back every request of the
+ * drives (their completions need the main loop, which the caller is). */
+static void quiesce_drives(EmkNvmePci *s)
+{
+    unsigned i;
+
+    for (i = 0; i < EMKIT_NVME_QEMU_NS; i++) {
+        emk_qemu_blk_quiesce(s->qblk[i]);
+    }
+}
+
+/* After the controller is freed: the namespaces did not own them. */
+static void close_drives(EmkNvmePci *s)
+{
+    unsigned i;
+
+    for (i = 0; i < EMKIT_NVME_QEMU_NS; i++) {
+        if (s->eblk[i]) {
+            emk_qemu_blk_quiesce(s->qblk[i]);
+            emk_blk_close(s->eblk[i]);
+        }
+        s->eblk[i] = NULL;
+        s->qblk[i] = NULL;
+    }
+}
+
+/* Namespace slot i: QEMU drive or emkit backend (file= is slot 1's). */
+static bool add_namespace(EmkNvmePci *s, emk_nvme_options *o, unsigned i,
+                          Error **errp)
+{
+    bool has_spec = s->backend[i] && *s->backend[i];
+
+    if (s->conf[i].blk) {
+        if (i > 0) {        /* write-cache= and share-rw= apply to all */
+            s->conf[i].wce = s->conf[0].wce;
+            s->conf[i].share_rw = s->conf[0].share_rw;
+        }
+        if (has_spec || (i == 0 && s->file)) {
+            error_setg(errp, "emkit-nvme: %s= and %s= both given for "
+                       "namespace slot %u: a namespace is either a QEMU "
+                       "drive or an emkit backend, not both", drive_prop[i],
+                       has_spec ? backend_prop[i] : "file", i + 1);
+            return false;
+        }
+        s->eblk[i] = emk_qemu_blk_open(&s->conf[i], drive_prop[i],
+                                       &s->qblk[i], errp);
+        if (!s->eblk[i]) {
+            return false;
+        }
+        o->ns[o->nns].blk = s->eblk[i];
+        o->ns[o->nns++].lba_shift = s->lba_shift;
+    } else if (has_spec) {
+        o->ns[o->nns].backend = s->backend[i];
+        o->ns[o->nns++].lba_shift = s->lba_shift;
+    }
+    return true;
 }
 
 /* Fills the controller options from the properties; errp on bad values. */
@@ -112,21 +184,20 @@ static bool build_options(EmkNvmePci *s, emk_nvme_options *o, Error **errp)
         o->iothreads[i] = emk_iothread_loop(s->io[i]);
     }
     o->niothreads = s->iothreads;
-    if (s->file) {
+    if (s->file && !s->conf[0].blk) {
         g_free(s->file_spec);
         s->file_spec = g_strdup_printf("file:%s", s->file);
         o->ns[o->nns].backend = s->file_spec;
         o->ns[o->nns++].lba_shift = s->lba_shift;
     }
     for (i = 0; i < EMKIT_NVME_QEMU_NS; i++) {
-        if (s->backend[i] && *s->backend[i]) {
-            o->ns[o->nns].backend = s->backend[i];
-            o->ns[o->nns++].lba_shift = s->lba_shift;
+        if (!add_namespace(s, o, i, errp)) {
+            return false;
         }
     }
     if (o->nns == 0) {
-        error_setg(errp, "emkit-nvme: no namespace (backend=ram:SIZE, "
-                   "backend=file:PATH or file=PATH)");
+        error_setg(errp, "emkit-nvme: no namespace (drive=ID, "
+                   "backend=ram:SIZE, backend=file:PATH or file=PATH)");
         return false;
     }
     return true;
@@ -139,20 +210,29 @@ static void emkit_nvme_report(Notifier *n, void *data)
 {
     EmkNvmePci *s = container_of(n, EmkNvmePci, exit_notifier);
     emk_nvme_stats st;
+    uint64_t issued = 0, batches = 0, a, b;
+    unsigned i;
 
     if (!s->nvme) {
         return;
     }
     emk_nvme_get_stats(emk_nvme_pci_ctrl(s->nvme), &st);
+    for (i = 0; i < EMKIT_NVME_QEMU_NS; i++) {
+        emk_qemu_blk_stats(s->qblk[i], &a, &b);
+        issued += a;
+        batches += b;
+    }
     fprintf(stderr, "emkit-nvme stats: mmio_doorbells=%" PRIu64
             " notifier_kicks=%" PRIu64 " shadow_reads=%" PRIu64
             " commands=%" PRIu64 " io_completed=%" PRIu64 " errors=%" PRIu64
             " interrupts=%" PRIu64 " coalesced=%" PRIu64 " poll_hits=%" PRIu64
             " poll_misses=%" PRIu64 " msi_sent=%" PRIu64 " dma_refused=%" PRIu64
+            " drive_reqs=%" PRIu64 " drive_batches=%" PRIu64
             "\n", st.mmio_doorbells, st.notifier_kicks, st.shadow_reads,
             st.commands, st.io_completed, st.errors, st.interrupts,
             st.coalesced, st.poll_hits, st.poll_misses, s->host.stat_msi,
-            emk_nvme_dev(emk_nvme_pci_ctrl(s->nvme))->stat_dma_refused);
+            emk_nvme_dev(emk_nvme_pci_ctrl(s->nvme))->stat_dma_refused,
+            issued, batches);
 }
 
 static void emkit_nvme_realize(PCIDevice *pdev, Error **errp)
@@ -185,10 +265,12 @@ static void emkit_nvme_realize(PCIDevice *pdev, Error **errp)
     return;
 
 fail:
+    quiesce_drives(s);
     if (s->nvme) {
         emk_nvme_pci_free(s->nvme);
         s->nvme = NULL;
     }
+    close_drives(s);
     stop_iothreads(s);
     emk_qemu_host_cleanup(&s->host);
 }
@@ -200,10 +282,12 @@ static void emkit_nvme_exit(PCIDevice *pdev)
     if (s->stats) {
         qemu_remove_exit_notifier(&s->exit_notifier);
     }
+    quiesce_drives(s);
     if (s->nvme) {
         emk_nvme_pci_free(s->nvme);
         s->nvme = NULL;
     }
+    close_drives(s);
     stop_iothreads(s);
     emk_qemu_host_cleanup(&s->host);
 }
@@ -242,6 +326,13 @@ static Property emkit_nvme_props[] = {
     DEFINE_PROP_STRING("backend3", EmkNvmePci, backend[2]),
     DEFINE_PROP_STRING("backend4", EmkNvmePci, backend[3]),
     DEFINE_PROP_STRING("file", EmkNvmePci, file),
+    DEFINE_PROP_DRIVE("drive", EmkNvmePci, conf[0].blk),
+    DEFINE_PROP_DRIVE("drive2", EmkNvmePci, conf[1].blk),
+    DEFINE_PROP_DRIVE("drive3", EmkNvmePci, conf[2].blk),
+    DEFINE_PROP_DRIVE("drive4", EmkNvmePci, conf[3].blk),
+    DEFINE_PROP_ON_OFF_AUTO("write-cache", EmkNvmePci, conf[0].wce,
+                            ON_OFF_AUTO_AUTO),
+    DEFINE_PROP_BOOL("share-rw", EmkNvmePci, conf[0].share_rw, false),
     DEFINE_PROP_UINT32("max_ioqpairs", EmkNvmePci, max_ioqpairs, 8),
     DEFINE_PROP_UINT32("msix_qsize", EmkNvmePci, msix_qsize, 0),
     DEFINE_PROP_UINT32("mqes", EmkNvmePci, mqes, 1023),

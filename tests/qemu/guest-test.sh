@@ -15,6 +15,10 @@
 #                ioeventfd doorbell, DMA, bus-master gating
 #   emkit-nvme   emkit's NVMe controller through the adapter (skipped while
 #                the binary has no emkit-nvme device)
+#   emkit-drive  emkit-nvme on QEMU block nodes (drive=): a qcow2 image, a
+#                raw file, null-co and a read-only raw file as namespaces
+#                1-4 in one boot (tests/qemu/guest/drive.sh); then on the
+#                host qemu-img check and qemu-io read the guest's patterns
 # Console logs are kept in build/qemu/logs/<case>.log.
 # Exit status: 0 all passed, 77 nothing could run, 1 a case failed.
 set -uo pipefail
@@ -65,7 +69,58 @@ run_guest() {
     return 1
 }
 
-CASES=${*:-qemu-nvme emkit-sblk emkit-nvme}
+# emkit-drive: the host half around the guest's drive.sh
+drive_case() {
+    local d=$IMGDIR q=$IMGDIR/ns1.qcow2 r=$IMGDIR/ns2.raw ro=$IMGDIR/ns4.raw
+    local null_size=$((1 << 30)) out err
+    if ! command -v qemu-img >/dev/null || ! command -v qemu-io >/dev/null; then
+        log "emkit-drive: SKIP (qemu-img/qemu-io not installed: qemu-utils)"
+        return 77
+    fi
+    qemu-img create -q -f qcow2 "$q" 256M || return 1
+    truncate -s 128M "$r" && truncate -s 16M "$ro" || return 1
+    # the controller refuses a namespace given as both drive= and backend=
+    err=$(timeout 20 "$QEMU" -L /usr/share/seabios -L /usr/share/qemu -M q35 -accel tcg -nodefaults -display none -S \
+        -blockdev "driver=null-co,node-name=nx,size=1048576" \
+        -device emkit-nvme,drive=nx,backend=ram:1M </dev/null 2>&1)
+    if ! echo "$err" | grep -q "drive= and backend= both given"; then
+        log "emkit-drive: FAIL: drive= plus backend= was not refused clearly: $err"
+        return 1
+    fi
+    log "emkit-drive: drive= plus backend= refused: $(echo "$err" | grep -m1 'both given')"
+    run_guest emkit-drive drive "emk.null_lbas=$((null_size / 512))" \
+        -blockdev "driver=file,filename=$q,node-name=q1f,cache.direct=off" \
+        -blockdev "driver=qcow2,file=q1f,node-name=q1" \
+        -blockdev "driver=file,filename=$r,node-name=r2f" \
+        -blockdev "driver=raw,file=r2f,node-name=r2" \
+        -blockdev "driver=null-co,node-name=n3,size=$null_size" \
+        -drive "if=none,id=ro4,format=raw,file=$ro,readonly=on" \
+        -device emkit-nvme,drive=q1,drive2=r2,drive3=n3,drive4=ro4,serial=emkdrv,stats=on ||
+        return 1
+    out=$(grep '^emkit-nvme stats:' "$LOGS/emkit-drive.log")
+    log "emkit-drive: $out"
+    echo "$out" | grep -Eq 'drive_reqs=[1-9]' ||
+        { log "emkit-drive: FAIL: no request reached QEMU's block layer"; return 1; }
+    # the real peer: QEMU's own tools on what the guest wrote
+    out=$(qemu-img check "$q" 2>&1) ||
+        { log "emkit-drive: FAIL: qemu-img check: $out"; return 1; }
+    log "emkit-drive: qemu-img check: $(echo "$out" | tr '\n' ' ')"
+    out=$(qemu-io -f qcow2 -r -c 'read -P 0xa5 1M 64k' "$q" 2>&1) &&
+        ! echo "$out" | grep -qi 'fail\|error' ||
+        { log "emkit-drive: FAIL: qemu-io qcow2 pattern: $out"; return 1; }
+    log "emkit-drive: qemu-io qcow2: $(echo "$out" | head -n1)"
+    out=$(qemu-io -f raw -r -c 'read -P 0x5a 1M 64k' "$r" 2>&1) &&
+        ! echo "$out" | grep -qi 'fail\|error' ||
+        { log "emkit-drive: FAIL: qemu-io raw pattern: $out"; return 1; }
+    log "emkit-drive: qemu-io raw: $(echo "$out" | head -n1)"
+    # and the read-only drive stayed untouched (all zeros)
+    out=$(qemu-io -f raw -r -c 'read -P 0 0 16M' "$ro" 2>&1) &&
+        ! echo "$out" | grep -qi 'fail\|error' ||
+        { log "emkit-drive: FAIL: read-only drive was written: $out"; return 1; }
+    return 0
+}
+
+CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-drive}
 ran=0 failed=0
 for c in $CASES; do
     case $c in
@@ -114,6 +169,19 @@ for c in $CASES; do
             failed=$((failed + 1))
         fi
         ran=$((ran + 1))
+        ;;
+    emkit-drive)
+        if ! has_device emkit-nvme; then
+            log "emkit-drive: SKIP (this QEMU has no emkit-nvme device)"
+            continue
+        fi
+        drive_case
+        case $? in
+        0) ran=$((ran + 1)) ;;
+        77) ;;
+        *) ran=$((ran + 1)); failed=$((failed + 1)) ;;
+        esac
+        rm -f "$IMGDIR"/ns*.qcow2 "$IMGDIR"/ns*.raw
         ;;
     *) log "unknown case $c"; exit 2 ;;
     esac
