@@ -37,6 +37,8 @@ typedef struct EmkQemuBlkReq {
     emk_blk_req *req;
     EmkQemuBlk *b;
     struct EmkQemuBlkReq *next;
+    unsigned pending;        /* QEMU requests not yet completed */
+    int ret;                 /* the first error among them */
 } EmkQemuBlkReq;
 
 struct EmkQemuBlk {
@@ -56,6 +58,11 @@ struct EmkQemuBlk {
 };
 
 enum { EMK_QEMU_BLK_GROW = 64 };
+
+/* Discard and write-zeroes ranges are issued in pieces of at most this
+ * many bytes (QEMU refuses requests above BDRV_REQUEST_MAX_BYTES, just
+ * under 2 GiB; an NVMe Dataset Management range can be far larger). */
+#define EMK_QEMU_BLK_CHUNK ((int64_t)1 << 30)
 
 /* Called with b->lock held: a free context, growing the free list by a
  * block of EMK_QEMU_BLK_GROW when it is empty.  NULL if out of memory. */
@@ -95,14 +102,42 @@ static void ctx_put(EmkQemuBlk *b, EmkQemuBlkReq *r)
     qemu_mutex_unlock(&b->lock);
 }
 
-/* QEMU's completion (in the BlockBackend's AioContext). */
+/* QEMU's completion (in the BlockBackend's AioContext, so the pieces of
+ * one request never complete concurrently). */
 static void emk_qemu_blk_done(void *opaque, int ret)
 {
     EmkQemuBlkReq *r = opaque;
     emk_blk_req *req = r->req;
 
+    if (ret < 0 && r->ret == 0) {
+        r->ret = ret;
+    }
+    if (--r->pending > 0) {
+        return;
+    }
+    ret = r->ret;
     ctx_put(r->b, r);
-    emk_blk_complete(req, ret < 0 ? ret : 0);
+    emk_blk_complete(req, ret);
+}
+
+/* Discard or write zeroes over [off, off+len) in pieces. */
+static void issue_ranged(EmkQemuBlk *b, EmkQemuBlkReq *r, int64_t off,
+                         int64_t len)
+{
+    int64_t n;
+
+    r->pending = len ? (unsigned)((len + EMK_QEMU_BLK_CHUNK - 1) /
+                                  EMK_QEMU_BLK_CHUNK) : 1;
+    do {
+        n = MIN(len, EMK_QEMU_BLK_CHUNK);
+        if (r->req->op == EMK_BLK_DISCARD) {
+            blk_aio_pdiscard(b->blk, off, n, emk_qemu_blk_done, r);
+        } else {
+            blk_aio_pwrite_zeroes(b->blk, off, n, 0, emk_qemu_blk_done, r);
+        }
+        off += n;
+        len -= n;
+    } while (len > 0);
 }
 
 /* Issues one request to QEMU's block layer. */
@@ -111,6 +146,8 @@ static void issue(EmkQemuBlk *b, EmkQemuBlkReq *r)
     emk_blk_req *req = r->req;
     int64_t off = (int64_t)req->offset;
 
+    r->pending = 1;
+    r->ret = 0;
     switch (req->op) {
     case EMK_BLK_READ:
         qemu_iovec_init_external(&r->qiov, req->iov, req->iovcnt);
@@ -124,12 +161,8 @@ static void issue(EmkQemuBlk *b, EmkQemuBlkReq *r)
         blk_aio_flush(b->blk, emk_qemu_blk_done, r);
         break;
     case EMK_BLK_WRITE_ZEROES:
-        blk_aio_pwrite_zeroes(b->blk, off, (int64_t)req->len, 0,
-                              emk_qemu_blk_done, r);
-        break;
     case EMK_BLK_DISCARD:
-        blk_aio_pdiscard(b->blk, off, (int64_t)req->len, emk_qemu_blk_done,
-                         r);
+        issue_ranged(b, r, off, (int64_t)req->len);
         break;
     default:
         emk_qemu_blk_done(r, -EINVAL);

@@ -2,15 +2,18 @@
 # tests/qemu/bench.sh - the seed's NVMe benchmark, side by side in one run:
 # the same QEMU binary (build/qemu/qemu-system-x86_64, TCG, 2 vCPUs), the
 # same guest, fio 4 KiB randread QD1 / QD32 / QD32 x 2 jobs and randwrite
-# QD1 (tests/qemu/guest/bench.sh), a null backend for every device:
+# QD1 (tests/qemu/guest/bench.sh), the same null backend for every device
+# (QEMU's null-co with read-zeroes=on; emkit-nvme takes it through drive=):
 #
-#   qemu-nvme        QEMU's nvme, ioeventfd=on          (null-co, read-zeroes)
-#   virtio-blk-iot   virtio-blk-pci with an iothread    (null-co, read-zeroes)
-#   emkit-base       emkit-nvme, every optimisation off (emkit null backend)
+#   qemu-nvme        QEMU's nvme, ioeventfd=on
+#   virtio-blk-iot   virtio-blk-pci with an iothread
+#   emkit-base       emkit-nvme, every optimisation off
 #   emkit-shadow     + shadow doorbells (Doorbell Buffer Config)
 #   emkit-ioeventfd  + doorbells through ioeventfds (the default)
 #   emkit-iothreads  + I/O queues on 2 more emkit iothreads
 #   emkit-poll       + adaptive SQ polling (sq-poll-ns=50000)
+#   emkit-own-null   as emkit-iothreads on emkit's own null:1G backend
+#   emkit-own-ram    as emkit-iothreads on emkit's own ram:1G backend
 #
 # The configurations run alternately, ROUNDS times (default 3); the script
 # prints every figure, then the medians and the ratios against QEMU's nvme
@@ -35,25 +38,29 @@ guest_files || { log "make-initramfs.sh failed"; exit 77; }
 mkdir -p "$OUT"
 
 NULL_QEMU="if=none,id=d0,driver=null-co,size=1G,read-zeroes=on"
-EMK="emkit-nvme,backend=null:1G,serial=bench,stats=on"
+EMK="emkit-nvme,drive=d0,serial=bench,stats=on"
+OWN="emkit-nvme,serial=bench,stats=on,shadow-doorbells=on,ioeventfd=on,iothreads=2"
 config_args() {
     case $1 in
     qemu-nvme) echo "-drive $NULL_QEMU -device nvme,drive=d0,serial=bench,ioeventfd=on" ;;
     virtio-blk-iot) echo "-object iothread,id=io0 -drive $NULL_QEMU -device virtio-blk-pci,drive=d0,iothread=io0" ;;
-    emkit-base) echo "-device $EMK,shadow-doorbells=off,ioeventfd=off,coalescing=off" ;;
-    emkit-shadow) echo "-device $EMK,shadow-doorbells=on,ioeventfd=off,coalescing=off" ;;
-    emkit-ioeventfd) echo "-device $EMK,shadow-doorbells=on,ioeventfd=on,coalescing=off" ;;
-    emkit-iothreads) echo "-device $EMK,shadow-doorbells=on,ioeventfd=on,iothreads=2" ;;
-    emkit-poll) echo "-device $EMK,shadow-doorbells=on,ioeventfd=on,iothreads=2,sq-poll-ns=50000" ;;
+    emkit-base) echo "-drive $NULL_QEMU -device $EMK,shadow-doorbells=off,ioeventfd=off,coalescing=off" ;;
+    emkit-shadow) echo "-drive $NULL_QEMU -device $EMK,shadow-doorbells=on,ioeventfd=off,coalescing=off" ;;
+    emkit-ioeventfd) echo "-drive $NULL_QEMU -device $EMK,shadow-doorbells=on,ioeventfd=on,coalescing=off" ;;
+    emkit-iothreads) echo "-drive $NULL_QEMU -device $EMK,shadow-doorbells=on,ioeventfd=on,iothreads=2" ;;
+    emkit-poll) echo "-drive $NULL_QEMU -device $EMK,shadow-doorbells=on,ioeventfd=on,iothreads=2,sq-poll-ns=50000" ;;
+    emkit-own-null) echo "-device $OWN,backend=null:1G" ;;
+    emkit-own-ram) echo "-device $OWN,backend=ram:1G" ;;
     *) return 1 ;;
     esac
 }
-CONFIGS=${EMK_BENCH_CONFIGS:-qemu-nvme virtio-blk-iot emkit-base emkit-shadow emkit-ioeventfd emkit-iothreads emkit-poll}
+CONFIGS=${EMK_BENCH_CONFIGS:-qemu-nvme virtio-blk-iot emkit-base emkit-shadow emkit-ioeventfd emkit-iothreads emkit-poll emkit-own-null emkit-own-ram}
 JOBS="randread-qd1 randread-qd32 randread-qd32x2 randwrite-qd1"
 RES=$OUT/results.txt
 : >"$RES"
 log "$QEMU, $ROUNDS round(s), ${SECS}s per job, configs: $CONFIGS"
 for round in $(seq 1 "$ROUNDS"); do
+    log "round $round, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     for c in $CONFIGS; do
         args=$(config_args "$c") || { log "unknown config $c"; exit 2; }
         case $c in emkit-*)
@@ -64,7 +71,7 @@ for round in $(seq 1 "$ROUNDS"); do
         # shellcheck disable=SC2086
         boot_guest "$logf" bench "emk.bench_secs=$SECS" $args
         rc=$?
-        line="round=$round config=$c"
+        line="round=$round config=$c load=$(cut -d" " -f1 /proc/loadavg)"
         for j in $JOBS; do
             v=$(sed -n "s/^EMK-BENCH: $j \([0-9.]*\).*/\1/p" "$logf" | head -n1)
             line="$line $j=${v:-NA}"

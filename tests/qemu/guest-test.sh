@@ -109,7 +109,7 @@ drive_case() {
         ! echo "$out" | grep -qi 'fail\|error' ||
         { log "emkit-drive: FAIL: qemu-io qcow2 pattern: $out"; return 1; }
     log "emkit-drive: qemu-io qcow2: $(echo "$out" | head -n1)"
-    out=$(qemu-io -f raw -r -c 'read -P 0x5a 1M 64k' "$r" 2>&1) &&
+    out=$(qemu-io -f raw -r -c 'read -P 0 1M 8k' -c 'read -P 0x5a 1032k 56k' "$r" 2>&1) &&
         ! echo "$out" | grep -qi 'fail\|error' ||
         { log "emkit-drive: FAIL: qemu-io raw pattern: $out"; return 1; }
     log "emkit-drive: qemu-io raw: $(echo "$out" | head -n1)"

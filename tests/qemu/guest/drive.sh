@@ -4,7 +4,8 @@
 #                          copy round trip + fsck, then a 64 KiB 0xa5
 #                          pattern at 1 MiB (the host reads it with qemu-io)
 #   nvme0n2  raw file      fio --verify=crc32c QD32 x2, a 64 KiB 0x5a
-#                          pattern at 1 MiB
+#                          pattern at 1 MiB, flush, Write Zeroes over its
+#                          first 8 KiB
 #   nvme0n3  null-co       size from the node (emk.null_lbas), fio random
 #                          reads QD32
 #   nvme0n4  raw, read-only  reads work, writes fail
@@ -46,6 +47,9 @@ check qcow2-pattern pattern $N1 245
 fio_verify raw-fio-qd32x2 $N2 32 2
 check raw-pattern pattern $N2 132
 check raw-flush nvme flush $N2
+# Write Zeroes over the pattern's first 8 KiB (LBAs 2048..2063): the host
+# then finds zeros there and 0x5a after
+check raw-write-zeroes nvme write-zeroes $N2 -s 2048 -c 15
 
 # nvme0n3: null-co, its size from blk_getlength
 nvme id-ns $N3 >/tmp/idns3 || true
