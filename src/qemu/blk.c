@@ -5,12 +5,15 @@
  *
  * Threads.  emkit devices submit from their own iothreads, which never
  * hold the BQL and must never wait for it.  QEMU 7.2's blk_aio_* must be
- * called in the BlockBackend's AioContext (here always QEMU's main
- * context: the adapter never moves the drive).  So submit only queues the
+ * called in the BlockBackend's AioContext: QEMU's main context, or a QEMU
+ * IOThread's if the device names one (the drive is moved there at open
+ * and back at close, as virtio-blk's dataplane does).  So submit only
+ * queues the
  * request on a list under a private mutex, counts it in the BlockBackend's
  * in-flight counter (an atomic; drains then wait for queued requests too)
- * and schedules a bottom half of that AioContext.  The bottom half, in
- * the main loop with the BQL, issues every queued request with
+ * and schedules a bottom half of that AioContext.  The bottom half (in
+ * the main loop with the BQL, or in the IOThread; either way with the
+ * AioContext lock) issues every queued request with
  * blk_aio_preadv/pwritev (a QEMUIOVector over the request's own iovec:
  * zero copy), blk_aio_flush, blk_aio_pwrite_zeroes or blk_aio_pdiscard;
  * QEMU's completion calls emk_blk_complete, which hands the request back
@@ -29,6 +32,7 @@
 #include "block/aio.h"
 #include "hw/block/block.h"
 #include "sysemu/block-backend.h"
+#include "sysemu/iothread.h"
 
 #include "emk-qemu-blk.h"
 
@@ -243,6 +247,21 @@ static int emk_qemu_blk_submit(void *opaque, emk_blk_req *req)
     return 0;
 }
 
+/* Moves the drive to ctx (main thread, BQL).  Returns 0 or -errno. */
+static int move_drive(BlockBackend *blk, AioContext *ctx, Error **errp)
+{
+    AioContext *old = blk_get_aio_context(blk);
+    int ret;
+
+    if (old == ctx) {
+        return 0;
+    }
+    aio_context_acquire(old);
+    ret = blk_set_aio_context(blk, ctx, errp);
+    aio_context_release(old);
+    return ret;
+}
+
 /* emk_blk_ops.close: runs in emk_blk_close once nothing is in flight. */
 static void emk_qemu_blk_free(void *opaque)
 {
@@ -250,6 +269,9 @@ static void emk_qemu_blk_free(void *opaque)
     unsigned i;
 
     qemu_bh_delete(b->bh);
+    /* back to the main loop; if another user keeps the drive in the
+     * IOThread, that is fine */
+    move_drive(b->blk, qemu_get_aio_context(), NULL);
     for (i = 0; i < b->nblocks; i++) {
         g_free(b->blocks[i]);
     }
@@ -264,8 +286,8 @@ static const emk_blk_ops emk_qemu_blk_ops = {
     .close = emk_qemu_blk_free,
 };
 
-emk_blk *emk_qemu_blk_open(BlockConf *conf, const char *what,
-                           EmkQemuBlk **out, Error **errp)
+emk_blk *emk_qemu_blk_open(BlockConf *conf, IOThread *iothread,
+                           const char *what, EmkQemuBlk **out, Error **errp)
 {
     EmkQemuBlk *b;
     emk_blk *eb;
@@ -290,6 +312,12 @@ emk_blk *emk_qemu_blk_open(BlockConf *conf, const char *what,
     }
     if (len == 0) {
         error_setg(errp, "%s: the drive is empty (0 bytes)", what);
+        return NULL;
+    }
+    if (iothread &&
+        move_drive(conf->blk, iothread_get_aio_context(iothread), errp) < 0) {
+        error_prepend(errp, "%s: cannot move the drive to the IOThread: ",
+                      what);
         return NULL;
     }
     b = g_new0(EmkQemuBlk, 1);
@@ -317,7 +345,9 @@ void emk_qemu_blk_quiesce(EmkQemuBlk *b)
     b->closing = true;
     qemu_mutex_unlock(&b->lock);
     emk_qemu_blk_bh(b);          /* issue what is still queued */
+    aio_context_acquire(b->ctx);
     blk_drain(b->blk);           /* and wait for QEMU to complete it */
+    aio_context_release(b->ctx);
 }
 
 void emk_qemu_blk_stats(EmkQemuBlk *b, uint64_t *issued, uint64_t *batches)

@@ -6,6 +6,7 @@
 #define EMKIT_QEMU_BLK_H
 
 #include "hw/block/block.h"
+#include "sysemu/iothread.h"
 
 #include "emkit/block.h"
 
@@ -14,11 +15,14 @@ typedef struct EmkQemuBlk EmkQemuBlk;
 /** Wraps the drive in conf (a `drive=` property, already set) as an emkit
  *  block backend: permissions and write cache from conf
  *  (blkconf_apply_backend_options), size from blk_getlength, read-only
- *  drives as EMK_BLK_RDONLY.  Call with the BQL (realize).  Returns the
+ *  drives as EMK_BLK_RDONLY.  With iothread non-NULL the drive is moved
+ *  into that QEMU IOThread's AioContext, where the requests are then
+ *  issued and completed (moved back to the main loop when the backend is
+ *  closed).  Call with the BQL (realize).  Returns the
  *  backend (close it with emk_blk_close after emk_qemu_blk_quiesce) and
  *  *out, or NULL with errp set; `what` names the property in errors. */
-emk_blk *emk_qemu_blk_open(BlockConf *conf, const char *what,
-                           EmkQemuBlk **out, Error **errp);
+emk_blk *emk_qemu_blk_open(BlockConf *conf, IOThread *iothread,
+                           const char *what, EmkQemuBlk **out, Error **errp);
 
 /** Main thread, BQL: from now on new requests fail with -EIO; issues the
  *  queued ones and drains the BlockBackend, so every request has been

@@ -17,6 +17,8 @@
  * "null:SIZE"); file= is a shorthand for backend=file:PATH.  drive=
  * (drive2..drive4) takes any QEMU block node instead (blk.c); a
  * namespace slot given both a drive and an emkit backend is refused.
+ * drive-iothread=ID (an -object iothread) runs the drives' block layer in
+ * that QEMU IOThread instead of QEMU's main loop.
  *
  * Threads: the controller's admin work runs on the device's emkit
  * iothread; iothreads=N starts N more emkit iothreads and spreads the I/O
@@ -29,6 +31,7 @@
 #include "qemu/module.h"
 #include "hw/pci/pci.h"
 #include "hw/qdev-properties.h"
+#include "sysemu/iothread.h"
 #include "migration/vmstate.h"
 #include "qemu/notify.h"
 #include "sysemu/sysemu.h"
@@ -53,6 +56,7 @@ struct EmkNvmePci {
     char *file_spec;
     BlockConf conf[EMKIT_NVME_QEMU_NS];  /* drive, drive2..drive4 */
     EmkQemuBlk *qblk[EMKIT_NVME_QEMU_NS];
+    IOThread *drive_iothread;            /* drive-iothread= */
     emk_blk *eblk[EMKIT_NVME_QEMU_NS];
     Notifier exit_notifier;
     /* properties */
@@ -135,8 +139,8 @@ static bool add_namespace(EmkNvmePci *s, emk_nvme_options *o, unsigned i,
                        has_spec ? backend_prop[i] : "file", i + 1);
             return false;
         }
-        s->eblk[i] = emk_qemu_blk_open(&s->conf[i], drive_prop[i],
-                                       &s->qblk[i], errp);
+        s->eblk[i] = emk_qemu_blk_open(&s->conf[i], s->drive_iothread,
+                                       drive_prop[i], &s->qblk[i], errp);
         if (!s->eblk[i]) {
             return false;
         }
@@ -333,6 +337,8 @@ static Property emkit_nvme_props[] = {
     DEFINE_PROP_ON_OFF_AUTO("write-cache", EmkNvmePci, conf[0].wce,
                             ON_OFF_AUTO_AUTO),
     DEFINE_PROP_BOOL("share-rw", EmkNvmePci, conf[0].share_rw, false),
+    DEFINE_PROP_LINK("drive-iothread", EmkNvmePci, drive_iothread,
+                     TYPE_IOTHREAD, IOThread *),
     DEFINE_PROP_UINT32("max_ioqpairs", EmkNvmePci, max_ioqpairs, 8),
     DEFINE_PROP_UINT32("msix_qsize", EmkNvmePci, msix_qsize, 0),
     DEFINE_PROP_UINT32("mqes", EmkNvmePci, mqes, 1023),

@@ -12,6 +12,8 @@
 #   emkit-ioeventfd  + doorbells through ioeventfds (the default)
 #   emkit-iothreads  + I/O queues on 2 more emkit iothreads
 #   emkit-poll       + adaptive SQ polling (sq-poll-ns=50000)
+#   emkit-drive-iot  as emkit-iothreads, the drive in a QEMU IOThread
+#                    (drive-iothread=; not in the default list)
 #   emkit-own-null   as emkit-iothreads on emkit's own null:1G backend
 #   emkit-own-ram    as emkit-iothreads on emkit's own ram:1G backend
 #
@@ -49,6 +51,7 @@ config_args() {
     emkit-ioeventfd) echo "-drive $NULL_QEMU -device $EMK,shadow-doorbells=on,ioeventfd=on,coalescing=off" ;;
     emkit-iothreads) echo "-drive $NULL_QEMU -device $EMK,shadow-doorbells=on,ioeventfd=on,iothreads=2" ;;
     emkit-poll) echo "-drive $NULL_QEMU -device $EMK,shadow-doorbells=on,ioeventfd=on,iothreads=2,sq-poll-ns=50000" ;;
+    emkit-drive-iot) echo "-object iothread,id=qio0 -drive $NULL_QEMU -device $EMK,shadow-doorbells=on,ioeventfd=on,iothreads=2,drive-iothread=qio0" ;;
     emkit-own-null) echo "-device $OWN,backend=null:1G" ;;
     emkit-own-ram) echo "-device $OWN,backend=ram:1G" ;;
     *) return 1 ;;

@@ -17,8 +17,10 @@
 #                the binary has no emkit-nvme device)
 #   emkit-drive  emkit-nvme on QEMU block nodes (drive=): a qcow2 image, a
 #                raw file, null-co and a read-only raw file as namespaces
-#                1-4 in one boot (tests/qemu/guest/drive.sh); then on the
-#                host qemu-img check and qemu-io read the guest's patterns
+#                1-4, and a second controller whose drive runs in a QEMU
+#                IOThread (drive-iothread=), in one boot
+#                (tests/qemu/guest/drive.sh); then on the host qemu-img
+#                check and qemu-io read the guest's patterns
 # Console logs are kept in build/qemu/logs/<case>.log.
 # Exit status: 0 all passed, 77 nothing could run, 1 a case failed.
 set -uo pipefail
@@ -71,14 +73,14 @@ run_guest() {
 
 # emkit-drive: the host half around the guest's drive.sh
 drive_case() {
-    local d=$IMGDIR q=$IMGDIR/ns1.qcow2 r=$IMGDIR/ns2.raw ro=$IMGDIR/ns4.raw
+    local q=$IMGDIR/ns1.qcow2 r=$IMGDIR/ns2.raw ro=$IMGDIR/ns4.raw ri=$IMGDIR/ns5.raw
     local null_size=$((1 << 30)) out err
     if ! command -v qemu-img >/dev/null || ! command -v qemu-io >/dev/null; then
         log "emkit-drive: SKIP (qemu-img/qemu-io not installed: qemu-utils)"
         return 77
     fi
     qemu-img create -q -f qcow2 "$q" 256M || return 1
-    truncate -s 128M "$r" && truncate -s 16M "$ro" || return 1
+    truncate -s 128M "$r" && truncate -s 16M "$ro" && truncate -s 64M "$ri" || return 1
     # the controller refuses a namespace given as both drive= and backend=
     err=$(timeout 20 "$QEMU" -L /usr/share/seabios -L /usr/share/qemu -M q35 -accel tcg -nodefaults -display none -S \
         -blockdev "driver=null-co,node-name=nx,size=1048576" \
@@ -95,12 +97,14 @@ drive_case() {
         -blockdev "driver=raw,file=r2f,node-name=r2" \
         -blockdev "driver=null-co,node-name=n3,size=$null_size" \
         -drive "if=none,id=ro4,format=raw,file=$ro,readonly=on" \
-        -device emkit-nvme,drive=q1,drive2=r2,drive3=n3,drive4=ro4,serial=emkdrv,stats=on ||
+        -device emkit-nvme,drive=q1,drive2=r2,drive3=n3,drive4=ro4,serial=emkdrv,stats=on \
+        -object iothread,id=qio0 -blockdev "driver=file,filename=$ri,node-name=i5" \
+        -device emkit-nvme,drive=i5,drive-iothread=qio0,serial=emkdrviot,stats=on ||
         return 1
     out=$(grep '^emkit-nvme stats:' "$LOGS/emkit-drive.log")
     log "emkit-drive: $out"
-    echo "$out" | grep -Eq 'drive_reqs=[1-9]' ||
-        { log "emkit-drive: FAIL: no request reached QEMU's block layer"; return 1; }
+    [ "$(echo "$out" | grep -Ec 'drive_reqs=[1-9]')" = 2 ] ||
+        { log "emkit-drive: FAIL: a controller's requests did not reach QEMU's block layer"; return 1; }
     # the real peer: QEMU's own tools on what the guest wrote
     out=$(qemu-img check "$q" 2>&1) ||
         { log "emkit-drive: FAIL: qemu-img check: $out"; return 1; }
@@ -113,6 +117,9 @@ drive_case() {
         ! echo "$out" | grep -qi 'fail\|error' ||
         { log "emkit-drive: FAIL: qemu-io raw pattern: $out"; return 1; }
     log "emkit-drive: qemu-io raw: $(echo "$out" | head -n1)"
+    out=$(qemu-io -f raw -r -c 'read -P 0xe7 1M 64k' "$ri" 2>&1) &&
+        ! echo "$out" | grep -qi 'fail\|error' ||
+        { log "emkit-drive: FAIL: qemu-io pattern (IOThread drive): $out"; return 1; }
     # and the read-only drive stayed untouched (all zeros)
     out=$(qemu-io -f raw -r -c 'read -P 0 0 16M' "$ro" 2>&1) &&
         ! echo "$out" | grep -qi 'fail\|error' ||

@@ -9,17 +9,28 @@
 #   nvme0n3  null-co       size from the node (emk.null_lbas), fio random
 #                          reads QD32
 #   nvme0n4  raw, read-only  reads work, writes fail
-# Each namespace is a different block node, so all four prove requests
-# went through QEMU's block layer.
+#   second controller (serial emkdrviot, drive-iothread=): a raw file whose
+#   block layer runs in a QEMU IOThread; fio verify QD32 x2, a 0xe7 pattern
+# Each namespace is a different block node, so all prove requests went
+# through QEMU's block layer.
 . /tests/lib.sh
-C=/dev/nvme0
-N1=${C}n1 N2=${C}n2 N3=${C}n3 N4=${C}n4
-
-check nvme-bound wait_for $N4 30
-for n in $N1 $N2 $N3 $N4; do
+# the controller whose Identify serial is $1
+by_serial() {
+    for c in /sys/class/nvme/nvme*; do
+        [ "$(tr -d ' ' <"$c/serial" 2>/dev/null)" = "$1" ] && { echo "/dev/${c##*/}"; return 0; }
+    done
+    return 1
+}
+check nvme-bound wait_for /dev/nvme1n1 30
+sleep 1
+C=$(by_serial emkdrv) || { echo "EMK: no controller emkdrv"; ls /dev/nvme* 2>&1; exit 1; }
+CI=$(by_serial emkdrviot) || { echo "EMK: no controller emkdrviot"; exit 1; }
+N1=${C}n1 N2=${C}n2 N3=${C}n3 N4=${C}n4 NI=${CI}n1
+wait_for $N4 10
+for n in $N1 $N2 $N3 $N4 $NI; do
     [ -e $n ] || { echo "EMK: no $n"; ls /dev/nvme* 2>&1; exit 1; }
 done
-echo "EMK-INFO: namespaces $(cd /sys/block && echo nvme0n*)"
+echo "EMK-INFO: main-loop drives on $C, IOThread drive on $CI: $(cd /sys/block && echo nvme*)"
 
 # a 64 KiB block of one byte value (octal) at byte offset 1 MiB
 pattern() { # pattern DEV OCTAL
@@ -63,6 +74,10 @@ check null-fio-randread fio --name=nullrr --filename=$N3 --direct=1 \
 # nvme0n4: a read-only drive
 check ro-read dd if=$N4 of=/dev/null bs=4096 count=16 iflag=direct
 check ro-write-refused sh -c "! dd if=/dev/zero of=$N4 bs=4096 count=1 oflag=direct conv=fsync"
+
+# the second controller: a raw file in a QEMU IOThread (drive-iothread=)
+fio_verify iothread-fio-qd32x2 $NI 32 2
+check iothread-pattern pattern $NI 347
 
 echo "EMK-INFO: $FAILS failed checks"
 [ "$FAILS" -eq 0 ]
