@@ -30,6 +30,7 @@
 #include "qapi/error.h"
 #include "qemu/main-loop.h"
 #include "block/aio.h"
+#include "block/aio-wait.h"
 #include "hw/block/block.h"
 #include "sysemu/block-backend.h"
 #include "sysemu/iothread.h"
@@ -238,12 +239,14 @@ static int emk_qemu_blk_submit(void *opaque, emk_blk_req *req)
     }
     b->queue_tail = r;
     /* counted before the lock is dropped, so a drain that has seen the
-     * queue empty cannot miss it */
+     * queue empty cannot miss it; the bottom half is scheduled under the
+     * lock too (it does not block), so once emk_qemu_blk_quiesce has
+     * taken the queue no emkit thread touches b->bh any more */
     blk_inc_in_flight(b->blk);
-    qemu_mutex_unlock(&b->lock);
     if (kick) {
         qemu_bh_schedule(b->bh);
     }
+    qemu_mutex_unlock(&b->lock);
     return 0;
 }
 
@@ -262,13 +265,28 @@ static int move_drive(BlockBackend *blk, AioContext *ctx, Error **errp)
     return ret;
 }
 
-/* emk_blk_ops.close: runs in emk_blk_close once nothing is in flight. */
+/* Runs in the IOThread, so the bottom half cannot be running meanwhile. */
+static void delete_bh(void *opaque)
+{
+    EmkQemuBlk *b = opaque;
+
+    qemu_bh_delete(b->bh);
+}
+
+/* emk_blk_ops.close: runs in emk_blk_close (main thread, BQL) once nothing
+ * is in flight. */
 static void emk_qemu_blk_free(void *opaque)
 {
     EmkQemuBlk *b = opaque;
     unsigned i;
 
-    qemu_bh_delete(b->bh);
+    if (b->ctx == qemu_get_aio_context()) {
+        qemu_bh_delete(b->bh);
+    } else {
+        aio_context_acquire(b->ctx);
+        aio_wait_bh_oneshot(b->ctx, delete_bh, b);
+        aio_context_release(b->ctx);
+    }
     /* back to the main loop; if another user keeps the drive in the
      * IOThread, that is fine */
     move_drive(b->blk, qemu_get_aio_context(), NULL);

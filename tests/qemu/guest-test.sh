@@ -74,22 +74,28 @@ run_guest() {
 # emkit-drive: the host half around the guest's drive.sh
 drive_case() {
     local q=$IMGDIR/ns1.qcow2 r=$IMGDIR/ns2.raw ro=$IMGDIR/ns4.raw ri=$IMGDIR/ns5.raw
-    local null_size=$((1 << 30)) out err
+    local null_size=$((1 << 30)) out err rc
     if ! command -v qemu-img >/dev/null || ! command -v qemu-io >/dev/null; then
         log "emkit-drive: SKIP (qemu-img/qemu-io not installed: qemu-utils)"
         return 77
     fi
     qemu-img create -q -f qcow2 "$q" 256M || return 1
     truncate -s 128M "$r" && truncate -s 16M "$ro" && truncate -s 64M "$ri" || return 1
-    # the controller refuses a namespace given as both drive= and backend=
-    err=$(timeout 20 "$QEMU" -L /usr/share/seabios -L /usr/share/qemu -M q35 -accel tcg -nodefaults -display none -S \
+    # the controller refuses a namespace given as both drive= and backend=;
+    # slot 1's drive is open (and moved into an IOThread) by then, so this
+    # also tears an opened drive down again (exit 1, not a crash)
+    err=$(timeout 20 "$QEMU" -L /usr/share/seabios -L /usr/share/qemu -M q35 \
+        -accel tcg -nodefaults -display none -S -object iothread,id=t0 \
         -blockdev "driver=null-co,node-name=nx,size=1048576" \
-        -device emkit-nvme,drive=nx,backend=ram:1M </dev/null 2>&1)
-    if ! echo "$err" | grep -q "drive= and backend= both given"; then
-        log "emkit-drive: FAIL: drive= plus backend= was not refused clearly: $err"
+        -blockdev "driver=null-co,node-name=ny,size=1048576" \
+        -device emkit-nvme,drive=nx,drive-iothread=t0,drive2=ny,backend2=ram:1M \
+        </dev/null 2>&1)
+    rc=$?
+    if [ "$rc" != 1 ] || ! echo "$err" | grep -q "drive2= and backend2= both given"; then
+        log "emkit-drive: FAIL: drive2= plus backend2= not refused cleanly (exit $rc): $err"
         return 1
     fi
-    log "emkit-drive: drive= plus backend= refused: $(echo "$err" | grep -m1 'both given')"
+    log "emkit-drive: drive2= plus backend2= refused: $(echo "$err" | grep -m1 'both given' | sed 's/.*emkit-nvme: //')"
     run_guest emkit-drive drive "emk.null_lbas=$((null_size / 512))" \
         -blockdev "driver=file,filename=$q,node-name=q1f,cache.direct=off" \
         -blockdev "driver=qcow2,file=q1f,node-name=q1" \
