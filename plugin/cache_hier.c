@@ -129,6 +129,13 @@ struct emk_cache_level *emk_cache_last_level(struct emk_cache_sys *s, unsigned c
     return &s->cpu[cpu].l1d;
 }
 
+/* Coherence-miss detection only when coherence is on: no COH_INVALID tag
+ * exists otherwise, and the extra scan of a missing set is saved. */
+static int *coh_ptr(const struct emk_cache_sys *s, int *coh)
+{
+    return s->cfg.coherence && s->cfg.ncpu > 1 ? coh : NULL;
+}
+
 static void mem_write(struct emk_cache_sys *s, unsigned cpu)
 {
     s->cpu[cpu].mem_writes++;
@@ -144,8 +151,7 @@ static void write_back(struct emk_cache_sys *s, unsigned cpu, int k, uint64_t ad
         int w = emk_cache_probe(c, addr >> c->line_shift);
         if (w >= 0) {
             if (c->g.wpolicy == EMK_CACHE_WRITE_BACK) {
-                c->dirty[(size_t)((addr >> c->line_shift) & c->set_mask) * c->g.assoc +
-                         (size_t)w] = 1;
+                emk_cache_set_dirty(c, addr >> c->line_shift, w);
                 return;
             }
             c->st.write_through++;
@@ -220,13 +226,12 @@ static void insert_victim(struct emk_cache_sys *s, unsigned cpu, int k, uint64_t
     w = emk_cache_probe(c, addr >> c->line_shift);
     if (w >= 0) {
         if (dirty)
-            c->dirty[(size_t)((addr >> c->line_shift) & c->set_mask) * c->g.assoc + (size_t)w] = 1;
+            emk_cache_set_dirty(c, addr >> c->line_shift, w);
         return;
     }
     r = emk_cache_fill(c, addr >> c->line_shift, &vl, &vd);
     if (dirty)
-        c->dirty[(size_t)((addr >> c->line_shift) & c->set_mask) * c->g.assoc +
-                 (size_t)(r & 0xff)] = 1;
+        emk_cache_set_dirty(c, addr >> c->line_shift, r & 0xff);
     if (r & 0x100)
         evicted(s, cpu, k, c, vl, vd);
 }
@@ -247,7 +252,7 @@ static int fetch(struct emk_cache_sys *s, unsigned cpu, int k, uint64_t addr, in
     c = level_at(s, cpu, k);
     ln = addr >> c->line_shift;
     c->st.access[0]++;
-    w = emk_cache_lookup(c, ln, &coh);
+    w = emk_cache_lookup(c, ln, coh_ptr(s, &coh));
     if (w >= 0) {
         if (s->cfg.inclusion == EMK_CACHE_EXCLUSIVE)
             emk_cache_invalidate(c, ln, EMK_CACHE_INVALID, dirty_out);
@@ -279,7 +284,7 @@ static int outer_write(struct emk_cache_sys *s, unsigned cpu, int k, uint64_t ad
     c = level_at(s, cpu, k);
     ln = addr >> c->line_shift;
     c->st.access[1]++;
-    w = emk_cache_lookup(c, ln, &coh);
+    w = emk_cache_lookup(c, ln, coh_ptr(s, &coh));
     if (w < 0) {
         c->st.miss[1]++;
         if (coh)
@@ -297,7 +302,7 @@ static int outer_write(struct emk_cache_sys *s, unsigned cpu, int k, uint64_t ad
         r = k;
     }
     if (c->g.wpolicy == EMK_CACHE_WRITE_BACK) {
-        c->dirty[(size_t)(ln & c->set_mask) * c->g.assoc + (size_t)w] = 1;
+        emk_cache_set_dirty(c, ln, w);
     } else {
         c->st.write_through++;
         outer_write(s, cpu, next_level(s, cpu, k), addr);
@@ -355,7 +360,7 @@ int emk_cache_access_line(struct emk_cache_sys *s, unsigned cpu, int kind, uint6
     if (wr && coherent)
         coherence_write(s, cpu, addr);
     if (!known_miss || coherent)
-        w = emk_cache_lookup(c, ln, &coh);
+        w = emk_cache_lookup(c, ln, coh_ptr(s, &coh));
     if (w < 0) {
         c->st.miss[wr]++;
         if (coh)
@@ -368,11 +373,11 @@ int emk_cache_access_line(struct emk_cache_sys *s, unsigned cpu, int kind, uint6
             evicted(s, cpu, 1, c, vl, vd);
         w &= 0xff;
         if (d)
-            c->dirty[(size_t)(ln & c->set_mask) * c->g.assoc + (size_t)w] = 1;
+            emk_cache_set_dirty(c, ln, w);
     }
     if (wr) {
         if (c->g.wpolicy == EMK_CACHE_WRITE_BACK) {
-            c->dirty[(size_t)(ln & c->set_mask) * c->g.assoc + (size_t)w] = 1;
+            emk_cache_set_dirty(c, ln, w);
         } else {
             c->st.write_through++;
             outer_write(s, cpu, nk, addr);
@@ -389,12 +394,14 @@ static int line_access(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_l
     int wr = kind == EMK_CACHE_WRITE, w;
     if (wr && (c->g.wpolicy != EMK_CACHE_WRITE_BACK || (s->cfg.coherence && s->cfg.ncpu > 1)))
         return emk_cache_access_line(s, cpu, kind, ln << c->line_shift, 0);
-    w = emk_cache_lookup(c, ln, NULL);
+    w = emk_cache_neutral_hit(c, ln);
+    if (w < 0)
+        w = emk_cache_lookup(c, ln, NULL);
     if (w < 0)
         return emk_cache_access_line(s, cpu, kind, ln << c->line_shift, 1);
     c->st.access[wr]++;
     if (wr)
-        c->dirty[(size_t)(ln & c->set_mask) * c->g.assoc + (size_t)w] = 1;
+        emk_cache_set_dirty(c, ln, w);
     return EMK_CACHE_HIT_L1;
 }
 
@@ -431,7 +438,7 @@ static int cg_level_ref(struct emk_cache_level *c, uint64_t addr, uint32_t size,
         last = UINT64_MAX >> c->line_shift;
     c->st.access[wr]++;
     for (;; a++) {
-        if (emk_cache_lookup(c, a, NULL) < 0) {
+        if (emk_cache_neutral_hit(c, a) < 0 && emk_cache_lookup(c, a, NULL) < 0) {
             emk_cache_fill(c, a, NULL, NULL);
             miss = 1;
         }

@@ -51,6 +51,12 @@ int emk_cache_geom_check(const struct emk_cache_geom *g, const char *name,
     return -EINVAL;
 }
 
+/* LRU and FIFO keep every set in order (way 0 newest); see cache.h. */
+static int ordered(const struct emk_cache_level *c)
+{
+    return c->g.policy == EMK_CACHE_LRU || c->g.policy == EMK_CACHE_FIFO;
+}
+
 int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom *g,
                          uint64_t seed)
 {
@@ -64,14 +70,14 @@ int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom 
     c->set_mask = c->sets - 1;
     n = (size_t)c->sets * g->assoc;
     c->tag = calloc(n, sizeof(*c->tag));
-    c->stamp = calloc(n, sizeof(*c->stamp));
     c->plru = calloc(c->sets, sizeof(*c->plru));
-    c->dirty = calloc(n, 1);
-    c->mru = calloc(c->sets, 1);
-    if (!c->tag || !c->stamp || !c->plru || !c->dirty || !c->mru) {
+    if (!c->tag || !c->plru) {
         emk_cache_level_fini(c);
         return -ENOMEM;
     }
+    /* Way 0 holds the most recent line under LRU; FIFO and random never
+     * change state on a hit.  Tree-PLRU does, wherever the line is. */
+    c->hit0 = g->policy != EMK_CACHE_PLRU;
     c->rng = seed ? seed : 0x9E3779B97F4A7C15ull;
     c->last_line = UINT64_MAX;
     return 0;
@@ -80,22 +86,15 @@ int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom 
 void emk_cache_level_fini(struct emk_cache_level *c)
 {
     free(c->tag);
-    free(c->stamp);
     free(c->plru);
-    free(c->dirty);
-    free(c->mru);
-    c->tag = c->stamp = c->plru = NULL;
-    c->dirty = c->mru = NULL;
+    c->tag = c->plru = NULL;
 }
 
 void emk_cache_level_reset(struct emk_cache_level *c)
 {
     size_t n = (size_t)c->sets * c->g.assoc;
     memset(c->tag, 0, n * sizeof(*c->tag));
-    memset(c->dirty, 0, n);
-    memset(c->stamp, 0, n * sizeof(*c->stamp));
     memset(c->plru, 0, c->sets * sizeof(*c->plru));
-    memset(c->mru, 0, c->sets);
     memset(&c->st, 0, sizeof(c->st));
     c->gen = 0;
     c->last_line = UINT64_MAX;
@@ -147,45 +146,53 @@ static uint64_t xorshift64(uint64_t *s)
 int emk_cache_probe(const struct emk_cache_level *c, uint64_t lineno)
 {
     uint32_t set = (uint32_t)(lineno & c->set_mask), w, a = c->g.assoc;
-    size_t base = (size_t)set * a;
-    uint64_t want = lineno << 2 | EMK_CACHE_VALID;
+    const uint64_t *t = c->tag + (size_t)set * a;
+    uint64_t want = lineno << 2 | EMK_CACHE_VALID_DIRTY;
     for (w = 0; w < a; w++)
-        if (c->tag[base + w] == want)
+        if ((t[w] | 2u) == want)
             return (int)w;
     return -1;
+}
+
+/* Move way @w of set @t to way 0, shifting ways 0..w-1 down by one. */
+static void to_front(uint64_t *t, uint32_t w, uint64_t v)
+{
+    for (; w > 0; w--)
+        t[w] = t[w - 1];
+    t[0] = v;
 }
 
 int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
 {
     uint32_t set, w, a = c->g.assoc;
-    size_t base;
-    uint64_t want = lineno << 2 | EMK_CACHE_VALID;
+    uint64_t *t;
+    uint64_t want = lineno << 2 | EMK_CACHE_VALID_DIRTY;
     /* Touching the line touched last again changes no replacement state
      * under any policy: it already is the most recent of its set. */
     if (lineno == c->last_line)
         return (int)c->last_way;
     set = (uint32_t)(lineno & c->set_mask);
-    base = (size_t)set * a;
-    w = c->mru[set];
-    if (c->tag[base + w] == want) {
-        c->last_line = lineno;
-        c->last_way = w;
-        return (int)w;
-    }
+    t = c->tag + (size_t)set * a;
     for (w = 0; w < a; w++) {
-        uint64_t t = c->tag[base + w];
-        if (t == want) {
-            if (c->g.policy == EMK_CACHE_LRU)
-                c->stamp[base + w] = ++c->gen;
-            else if (c->g.policy == EMK_CACHE_PLRU)
+        uint64_t v = t[w];
+        if ((v | 2u) == want) {
+            if (c->g.policy == EMK_CACHE_LRU) {
+                to_front(t, w, v);
+                w = 0;
+                c->gen++;
+            } else if (c->g.policy == EMK_CACHE_PLRU) {
                 plru_touch(c, set, w);
+            }
             c->last_line = lineno;
             c->last_way = w;
-            c->mru[set] = (uint8_t)w;
             return (int)w;
         }
-        if (coh && t == (lineno << 2 | EMK_CACHE_COH_INVALID))
-            *coh = 1;
+    }
+    if (coh) {
+        want = lineno << 2 | EMK_CACHE_COH_INVALID;
+        for (w = 0; w < a; w++)
+            if (t[w] == want)
+                *coh = 1;
     }
     return -1;
 }
@@ -194,13 +201,23 @@ int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
                    int *vdirty)
 {
     uint32_t set = (uint32_t)(lineno & c->set_mask), w, a = c->g.assoc, vw = a;
-    size_t base = (size_t)set * a;
-    int ret;
-    for (w = 0; w < a; w++)
-        if ((c->tag[base + w] & 3) != EMK_CACHE_VALID) {
-            vw = w;
-            break;
-        }
+    uint64_t *t = c->tag + (size_t)set * a;
+    int ret = 0;
+    c->gen++;
+    if (ordered(c)) {
+        /* The invalid way nearest the old end, else the oldest line. */
+        for (w = a; w-- > 0;)
+            if (!(t[w] & 1u)) {
+                vw = w;
+                break;
+            }
+    } else {
+        for (w = 0; w < a; w++)
+            if (!(t[w] & 1u)) {
+                vw = w;
+                break;
+            }
+    }
     if (vw == a) {
         switch (c->g.policy) {
         case EMK_CACHE_RANDOM:
@@ -209,34 +226,27 @@ int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
         case EMK_CACHE_PLRU:
             vw = plru_victim(c, set);
             break;
-        default: { /* LRU and FIFO: oldest stamp (64-bit, never wraps) */
-            uint64_t best = c->stamp[base];
-            vw = 0;
-            for (w = 1; w < a; w++)
-                if (c->stamp[base + w] < best) {
-                    best = c->stamp[base + w];
-                    vw = w;
-                }
-        }
+        default: /* LRU and FIFO: the last way is the oldest */
+            vw = a - 1;
         }
         if (victim)
-            *victim = c->tag[base + vw] >> 2;
+            *victim = t[vw] >> 2;
         if (vdirty)
-            *vdirty = c->dirty[base + vw];
+            *vdirty = (int)((t[vw] >> 1) & 1u);
         c->st.evictions++;
-        ret = (int)vw | 0x100;
-    } else {
-        ret = (int)vw;
+        ret = 0x100;
     }
-    c->tag[base + vw] = lineno << 2 | EMK_CACHE_VALID;
-    c->dirty[base + vw] = 0;
-    c->stamp[base + vw] = ++c->gen;
-    if (c->g.policy == EMK_CACHE_PLRU)
-        plru_touch(c, set, vw);
+    if (ordered(c)) {
+        to_front(t, vw, lineno << 2 | EMK_CACHE_VALID);
+        vw = 0;
+    } else {
+        t[vw] = lineno << 2 | EMK_CACHE_VALID;
+        if (c->g.policy == EMK_CACHE_PLRU)
+            plru_touch(c, set, vw);
+    }
     c->last_line = lineno;
     c->last_way = vw;
-    c->mru[set] = (uint8_t)vw;
-    return ret;
+    return ret | (int)vw;
 }
 
 int emk_cache_invalidate(struct emk_cache_level *c, uint64_t lineno, int state,
@@ -250,8 +260,7 @@ int emk_cache_invalidate(struct emk_cache_level *c, uint64_t lineno, int state,
         c->last_line = UINT64_MAX;
     i = (size_t)(lineno & c->set_mask) * c->g.assoc + (size_t)w;
     if (dirty)
-        *dirty = c->dirty[i];
-    c->dirty[i] = 0;
-    c->tag[i] = lineno << 2 | (uint64_t)(state & 3);
+        *dirty = (int)((c->tag[i] >> 1) & 1u);
+    c->tag[i] = lineno << 2 | (uint64_t)(state & 2);
     return 1;
 }

@@ -147,7 +147,7 @@ static void vcpu_ifetch(unsigned int vcpu, void *udata)
         u->tb->exec++;
     if (P.count == EMK_COUNT_CACHEGRIND && v->cur)
         flush(v, cpu);
-    if (u->line == c->last_line) {
+    if (u->line != UINT64_MAX && emk_cache_neutral_hit(c, u->line) >= 0) {
         /* The line fetched last: an MRU hit in either counting mode. */
         c->st.access[0]++;
         return;
@@ -169,19 +169,24 @@ static void vcpu_ifetch(unsigned int vcpu, void *udata)
     }
 }
 
-/* Native counting, one core: a data access to the line the L1D touched
- * last is a hit that changes no replacement state; count it here without
- * entering the model (write-back only: write-through must go outward). */
+/* Native counting, one core: a data access within one line that is a
+ * state-neutral L1D hit (emk_cache_neutral_hit) is counted here without
+ * entering the model.  A store sets the dirty bit (write-back only:
+ * write-through must go outward). */
 static int l1d_fast(struct cgp_insn *in, uint64_t addr, uint64_t size, int store)
 {
     struct emk_cache_level *c = &P.sys.cpu[0].l1d;
     uint64_t ln = addr >> c->line_shift;
-    if (ln != c->last_line || ((addr + size - 1) >> c->line_shift) != ln)
+    int w;
+    if (((addr + size - 1) >> c->line_shift) != ln)
+        return 0;
+    w = emk_cache_neutral_hit(c, ln);
+    if (w < 0)
         return 0;
     if (store) {
         if (c->g.wpolicy != EMK_CACHE_WRITE_BACK)
             return 0;
-        c->dirty[(size_t)(ln & c->set_mask) * c->g.assoc + c->last_way] = 1;
+        emk_cache_set_dirty(c, ln, w);
     }
     c->st.access[store]++;
     in->ev[store ? CGP_DW : CGP_DR]++;
