@@ -97,6 +97,7 @@ struct emk_cache_level {
     uint64_t last_line; /* most recently touched line: a hit on it is state-neutral */
     uint32_t last_way;
     uint32_t hit0;      /* nonzero: a hit on way 0 never changes replacement state */
+    size_t ninvalid;    /* ways not valid (a fill searches for one only if > 0) */
     struct emk_cache_stats st;
 };
 
@@ -156,6 +157,15 @@ static inline void emk_cache_set_dirty(struct emk_cache_level *c, uint64_t linen
     c->tag[(size_t)(lineno & c->set_mask) * c->g.assoc + (size_t)way] |= 2u;
 }
 
+/**
+ * LRU levels only: look up @lineno and, on a miss, fill it, in one pass.
+ * Returns 1 on a hit, 0 on a miss.  The line ends in way 0 either way.
+ * *@vdirty is set to 0, or on a miss that replaced a valid line, to its
+ * dirty bit with its line number in *@victim.  Does not count accesses.
+ */
+int emk_cache_lru_ref(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
+                      int *vdirty);
+
 /** Find @lineno without touching replacement state: way or -1. */
 int emk_cache_probe(const struct emk_cache_level *c, uint64_t lineno);
 
@@ -190,6 +200,10 @@ struct emk_cache_sys {
     struct emk_cache_cpu cpu[EMK_CACHE_MAX_CPUS];
     struct emk_cache_level llc;
     uint64_t mem_reads, mem_writes;
+    /* nonzero: LRU, write-back, write-allocate at every level, not
+     * inclusive or exclusive, no coherence traffic (one CPU or coherence
+     * off).  emk_cache_access then takes a one-pass path per level. */
+    int simple;
 };
 
 /** Fill @cfg with defaults: 32K/8/64 L1s, 256K/8/64 L2, LRU, WB, WA, 1 CPU. */

@@ -73,6 +73,11 @@ void emk_cache_sys_fini(struct emk_cache_sys *s)
     emk_cache_level_fini(&s->llc);
 }
 
+static int simple_geom(const struct emk_cache_geom *g)
+{
+    return g->policy == EMK_CACHE_LRU && g->wpolicy == EMK_CACHE_WRITE_BACK && g->write_allocate;
+}
+
 int emk_cache_sys_init(struct emk_cache_sys *s, const struct emk_cache_config *cfg,
                        char *err, size_t errlen)
 {
@@ -94,6 +99,9 @@ int emk_cache_sys_init(struct emk_cache_sys *s, const struct emk_cache_config *c
     }
     if (r == 0 && cfg->has_llc)
         r = emk_cache_level_init(&s->llc, &cfg->llc, cfg->seed * 7 + 5);
+    s->simple = simple_geom(&cfg->l1i) && simple_geom(&cfg->l1d) &&
+                (!cfg->has_l2 || simple_geom(&cfg->l2)) && (!cfg->has_llc || simple_geom(&cfg->llc)) &&
+                cfg->inclusion == EMK_CACHE_NON_INCLUSIVE && (!cfg->coherence || cfg->ncpu == 1);
     if (r < 0) {
         emk_cache_sys_fini(s);
         if (err && errlen)
@@ -386,12 +394,79 @@ int emk_cache_access_line(struct emk_cache_sys *s, unsigned cpu, int kind, uint6
     return r;
 }
 
+/* The simple hierarchy (s->simple): bring @addr's line in from level @k
+ * outward, one pass per level.  Same result as fetch() + emk_cache_fill:
+ * a level's fill does not depend on the levels outside it, and a dirty
+ * victim is written back after the outer levels have been searched, as
+ * fetch() does. */
+static int simple_fetch(struct emk_cache_sys *s, unsigned cpu, int k, uint64_t addr)
+{
+    struct emk_cache_level *c = level_at(s, cpu, k);
+    uint64_t vl = 0;
+    int vd, r, nk;
+    c->st.access[0]++;
+    if (emk_cache_lru_ref(c, addr >> c->line_shift, &vl, &vd))
+        return k;
+    c->st.miss[0]++;
+    nk = next_level(s, cpu, k);
+    if (nk == LV_MEM) {
+        s->cpu[cpu].mem_reads++;
+        s->mem_reads++;
+        r = EMK_CACHE_HIT_MEM;
+    } else {
+        r = simple_fetch(s, cpu, nk, addr);
+    }
+    if (vd) {
+        c->st.writebacks++;
+        if (nk == LV_MEM)
+            mem_write(s, cpu);
+        else
+            write_back(s, cpu, nk, vl << c->line_shift);
+    }
+    return r;
+}
+
+/* The simple hierarchy: one line at L1 (same result as line_access). */
+static int simple_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
+                       int wr, uint64_t ln)
+{
+    uint64_t vl = 0;
+    int vd, r, nk;
+    c->st.access[wr]++;
+    if (emk_cache_lru_ref(c, ln, &vl, &vd)) {
+        if (wr)
+            emk_cache_set_dirty(c, ln, 0);
+        return EMK_CACHE_HIT_L1;
+    }
+    c->st.miss[wr]++;
+    if (wr)
+        emk_cache_set_dirty(c, ln, 0);
+    nk = next_level(s, cpu, 1);
+    if (nk == LV_MEM) {
+        s->cpu[cpu].mem_reads++;
+        s->mem_reads++;
+        r = EMK_CACHE_HIT_MEM;
+    } else {
+        r = simple_fetch(s, cpu, nk, ln << c->line_shift);
+    }
+    if (vd) {
+        c->st.writebacks++;
+        if (nk == LV_MEM)
+            mem_write(s, cpu);
+        else
+            write_back(s, cpu, nk, vl << c->line_shift);
+    }
+    return r;
+}
+
 /* Hit path of one line: a read, or a write-back write without coherence,
  * that hits L1.  Everything else takes emk_cache_access_line. */
 static int line_access(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
                        int kind, uint64_t ln)
 {
     int wr = kind == EMK_CACHE_WRITE, w;
+    if (s->simple)
+        return simple_line(s, cpu, c, wr, ln);
     if (wr && (c->g.wpolicy != EMK_CACHE_WRITE_BACK || (s->cfg.coherence && s->cfg.ncpu > 1)))
         return emk_cache_access_line(s, cpu, kind, ln << c->line_shift, 0);
     w = emk_cache_neutral_hit(c, ln);
@@ -438,7 +513,12 @@ static int cg_level_ref(struct emk_cache_level *c, uint64_t addr, uint32_t size,
         last = UINT64_MAX >> c->line_shift;
     c->st.access[wr]++;
     for (;; a++) {
-        if (emk_cache_neutral_hit(c, a) < 0 && emk_cache_lookup(c, a, NULL) < 0) {
+        if (c->g.policy == EMK_CACHE_LRU) {
+            uint64_t vl;
+            int vd;
+            if (!emk_cache_lru_ref(c, a, &vl, &vd))
+                miss = 1;
+        } else if (emk_cache_neutral_hit(c, a) < 0 && emk_cache_lookup(c, a, NULL) < 0) {
             emk_cache_fill(c, a, NULL, NULL);
             miss = 1;
         }

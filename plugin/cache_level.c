@@ -78,6 +78,7 @@ int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom 
     /* Way 0 holds the most recent line under LRU; FIFO and random never
      * change state on a hit.  Tree-PLRU does, wherever the line is. */
     c->hit0 = g->policy != EMK_CACHE_PLRU;
+    c->ninvalid = n;
     c->rng = seed ? seed : 0x9E3779B97F4A7C15ull;
     c->last_line = UINT64_MAX;
     return 0;
@@ -97,6 +98,7 @@ void emk_cache_level_reset(struct emk_cache_level *c)
     memset(c->plru, 0, c->sets * sizeof(*c->plru));
     memset(&c->st, 0, sizeof(c->st));
     c->gen = 0;
+    c->ninvalid = n;
     c->last_line = UINT64_MAX;
 }
 
@@ -197,6 +199,50 @@ int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
     return -1;
 }
 
+int emk_cache_lru_ref(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
+                      int *vdirty)
+{
+    uint32_t w, a = c->g.assoc, vw;
+    uint64_t *t = c->tag + (size_t)(lineno & c->set_mask) * a;
+    uint64_t want = lineno << 2 | EMK_CACHE_VALID_DIRTY, v;
+    *vdirty = 0;
+    if (lineno == c->last_line)
+        return 1;
+    for (w = 0; w < a; w++) {
+        v = t[w];
+        if ((v | 2u) == want) {
+            if (w) {
+                to_front(t, w, v);
+                c->gen++;
+            }
+            c->last_line = lineno;
+            c->last_way = 0;
+            return 1;
+        }
+    }
+    vw = a - 1;
+    if (c->ninvalid) {
+        for (w = a; w-- > 0;)
+            if (!(t[w] & 1u))
+                break;
+        if (w < a) {
+            vw = w;
+            c->ninvalid--;
+        }
+    }
+    v = t[vw];
+    if (v & 1u) {
+        *victim = v >> 2;
+        *vdirty = (int)((v >> 1) & 1u);
+        c->st.evictions++;
+    }
+    to_front(t, vw, lineno << 2 | EMK_CACHE_VALID);
+    c->gen++;
+    c->last_line = lineno;
+    c->last_way = 0;
+    return 0;
+}
+
 int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
                    int *vdirty)
 {
@@ -204,7 +250,9 @@ int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
     uint64_t *t = c->tag + (size_t)set * a;
     int ret = 0;
     c->gen++;
-    if (ordered(c)) {
+    if (!c->ninvalid) {
+        /* every way valid: nothing to search */
+    } else if (ordered(c)) {
         /* The invalid way nearest the old end, else the oldest line. */
         for (w = a; w-- > 0;)
             if (!(t[w] & 1u)) {
@@ -218,6 +266,8 @@ int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
                 break;
             }
     }
+    if (vw < a)
+        c->ninvalid--;
     if (vw == a) {
         switch (c->g.policy) {
         case EMK_CACHE_RANDOM:
@@ -261,6 +311,7 @@ int emk_cache_invalidate(struct emk_cache_level *c, uint64_t lineno, int state,
     i = (size_t)(lineno & c->set_mask) * c->g.assoc + (size_t)w;
     if (dirty)
         *dirty = (int)((c->tag[i] >> 1) & 1u);
+    c->ninvalid++;
     c->tag[i] = lineno << 2 | (uint64_t)(state & 2);
     return 1;
 }

@@ -39,6 +39,8 @@ struct vstate {
 
 /* Callback data of a line-run start. */
 struct ifetch_ud {
+    uint64_t want;     /* line << 2 | EMK_CACHE_VALID_DIRTY, or 0 if two lines */
+    size_t idx;        /* way 0 of the line's L1I set (one-line fetches) */
     uint64_t addr;
     uint64_t line;     /* addr's line if the fetch stays in one line, else ~0 */
     uint32_t size;
@@ -49,6 +51,9 @@ struct ifetch_ud {
 
 static struct {
     struct emk_cache_sys sys;
+    /* Fast paths (native counting, one core, user mode): way-0 hits of
+     * L1I (fast_i) and of L1D (fast_d, write-back) are counted inline. */
+    int fast_i, fast_d;
     int count;
     int system;
     unsigned ncpu;
@@ -137,9 +142,13 @@ static void add_piece(struct piece *p, int *n, uint64_t lo, uint64_t hi)
     p[i].hi = hi;
 }
 
-static void vcpu_ifetch(unsigned int vcpu, void *udata)
+/* Out of line: everything but the fast path's way-0 hits.  External
+ * linkage (hidden) keeps it from being inlined into the callbacks, whose
+ * hit path then needs no saved registers. */
+void emkc_ifetch_slow(unsigned int vcpu, struct ifetch_ud *u);
+
+void emkc_ifetch_slow(unsigned int vcpu, struct ifetch_ud *u)
 {
-    struct ifetch_ud *u = udata;
     unsigned cpu = P.ncpu == 1 ? 0 : vcpu % P.ncpu;
     struct vstate *v = &P.vs[vcpu & (NVSTATE - 1)];
     struct emk_cache_level *c = &P.sys.cpu[cpu].l1i;
@@ -167,6 +176,21 @@ static void vcpu_ifetch(unsigned int vcpu, void *udata)
         u->insn->ev[CGP_I1MR] += w > EMK_CACHE_HIT_L1;
         u->insn->ev[CGP_ILMR] += w == EMK_CACHE_HIT_MEM;
     }
+}
+
+static void vcpu_ifetch(unsigned int vcpu, void *udata)
+{
+    struct ifetch_ud *u = udata;
+    if (P.fast_i) {
+        struct emk_cache_level *c = &P.sys.cpu[0].l1i;
+        if ((c->tag[u->idx] | 2u) == u->want) {
+            /* way 0: the most recent line of its set, a state-neutral hit */
+            u->tb->exec += u->first;
+            c->st.access[0]++;
+            return;
+        }
+    }
+    emkc_ifetch_slow(vcpu, u);
 }
 
 /* Native counting, one core: a data access within one line that is a
@@ -226,11 +250,34 @@ static inline void mem_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uin
     }
 }
 
+void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                   struct cgp_insn *in, int store);
+
+void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                   struct cgp_insn *in, int store)
+{
+    mem_access(vcpu, info, vaddr, in, store);
+}
+
 /* One callback for both kinds: QEMU 7.2 does not keep separate R and W
- * registrations apart reliably (measured: loads reached a W-only callback). */
+ * registrations apart reliably (measured: loads reached a W-only callback).
+ * Fast path: a one-line access that hits way 0 of its L1D set. */
 static void vcpu_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
-    mem_access(vcpu, info, vaddr, udata, qemu_plugin_mem_is_store(info));
+    int store = qemu_plugin_mem_is_store(info);
+    if (P.fast_d) {
+        struct emk_cache_level *c = &P.sys.cpu[0].l1d;
+        uint64_t ln = vaddr >> c->line_shift;
+        uint64_t end = vaddr + (1u << qemu_plugin_mem_size_shift(info)) - 1;
+        uint64_t *t = &c->tag[(size_t)(ln & c->set_mask) * c->g.assoc];
+        if ((*t | 2u) == (ln << 2 | EMK_CACHE_VALID_DIRTY) && (end >> c->line_shift) == ln) {
+            *t |= (uint64_t)store << 1; /* write-back: a store hit makes it dirty */
+            c->st.access[store]++;
+            ((struct cgp_insn *)udata)->ev[CGP_DR + 3 * store]++;
+            return;
+        }
+    }
+    emkc_mem_slow(vcpu, info, vaddr, udata, store);
 }
 
 static struct cgp_insn *insn_get(struct qemu_plugin_insn *qi, uint64_t addr)
@@ -312,6 +359,10 @@ static void vcpu_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
             }
             u->line = (u->addr >> lshift) == ((u->addr + u->size - 1) >> lshift)
                       ? u->addr >> lshift : UINT64_MAX;
+            if (u->line != UINT64_MAX) {
+                u->want = u->line << 2 | EMK_CACHE_VALID_DIRTY;
+                u->idx = (size_t)(u->line & P.sys.cpu[0].l1i.set_mask) * P.sys.cpu[0].l1i.g.assoc;
+            }
             u->first = i == 0;
             u->insn = in;
             u->tb = t;
@@ -450,6 +501,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     if (emk_cache_sys_init(&P.sys, &cfg, err, sizeof(err)) < 0)
         return bad_arg(err);
     P.ncpu = cfg.ncpu;
+    P.fast_i = P.count == EMK_COUNT_NATIVE && !P.system && P.ncpu == 1 && P.sys.cpu[0].l1i.hit0;
+    P.fast_d = P.fast_i && P.sys.cpu[0].l1d.hit0 && cfg.l1d.wpolicy == EMK_CACHE_WRITE_BACK;
     pthread_mutex_init(&P.lock, NULL);
     for (i = 0; i < 64; i++)
         pthread_mutex_init(&P.shard[i], NULL);
