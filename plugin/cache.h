@@ -92,6 +92,9 @@ struct emk_cache_level {
      * keep lines where they were filled. */
     uint64_t *tag;
     uint64_t *plru;     /* per-set tree bits */
+    uint64_t *sig;      /* per set, sig_words words: 8-bit signature lanes of the ways */
+    uint32_t sig_words; /* (assoc + 7) / 8 */
+    uint32_t set_bits;  /* log2(sets) */
     uint64_t gen;       /* fills and LRU promotions done (no decision depends on it) */
     uint64_t rng;       /* xorshift64 state, private to this level */
     uint64_t last_line; /* most recently touched line: a hit on it is state-neutral */

@@ -71,7 +71,10 @@ int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom 
     n = (size_t)c->sets * g->assoc;
     c->tag = calloc(n, sizeof(*c->tag));
     c->plru = calloc(c->sets, sizeof(*c->plru));
-    if (!c->tag || !c->plru) {
+    c->set_bits = log2u(c->sets);
+    c->sig_words = (g->assoc + 7) / 8;
+    c->sig = calloc((size_t)c->sets * c->sig_words, sizeof(*c->sig));
+    if (!c->tag || !c->plru || !c->sig) {
         emk_cache_level_fini(c);
         return -ENOMEM;
     }
@@ -88,7 +91,8 @@ void emk_cache_level_fini(struct emk_cache_level *c)
 {
     free(c->tag);
     free(c->plru);
-    c->tag = c->plru = NULL;
+    free(c->sig);
+    c->tag = c->plru = c->sig = NULL;
 }
 
 void emk_cache_level_reset(struct emk_cache_level *c)
@@ -96,6 +100,7 @@ void emk_cache_level_reset(struct emk_cache_level *c)
     size_t n = (size_t)c->sets * c->g.assoc;
     memset(c->tag, 0, n * sizeof(*c->tag));
     memset(c->plru, 0, c->sets * sizeof(*c->plru));
+    memset(c->sig, 0, (size_t)c->sets * c->sig_words * sizeof(*c->sig));
     memset(&c->st, 0, sizeof(c->st));
     c->gen = 0;
     c->ninvalid = n;
@@ -145,55 +150,119 @@ static uint64_t xorshift64(uint64_t *s)
     return x;
 }
 
-int emk_cache_probe(const struct emk_cache_level *c, uint64_t lineno)
+/* Signatures: lane i (bits 8i..8i+7 of word i/8 of the set) holds 0x80
+ * | 7 bits of a hash of the line in way i, or 0 for a way that is not
+ * valid.  A set is searched eight ways per word: a lane equal to the
+ * wanted signature is found with a zero-byte test, and only its tag is
+ * compared.  A miss therefore costs one word test, not a scan. */
+enum { SIG_HIGH = 0x80 };
+static const uint64_t LANES_01 = 0x0101010101010101ull;
+static const uint64_t LANES_80 = 0x8080808080808080ull;
+
+static uint8_t sig_of(const struct emk_cache_level *c, uint64_t lineno)
 {
-    uint32_t set = (uint32_t)(lineno & c->set_mask), w, a = c->g.assoc;
-    const uint64_t *t = c->tag + (size_t)set * a;
-    uint64_t want = lineno << 2 | EMK_CACHE_VALID_DIRTY;
-    for (w = 0; w < a; w++)
-        if ((t[w] | 2u) == want)
-            return (int)w;
+    /* the set index bits are equal within a set: hash the rest */
+    return (uint8_t)(SIG_HIGH | (((lineno >> c->set_bits) * 0x9E3779B97F4A7C15ull) >> 57));
+}
+
+static uint64_t *sig_set(const struct emk_cache_level *c, uint32_t set)
+{
+    return c->sig + (size_t)set * c->sig_words;
+}
+
+static void sig_put(uint64_t *sg, uint32_t w, uint8_t h)
+{
+    unsigned sh = 8u * (w & 7u);
+    sg[w >> 3] = (sg[w >> 3] & ~((uint64_t)0xff << sh)) | ((uint64_t)h << sh);
+}
+
+/* Way of the valid line @want (tag word with state bits 3) in set @t/@sg,
+ * or -1. */
+static int find_way(const struct emk_cache_level *c, const uint64_t *t, const uint64_t *sg,
+                    uint64_t want, uint8_t h)
+{
+    uint64_t pat = h * LANES_01;
+    uint32_t k, nw = c->sig_words;
+    for (k = 0; k < nw; k++) {
+        uint64_t x = sg[k] ^ pat;
+        uint64_t m = (x - LANES_01) & ~x & LANES_80;
+        /* Every lane equal to h is flagged; a borrow may flag a few more
+         * above it, which the tag compare rejects. */
+        while (m) {
+            uint64_t low = m & (~m + 1);
+            uint32_t w = 8 * k + (uint32_t)(((low >> 7) * 0x0001020304050607ull) >> 56);
+            if (w < c->g.assoc && (t[w] | 2u) == want)
+                return (int)w;
+            m &= m - 1;
+        }
+    }
     return -1;
 }
 
-/* Move way @w of set @t to way 0, shifting ways 0..w-1 down by one. */
-static void to_front(uint64_t *t, uint32_t w, uint64_t v)
+int emk_cache_probe(const struct emk_cache_level *c, uint64_t lineno)
 {
-    for (; w > 0; w--)
-        t[w] = t[w - 1];
+    uint32_t set = (uint32_t)(lineno & c->set_mask);
+    return find_way(c, c->tag + (size_t)set * c->g.assoc, sig_set(c, set),
+                    lineno << 2 | EMK_CACHE_VALID_DIRTY, sig_of(c, lineno));
+}
+
+/* Move way @w of the set to way 0 with tag @v and signature @h, shifting
+ * ways 0..w-1 down by one (tags and signature lanes). */
+static void to_front(uint64_t *t, uint64_t *sg, uint32_t w, uint64_t v, uint8_t h)
+{
+    uint32_t k, last = w >> 3;
+    uint64_t carry = h;
+    if (w)
+        memmove(t + 1, t, (size_t)w * sizeof(*t));
     t[0] = v;
+    for (k = 0; k < last; k++) {
+        uint64_t x = sg[k];
+        sg[k] = x << 8 | carry;
+        carry = x >> 56;
+    }
+    {
+        uint32_t j = w & 7u;
+        uint64_t low = j == 7 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * (j + 1))) - 1;
+        uint64_t x = sg[last];
+        sg[last] = (x & ~low) | ((x << 8 | carry) & low);
+    }
 }
 
 int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
 {
-    uint32_t set, w, a = c->g.assoc;
-    uint64_t *t;
+    uint32_t set, a = c->g.assoc;
+    uint64_t *t, *sg;
     uint64_t want = lineno << 2 | EMK_CACHE_VALID_DIRTY;
+    uint8_t h;
+    int w;
     /* Touching the line touched last again changes no replacement state
      * under any policy: it already is the most recent of its set. */
     if (lineno == c->last_line)
         return (int)c->last_way;
     set = (uint32_t)(lineno & c->set_mask);
     t = c->tag + (size_t)set * a;
-    for (w = 0; w < a; w++) {
-        uint64_t v = t[w];
-        if ((v | 2u) == want) {
-            if (c->g.policy == EMK_CACHE_LRU) {
-                to_front(t, w, v);
+    sg = sig_set(c, set);
+    h = sig_of(c, lineno);
+    w = find_way(c, t, sg, want, h);
+    if (w >= 0) {
+        if (c->g.policy == EMK_CACHE_LRU) {
+            if (w) {
+                to_front(t, sg, (uint32_t)w, t[w], h);
                 w = 0;
-                c->gen++;
-            } else if (c->g.policy == EMK_CACHE_PLRU) {
-                plru_touch(c, set, w);
             }
-            c->last_line = lineno;
-            c->last_way = w;
-            return (int)w;
+            c->gen++;
+        } else if (c->g.policy == EMK_CACHE_PLRU) {
+            plru_touch(c, set, (uint32_t)w);
         }
+        c->last_line = lineno;
+        c->last_way = (uint32_t)w;
+        return w;
     }
     if (coh) {
+        uint32_t i;
         want = lineno << 2 | EMK_CACHE_COH_INVALID;
-        for (w = 0; w < a; w++)
-            if (t[w] == want)
+        for (i = 0; i < a; i++)
+            if (t[i] == want)
                 *coh = 1;
     }
     return -1;
@@ -202,31 +271,33 @@ int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
 int emk_cache_lru_ref(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
                       int *vdirty)
 {
-    uint32_t w, a = c->g.assoc, vw;
-    uint64_t *t = c->tag + (size_t)(lineno & c->set_mask) * a;
+    uint32_t set = (uint32_t)(lineno & c->set_mask), a = c->g.assoc, vw;
+    uint64_t *t = c->tag + (size_t)set * a, *sg;
     uint64_t want = lineno << 2 | EMK_CACHE_VALID_DIRTY, v;
+    uint8_t h;
+    int w;
     *vdirty = 0;
     if (lineno == c->last_line)
         return 1;
-    for (w = 0; w < a; w++) {
-        v = t[w];
-        if ((v | 2u) == want) {
-            if (w) {
-                to_front(t, w, v);
-                c->gen++;
-            }
-            c->last_line = lineno;
-            c->last_way = 0;
-            return 1;
-        }
+    sg = sig_set(c, set);
+    h = sig_of(c, lineno);
+    w = find_way(c, t, sg, want, h);
+    if (w >= 0) {
+        if (w)
+            to_front(t, sg, (uint32_t)w, t[w], h);
+        c->gen++;
+        c->last_line = lineno;
+        c->last_way = 0;
+        return 1;
     }
     vw = a - 1;
     if (c->ninvalid) {
-        for (w = a; w-- > 0;)
-            if (!(t[w] & 1u))
+        uint32_t i;
+        for (i = a; i-- > 0;)
+            if (!(t[i] & 1u))
                 break;
-        if (w < a) {
-            vw = w;
+        if (i < a) {
+            vw = i;
             c->ninvalid--;
         }
     }
@@ -236,7 +307,7 @@ int emk_cache_lru_ref(struct emk_cache_level *c, uint64_t lineno, uint64_t *vict
         *vdirty = (int)((v >> 1) & 1u);
         c->st.evictions++;
     }
-    to_front(t, vw, lineno << 2 | EMK_CACHE_VALID);
+    to_front(t, sg, vw, lineno << 2 | EMK_CACHE_VALID, h);
     c->gen++;
     c->last_line = lineno;
     c->last_way = 0;
@@ -247,7 +318,7 @@ int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
                    int *vdirty)
 {
     uint32_t set = (uint32_t)(lineno & c->set_mask), w, a = c->g.assoc, vw = a;
-    uint64_t *t = c->tag + (size_t)set * a;
+    uint64_t *t = c->tag + (size_t)set * a, *sg = sig_set(c, set);
     int ret = 0;
     c->gen++;
     if (!c->ninvalid) {
@@ -287,10 +358,11 @@ int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
         ret = 0x100;
     }
     if (ordered(c)) {
-        to_front(t, vw, lineno << 2 | EMK_CACHE_VALID);
+        to_front(t, sg, vw, lineno << 2 | EMK_CACHE_VALID, sig_of(c, lineno));
         vw = 0;
     } else {
         t[vw] = lineno << 2 | EMK_CACHE_VALID;
+        sig_put(sg, vw, sig_of(c, lineno));
         if (c->g.policy == EMK_CACHE_PLRU)
             plru_touch(c, set, vw);
     }
@@ -313,5 +385,6 @@ int emk_cache_invalidate(struct emk_cache_level *c, uint64_t lineno, int state,
         *dirty = (int)((c->tag[i] >> 1) & 1u);
     c->ninvalid++;
     c->tag[i] = lineno << 2 | (uint64_t)(state & 2);
+    sig_put(sig_set(c, (uint32_t)(lineno & c->set_mask)), (uint32_t)w, 0);
     return 1;
 }
