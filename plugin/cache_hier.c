@@ -491,6 +491,8 @@ int emk_cache_access(struct emk_cache_sys *s, unsigned cpu, int kind,
     c = kind == EMK_CACHE_IFETCH ? &s->cpu[cpu].l1i : &s->cpu[cpu].l1d;
     a = addr >> c->line_shift;
     last = (addr + size - 1) >> c->line_shift;
+    if (a == last && s->simple)
+        return simple_line(s, cpu, c, kind == EMK_CACHE_WRITE, a);
     if (addr + size - 1 < addr)
         last = UINT64_MAX >> c->line_shift;
     for (;; a++) {

@@ -271,47 +271,50 @@ int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
 int emk_cache_lru_ref(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
                       int *vdirty)
 {
-    uint32_t set = (uint32_t)(lineno & c->set_mask), a = c->g.assoc, vw;
-    uint64_t *t = c->tag + (size_t)set * a, *sg;
+    uint32_t set, a = c->g.assoc, vw;
+    uint64_t *t, *sg;
     uint64_t want = lineno << 2 | EMK_CACHE_VALID_DIRTY, v;
     uint8_t h;
-    int w;
+    int w, hit;
     *vdirty = 0;
     if (lineno == c->last_line)
         return 1;
+    set = (uint32_t)(lineno & c->set_mask);
+    t = c->tag + (size_t)set * a;
     sg = sig_set(c, set);
     h = sig_of(c, lineno);
     w = find_way(c, t, sg, want, h);
-    if (w >= 0) {
-        if (w)
-            to_front(t, sg, (uint32_t)w, t[w], h);
-        c->gen++;
-        c->last_line = lineno;
-        c->last_way = 0;
-        return 1;
-    }
-    vw = a - 1;
-    if (c->ninvalid) {
-        uint32_t i;
-        for (i = a; i-- > 0;)
-            if (!(t[i] & 1u))
-                break;
-        if (i < a) {
-            vw = i;
-            c->ninvalid--;
+    hit = w >= 0;
+    if (hit) {
+        vw = (uint32_t)w;
+        v = t[vw];
+    } else {
+        vw = a - 1;
+        if (c->ninvalid) {
+            uint32_t i;
+            for (i = a; i-- > 0;)
+                if (!(t[i] & 1u))
+                    break;
+            if (i < a) {
+                vw = i;
+                c->ninvalid--;
+            }
         }
+        v = t[vw];
+        if (v & 1u) {
+            *victim = v >> 2;
+            *vdirty = (int)((v >> 1) & 1u);
+            c->st.evictions++;
+        }
+        v = lineno << 2 | EMK_CACHE_VALID;
     }
-    v = t[vw];
-    if (v & 1u) {
-        *victim = v >> 2;
-        *vdirty = (int)((v >> 1) & 1u);
-        c->st.evictions++;
+    if (!hit || vw) { /* a hit on way 0 changes nothing */
+        to_front(t, sg, vw, v, h);
+        c->gen++;
     }
-    to_front(t, sg, vw, lineno << 2 | EMK_CACHE_VALID, h);
-    c->gen++;
     c->last_line = lineno;
     c->last_way = 0;
-    return 0;
+    return hit;
 }
 
 int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,

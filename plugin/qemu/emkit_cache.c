@@ -30,7 +30,12 @@ struct piece {
     uint64_t lo, hi; /* [lo, hi) */
 };
 
+/* Per-vCPU memo of the meminfo accessors (pure functions of the value):
+ * entry = info << 32 | 1 << 16 | is_store << 8 | size_shift. */
+enum { MI_SLOTS = 16 };
+
 struct vstate {
+    uint64_t mi[MI_SLOTS];
     struct cgp_insn *cur;
     int nr, nw;
     struct piece rd[MAX_PIECES], wr[MAX_PIECES];
@@ -256,7 +261,29 @@ void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
 void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
                    struct cgp_insn *in, int store)
 {
+    if (P.fast_d) {
+        /* one core, user mode, native counting: straight to the model */
+        uint32_t size = 1u << qemu_plugin_mem_size_shift(info);
+        int w = emk_cache_access(&P.sys, 0, store ? EMK_CACHE_WRITE : EMK_CACHE_READ, vaddr,
+                                 size);
+        in->ev[store ? CGP_DW : CGP_DR]++;
+        in->ev[store ? CGP_D1MW : CGP_D1MR] += w > EMK_CACHE_HIT_L1;
+        in->ev[store ? CGP_DLMW : CGP_DLMR] += w == EMK_CACHE_HIT_MEM;
+        return;
+    }
     mem_access(vcpu, info, vaddr, in, store);
+}
+
+uint64_t emkc_meminfo(struct vstate *v, qemu_plugin_meminfo_t info);
+
+/* Fill the memo slot of @info. */
+uint64_t emkc_meminfo(struct vstate *v, qemu_plugin_meminfo_t info)
+{
+    uint64_t e = (uint64_t)info << 32 | 1u << 16 |
+                 (uint64_t)(qemu_plugin_mem_is_store(info) ? 1 : 0) << 8 |
+                 (uint64_t)(qemu_plugin_mem_size_shift(info) & 0xff);
+    v->mi[(info ^ info >> 4 ^ info >> 16) & (MI_SLOTS - 1)] = e;
+    return e;
 }
 
 /* One callback for both kinds: QEMU 7.2 does not keep separate R and W
@@ -264,11 +291,16 @@ void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
  * Fast path: a one-line access that hits way 0 of its L1D set. */
 static void vcpu_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
-    int store = qemu_plugin_mem_is_store(info);
+    struct vstate *v = &P.vs[vcpu & (NVSTATE - 1)];
+    uint64_t e = v->mi[(info ^ info >> 4 ^ info >> 16) & (MI_SLOTS - 1)];
+    int store;
+    if ((e >> 32) != info || !(e & (1u << 16)))
+        e = emkc_meminfo(v, info);
+    store = (int)(e >> 8) & 1;
     if (P.fast_d) {
         struct emk_cache_level *c = &P.sys.cpu[0].l1d;
         uint64_t ln = vaddr >> c->line_shift;
-        uint64_t end = vaddr + (1u << qemu_plugin_mem_size_shift(info)) - 1;
+        uint64_t end = vaddr + (1u << (e & 0xff)) - 1;
         uint64_t *t = &c->tag[(size_t)(ln & c->set_mask) * c->g.assoc];
         if ((*t | 2u) == (ln << 2 | EMK_CACHE_VALID_DIRTY) && (end >> c->line_shift) == ln) {
             *t |= (uint64_t)store << 1; /* write-back: a store hit makes it dirty */
