@@ -32,7 +32,7 @@ struct piece {
 
 /* Per-vCPU memo of the meminfo accessors (pure functions of the value):
  * entry = info << 32 | 1 << 16 | is_store << 8 | size_shift. */
-enum { MI_SLOTS = 16 };
+enum { MI_SLOTS = 32 };
 
 struct vstate {
     uint64_t mi[MI_SLOTS];
@@ -274,6 +274,13 @@ void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
     mem_access(vcpu, info, vaddr, in, store);
 }
 
+/* Memo slot of @info: a multiplicative hash, so that values differing
+ * only in flag bits (QEMU 7.2 passes e.g. 0x10030 and 0x10830) part. */
+static unsigned mi_slot(qemu_plugin_meminfo_t info)
+{
+    return (unsigned)((uint32_t)(info * 0x9E3779B1u) >> 27) & (MI_SLOTS - 1);
+}
+
 uint64_t emkc_meminfo(struct vstate *v, qemu_plugin_meminfo_t info);
 
 /* Fill the memo slot of @info. */
@@ -282,7 +289,7 @@ uint64_t emkc_meminfo(struct vstate *v, qemu_plugin_meminfo_t info)
     uint64_t e = (uint64_t)info << 32 | 1u << 16 |
                  (uint64_t)(qemu_plugin_mem_is_store(info) ? 1 : 0) << 8 |
                  (uint64_t)(qemu_plugin_mem_size_shift(info) & 0xff);
-    v->mi[(info ^ info >> 4 ^ info >> 16) & (MI_SLOTS - 1)] = e;
+    v->mi[mi_slot(info)] = e;
     return e;
 }
 
@@ -292,7 +299,7 @@ uint64_t emkc_meminfo(struct vstate *v, qemu_plugin_meminfo_t info)
 static void vcpu_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
     struct vstate *v = &P.vs[vcpu & (NVSTATE - 1)];
-    uint64_t e = v->mi[(info ^ info >> 4 ^ info >> 16) & (MI_SLOTS - 1)];
+    uint64_t e = v->mi[mi_slot(info)];
     int store;
     if ((e >> 32) != info || !(e & (1u << 16)))
         e = emkc_meminfo(v, info);
