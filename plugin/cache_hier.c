@@ -394,46 +394,24 @@ int emk_cache_access_line(struct emk_cache_sys *s, unsigned cpu, int kind, uint6
     return r;
 }
 
-/* The simple hierarchy (s->simple): bring @addr's line in from level @k
- * outward, one pass per level.  Same result as fetch() + emk_cache_fill:
- * a level's fill does not depend on the levels outside it, and a dirty
- * victim is written back after the outer levels have been searched, as
- * fetch() does. */
-static int simple_fetch(struct emk_cache_sys *s, unsigned cpu, int k, uint64_t addr)
-{
-    struct emk_cache_level *c = level_at(s, cpu, k);
-    uint64_t vl = 0;
-    int vd, r, nk;
-    c->st.access[0]++;
-    if (emk_cache_lru_ref(c, addr >> c->line_shift, &vl, &vd))
-        return k;
-    c->st.miss[0]++;
-    nk = next_level(s, cpu, k);
-    if (nk == LV_MEM) {
-        s->cpu[cpu].mem_reads++;
-        s->mem_reads++;
-        r = EMK_CACHE_HIT_MEM;
-    } else {
-        r = simple_fetch(s, cpu, nk, addr);
-    }
-    if (vd) {
-        c->st.writebacks++;
-        if (nk == LV_MEM)
-            mem_write(s, cpu);
-        else
-            write_back(s, cpu, nk, vl << c->line_shift);
-    }
-    return r;
-}
+/* The simple hierarchy (s->simple): one line at L1, then outward while
+ * it misses, one emk_cache_lru_ref per level.  Same result as
+ * emk_cache_access_line + fetch(): a level's fill does not depend on the
+ * levels outside it, and the dirty victims are written back afterwards,
+ * outermost first, as the recursion in fetch() does. */
+int emk_cache_simple_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
+                          int wr, uint64_t ln);
 
-/* The simple hierarchy: one line at L1 (same result as line_access). */
-static int simple_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
-                       int wr, uint64_t ln)
+int emk_cache_simple_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
+                          int wr, uint64_t ln)
 {
-    uint64_t vl = 0;
-    int vd, r, nk;
+    struct emk_cache_cpu *cp = &s->cpu[cpu];
+    struct emk_cache_level *lv[3];
+    uint64_t addr = ln << c->line_shift, vl[3];
+    int vd[3], n = 0, i, r;
+    lv[0] = c;
     c->st.access[wr]++;
-    if (emk_cache_lru_ref(c, ln, &vl, &vd)) {
+    if (emk_cache_lru_ref(c, ln, &vl[0], &vd[0])) {
         if (wr)
             emk_cache_set_dirty(c, ln, 0);
         return EMK_CACHE_HIT_L1;
@@ -441,20 +419,37 @@ static int simple_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_l
     c->st.miss[wr]++;
     if (wr)
         emk_cache_set_dirty(c, ln, 0);
-    nk = next_level(s, cpu, 1);
-    if (nk == LV_MEM) {
-        s->cpu[cpu].mem_reads++;
-        s->mem_reads++;
-        r = EMK_CACHE_HIT_MEM;
-    } else {
-        r = simple_fetch(s, cpu, nk, ln << c->line_shift);
+    r = EMK_CACHE_HIT_MEM;
+    if (cp->has_l2)
+        lv[++n] = &cp->l2;
+    if (s->cfg.has_llc)
+        lv[++n] = &s->llc;
+    for (i = 1; i <= n; i++) {
+        struct emk_cache_level *o = lv[i];
+        o->st.access[0]++;
+        if (emk_cache_lru_ref(o, addr >> o->line_shift, &vl[i], &vd[i])) {
+            r = o == &s->llc ? EMK_CACHE_HIT_LLC : EMK_CACHE_HIT_L2;
+            break;
+        }
+        o->st.miss[0]++;
     }
-    if (vd) {
-        c->st.writebacks++;
-        if (nk == LV_MEM)
+    if (i > n) {
+        cp->mem_reads++;
+        s->mem_reads++;
+        i = n;
+    } else {
+        i--; /* level i hit: its lru_ref had no victim */
+    }
+    for (; i >= 0; i--) {
+        if (!vd[i])
+            continue;
+        lv[i]->st.writebacks++;
+        if (i == n) {
             mem_write(s, cpu);
-        else
-            write_back(s, cpu, nk, vl << c->line_shift);
+        } else {
+            int k = lv[i + 1] == &s->llc ? LV_LLC : LV_L2;
+            write_back(s, cpu, k, vl[i] << lv[i]->line_shift);
+        }
     }
     return r;
 }
@@ -466,7 +461,7 @@ static int line_access(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_l
 {
     int wr = kind == EMK_CACHE_WRITE, w;
     if (s->simple)
-        return simple_line(s, cpu, c, wr, ln);
+        return emk_cache_simple_line(s, cpu, c, wr, ln);
     if (wr && (c->g.wpolicy != EMK_CACHE_WRITE_BACK || (s->cfg.coherence && s->cfg.ncpu > 1)))
         return emk_cache_access_line(s, cpu, kind, ln << c->line_shift, 0);
     w = emk_cache_neutral_hit(c, ln);
@@ -492,7 +487,7 @@ int emk_cache_access(struct emk_cache_sys *s, unsigned cpu, int kind,
     a = addr >> c->line_shift;
     last = (addr + size - 1) >> c->line_shift;
     if (a == last && s->simple)
-        return simple_line(s, cpu, c, kind == EMK_CACHE_WRITE, a);
+        return emk_cache_simple_line(s, cpu, c, kind == EMK_CACHE_WRITE, a);
     if (addr + size - 1 < addr)
         last = UINT64_MAX >> c->line_shift;
     for (;; a++) {

@@ -268,25 +268,44 @@ int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
     return -1;
 }
 
+/* emk_cache_lru_ref is the whole access path of the simple hierarchy and
+ * of cachegrind counting, so find_way and to_front are written out in it:
+ * no calls but the tag move. */
 int emk_cache_lru_ref(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
                       int *vdirty)
 {
-    uint32_t set, a = c->g.assoc, vw;
-    uint64_t *t, *sg;
-    uint64_t want = lineno << 2 | EMK_CACHE_VALID_DIRTY, v;
+    uint32_t set, a = c->g.assoc, vw = 0, k, last, nw = c->sig_words;
+    uint64_t *t, *sg, v = 0, pat, carry, low;
+    uint64_t want = lineno << 2 | EMK_CACHE_VALID_DIRTY;
     uint8_t h;
-    int w, hit;
+    int hit = 0;
     *vdirty = 0;
     if (lineno == c->last_line)
         return 1;
     set = (uint32_t)(lineno & c->set_mask);
     t = c->tag + (size_t)set * a;
-    sg = sig_set(c, set);
+    sg = c->sig + (size_t)set * nw;
     h = sig_of(c, lineno);
-    w = find_way(c, t, sg, want, h);
-    hit = w >= 0;
+    pat = h * LANES_01;
+    for (k = 0; k < nw && !hit; k++) {
+        uint64_t x = sg[k] ^ pat;
+        uint64_t m = (x - LANES_01) & ~x & LANES_80;
+        while (m) {
+            uint64_t bit = m & (~m + 1);
+            vw = 8 * k + (uint32_t)(((bit >> 7) * 0x0001020304050607ull) >> 56);
+            if (vw < a && (t[vw] | 2u) == want) {
+                hit = 1;
+                break;
+            }
+            m &= m - 1;
+        }
+    }
     if (hit) {
-        vw = (uint32_t)w;
+        if (vw == 0) {
+            c->last_line = lineno;
+            c->last_way = 0;
+            return 1; /* a hit on way 0 changes nothing */
+        }
         v = t[vw];
     } else {
         vw = a - 1;
@@ -308,10 +327,20 @@ int emk_cache_lru_ref(struct emk_cache_level *c, uint64_t lineno, uint64_t *vict
         }
         v = lineno << 2 | EMK_CACHE_VALID;
     }
-    if (!hit || vw) { /* a hit on way 0 changes nothing */
-        to_front(t, sg, vw, v, h);
-        c->gen++;
+    /* to_front(t, sg, vw, v, h) */
+    if (vw)
+        memmove(t + 1, t, (size_t)vw * sizeof(*t));
+    t[0] = v;
+    last = vw >> 3;
+    carry = h;
+    for (k = 0; k < last; k++) {
+        uint64_t x = sg[k];
+        sg[k] = x << 8 | carry;
+        carry = x >> 56;
     }
+    low = (vw & 7u) == 7 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * ((vw & 7u) + 1))) - 1;
+    sg[last] = (sg[last] & ~low) | ((sg[last] << 8 | carry) & low);
+    c->gen++;
     c->last_line = lineno;
     c->last_way = 0;
     return hit;

@@ -293,6 +293,16 @@ uint64_t emkc_meminfo(struct vstate *v, qemu_plugin_meminfo_t info)
     return e;
 }
 
+void emkc_mem_memo(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
+
+/* A meminfo value not in the memo yet: fill its slot, then the slow path
+ * (which simulates hits as well). */
+void emkc_mem_memo(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+{
+    uint64_t e = emkc_meminfo(&P.vs[vcpu & (NVSTATE - 1)], info);
+    emkc_mem_slow(vcpu, info, vaddr, udata, (int)(e >> 8) & 1);
+}
+
 /* One callback for both kinds: QEMU 7.2 does not keep separate R and W
  * registrations apart reliably (measured: loads reached a W-only callback).
  * Fast path: a one-line access that hits way 0 of its L1D set. */
@@ -301,8 +311,11 @@ static void vcpu_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vad
     struct vstate *v = &P.vs[vcpu & (NVSTATE - 1)];
     uint64_t e = v->mi[mi_slot(info)];
     int store;
-    if ((e >> 32) != info || !(e & (1u << 16)))
-        e = emkc_meminfo(v, info);
+    if ((e >> 32) != info || !(e & (1u << 16))) {
+        /* a tail call: the hit path below then saves no registers */
+        emkc_mem_memo(vcpu, info, vaddr, udata);
+        return;
+    }
     store = (int)(e >> 8) & 1;
     if (P.fast_d) {
         struct emk_cache_level *c = &P.sys.cpu[0].l1d;
