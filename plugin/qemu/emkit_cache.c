@@ -30,12 +30,7 @@ struct piece {
     uint64_t lo, hi; /* [lo, hi) */
 };
 
-/* Per-vCPU memo of the meminfo accessors (pure functions of the value):
- * entry = info << 32 | 1 << 16 | is_store << 8 | size_shift. */
-enum { MI_SLOTS = 32 };
-
 struct vstate {
-    uint64_t mi[MI_SLOTS];
     struct cgp_insn *cur;
     int nr, nw;
     struct piece rd[MAX_PIECES], wr[MAX_PIECES];
@@ -274,33 +269,28 @@ void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
     mem_access(vcpu, info, vaddr, in, store);
 }
 
-/* Memo slot of @info: a multiplicative hash, so that values differing
- * only in flag bits (QEMU 7.2 passes e.g. 0x10030 and 0x10830) part. */
+/* Memo slot of @info in its instruction's record: the top two bits of a
+ * multiplicative hash.  One instruction can see several values (QEMU 7.2
+ * passes e.g. 0x10030 and 0x10830 for loads of one instruction, and a
+ * read-modify-write has a load and a store); these four get four slots.
+ * Any value still works: the entry holds the whole value, checked on
+ * every use, and a collision only costs the accessor calls. */
 static unsigned mi_slot(qemu_plugin_meminfo_t info)
 {
-    return (unsigned)((uint32_t)(info * 0x9E3779B1u) >> 27) & (MI_SLOTS - 1);
-}
-
-uint64_t emkc_meminfo(struct vstate *v, qemu_plugin_meminfo_t info);
-
-/* Fill the memo slot of @info. */
-uint64_t emkc_meminfo(struct vstate *v, qemu_plugin_meminfo_t info)
-{
-    uint64_t e = (uint64_t)info << 32 | 1u << 16 |
-                 (uint64_t)(qemu_plugin_mem_is_store(info) ? 1 : 0) << 8 |
-                 (uint64_t)(qemu_plugin_mem_size_shift(info) & 0xff);
-    v->mi[mi_slot(info)] = e;
-    return e;
+    return (unsigned)((uint32_t)(info * 0x9E3779B1u) >> 30);
 }
 
 void emkc_mem_memo(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
 
-/* A meminfo value not in the memo yet: fill its slot, then the slow path
- * (which simulates hits as well). */
+/* A meminfo value not in the memo yet: fill the slot from the accessors,
+ * then take the slow path (which simulates hits as well). */
 void emkc_mem_memo(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
-    uint64_t e = emkc_meminfo(&P.vs[vcpu & (NVSTATE - 1)], info);
-    emkc_mem_slow(vcpu, info, vaddr, udata, (int)(e >> 8) & 1);
+    struct cgp_insn *in = udata;
+    int store = qemu_plugin_mem_is_store(info) ? 1 : 0;
+    in->mi[mi_slot(info)] = (uint64_t)info << 32 | 1u << 16 | (uint64_t)store << 8 |
+                            (uint64_t)(qemu_plugin_mem_size_shift(info) & 0xff);
+    emkc_mem_slow(vcpu, info, vaddr, in, store);
 }
 
 /* One callback for both kinds: QEMU 7.2 does not keep separate R and W
@@ -308,8 +298,8 @@ void emkc_mem_memo(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
  * Fast path: a one-line access that hits way 0 of its L1D set. */
 static void vcpu_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
-    struct vstate *v = &P.vs[vcpu & (NVSTATE - 1)];
-    uint64_t e = v->mi[mi_slot(info)];
+    struct cgp_insn *in = udata;
+    uint64_t e = in->mi[mi_slot(info)];
     int store;
     if ((e >> 32) != info || !(e & (1u << 16))) {
         /* a tail call: the hit path below then saves no registers */
@@ -325,7 +315,7 @@ static void vcpu_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vad
         if ((*t | 2u) == (ln << 2 | EMK_CACHE_VALID_DIRTY) && (end >> c->line_shift) == ln) {
             *t |= (uint64_t)store << 1; /* write-back: a store hit makes it dirty */
             c->st.access[store]++;
-            ((struct cgp_insn *)udata)->ev[CGP_DR + 3 * store]++;
+            in->ev[CGP_DR + 3 * store]++;
             return;
         }
     }
