@@ -250,25 +250,6 @@ static inline void mem_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uin
     }
 }
 
-void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
-                   struct cgp_insn *in, int store);
-
-void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
-                   struct cgp_insn *in, int store)
-{
-    if (P.fast_d) {
-        /* one core, user mode, native counting: straight to the model */
-        uint32_t size = 1u << qemu_plugin_mem_size_shift(info);
-        int w = emk_cache_access(&P.sys, 0, store ? EMK_CACHE_WRITE : EMK_CACHE_READ, vaddr,
-                                 size);
-        in->ev[store ? CGP_DW : CGP_DR]++;
-        in->ev[store ? CGP_D1MW : CGP_D1MR] += w > EMK_CACHE_HIT_L1;
-        in->ev[store ? CGP_DLMW : CGP_DLMR] += w == EMK_CACHE_HIT_MEM;
-        return;
-    }
-    mem_access(vcpu, info, vaddr, in, store);
-}
-
 /* Memo slot of @info in its instruction's record: the top two bits of a
  * multiplicative hash.  One instruction can see several values (QEMU 7.2
  * passes e.g. 0x10030 and 0x10830 for loads of one instruction, and a
@@ -280,46 +261,81 @@ static unsigned mi_slot(qemu_plugin_meminfo_t info)
     return (unsigned)((uint32_t)(info * 0x9E3779B1u) >> 30);
 }
 
-void emkc_mem_memo(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
+/* Memo entry: info << 32 | 1 << 16 | is_store << 8 | size in bytes. */
+static uint64_t mi_entry(qemu_plugin_meminfo_t info)
+{
+    return (uint64_t)info << 32 | 1u << 16 |
+           (uint64_t)(qemu_plugin_mem_is_store(info) ? 1 : 0) << 8 |
+           ((1u << (qemu_plugin_mem_size_shift(info) & 7)) & 0xff);
+}
 
-/* A meminfo value not in the memo yet: fill the slot from the accessors,
- * then take the slow path (which simulates hits as well). */
-void emkc_mem_memo(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
+
+/* Everything but the fast path's way-0 hits.  External linkage keeps it
+ * out of line, so that vcpu_mem_fast can jump to it with its own
+ * arguments and needs no saved registers. */
+void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
     struct cgp_insn *in = udata;
-    int store = qemu_plugin_mem_is_store(info) ? 1 : 0;
-    in->mi[mi_slot(info)] = (uint64_t)info << 32 | 1u << 16 | (uint64_t)store << 8 |
-                            (uint64_t)(qemu_plugin_mem_size_shift(info) & 0xff);
-    emkc_mem_slow(vcpu, info, vaddr, in, store);
+    uint64_t e = in->mi[mi_slot(info)];
+    int store, w;
+    if ((e >> 16) != ((uint64_t)info << 16 | 1u)) {
+        e = mi_entry(info);
+        in->mi[mi_slot(info)] = e;
+    }
+    store = (int)(e >> 8) & 1;
+    if (!P.fast_d) {
+        mem_access(vcpu, info, vaddr, in, store);
+        return;
+    }
+    /* one core, user mode, native counting: straight to the model */
+    w = emk_cache_access(&P.sys, 0, store ? EMK_CACHE_WRITE : EMK_CACHE_READ, vaddr,
+                         (uint32_t)(e & 0xff));
+    in->ev[store ? CGP_DW : CGP_DR]++;
+    in->ev[store ? CGP_D1MW : CGP_D1MR] += w > EMK_CACHE_HIT_L1;
+    in->ev[store ? CGP_DLMW : CGP_DLMR] += w == EMK_CACHE_HIT_MEM;
 }
 
 /* One callback for both kinds: QEMU 7.2 does not keep separate R and W
  * registrations apart reliably (measured: loads reached a W-only callback).
- * Fast path: a one-line access that hits way 0 of its L1D set. */
+ * The general case. */
 static void vcpu_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+{
+    emkc_mem_slow(vcpu, info, vaddr, udata);
+}
+
+/* The fast path (P.fast_d: one core, user mode, native counting, L1D
+ * write-back, not tree-PLRU, power-of-two associativity), registered
+ * instead of vcpu_mem: a one-line access that hits way 0 of its L1D set,
+ * a state-neutral hit, is counted here; a store sets the dirty bit. */
+static struct {
+    uint64_t *tag;
+    uint64_t set_mask;
+    uint64_t off_mask;  /* line - 1 */
+    uint64_t line;
+    uint64_t *access;   /* L1D st.access[2] */
+    unsigned line_shift;
+    unsigned way_shift; /* log2(assoc) */
+} F;
+
+static void vcpu_mem_fast(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                          void *udata)
 {
     struct cgp_insn *in = udata;
     uint64_t e = in->mi[mi_slot(info)];
-    int store;
-    if ((e >> 32) != info || !(e & (1u << 16))) {
-        /* a tail call: the hit path below then saves no registers */
-        emkc_mem_memo(vcpu, info, vaddr, udata);
-        return;
-    }
-    store = (int)(e >> 8) & 1;
-    if (P.fast_d) {
-        struct emk_cache_level *c = &P.sys.cpu[0].l1d;
-        uint64_t ln = vaddr >> c->line_shift;
-        uint64_t end = vaddr + (1u << (e & 0xff)) - 1;
-        uint64_t *t = &c->tag[(size_t)(ln & c->set_mask) * c->g.assoc];
-        if ((*t | 2u) == (ln << 2 | EMK_CACHE_VALID_DIRTY) && (end >> c->line_shift) == ln) {
-            *t |= (uint64_t)store << 1; /* write-back: a store hit makes it dirty */
-            c->st.access[store]++;
+    if ((e >> 16) == ((uint64_t)info << 16 | 1u)) {
+        uint64_t ln = vaddr >> F.line_shift;
+        uint64_t *t = F.tag + ((ln & F.set_mask) << F.way_shift);
+        if ((*t | 2u) == (ln << 2 | EMK_CACHE_VALID_DIRTY) &&
+            (vaddr & F.off_mask) + (e & 0xff) <= F.line) {
+            unsigned store = (unsigned)(e >> 8) & 1u;
+            *t |= (uint64_t)store << 1;
+            F.access[store]++;
             in->ev[CGP_DR + 3 * store]++;
             return;
         }
     }
-    emkc_mem_slow(vcpu, info, vaddr, udata, store);
+    emkc_mem_slow(vcpu, info, vaddr, udata);
 }
 
 static struct cgp_insn *insn_get(struct qemu_plugin_insn *qi, uint64_t addr)
@@ -412,7 +428,7 @@ static void vcpu_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         }
         prev_lo = lo;
         prev_hi = hi;
-        qemu_plugin_register_vcpu_mem_cb(qi, vcpu_mem, QEMU_PLUGIN_CB_NO_REGS,
+        qemu_plugin_register_vcpu_mem_cb(qi, P.fast_d ? vcpu_mem_fast : vcpu_mem, QEMU_PLUGIN_CB_NO_REGS,
                                          QEMU_PLUGIN_MEM_RW, in);
     }
     pthread_mutex_unlock(&P.lock);
@@ -544,7 +560,19 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
         return bad_arg(err);
     P.ncpu = cfg.ncpu;
     P.fast_i = P.count == EMK_COUNT_NATIVE && !P.system && P.ncpu == 1 && P.sys.cpu[0].l1i.hit0;
-    P.fast_d = P.fast_i && P.sys.cpu[0].l1d.hit0 && cfg.l1d.wpolicy == EMK_CACHE_WRITE_BACK;
+    P.fast_d = P.fast_i && P.sys.cpu[0].l1d.hit0 && cfg.l1d.wpolicy == EMK_CACHE_WRITE_BACK &&
+               (cfg.l1d.assoc & (cfg.l1d.assoc - 1)) == 0;
+    if (P.fast_d) {
+        struct emk_cache_level *c = &P.sys.cpu[0].l1d;
+        F.tag = c->tag;
+        F.set_mask = c->set_mask;
+        F.line = c->g.line;
+        F.off_mask = c->g.line - 1;
+        F.access = c->st.access;
+        F.line_shift = c->line_shift;
+        while ((1u << F.way_shift) < c->g.assoc)
+            F.way_shift++;
+    }
     pthread_mutex_init(&P.lock, NULL);
     for (i = 0; i < 64; i++)
         pthread_mutex_init(&P.shard[i], NULL);
