@@ -230,6 +230,15 @@ void emk_cache_sys_fini(struct emk_cache_sys *s);
 int emk_cache_access(struct emk_cache_sys *s, unsigned cpu, int kind,
                      uint64_t addr, uint32_t size);
 
+/**
+ * emk_cache_access for a hierarchy with @s->simple set and an access that
+ * stays in line @ln of L1 level @c (&s->cpu[cpu].l1i or .l1d); @wr is 1
+ * for a write.  The caller checks all of this; returns enum
+ * emk_cache_where.
+ */
+int emk_cache_simple_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
+                          int wr, uint64_t ln);
+
 /** Cachegrind-style reference result: misses at L1 and at the last level. */
 struct emk_cache_cgres {
     int l1_miss;

@@ -400,9 +400,6 @@ int emk_cache_access_line(struct emk_cache_sys *s, unsigned cpu, int kind, uint6
  * levels outside it, and the dirty victims are written back afterwards,
  * outermost first, as the recursion in fetch() does. */
 int emk_cache_simple_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
-                          int wr, uint64_t ln);
-
-int emk_cache_simple_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
                           int wr, uint64_t ln)
 {
     struct emk_cache_cpu *cp = &s->cpu[cpu];

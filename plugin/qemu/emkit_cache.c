@@ -269,6 +269,17 @@ static uint64_t mi_entry(qemu_plugin_meminfo_t info)
            ((1u << (qemu_plugin_mem_size_shift(info) & 7)) & 0xff);
 }
 
+/* L1D geometry for the data fast path (set when P.fast_d). */
+static struct {
+    uint64_t *tag;
+    uint64_t set_mask;
+    uint64_t off_mask;  /* line - 1 */
+    uint64_t line;
+    uint64_t *access;   /* L1D st.access[2] */
+    unsigned line_shift;
+    unsigned way_shift; /* log2(assoc) */
+} F;
+
 void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
 
 /* Everything but the fast path's way-0 hits.  External linkage keeps it
@@ -289,8 +300,11 @@ void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
         return;
     }
     /* one core, user mode, native counting: straight to the model */
-    w = emk_cache_access(&P.sys, 0, store ? EMK_CACHE_WRITE : EMK_CACHE_READ, vaddr,
-                         (uint32_t)(e & 0xff));
+    if (P.sys.simple && (vaddr & F.off_mask) + (e & 0xff) <= F.line)
+        w = emk_cache_simple_line(&P.sys, 0, &P.sys.cpu[0].l1d, store, vaddr >> F.line_shift);
+    else
+        w = emk_cache_access(&P.sys, 0, store ? EMK_CACHE_WRITE : EMK_CACHE_READ, vaddr,
+                             (uint32_t)(e & 0xff));
     in->ev[store ? CGP_DW : CGP_DR]++;
     in->ev[store ? CGP_D1MW : CGP_D1MR] += w > EMK_CACHE_HIT_L1;
     in->ev[store ? CGP_DLMW : CGP_DLMR] += w == EMK_CACHE_HIT_MEM;
@@ -308,16 +322,6 @@ static void vcpu_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vad
  * write-back, not tree-PLRU, power-of-two associativity), registered
  * instead of vcpu_mem: a one-line access that hits way 0 of its L1D set,
  * a state-neutral hit, is counted here; a store sets the dirty bit. */
-static struct {
-    uint64_t *tag;
-    uint64_t set_mask;
-    uint64_t off_mask;  /* line - 1 */
-    uint64_t line;
-    uint64_t *access;   /* L1D st.access[2] */
-    unsigned line_shift;
-    unsigned way_shift; /* log2(assoc) */
-} F;
-
 static void vcpu_mem_fast(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
                           void *udata)
 {
