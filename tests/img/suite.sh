@@ -118,6 +118,12 @@ for f in v2.qcow2 bitmaps.qcow2 overlay.qcow2 child.vmdk diff.vhdx; do
     elif grep -q "was not replaced" "chkn-$f"; then ok; else bad "$f: unscrubbed: wrong reason"; cat "chkn-$f"; fi
 done
 
+# in place (twice) gives the copy-mode bytes, UTF-16 names included
+cp diff.vhdx scrub-ip.vhdx
+if "$TOOL" anonymize --in-place --scrub-names scrub-ip.vhdx > /dev/null 2>&1 &&
+   "$TOOL" anonymize --in-place --scrub-names scrub-ip.vhdx > /dev/null 2>&1 &&
+   cmp -s scrub-ip.vhdx scrub/diff.vhdx; then ok; else bad "diff.vhdx: in-place --scrub-names differs from copy mode"; fi
+
 # the checker notices a changed metadata byte (last byte of the L1 cluster)
 cp out/v2.qcow2 tamper.qcow2
 python3 - <<'PY'
