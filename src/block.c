@@ -56,6 +56,57 @@ fail:
     return NULL;
 }
 
+/* Host backends reach the core only through emk_blk_ops; this driver
+ * entry refuses the synchronous path. */
+static int host_open(emk_blk *blk, const char *arg, unsigned flags)
+{
+    (void)blk; (void)arg; (void)flags;
+    return -EINVAL;
+}
+
+static void host_close(emk_blk *blk)
+{
+    if (blk->host->close)
+        blk->host->close(blk->host_opaque);
+}
+
+static int host_execute(emk_blk *blk, emk_blk_req *req, uint64_t limit)
+{
+    (void)blk; (void)req; (void)limit;
+    return -ENOTSUP;
+}
+
+static const emk_blk_driver host_driver = {
+    "host", host_open, host_close, host_execute, 0,
+};
+
+emk_blk *emk_blk_new(const emk_blk_ops *ops, void *opaque, uint64_t size,
+                     unsigned flags, int *err)
+{
+    emk_blk *blk;
+
+    if (!ops || !ops->submit || !ops->kind) {
+        if (err)
+            *err = -EINVAL;
+        return NULL;
+    }
+    blk = (emk_blk *)calloc(1, sizeof(*blk));
+    if (!blk) {
+        if (err)
+            *err = -ENOMEM;
+        return NULL;
+    }
+    blk->drv = &host_driver;
+    blk->host = ops;
+    blk->host_opaque = opaque;
+    blk->size = size;
+    blk->flags = flags & EMK_BLK_RDONLY;
+    blk->fd = -1;
+    pthread_mutex_init(&blk->lock, NULL);
+    pthread_cond_init(&blk->idle, NULL);
+    return blk;
+}
+
 void emk_blk_close(emk_blk *blk)
 {
     if (!blk)
@@ -77,7 +128,7 @@ uint64_t emk_blk_size(const emk_blk *blk)
 
 const char *emk_blk_kind(const emk_blk *blk)
 {
-    return blk->drv->kind;
+    return blk->host ? blk->host->kind : blk->drv->kind;
 }
 
 void *emk_blk_ram(emk_blk *blk)
@@ -171,6 +222,11 @@ static void finish(emk_blk_req *req, int ret)
     emk_bh_schedule(&req->bh);
 }
 
+void emk_blk_complete(emk_blk_req *req, int ret)
+{
+    finish(req, ret > 0 ? 0 : ret);
+}
+
 static void pool_job(void *arg)
 {
     emk_blk_req *req = (emk_blk_req *)arg;
@@ -207,6 +263,17 @@ int emk_blk_submit(emk_blk *blk, emk_blk_req *req)
     pthread_mutex_lock(&blk->lock);
     blk->inflight++;
     pthread_mutex_unlock(&blk->lock);
+    if (blk->host) {
+        uint64_t limit = UINT64_MAX;
+        ret = fault_check(blk, req, &limit);
+        if (ret == 0)
+            ret = blk->host->submit(blk->host_opaque, req);
+        else if (ret > 0)
+            ret = -EIO; /* a short transfer cannot be staged on a host backend */
+        if (ret < 0)
+            finish(req, ret);
+        return 0;
+    }
     if (blk->drv->needs_pool || (blk->flags & EMK_BLK_SYNC_POOL)) {
         ret = emk_pool_submit(pool_job, req, req->pool_link);
         if (ret < 0)

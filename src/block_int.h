@@ -28,6 +28,8 @@ struct emk_blk {
     unsigned inflight;
     emk_blk_fault fault;
     int fault_on;
+    const emk_blk_ops *host;   /* host-supplied backend, or NULL */
+    void *host_opaque;
 };
 
 extern const emk_blk_driver emk_blk_file_driver;

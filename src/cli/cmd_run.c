@@ -12,6 +12,7 @@
 static const emk_demo demos[] = {
     {"simple block device (bus, DMA, IRQ/MSI, ioeventfd, iothread, block)", emk_sblk_demo},
     {"NVMe controller on PCIe (MSI-X, shadow doorbells, two queues)", emk_nvme_demo},
+    {"cache model (plugin/ core): matrix multiply, naive vs blocked", emk_cache_demo},
 };
 
 int emk_cmd_run(int argc, char **argv)

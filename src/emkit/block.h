@@ -79,6 +79,27 @@ typedef struct emk_blk_fault {
     unsigned count;
 } emk_blk_fault;
 
+/** A backend supplied by the host, e.g. the QEMU adapter's BlockBackend.
+ *  submit starts a request (already validated: in range, writable) and
+ *  returns 0, after which the backend calls emk_blk_complete(req, ret)
+ *  exactly once from any thread; or it returns a negative errno and does
+ *  not complete it.  close runs after every request has completed. */
+typedef struct emk_blk_ops {
+    const char *kind;
+    int (*submit)(void *opaque, emk_blk_req *req);
+    void (*close)(void *opaque);
+} emk_blk_ops;
+
+/** Wraps a host backend of `size` bytes (flags: EMK_BLK_RDONLY).  Its
+ *  requests get the same validation, fault injection and completion in
+ *  req->loop as the built-in ones; synchronous emk_blk_pread/pwrite are
+ *  refused with -ENOTSUP.  Returns NULL and *err on failure. */
+emk_blk *emk_blk_new(const emk_blk_ops *ops, void *opaque, uint64_t size,
+                     unsigned flags, int *err);
+/** Completes a request of a host backend with 0 or a negative errno.
+ *  Thread-safe; the callback then runs in req->loop. */
+void emk_blk_complete(emk_blk_req *req, int ret);
+
 /** Opens a backend from a spec ("file:PATH[:SIZE]", "ram:SIZE",
  *  "null:SIZE").  Returns NULL and *err on failure. */
 emk_blk *emk_blk_open(const char *spec, unsigned flags, int *err);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <pthread.h>
 
 #include <cmocka.h>
 
@@ -254,6 +255,116 @@ static void many_inflight_on_pool(void **state)
     emk_loop_free(loop);
 }
 
+/* A host backend that completes each request from a thread of its own,
+ * as QEMU's block layer would. */
+typedef struct hostbk {
+    uint8_t mem[8192];
+    int closed;
+    unsigned submitted;
+} hostbk;
+
+typedef struct hostjob {
+    hostbk *h;
+    emk_blk_req *req;
+} hostjob;
+
+static void *host_worker(void *arg)
+{
+    hostjob *j = (hostjob *)arg;
+    emk_blk_req *req = j->req;
+    uint64_t off = req->offset;
+    int i, ret = 0;
+
+    usleep(2000);
+    for (i = 0; i < req->iovcnt; i++) {
+        if (req->op == EMK_BLK_READ)
+            memcpy(req->iov[i].iov_base, j->h->mem + off, req->iov[i].iov_len);
+        else if (req->op == EMK_BLK_WRITE)
+            memcpy(j->h->mem + off, req->iov[i].iov_base, req->iov[i].iov_len);
+        off += req->iov[i].iov_len;
+    }
+    if (req->op == EMK_BLK_DISCARD)
+        ret = -EOPNOTSUPP;
+    emk_blk_complete(req, ret);
+    free(j);
+    return NULL;
+}
+
+static int host_submit(void *opaque, emk_blk_req *req)
+{
+    hostbk *h = (hostbk *)opaque;
+    hostjob *j = (hostjob *)malloc(sizeof(*j));
+    pthread_t t;
+
+    if (req->op == EMK_BLK_WRITE_ZEROES) {
+        free(j);
+        return -ENOSPC; /* refused at submit: completes with the error */
+    }
+    j->h = h;
+    j->req = req;
+    h->submitted++;
+    if (pthread_create(&t, NULL, host_worker, j) != 0) {
+        free(j);
+        return -EAGAIN;
+    }
+    pthread_detach(t);
+    return 0;
+}
+
+static void host_close(void *opaque)
+{
+    ((hostbk *)opaque)->closed = 1;
+}
+
+static const emk_blk_ops host_ops = {"host-test", host_submit, host_close};
+
+static void host_backend(void **state)
+{
+    hostbk h;
+    emk_loop *loop = emk_loop_new(NULL, NULL);
+    emk_blk *b;
+    uint8_t x[512], y[512];
+    struct iovec iov = {x, 512};
+    emk_blk_fault f;
+    int err = 0;
+    (void)state;
+    memset(&h, 0, sizeof(h));
+    assert_null(emk_blk_new(NULL, &h, 8192, 0, &err));
+    assert_int_equal(err, -EINVAL);
+    b = emk_blk_new(&host_ops, &h, 8192, 0, &err);
+    assert_non_null(b);
+    assert_string_equal(emk_blk_kind(b), "host-test");
+    assert_int_equal(emk_blk_size(b), 8192);
+    memset(x, 0x77, sizeof(x));
+    assert_int_equal(run_req(b, loop, EMK_BLK_WRITE, 1024, &iov, 1, 0), 0);
+    assert_int_equal(h.mem[1024 + 511], 0x77);
+    iov.iov_base = y;
+    assert_int_equal(run_req(b, loop, EMK_BLK_READ, 1024, &iov, 1, 0), 0);
+    assert_memory_equal(x, y, 512);
+    /* validation happens before the host sees anything */
+    assert_int_equal(run_req(b, loop, EMK_BLK_READ, 8000, &iov, 1, 0), -ERANGE);
+    /* host errors: at submit, and at completion */
+    assert_int_equal(run_req(b, loop, EMK_BLK_WRITE_ZEROES, 0, NULL, 0, 512), -ENOSPC);
+    assert_int_equal(run_req(b, loop, EMK_BLK_DISCARD, 0, NULL, 0, 512), -EOPNOTSUPP);
+    /* fault injection applies to host backends too */
+    memset(&f, 0, sizeof(f));
+    f.op_mask = 1u << EMK_BLK_READ;
+    f.len = 8192;
+    f.err = EIO;
+    emk_blk_set_fault(b, &f);
+    assert_int_equal(run_req(b, loop, EMK_BLK_READ, 0, &iov, 1, 0), -EIO);
+    emk_blk_set_fault(b, NULL);
+    assert_int_equal(emk_blk_pread(b, 0, y, 16), -ENOTSUP);
+    assert_int_equal(h.submitted, 3);
+    emk_blk_close(b);
+    assert_int_equal(h.closed, 1);
+    b = emk_blk_new(&host_ops, &h, 8192, EMK_BLK_RDONLY, &err);
+    iov.iov_base = x;
+    assert_int_equal(run_req(b, loop, EMK_BLK_WRITE, 0, &iov, 1, 0), -EROFS);
+    emk_blk_close(b);
+    emk_loop_free(loop);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +375,7 @@ int main(void)
         cmocka_unit_test(null_backend),
         cmocka_unit_test(file_backend_and_real_short_read),
         cmocka_unit_test(many_inflight_on_pool),
+        cmocka_unit_test(host_backend),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

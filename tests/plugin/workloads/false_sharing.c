@@ -1,9 +1,17 @@
-/* Two threads each bump their own counter 2000000 times.  With argument
+/* Two threads each bump their own counter 2000000 times, taking strict
+ * turns (10000 turns each, 200 increments per turn).  With argument
  * "shared" the counters sit in one cache line (false sharing); with
- * "padded" they are 128 bytes apart.  Built against static glibc (threads). */
+ * "padded" they are 128 bytes apart.  The turn flags live in lines of
+ * their own and cost the same in both modes, so the shared run shows one
+ * extra coherence miss per turn whatever the host's scheduling: the
+ * counter line was last written by the other thread.  Built against static
+ * glibc (threads). */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+
+enum { TURNS = 10000, PER_TURN = 200 };
 
 static struct {
     volatile unsigned long a;
@@ -13,16 +21,25 @@ static struct {
 static struct {
     volatile unsigned long a, b;
 } shared;
+static struct {
+    char before[128];
+    volatile int turn; /* whose turn: 0 or 1 */
+    char after[128];
+} flag;
 static volatile unsigned long *ctr[2];
-static pthread_barrier_t start;
 
 static void *worker(void *arg)
 {
-    volatile unsigned long *c = ctr[(long)arg];
-    long i;
-    pthread_barrier_wait(&start); /* both threads run the loop together */
-    for (i = 0; i < 2000000; i++)
-        (*c)++;
+    long me = (long)arg;
+    volatile unsigned long *c = ctr[me];
+    long t, i;
+    for (t = 0; t < TURNS; t++) {
+        while (flag.turn != me)
+            sched_yield();
+        for (i = 0; i < PER_TURN; i++)
+            (*c)++;
+        __atomic_store_n(&flag.turn, (int)(1 - me), __ATOMIC_RELEASE);
+    }
     return NULL;
 }
 
@@ -33,7 +50,6 @@ int main(int argc, char **argv)
     int sh = argc > 1 && strcmp(argv[1], "shared") == 0;
     ctr[0] = sh ? &shared.a : &padded.a;
     ctr[1] = sh ? &shared.b : &padded.b;
-    pthread_barrier_init(&start, NULL, 2);
     for (i = 0; i < 2; i++)
         pthread_create(&t[i], NULL, worker, (void *)i);
     for (i = 0; i < 2; i++)

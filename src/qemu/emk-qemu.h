@@ -1,0 +1,121 @@
+/*
+ * emk-qemu.h - the QEMU 7.2 adapter's private interface (src/qemu/ is the
+ * only place in emkit that includes QEMU headers).
+ *
+ * An EmkQemuHost is one emk_bus per QEMU device.  It maps the machine bus
+ * (emkit/bus.h) onto QEMU:
+ *
+ *   emk_dma_read/write/map     pci_dma_rw / pci_dma_map, refused (-EPERM)
+ *                              while Bus Master Enable is clear and
+ *                              (-EFAULT) when the range hits one of the
+ *                              device's own BARs (no MMIO re-entrancy)
+ *   emk_irq_set                pci_set_irq
+ *   emk_msi_send               msi_send_message (the MSI-X table itself is
+ *                              the device's / emkit PCI core's, so the
+ *                              adapter only delivers the message)
+ *   emk_region (BARs)          MemoryRegionOps calling emk_region_access,
+ *                              valid/impl sizes from the region's sizes
+ *   emk_dev_add_ioeventfd      memory_region_add_eventfd on the emkit
+ *                              notifier's own eventfd
+ *   dev->loop                  an emkit iothread (emk_iothread) whose loop
+ *                              runs on QEMU_CLOCK_VIRTUAL
+ *
+ * Threads and locks.  MMIO callbacks run on vCPU threads under QEMU's
+ * global lock (BQL).  Device work (timers, bottom halves, notifier
+ * handlers, block completions) runs on the device's emkit iothread, which
+ * does not hold the BQL; DMA from there is fine (QEMU's memory API is
+ * RCU-protected).  Interrupt delivery and ioeventfd changes need the BQL:
+ * on a thread that holds it (vCPU, main loop) they happen at once; an
+ * emkit thread never waits for the BQL (a device may raise an interrupt
+ * while holding its own lock, which a vCPU in an MMIO callback may be
+ * waiting for): it queues the work and a bottom half of QEMU's main loop
+ * does it.  Identical pending MSI messages are merged (edge semantics).
+ */
+#ifndef EMKIT_QEMU_ADAPTER_H
+#define EMKIT_QEMU_ADAPTER_H
+
+#include "exec/memory.h"
+#include "hw/pci/msi.h"
+#include "hw/pci/pci.h"
+#include "qemu/event_notifier.h"
+#include "qemu/thread.h"
+
+#include "emkit/bus.h"
+#include "emkit/loop.h"
+
+/** One emkit region as a QEMU MemoryRegion. */
+typedef struct EmkQemuRegion {
+    MemoryRegion mr;
+    MemoryRegion container;  /**< BAR of a size rounded up to 2^n */
+    MemoryRegionOps ops;
+    emk_region *r;
+    struct EmkQemuHost *host;
+    int bar;                 /**< PCI BAR number, -1 if not a BAR */
+    bool inited;
+    bool mapped_by_us;       /**< added to system memory by map_region */
+} EmkQemuRegion;
+
+/** One ioeventfd: a copy of emkit's description and QEMU's notifier
+ *  (sharing the emk_notifier's file descriptors). */
+typedef struct EmkQemuIoeventfd {
+    emk_ioeventfd e;
+    EventNotifier en;
+    bool used;               /**< slot taken */
+    bool applied;            /**< memory_region_add_eventfd done */
+    bool want;               /**< should be applied (deferred ops) */
+} EmkQemuIoeventfd;
+
+enum { EMK_QEMU_MSI_PENDING = 256 };
+
+/** The host side of one QEMU device built from emkit sources. */
+typedef struct EmkQemuHost {
+    emk_bus bus;             /**< hand &bus to the device's init */
+    PCIDevice *pdev;         /**< the transport (DMA, INTx, MSI) */
+    struct emk_pci_fn *fn;   /**< emkit's PCI function, if any (pcifn.c) */
+    Object *owner;
+    emk_clock clock;         /**< QEMU_CLOCK_VIRTUAL */
+    emk_iothread *iothread;
+    emk_loop *loop;          /**< the device's loop (the iothread's) */
+    EmkQemuRegion regions[EMK_DEV_MAX_REGIONS];
+    EmkQemuIoeventfd ioeventfds[EMK_DEV_MAX_IOEVENTFDS];
+    /* work an emkit thread hands to the main loop (see host.c) */
+    QemuMutex defer_lock;
+    QEMUBH *defer_bh;
+    MSIMessage msi_pending[EMK_QEMU_MSI_PENDING];
+    unsigned nmsi_pending;
+    int irq_level;           /**< level asked for, -1: nothing pending */
+    bool efd_dirty;
+    /* statistics */
+    uint64_t stat_dma_bme_off;
+    uint64_t stat_dma_self;
+    uint64_t stat_dma_error;
+    uint64_t stat_msi;
+    uint64_t stat_msi_deferred;
+    uint64_t stat_msi_dropped;
+} EmkQemuHost;
+
+/** Sets up h for PCI device pdev and starts the device's iothread, named
+ *  name (NULL: no iothread, h->loop stays NULL).  Returns 0, or -errno
+ *  with errp set. */
+int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
+                       Error **errp);
+
+/** Removes ioeventfds and stops the iothread (the device is torn down
+ *  first). */
+void emk_qemu_host_cleanup(EmkQemuHost *h);
+
+/** The QEMU MemoryRegion of emkit region r (created on first use, owned
+ *  by h->owner).  NULL if h has no room left. */
+MemoryRegion *emk_qemu_region(EmkQemuHost *h, emk_region *r);
+
+/** Registers r as PCI BAR bar of h->pdev with QEMU's BAR attributes attr
+ *  (PCI_BASE_ADDRESS_SPACE_MEMORY, _MEM_TYPE_64, ...).  QEMU then places
+ *  and maps the BAR; emkit's region keeps its own access rules.
+ *  Returns 0 or -ENOSPC. */
+int emk_qemu_register_bar(EmkQemuHost *h, int bar, emk_region *r,
+                          uint8_t attr);
+
+/** The bus operations (exported for devices that build their own bus). */
+extern const emk_bus_ops emk_qemu_bus_ops;
+
+#endif

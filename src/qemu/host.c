@@ -1,0 +1,435 @@
+/*
+ * host.c - emkit's machine bus (emkit/bus.h) on a QEMU 7.2 PCIDevice:
+ * DMA, interrupts, region mapping, ioeventfds, and the device's iothread.
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/main-loop.h"
+#include "qemu/timer.h"
+#include "exec/address-spaces.h"
+#include "hw/pci/pci.h"
+#include "hw/pci/msi.h"
+#include "sysemu/dma.h"
+
+#include "emk-qemu.h"
+
+/* The BQL, taken only if this thread does not already hold it.  Used only
+ * for mapping non-BAR regions, which devices do while being realized (with
+ * the BQL); interrupts and ioeventfds never wait for it (see below). */
+static bool bql_enter(void)
+{
+    if (qemu_mutex_iothread_locked()) {
+        return false;
+    }
+    qemu_mutex_lock_iothread();
+    return true;
+}
+
+static void bql_leave(bool taken)
+{
+    if (taken) {
+        qemu_mutex_unlock_iothread();
+    }
+}
+
+static EmkQemuHost *host_of(emk_bus *bus)
+{
+    return bus->opaque;
+}
+
+/* -EPERM while bus mastering is off, -EFAULT if [addr, addr+len) overlaps
+ * one of the device's memory BARs as QEMU placed them, else 0. */
+static int dma_allowed(EmkQemuHost *h, uint64_t addr, uint64_t len)
+{
+    PCIDevice *pdev = h->pdev;
+    int i;
+
+    if (!(pci_get_word(pdev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
+        h->stat_dma_bme_off++;
+        return -EPERM;
+    }
+    for (i = 0; i < PCI_NUM_REGIONS; i++) {
+        const PCIIORegion *io = &pdev->io_regions[i];
+
+        if (!io->size || io->addr == PCI_BAR_UNMAPPED ||
+            (io->type & PCI_BASE_ADDRESS_SPACE_IO)) {
+            continue;
+        }
+        if (len && addr <= io->addr + (io->size - 1) &&
+            io->addr <= addr + (len - 1)) {
+            h->stat_dma_self++;
+            return -EFAULT;
+        }
+    }
+    return 0;
+}
+
+static DMADirection dma_dir(int is_write)
+{
+    /* is_write: the device writes guest memory */
+    return is_write ? DMA_DIRECTION_FROM_DEVICE : DMA_DIRECTION_TO_DEVICE;
+}
+
+static int emk_qemu_dma_rw(emk_bus *bus, emk_dev *dev, uint64_t addr,
+                           void *buf, uint64_t len, int is_write)
+{
+    EmkQemuHost *h = host_of(bus);
+    MemTxResult res;
+    int ret;
+
+    (void)dev;
+    ret = dma_allowed(h, addr, len);
+    if (ret < 0) {
+        return ret;
+    }
+    res = pci_dma_rw(h->pdev, addr, buf, len, dma_dir(is_write),
+                     MEMTXATTRS_UNSPECIFIED);
+    if (res != MEMTX_OK) {
+        h->stat_dma_error++;
+        return -EFAULT;
+    }
+    return 0;
+}
+
+static void *emk_qemu_dma_map(emk_bus *bus, emk_dev *dev, uint64_t addr,
+                              uint64_t *len, int is_write)
+{
+    EmkQemuHost *h = host_of(bus);
+    dma_addr_t plen = *len;
+    void *p;
+
+    (void)dev;
+    if (dma_allowed(h, addr, *len) < 0) {
+        *len = 0;
+        return NULL;
+    }
+    /* may come back shorter (end of a RAM block) or NULL (MMIO target and
+     * QEMU's single bounce buffer busy): emkit's callers then copy */
+    p = pci_dma_map(h->pdev, addr, &plen, dma_dir(is_write));
+    if (!p) {
+        *len = 0;
+        return NULL;
+    }
+    *len = plen;
+    return p;
+}
+
+static void emk_qemu_dma_unmap(emk_bus *bus, emk_dev *dev, void *host,
+                               uint64_t len, int is_write, uint64_t written)
+{
+    EmkQemuHost *h = host_of(bus);
+
+    (void)dev;
+    pci_dma_unmap(h->pdev, host, len, dma_dir(is_write),
+                  is_write ? written : len);
+}
+
+/* Called with the BQL and defer_lock held: makes QEMU's ioeventfds match
+ * what the device asked for. */
+static void apply_ioeventfds(EmkQemuHost *h)
+{
+    unsigned i;
+
+    for (i = 0; i < EMK_DEV_MAX_IOEVENTFDS; i++) {
+        EmkQemuIoeventfd *s = &h->ioeventfds[i];
+        MemoryRegion *mr;
+
+        if (!s->used || s->want == s->applied) {
+            if (s->used && !s->want && !s->applied) {
+                s->used = false;
+            }
+            continue;
+        }
+        mr = emk_qemu_region(h, s->e.region);
+        if (s->want) {
+            memory_region_add_eventfd(mr, s->e.offset, s->e.size, false, 0,
+                                      &s->en);
+            s->applied = true;
+        } else {
+            memory_region_del_eventfd(mr, s->e.offset, s->e.size, false, 0,
+                                      &s->en);
+            s->applied = false;
+            s->used = false;   /* the fds belong to the emk_notifier */
+        }
+    }
+}
+
+/* The main loop's half of the deferred work (runs with the BQL). */
+static void emk_qemu_defer_bh(void *opaque)
+{
+    EmkQemuHost *h = opaque;
+    MSIMessage msgs[EMK_QEMU_MSI_PENDING];
+    unsigned i, n;
+    int level;
+
+    qemu_mutex_lock(&h->defer_lock);
+    n = h->nmsi_pending;
+    memcpy(msgs, h->msi_pending, n * sizeof(msgs[0]));
+    h->nmsi_pending = 0;
+    level = h->irq_level;
+    h->irq_level = -1;
+    apply_ioeventfds(h);
+    qemu_mutex_unlock(&h->defer_lock);
+    if (level >= 0) {
+        pci_set_irq(h->pdev, level);
+    }
+    for (i = 0; i < n; i++) {
+        if (pci_get_word(h->pdev->config + PCI_COMMAND) & PCI_COMMAND_MASTER) {
+            msi_send_message(h->pdev, msgs[i]);
+        }
+    }
+}
+
+static void emk_qemu_set_irq(emk_bus *bus, emk_dev *dev, unsigned line,
+                             int level)
+{
+    EmkQemuHost *h = host_of(bus);
+
+    (void)dev;
+    if (line != 0) {
+        return;     /* a PCI function has one INTx pin */
+    }
+    qemu_mutex_lock(&h->defer_lock);
+    if (qemu_mutex_iothread_locked()) {
+        h->irq_level = -1;      /* this level supersedes a queued one */
+        qemu_mutex_unlock(&h->defer_lock);
+        pci_set_irq(h->pdev, level);
+        return;
+    }
+    h->irq_level = level != 0;
+    qemu_mutex_unlock(&h->defer_lock);
+    qemu_bh_schedule(h->defer_bh);
+}
+
+static int emk_qemu_msi(emk_bus *bus, emk_dev *dev, uint64_t addr,
+                        uint32_t data)
+{
+    EmkQemuHost *h = host_of(bus);
+    MSIMessage msg = { .address = addr, .data = data };
+    unsigned i;
+
+    (void)dev;
+    if (!(pci_get_word(h->pdev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
+        return -EPERM;  /* an MSI is a memory write */
+    }
+    h->stat_msi++;
+    if (qemu_mutex_iothread_locked()) {
+        msi_send_message(h->pdev, msg);
+        return 0;
+    }
+    h->stat_msi_deferred++;
+    qemu_mutex_lock(&h->defer_lock);
+    for (i = 0; i < h->nmsi_pending; i++) {
+        if (h->msi_pending[i].address == addr &&
+            h->msi_pending[i].data == data) {
+            break;      /* already on its way: edge semantics merge it */
+        }
+    }
+    if (i == h->nmsi_pending) {
+        if (h->nmsi_pending < EMK_QEMU_MSI_PENDING) {
+            h->msi_pending[h->nmsi_pending++] = msg;
+        } else {
+            h->stat_msi_dropped++;
+        }
+    }
+    qemu_mutex_unlock(&h->defer_lock);
+    qemu_bh_schedule(h->defer_bh);
+    return 0;
+}
+
+static EmkQemuRegion *find_region(EmkQemuHost *h, const emk_region *r)
+{
+    unsigned i;
+
+    for (i = 0; i < EMK_DEV_MAX_REGIONS; i++) {
+        if (h->regions[i].inited && h->regions[i].r == r) {
+            return &h->regions[i];
+        }
+    }
+    return NULL;
+}
+
+/* BARs are placed by QEMU's PCI layer (pci_register_bar); emkit's PCI core
+ * reports the same placement here and only the bookkeeping is updated.
+ * Other regions are mapped into the system memory or I/O space. */
+static int emk_qemu_map_region(emk_bus *bus, emk_region *r, uint64_t addr)
+{
+    EmkQemuHost *h = host_of(bus);
+    EmkQemuRegion *qr;
+    bool taken;
+
+    if (!emk_qemu_region(h, r) || !(qr = find_region(h, r))) {
+        return -ENOSPC;
+    }
+    if (qr->bar < 0) {
+        taken = bql_enter();
+        if (qr->mapped_by_us) {
+            memory_region_del_subregion(qr->mr.container, &qr->mr);
+        }
+        memory_region_add_subregion(r->space == EMK_SPACE_IO ?
+                                    get_system_io() : get_system_memory(),
+                                    addr, &qr->mr);
+        qr->mapped_by_us = true;
+        bql_leave(taken);
+    }
+    r->mapped = 1;
+    r->addr = addr;
+    return 0;
+}
+
+static void emk_qemu_unmap_region(emk_bus *bus, emk_region *r)
+{
+    EmkQemuRegion *qr = find_region(host_of(bus), r);
+    bool taken;
+
+    if (qr && qr->mapped_by_us) {
+        taken = bql_enter();
+        memory_region_del_subregion(qr->mr.container, &qr->mr);
+        qr->mapped_by_us = false;
+        bql_leave(taken);
+    }
+    r->mapped = 0;
+}
+
+/* Applies the ioeventfd table now if this thread holds the BQL, else
+ * leaves it to the main loop's bottom half (until then the doorbell write
+ * reaches the device's region callback, which handles it as well). */
+static void sync_ioeventfds(EmkQemuHost *h)
+{
+    if (qemu_mutex_iothread_locked()) {
+        qemu_mutex_lock(&h->defer_lock);
+        apply_ioeventfds(h);
+        qemu_mutex_unlock(&h->defer_lock);
+    } else {
+        qemu_bh_schedule(h->defer_bh);
+    }
+}
+
+static int emk_qemu_add_ioeventfd(emk_bus *bus, const emk_ioeventfd *e)
+{
+    EmkQemuHost *h = host_of(bus);
+    EmkQemuIoeventfd *slot = NULL;
+    unsigned i;
+
+    if (!emk_qemu_region(h, e->region)) {
+        return -ENOSPC;
+    }
+    qemu_mutex_lock(&h->defer_lock);
+    for (i = 0; i < EMK_DEV_MAX_IOEVENTFDS && !slot; i++) {
+        if (!h->ioeventfds[i].used) {
+            slot = &h->ioeventfds[i];
+        }
+    }
+    if (!slot) {
+        qemu_mutex_unlock(&h->defer_lock);
+        return -ENOSPC;
+    }
+    slot->e = *e;
+    /* QEMU signals the emkit notifier's own fds: with TCG the memory core
+     * writes the eventfd when the guest stores to (offset, size); under
+     * KVM the kernel does.  No device code runs on the vCPU thread. */
+    slot->en.rfd = e->notifier->rfd;
+    slot->en.wfd = e->notifier->wfd;
+    slot->en.initialized = true;
+    slot->used = true;
+    slot->want = true;
+    slot->applied = false;
+    qemu_mutex_unlock(&h->defer_lock);
+    sync_ioeventfds(h);
+    return 0;
+}
+
+static void emk_qemu_del_ioeventfd(emk_bus *bus, const emk_ioeventfd *e)
+{
+    EmkQemuHost *h = host_of(bus);
+    unsigned i;
+
+    qemu_mutex_lock(&h->defer_lock);
+    for (i = 0; i < EMK_DEV_MAX_IOEVENTFDS; i++) {
+        EmkQemuIoeventfd *s = &h->ioeventfds[i];
+
+        if (s->used && s->want && s->e.region == e->region &&
+            s->e.offset == e->offset && s->e.size == e->size &&
+            s->e.notifier == e->notifier) {
+            s->want = false;
+            break;
+        }
+    }
+    qemu_mutex_unlock(&h->defer_lock);
+    sync_ioeventfds(h);
+}
+
+const emk_bus_ops emk_qemu_bus_ops = {
+    .dma_rw = emk_qemu_dma_rw,
+    .dma_map = emk_qemu_dma_map,
+    .dma_unmap = emk_qemu_dma_unmap,
+    .set_irq = emk_qemu_set_irq,
+    .msi = emk_qemu_msi,
+    .map_region = emk_qemu_map_region,
+    .unmap_region = emk_qemu_unmap_region,
+    .add_ioeventfd = emk_qemu_add_ioeventfd,
+    .del_ioeventfd = emk_qemu_del_ioeventfd,
+};
+
+/* emkit loops in QEMU run on the guest's virtual clock, so device timers
+ * stop while the VM is stopped. */
+static int64_t emk_qemu_clock_now(void *opaque)
+{
+    (void)opaque;
+    return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+}
+
+int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
+                       Error **errp)
+{
+    int err = 0;
+
+    memset(h, 0, sizeof(*h));
+    h->pdev = pdev;
+    h->owner = OBJECT(pdev);
+    h->bus.ops = &emk_qemu_bus_ops;
+    h->bus.opaque = h;
+    h->clock.now_ns = emk_qemu_clock_now;
+    h->clock.opaque = h;
+    h->irq_level = -1;
+    qemu_mutex_init(&h->defer_lock);
+    h->defer_bh = qemu_bh_new(emk_qemu_defer_bh, h);
+    if (!name) {
+        return 0;   /* a device without work of its own (a bridge) */
+    }
+    h->iothread = emk_iothread_start(name, &h->clock, &err);
+    if (!h->iothread) {
+        error_setg_errno(errp, -err, "%s: cannot start the emkit iothread",
+                         name);
+        qemu_bh_delete(h->defer_bh);
+        h->defer_bh = NULL;
+        qemu_mutex_destroy(&h->defer_lock);
+        return err ? err : -ENOMEM;
+    }
+    h->loop = emk_iothread_loop(h->iothread);
+    h->bus.main_loop = h->loop;
+    return 0;
+}
+
+void emk_qemu_host_cleanup(EmkQemuHost *h)
+{
+    unsigned i;
+
+    if (h->iothread) {
+        emk_iothread_stop(h->iothread);
+        h->iothread = NULL;
+        h->loop = NULL;
+    }
+    if (!h->defer_bh) {
+        return;
+    }
+    qemu_bh_delete(h->defer_bh);
+    h->defer_bh = NULL;
+    qemu_mutex_lock(&h->defer_lock);
+    for (i = 0; i < EMK_DEV_MAX_IOEVENTFDS; i++) {
+        h->ioeventfds[i].want = false;
+    }
+    apply_ioeventfds(h);        /* cleanup runs with the BQL */
+    qemu_mutex_unlock(&h->defer_lock);
+    qemu_mutex_destroy(&h->defer_lock);
+}

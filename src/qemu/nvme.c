@@ -1,0 +1,296 @@
+/*
+ * nvme.c - `-device emkit-nvme`: emkit's NVMe controller (hw/nvme/, with
+ * its PCI transport nvme_pci.c and emkit's PCI core, unchanged) as a QEMU
+ * PCI Express device.
+ *
+ *   -device emkit-nvme,serial=S,backend=ram:256M[,backend2=...]
+ *           [,max_ioqpairs=8][,msix_qsize=9][,mqes=1023]
+ *           [,shadow-doorbells=on][,ioeventfd=on][,sq-poll-ns=0]
+ *           [,coalescing=on][,iothreads=0][,lba-shift=9][,model=M]
+ *           [,stats=off]
+ *
+ * Property names follow QEMU's own nvme where they mean the same thing:
+ * serial, max_ioqpairs (I/O queue pairs), msix_qsize (MSI-X vectors), mqes
+ * (CAP.MQES, entries - 1), ioeventfd (I/O doorbells as eventfds).  The
+ * namespaces are emkit block backends ("ram:SIZE", "file:PATH",
+ * "null:SIZE"); file= is a shorthand for backend=file:PATH.
+ *
+ * Threads: the controller's admin work runs on the device's emkit
+ * iothread; iothreads=N starts N more emkit iothreads and spreads the I/O
+ * queues over them round robin.  All run on QEMU_CLOCK_VIRTUAL.
+ *
+ * emkit-requires: emk_nvme_pci_new emk_pci_config_read
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/module.h"
+#include "hw/pci/pci.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "qemu/notify.h"
+#include "sysemu/sysemu.h"
+
+#include "emk-qemu.h"
+#include "emk-qemu-pci.h"
+#include "emkit/block.h"
+#include "nvme/nvme.h"
+#include "nvme/nvme_pci.h"
+
+#define TYPE_EMKIT_NVME "emkit-nvme"
+OBJECT_DECLARE_SIMPLE_TYPE(EmkNvmePci, EMKIT_NVME)
+
+enum { EMKIT_NVME_QEMU_NS = 4 };
+
+struct EmkNvmePci {
+    PCIDevice parent_obj;
+    EmkQemuHost host;
+    emk_nvme_pci *nvme;
+    emk_iothread *io[EMK_NVME_MAX_IOTHREADS];
+    char *file_spec;
+    Notifier exit_notifier;
+    /* properties */
+    char *serial;
+    char *model;
+    char *backend[EMKIT_NVME_QEMU_NS];
+    char *file;
+    uint32_t max_ioqpairs;
+    uint32_t msix_qsize;
+    uint32_t mqes;
+    bool shadow_doorbells;
+    bool ioeventfd;
+    uint64_t sq_poll_ns;
+    bool coalescing;
+    uint32_t iothreads;
+    uint8_t lba_shift;
+    bool stats;
+};
+
+static void stop_iothreads(EmkNvmePci *s)
+{
+    unsigned i;
+
+    for (i = 0; i < EMK_NVME_MAX_IOTHREADS; i++) {
+        if (s->io[i]) {
+            emk_iothread_stop(s->io[i]);
+            s->io[i] = NULL;
+        }
+    }
+}
+
+/* Fills the controller options from the properties; errp on bad values. */
+static bool build_options(EmkNvmePci *s, emk_nvme_options *o, Error **errp)
+{
+    unsigned i;
+    int err = 0;
+
+    emk_nvme_options_default(o);
+    o->max_queues = s->max_ioqpairs;
+    o->max_queue_entries = s->mqes ? s->mqes + 1 : 0;
+    o->msix_vectors = s->msix_qsize;
+    o->shadow_doorbells = s->shadow_doorbells;
+    o->notifier_doorbells = s->ioeventfd;
+    o->sq_poll_ns = (int64_t)MIN(s->sq_poll_ns, (uint64_t)INT64_MAX);
+    o->coalescing = s->coalescing;
+    o->serial = s->serial;
+    o->model = s->model;
+    if (s->ioeventfd && !s->shadow_doorbells) {
+        error_setg(errp, "emkit-nvme: ioeventfd=on needs shadow-doorbells=on "
+                   "(the doorbell value comes from the shadow buffer)");
+        return false;
+    }
+    if (s->iothreads > EMK_NVME_MAX_IOTHREADS) {
+        error_setg(errp, "emkit-nvme: iothreads=%u, at most %d", s->iothreads,
+                   EMK_NVME_MAX_IOTHREADS);
+        return false;
+    }
+    for (i = 0; i < s->iothreads; i++) {
+        s->io[i] = emk_iothread_start("emkit-nvme-io", &s->host.clock, &err);
+        if (!s->io[i]) {
+            error_setg_errno(errp, -err, "emkit-nvme: iothread %u", i);
+            return false;
+        }
+        o->iothreads[i] = emk_iothread_loop(s->io[i]);
+    }
+    o->niothreads = s->iothreads;
+    if (s->file) {
+        g_free(s->file_spec);
+        s->file_spec = g_strdup_printf("file:%s", s->file);
+        o->ns[o->nns].backend = s->file_spec;
+        o->ns[o->nns++].lba_shift = s->lba_shift;
+    }
+    for (i = 0; i < EMKIT_NVME_QEMU_NS; i++) {
+        if (s->backend[i] && *s->backend[i]) {
+            o->ns[o->nns].backend = s->backend[i];
+            o->ns[o->nns++].lba_shift = s->lba_shift;
+        }
+    }
+    if (o->nns == 0) {
+        error_setg(errp, "emkit-nvme: no namespace (backend=ram:SIZE, "
+                   "backend=file:PATH or file=PATH)");
+        return false;
+    }
+    return true;
+}
+
+/* stats=on: one line of controller counters on stderr when QEMU exits
+ * (tests read it: shadow_reads > 0 proves Doorbell Buffer Config was used,
+ * notifier_kicks > 0 that doorbells came through the ioeventfds). */
+static void emkit_nvme_report(Notifier *n, void *data)
+{
+    EmkNvmePci *s = container_of(n, EmkNvmePci, exit_notifier);
+    emk_nvme_stats st;
+
+    if (!s->nvme) {
+        return;
+    }
+    emk_nvme_get_stats(emk_nvme_pci_ctrl(s->nvme), &st);
+    fprintf(stderr, "emkit-nvme stats: mmio_doorbells=%" PRIu64
+            " notifier_kicks=%" PRIu64 " shadow_reads=%" PRIu64
+            " commands=%" PRIu64 " io_completed=%" PRIu64 " errors=%" PRIu64
+            " interrupts=%" PRIu64 " coalesced=%" PRIu64 " poll_hits=%" PRIu64
+            " poll_misses=%" PRIu64 " msi_sent=%" PRIu64 " dma_refused=%" PRIu64
+            "\n", st.mmio_doorbells, st.notifier_kicks, st.shadow_reads,
+            st.commands, st.io_completed, st.errors, st.interrupts,
+            st.coalesced, st.poll_hits, st.poll_misses, s->host.stat_msi,
+            emk_nvme_dev(emk_nvme_pci_ctrl(s->nvme))->stat_dma_refused);
+}
+
+static void emkit_nvme_realize(PCIDevice *pdev, Error **errp)
+{
+    EmkNvmePci *s = EMKIT_NVME(pdev);
+    emk_nvme_options opts;
+    int err = 0;
+
+    if (emk_qemu_host_init(&s->host, pdev, "emkit-nvme", errp) < 0) {
+        return;
+    }
+    if (!build_options(s, &opts, errp)) {
+        goto fail;
+    }
+    s->nvme = emk_nvme_pci_new(&opts, &s->host.bus, s->host.loop, &err);
+    if (!s->nvme) {
+        error_setg(errp, "emkit-nvme: %s", emk_strerror(err));
+        goto fail;
+    }
+    err = emk_qemu_pci_attach(&s->host, emk_nvme_pci_fn(s->nvme));
+    if (err < 0) {
+        error_setg(errp, "emkit-nvme: cannot register BARs: %s",
+                   emk_strerror(err));
+        goto fail;
+    }
+    if (s->stats) {
+        s->exit_notifier.notify = emkit_nvme_report;
+        qemu_add_exit_notifier(&s->exit_notifier);
+    }
+    return;
+
+fail:
+    if (s->nvme) {
+        emk_nvme_pci_free(s->nvme);
+        s->nvme = NULL;
+    }
+    stop_iothreads(s);
+    emk_qemu_host_cleanup(&s->host);
+}
+
+static void emkit_nvme_exit(PCIDevice *pdev)
+{
+    EmkNvmePci *s = EMKIT_NVME(pdev);
+
+    if (s->stats) {
+        qemu_remove_exit_notifier(&s->exit_notifier);
+    }
+    if (s->nvme) {
+        emk_nvme_pci_free(s->nvme);
+        s->nvme = NULL;
+    }
+    stop_iothreads(s);
+    emk_qemu_host_cleanup(&s->host);
+}
+
+static uint32_t emkit_nvme_config_read(PCIDevice *pdev, uint32_t addr,
+                                       int len)
+{
+    return emk_qemu_pci_config_read(&EMKIT_NVME(pdev)->host, addr, len);
+}
+
+static void emkit_nvme_config_write(PCIDevice *pdev, uint32_t addr,
+                                    uint32_t val, int len)
+{
+    emk_qemu_pci_config_write(&EMKIT_NVME(pdev)->host, addr, val, len);
+}
+
+static void emkit_nvme_reset(DeviceState *dev)
+{
+    EmkNvmePci *s = EMKIT_NVME(dev);
+
+    if (s->nvme) {
+        emk_nvme_reset(emk_nvme_pci_ctrl(s->nvme));
+    }
+}
+
+static const VMStateDescription emkit_nvme_vmstate = {
+    .name = TYPE_EMKIT_NVME,
+    .unmigratable = 1,   /* emkit's portable API has no save/load hooks yet */
+};
+
+static Property emkit_nvme_props[] = {
+    DEFINE_PROP_STRING("serial", EmkNvmePci, serial),
+    DEFINE_PROP_STRING("model", EmkNvmePci, model),
+    DEFINE_PROP_STRING("backend", EmkNvmePci, backend[0]),
+    DEFINE_PROP_STRING("backend2", EmkNvmePci, backend[1]),
+    DEFINE_PROP_STRING("backend3", EmkNvmePci, backend[2]),
+    DEFINE_PROP_STRING("backend4", EmkNvmePci, backend[3]),
+    DEFINE_PROP_STRING("file", EmkNvmePci, file),
+    DEFINE_PROP_UINT32("max_ioqpairs", EmkNvmePci, max_ioqpairs, 8),
+    DEFINE_PROP_UINT32("msix_qsize", EmkNvmePci, msix_qsize, 0),
+    DEFINE_PROP_UINT32("mqes", EmkNvmePci, mqes, 1023),
+    DEFINE_PROP_BOOL("shadow-doorbells", EmkNvmePci, shadow_doorbells, true),
+    DEFINE_PROP_BOOL("ioeventfd", EmkNvmePci, ioeventfd, true),
+    DEFINE_PROP_UINT64("sq-poll-ns", EmkNvmePci, sq_poll_ns, 0),
+    DEFINE_PROP_BOOL("coalescing", EmkNvmePci, coalescing, true),
+    DEFINE_PROP_UINT32("iothreads", EmkNvmePci, iothreads, 0),
+    DEFINE_PROP_UINT8("lba-shift", EmkNvmePci, lba_shift, 9),
+    DEFINE_PROP_BOOL("stats", EmkNvmePci, stats, false),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void emkit_nvme_class_init(ObjectClass *oc, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
+
+    pc->realize = emkit_nvme_realize;
+    pc->exit = emkit_nvme_exit;
+    pc->config_read = emkit_nvme_config_read;
+    pc->config_write = emkit_nvme_config_write;
+    /* the identity QEMU reports before realize; emkit's core then owns
+     * config space (the same IDs, so guests bind their nvme driver) */
+    pc->vendor_id = EMK_NVME_PCI_VENDOR;
+    pc->device_id = EMK_NVME_PCI_DEVICE;
+    pc->class_id = PCI_CLASS_STORAGE_EXPRESS;
+    pc->revision = 2;
+    dc->desc = "emkit NVMe controller (emkit hw/nvme through the adapter)";
+    dc->reset = emkit_nvme_reset;
+    dc->vmsd = &emkit_nvme_vmstate;
+    device_class_set_props(dc, emkit_nvme_props);
+    set_bit(DEVICE_CATEGORY_STORAGE, dc->categories);
+}
+
+static const TypeInfo emkit_nvme_info = {
+    .name = TYPE_EMKIT_NVME,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(EmkNvmePci),
+    .class_init = emkit_nvme_class_init,
+    .interfaces = (InterfaceInfo[]) {
+        { INTERFACE_PCIE_DEVICE },
+        { }
+    },
+};
+
+static void emkit_nvme_register_types(void)
+{
+    type_register_static(&emkit_nvme_info);
+}
+
+type_init(emkit_nvme_register_types)

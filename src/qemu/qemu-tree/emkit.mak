@@ -1,0 +1,9 @@
+# QEMU devices for emkit's tests and benchmarks (x86_64-softmmu):
+#   tests/qemu/build-qemu.sh configures with --with-devices-x86_64=emkit
+#   and copies this file to configs/devices/x86_64-softmmu/emkit.mak.
+CONFIG_Q35=y
+CONFIG_PCIE_PORT=y
+CONFIG_VIRTIO_PCI=y
+CONFIG_VIRTIO_BLK=y
+CONFIG_NVME_PCI=y
+CONFIG_EMKIT=y

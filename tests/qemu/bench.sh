@@ -1,0 +1,113 @@
+#!/bin/bash
+# tests/qemu/bench.sh - the seed's NVMe benchmark, side by side in one run:
+# the same QEMU binary (build/qemu/qemu-system-x86_64, TCG, 2 vCPUs), the
+# same guest, fio 4 KiB randread QD1 / QD32 / QD32 x 2 jobs and randwrite
+# QD1 (tests/qemu/guest/bench.sh), a null backend for every device:
+#
+#   qemu-nvme        QEMU's nvme, ioeventfd=on          (null-co, read-zeroes)
+#   virtio-blk-iot   virtio-blk-pci with an iothread    (null-co, read-zeroes)
+#   emkit-base       emkit-nvme, every optimisation off (emkit null backend)
+#   emkit-shadow     + shadow doorbells (Doorbell Buffer Config)
+#   emkit-ioeventfd  + doorbells through ioeventfds (the default)
+#   emkit-iothreads  + I/O queues on 2 more emkit iothreads
+#   emkit-poll       + adaptive SQ polling (sq-poll-ns=50000)
+#
+# The configurations run alternately, ROUNDS times (default 3); the script
+# prints every figure, then the medians and the ratios against QEMU's nvme
+# and virtio-blk.  Raw results: build/qemu/bench/results.txt.
+#
+#   tests/qemu/bench.sh [ROUNDS] [SECONDS-PER-JOB]
+#   EMK_BENCH_CONFIGS="qemu-nvme emkit-ioeventfd" tests/qemu/bench.sh 1
+#
+# Timing only: nothing here passes or fails on a speed.
+set -uo pipefail
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+QEMU=${EMK_QEMU:-$REPO/build/qemu/qemu-system-x86_64}
+ROUNDS=${1:-3}
+SECS=${2:-5}
+TIMEOUT=${EMK_GUEST_TIMEOUT:-600}
+OUT=$REPO/build/qemu/bench
+log() { printf 'bench: %s\n' "$*" >&2; }
+[ -x "$QEMU" ] || { log "no $QEMU (run tests/qemu/build-qemu.sh)"; exit 77; }
+. "$REPO/tests/qemu/boot-lib.sh"
+guest_files || { log "make-initramfs.sh failed"; exit 77; }
+mkdir -p "$OUT"
+
+NULL_QEMU="if=none,id=d0,driver=null-co,size=1G,read-zeroes=on"
+EMK="emkit-nvme,backend=null:1G,serial=bench,stats=on"
+config_args() {
+    case $1 in
+    qemu-nvme) echo "-drive $NULL_QEMU -device nvme,drive=d0,serial=bench,ioeventfd=on" ;;
+    virtio-blk-iot) echo "-object iothread,id=io0 -drive $NULL_QEMU -device virtio-blk-pci,drive=d0,iothread=io0" ;;
+    emkit-base) echo "-device $EMK,shadow-doorbells=off,ioeventfd=off,coalescing=off" ;;
+    emkit-shadow) echo "-device $EMK,shadow-doorbells=on,ioeventfd=off,coalescing=off" ;;
+    emkit-ioeventfd) echo "-device $EMK,shadow-doorbells=on,ioeventfd=on,coalescing=off" ;;
+    emkit-iothreads) echo "-device $EMK,shadow-doorbells=on,ioeventfd=on,iothreads=2" ;;
+    emkit-poll) echo "-device $EMK,shadow-doorbells=on,ioeventfd=on,iothreads=2,sq-poll-ns=50000" ;;
+    *) return 1 ;;
+    esac
+}
+CONFIGS=${EMK_BENCH_CONFIGS:-qemu-nvme virtio-blk-iot emkit-base emkit-shadow emkit-ioeventfd emkit-iothreads emkit-poll}
+JOBS="randread-qd1 randread-qd32 randread-qd32x2 randwrite-qd1"
+RES=$OUT/results.txt
+: >"$RES"
+log "$QEMU, $ROUNDS round(s), ${SECS}s per job, configs: $CONFIGS"
+for round in $(seq 1 "$ROUNDS"); do
+    for c in $CONFIGS; do
+        args=$(config_args "$c") || { log "unknown config $c"; exit 2; }
+        case $c in emkit-*)
+            "$QEMU" -device help 2>/dev/null | grep -q '"emkit-nvme"' ||
+                { log "$c: no emkit-nvme in this QEMU, skipped"; continue; } ;;
+        esac
+        logf=$OUT/$c-$round.log
+        # shellcheck disable=SC2086
+        boot_guest "$logf" bench "emk.bench_secs=$SECS" $args
+        rc=$?
+        line="round=$round config=$c"
+        for j in $JOBS; do
+            v=$(sed -n "s/^EMK-BENCH: $j \([0-9.]*\).*/\1/p" "$logf" | head -n1)
+            line="$line $j=${v:-NA}"
+        done
+        [ "$rc" -eq 0 ] || line="$line qemu_rc=$rc"
+        echo "$line" | tee -a "$RES" >&2
+        grep '^emkit-nvme stats:' "$logf" | sed 's/^/    /' >&2
+    done
+done
+
+# medians and ratios
+python3 - "$RES" "$JOBS" <<'PY'
+import sys, statistics, collections
+path, jobs = sys.argv[1], sys.argv[2].split()
+data = collections.OrderedDict()
+for line in open(path):
+    kv = dict(f.split("=", 1) for f in line.split())
+    d = data.setdefault(kv["config"], {j: [] for j in jobs})
+    for j in jobs:
+        try:
+            d[j].append(float(kv[j]))
+        except (KeyError, ValueError):
+            pass
+med = {c: {j: (statistics.median(v) if v else None) for j, v in d.items()}
+       for c, d in data.items()}
+def fmt(x):
+    return "n/a" if x is None else "%.1fk" % (x / 1000)
+print("| config | " + " | ".join(jobs) + " |")
+print("|---|" + "---|" * len(jobs))
+for c, m in med.items():
+    print("| %s | %s |" % (c, " | ".join(fmt(m[j]) for j in jobs)))
+for ref in ("qemu-nvme", "virtio-blk-iot"):
+    if ref not in med:
+        continue
+    print("\nratio to %s (median / median)\n" % ref)
+    print("| config | " + " | ".join(jobs) + " |")
+    print("|---|" + "---|" * len(jobs))
+    for c, m in med.items():
+        if c == ref:
+            continue
+        cells = []
+        for j in jobs:
+            a, b = m[j], med[ref][j]
+            cells.append("n/a" if not a or not b else "%.2f" % (a / b))
+        print("| %s | %s |" % (c, " | ".join(cells)))
+PY

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Guest side of tests/qemu/bench.sh: fio 4 KiB random I/O on the first
+# NVMe namespace or virtio disk, one "EMK-BENCH: <job> <iops>" line per job.
+# Kernel command line: emk.bench_secs=N (runtime per job, default 5).
+DEV=
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    for d in /dev/nvme0n1 /dev/vda; do
+        [ -b "$d" ] && DEV=$d
+    done
+    [ -n "$DEV" ] && break
+    sleep 1
+done
+[ -n "$DEV" ] || { echo "EMK: no disk"; exit 1; }
+SECS=${EMK_BENCH_SECS:-5}
+echo "EMK-INFO: bench on $DEV, ${SECS}s per job"
+run() { # run NAME RW QD JOBS
+    out=$(fio --minimal --name="$1" --filename="$DEV" --direct=1 \
+        --ioengine=libaio --rw="$2" --bs=4k --iodepth="$3" --numjobs="$4" \
+        --group_reporting --time_based --runtime="$SECS" --ramp_time=1 \
+        --size=512M --randrepeat=0 --norandommap 2>/dev/null)
+    # terse v3: field 8 read IOPS, field 49 write IOPS
+    iops=$(echo "$out" | awk -F';' 'END { print $8 + $49 }')
+    echo "EMK-BENCH: $1 ${iops:-0}"
+}
+run randread-qd1 randread 1 1
+run randread-qd32 randread 32 1
+run randread-qd32x2 randread 32 2
+run randwrite-qd1 randwrite 1 1
