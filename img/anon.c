@@ -360,22 +360,25 @@ static int anonymize_extents(emk_img_ctx *c, const char *src, const char *dst,
 }
 
 /* Turns every recorded name into a patch of the same length:
- * "xxxx<k>" for the k-th name, so names stay distinct. */
+ * "xxxx<k>" for the k-th name, so names stay distinct; UTF-16LE names get
+ * the same text in UTF-16LE (an odd last byte stays 'x'). */
 static int scrub_names(emk_img_ctx *c)
 {
     size_t i;
     for (i = 0; i < c->nnames; i++) {
         uint32_t len = (uint32_t)c->names[i].len, k;
+        uint32_t w = c->names[i].kind ? 2 : 1, chars = len / w;
         uint8_t *p = malloc(len);
         char num[24];
         int n = snprintf(num, sizeof(num), "%zu", i);
         int r;
         if (!p)
             return emk_img_fail(c, -ENOMEM, "out of memory (names)");
-        for (k = 0; k < len; k++)
-            p[k] = 'x';
-        if ((uint32_t)n <= len)
-            memcpy(p + len - (uint32_t)n, num, (size_t)n);
+        memset(p, 'x', len);
+        for (k = 0; w == 2 && k < chars; k++)
+            p[2 * k + 1] = 0;
+        for (k = 0; (uint32_t)n <= chars && k < (uint32_t)n; k++)
+            p[(chars - (uint32_t)n + k) * w] = (uint8_t)num[k];
         r = emk_img_add_patch(c, c->names[i].off, len, p);
         if (r < 0)
             return r;

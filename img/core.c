@@ -179,7 +179,7 @@ int emk_img_add_slot_keep(emk_img_ctx *ctx, uint64_t off, uint64_t len,
                         "compressed data");
 }
 
-int emk_img_add_name(emk_img_ctx *ctx, uint64_t off, uint32_t len)
+static int add_name(emk_img_ctx *ctx, uint64_t off, uint32_t len, int utf16)
 {
     if (len == 0)
         return 0;
@@ -192,8 +192,19 @@ int emk_img_add_name(emk_img_ctx *ctx, uint64_t off, uint32_t len)
     memset(&ctx->names[ctx->nnames], 0, sizeof(ctx->names[0]));
     ctx->names[ctx->nnames].off = off;
     ctx->names[ctx->nnames].len = len;
+    ctx->names[ctx->nnames].kind = (uint8_t)utf16;
     ctx->nnames++;
     return 0;
+}
+
+int emk_img_add_name(emk_img_ctx *ctx, uint64_t off, uint32_t len)
+{
+    return add_name(ctx, off, len, 0);
+}
+
+int emk_img_add_name16(emk_img_ctx *ctx, uint64_t off, uint32_t len)
+{
+    return add_name(ctx, off, len, 1);
 }
 
 int emk_img_add_patch(emk_img_ctx *ctx, uint64_t off, uint32_t len,

@@ -49,11 +49,13 @@ enum {
     EMK_CACHE_MAX_ASSOC = 64
 };
 
-/** Way states. */
+/** Way states: the low two bits of a tag word.  On a valid line bit 1 is
+ * the dirty bit; on an invalid one it marks a coherence invalidation. */
 enum emk_cache_state {
     EMK_CACHE_INVALID = 0,
     EMK_CACHE_VALID = 1,
-    EMK_CACHE_COH_INVALID = 2 /* tag kept: invalidated by another CPU's write */
+    EMK_CACHE_COH_INVALID = 2, /* tag kept: invalidated by another CPU's write */
+    EMK_CACHE_VALID_DIRTY = 3
 };
 
 /** Geometry and policies of one level. */
@@ -84,15 +86,21 @@ struct emk_cache_level {
     uint32_t sets;
     uint32_t line_shift;
     uint64_t set_mask;
-    uint64_t *tag;      /* sets*assoc words: line number << 2 | enum emk_cache_state */
-    uint64_t *stamp;    /* LRU: last use; FIFO: fill time (64-bit) */
+    /* sets*assoc words: line number << 2 | enum emk_cache_state.  LRU and
+     * FIFO keep each set in order: way 0 is the most recently used (LRU)
+     * or filled (FIFO) line, the last way the victim.  Random and tree-PLRU
+     * keep lines where they were filled. */
+    uint64_t *tag;
     uint64_t *plru;     /* per-set tree bits */
-    uint8_t *dirty;
-    uint8_t *mru;       /* per set: way touched last (an MRU hit is state-neutral) */
-    uint64_t gen;       /* 64-bit generation: no wrap in practice */
+    uint64_t *sig;      /* per set, sig_words words: 8-bit signature lanes of the ways */
+    uint32_t sig_words; /* (assoc + 7) / 8 */
+    uint32_t set_bits;  /* log2(sets) */
+    uint64_t gen;       /* fills and LRU promotions done (no decision depends on it) */
     uint64_t rng;       /* xorshift64 state, private to this level */
-    uint64_t last_line; /* most recently touched line: MRU of its set */
+    uint64_t last_line; /* most recently touched line: a hit on it is state-neutral */
     uint32_t last_way;
+    uint32_t hit0;      /* nonzero: a hit on way 0 never changes replacement state */
+    size_t ninvalid;    /* ways not valid (a fill searches for one only if > 0) */
     struct emk_cache_stats st;
 };
 
@@ -122,12 +130,44 @@ void emk_cache_level_reset(struct emk_cache_level *c);
 int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh);
 
 /**
- * Fill line @lineno after a miss.  Returns the victim's way.  If a valid
- * line was replaced, *@victim is its line number, *@vdirty its dirty bit and
- * the return value has the valid victim flag: (way | 0x100).
+ * Fill line @lineno after a miss.  Returns the way the new line occupies
+ * (0 under LRU and FIFO, the victim's way otherwise).  If a valid line was
+ * replaced, *@victim is its line number, *@vdirty its dirty bit and the
+ * return value has the valid victim flag: (way | 0x100).
  */
 int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
                    int *vdirty);
+
+/**
+ * Way of line @lineno if it is present and a hit on it changes no
+ * replacement state (the line touched last, or way 0 under LRU, FIFO and
+ * random), else -1.  Callers may then count a hit without
+ * emk_cache_lookup.
+ */
+static inline int emk_cache_neutral_hit(const struct emk_cache_level *c, uint64_t lineno)
+{
+    if (lineno == c->last_line)
+        return (int)c->last_way;
+    if (c->hit0 && (c->tag[(size_t)(lineno & c->set_mask) * c->g.assoc] | 2u) ==
+                   (lineno << 2 | EMK_CACHE_VALID_DIRTY))
+        return 0;
+    return -1;
+}
+
+/** Set the dirty bit of the valid line in way @way of @lineno's set. */
+static inline void emk_cache_set_dirty(struct emk_cache_level *c, uint64_t lineno, int way)
+{
+    c->tag[(size_t)(lineno & c->set_mask) * c->g.assoc + (size_t)way] |= 2u;
+}
+
+/**
+ * LRU levels only: look up @lineno and, on a miss, fill it, in one pass.
+ * Returns 1 on a hit, 0 on a miss.  The line ends in way 0 either way.
+ * *@vdirty is set to 0, or on a miss that replaced a valid line, to its
+ * dirty bit with its line number in *@victim.  Does not count accesses.
+ */
+int emk_cache_lru_ref(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
+                      int *vdirty);
 
 /** Find @lineno without touching replacement state: way or -1. */
 int emk_cache_probe(const struct emk_cache_level *c, uint64_t lineno);
@@ -136,7 +176,8 @@ int emk_cache_probe(const struct emk_cache_level *c, uint64_t lineno);
 int emk_cache_invalidate(struct emk_cache_level *c, uint64_t lineno, int state,
                          int *dirty);
 
-/** Test hook: set the 64-bit generation counter (to check wrap handling). */
+/** Test hook: set the 64-bit fill counter.  LRU and FIFO are kept as an
+ * order, not as stamps, so no count of accesses can wrap them. */
 void emk_cache_level_set_gen(struct emk_cache_level *c, uint64_t gen);
 
 /** One CPU's private levels. */
@@ -162,6 +203,10 @@ struct emk_cache_sys {
     struct emk_cache_cpu cpu[EMK_CACHE_MAX_CPUS];
     struct emk_cache_level llc;
     uint64_t mem_reads, mem_writes;
+    /* nonzero: LRU, write-back, write-allocate at every level, not
+     * inclusive or exclusive, no coherence traffic (one CPU or coherence
+     * off).  emk_cache_access then takes a one-pass path per level. */
+    int simple;
 };
 
 /** Fill @cfg with defaults: 32K/8/64 L1s, 256K/8/64 L2, LRU, WB, WA, 1 CPU. */
@@ -184,6 +229,15 @@ void emk_cache_sys_fini(struct emk_cache_sys *s);
  */
 int emk_cache_access(struct emk_cache_sys *s, unsigned cpu, int kind,
                      uint64_t addr, uint32_t size);
+
+/**
+ * emk_cache_access for a hierarchy with @s->simple set and an access that
+ * stays in line @ln of L1 level @c (&s->cpu[cpu].l1i or .l1d); @wr is 1
+ * for a write.  The caller checks all of this; returns enum
+ * emk_cache_where.
+ */
+int emk_cache_simple_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
+                          int wr, uint64_t ln);
 
 /** Cachegrind-style reference result: misses at L1 and at the last level. */
 struct emk_cache_cgres {

@@ -73,6 +73,11 @@ void emk_cache_sys_fini(struct emk_cache_sys *s)
     emk_cache_level_fini(&s->llc);
 }
 
+static int simple_geom(const struct emk_cache_geom *g)
+{
+    return g->policy == EMK_CACHE_LRU && g->wpolicy == EMK_CACHE_WRITE_BACK && g->write_allocate;
+}
+
 int emk_cache_sys_init(struct emk_cache_sys *s, const struct emk_cache_config *cfg,
                        char *err, size_t errlen)
 {
@@ -94,6 +99,9 @@ int emk_cache_sys_init(struct emk_cache_sys *s, const struct emk_cache_config *c
     }
     if (r == 0 && cfg->has_llc)
         r = emk_cache_level_init(&s->llc, &cfg->llc, cfg->seed * 7 + 5);
+    s->simple = simple_geom(&cfg->l1i) && simple_geom(&cfg->l1d) &&
+                (!cfg->has_l2 || simple_geom(&cfg->l2)) && (!cfg->has_llc || simple_geom(&cfg->llc)) &&
+                cfg->inclusion == EMK_CACHE_NON_INCLUSIVE && (!cfg->coherence || cfg->ncpu == 1);
     if (r < 0) {
         emk_cache_sys_fini(s);
         if (err && errlen)
@@ -129,6 +137,13 @@ struct emk_cache_level *emk_cache_last_level(struct emk_cache_sys *s, unsigned c
     return &s->cpu[cpu].l1d;
 }
 
+/* Coherence-miss detection only when coherence is on: no COH_INVALID tag
+ * exists otherwise, and the extra scan of a missing set is saved. */
+static int *coh_ptr(const struct emk_cache_sys *s, int *coh)
+{
+    return s->cfg.coherence && s->cfg.ncpu > 1 ? coh : NULL;
+}
+
 static void mem_write(struct emk_cache_sys *s, unsigned cpu)
 {
     s->cpu[cpu].mem_writes++;
@@ -144,8 +159,7 @@ static void write_back(struct emk_cache_sys *s, unsigned cpu, int k, uint64_t ad
         int w = emk_cache_probe(c, addr >> c->line_shift);
         if (w >= 0) {
             if (c->g.wpolicy == EMK_CACHE_WRITE_BACK) {
-                c->dirty[(size_t)((addr >> c->line_shift) & c->set_mask) * c->g.assoc +
-                         (size_t)w] = 1;
+                emk_cache_set_dirty(c, addr >> c->line_shift, w);
                 return;
             }
             c->st.write_through++;
@@ -220,13 +234,12 @@ static void insert_victim(struct emk_cache_sys *s, unsigned cpu, int k, uint64_t
     w = emk_cache_probe(c, addr >> c->line_shift);
     if (w >= 0) {
         if (dirty)
-            c->dirty[(size_t)((addr >> c->line_shift) & c->set_mask) * c->g.assoc + (size_t)w] = 1;
+            emk_cache_set_dirty(c, addr >> c->line_shift, w);
         return;
     }
     r = emk_cache_fill(c, addr >> c->line_shift, &vl, &vd);
     if (dirty)
-        c->dirty[(size_t)((addr >> c->line_shift) & c->set_mask) * c->g.assoc +
-                 (size_t)(r & 0xff)] = 1;
+        emk_cache_set_dirty(c, addr >> c->line_shift, r & 0xff);
     if (r & 0x100)
         evicted(s, cpu, k, c, vl, vd);
 }
@@ -247,7 +260,7 @@ static int fetch(struct emk_cache_sys *s, unsigned cpu, int k, uint64_t addr, in
     c = level_at(s, cpu, k);
     ln = addr >> c->line_shift;
     c->st.access[0]++;
-    w = emk_cache_lookup(c, ln, &coh);
+    w = emk_cache_lookup(c, ln, coh_ptr(s, &coh));
     if (w >= 0) {
         if (s->cfg.inclusion == EMK_CACHE_EXCLUSIVE)
             emk_cache_invalidate(c, ln, EMK_CACHE_INVALID, dirty_out);
@@ -279,7 +292,7 @@ static int outer_write(struct emk_cache_sys *s, unsigned cpu, int k, uint64_t ad
     c = level_at(s, cpu, k);
     ln = addr >> c->line_shift;
     c->st.access[1]++;
-    w = emk_cache_lookup(c, ln, &coh);
+    w = emk_cache_lookup(c, ln, coh_ptr(s, &coh));
     if (w < 0) {
         c->st.miss[1]++;
         if (coh)
@@ -297,7 +310,7 @@ static int outer_write(struct emk_cache_sys *s, unsigned cpu, int k, uint64_t ad
         r = k;
     }
     if (c->g.wpolicy == EMK_CACHE_WRITE_BACK) {
-        c->dirty[(size_t)(ln & c->set_mask) * c->g.assoc + (size_t)w] = 1;
+        emk_cache_set_dirty(c, ln, w);
     } else {
         c->st.write_through++;
         outer_write(s, cpu, next_level(s, cpu, k), addr);
@@ -355,7 +368,7 @@ int emk_cache_access_line(struct emk_cache_sys *s, unsigned cpu, int kind, uint6
     if (wr && coherent)
         coherence_write(s, cpu, addr);
     if (!known_miss || coherent)
-        w = emk_cache_lookup(c, ln, &coh);
+        w = emk_cache_lookup(c, ln, coh_ptr(s, &coh));
     if (w < 0) {
         c->st.miss[wr]++;
         if (coh)
@@ -368,14 +381,71 @@ int emk_cache_access_line(struct emk_cache_sys *s, unsigned cpu, int kind, uint6
             evicted(s, cpu, 1, c, vl, vd);
         w &= 0xff;
         if (d)
-            c->dirty[(size_t)(ln & c->set_mask) * c->g.assoc + (size_t)w] = 1;
+            emk_cache_set_dirty(c, ln, w);
     }
     if (wr) {
         if (c->g.wpolicy == EMK_CACHE_WRITE_BACK) {
-            c->dirty[(size_t)(ln & c->set_mask) * c->g.assoc + (size_t)w] = 1;
+            emk_cache_set_dirty(c, ln, w);
         } else {
             c->st.write_through++;
             outer_write(s, cpu, nk, addr);
+        }
+    }
+    return r;
+}
+
+/* The simple hierarchy (s->simple): one line at L1, then outward while
+ * it misses, one emk_cache_lru_ref per level.  Same result as
+ * emk_cache_access_line + fetch(): a level's fill does not depend on the
+ * levels outside it, and the dirty victims are written back afterwards,
+ * outermost first, as the recursion in fetch() does. */
+int emk_cache_simple_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
+                          int wr, uint64_t ln)
+{
+    struct emk_cache_cpu *cp = &s->cpu[cpu];
+    struct emk_cache_level *lv[3];
+    uint64_t addr = ln << c->line_shift, vl[3];
+    int vd[3], n = 0, i, r;
+    lv[0] = c;
+    c->st.access[wr]++;
+    if (emk_cache_lru_ref(c, ln, &vl[0], &vd[0])) {
+        if (wr)
+            emk_cache_set_dirty(c, ln, 0);
+        return EMK_CACHE_HIT_L1;
+    }
+    c->st.miss[wr]++;
+    if (wr)
+        emk_cache_set_dirty(c, ln, 0);
+    r = EMK_CACHE_HIT_MEM;
+    if (cp->has_l2)
+        lv[++n] = &cp->l2;
+    if (s->cfg.has_llc)
+        lv[++n] = &s->llc;
+    for (i = 1; i <= n; i++) {
+        struct emk_cache_level *o = lv[i];
+        o->st.access[0]++;
+        if (emk_cache_lru_ref(o, addr >> o->line_shift, &vl[i], &vd[i])) {
+            r = o == &s->llc ? EMK_CACHE_HIT_LLC : EMK_CACHE_HIT_L2;
+            break;
+        }
+        o->st.miss[0]++;
+    }
+    if (i > n) {
+        cp->mem_reads++;
+        s->mem_reads++;
+        i = n;
+    } else {
+        i--; /* level i hit: its lru_ref had no victim */
+    }
+    for (; i >= 0; i--) {
+        if (!vd[i])
+            continue;
+        lv[i]->st.writebacks++;
+        if (i == n) {
+            mem_write(s, cpu);
+        } else {
+            int k = lv[i + 1] == &s->llc ? LV_LLC : LV_L2;
+            write_back(s, cpu, k, vl[i] << lv[i]->line_shift);
         }
     }
     return r;
@@ -387,14 +457,18 @@ static int line_access(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_l
                        int kind, uint64_t ln)
 {
     int wr = kind == EMK_CACHE_WRITE, w;
+    if (s->simple)
+        return emk_cache_simple_line(s, cpu, c, wr, ln);
     if (wr && (c->g.wpolicy != EMK_CACHE_WRITE_BACK || (s->cfg.coherence && s->cfg.ncpu > 1)))
         return emk_cache_access_line(s, cpu, kind, ln << c->line_shift, 0);
-    w = emk_cache_lookup(c, ln, NULL);
+    w = emk_cache_neutral_hit(c, ln);
+    if (w < 0)
+        w = emk_cache_lookup(c, ln, NULL);
     if (w < 0)
         return emk_cache_access_line(s, cpu, kind, ln << c->line_shift, 1);
     c->st.access[wr]++;
     if (wr)
-        c->dirty[(size_t)(ln & c->set_mask) * c->g.assoc + (size_t)w] = 1;
+        emk_cache_set_dirty(c, ln, w);
     return EMK_CACHE_HIT_L1;
 }
 
@@ -409,6 +483,8 @@ int emk_cache_access(struct emk_cache_sys *s, unsigned cpu, int kind,
     c = kind == EMK_CACHE_IFETCH ? &s->cpu[cpu].l1i : &s->cpu[cpu].l1d;
     a = addr >> c->line_shift;
     last = (addr + size - 1) >> c->line_shift;
+    if (a == last && s->simple)
+        return emk_cache_simple_line(s, cpu, c, kind == EMK_CACHE_WRITE, a);
     if (addr + size - 1 < addr)
         last = UINT64_MAX >> c->line_shift;
     for (;; a++) {
@@ -431,7 +507,12 @@ static int cg_level_ref(struct emk_cache_level *c, uint64_t addr, uint32_t size,
         last = UINT64_MAX >> c->line_shift;
     c->st.access[wr]++;
     for (;; a++) {
-        if (emk_cache_lookup(c, a, NULL) < 0) {
+        if (c->g.policy == EMK_CACHE_LRU) {
+            uint64_t vl;
+            int vd;
+            if (!emk_cache_lru_ref(c, a, &vl, &vd))
+                miss = 1;
+        } else if (emk_cache_neutral_hit(c, a) < 0 && emk_cache_lookup(c, a, NULL) < 0) {
             emk_cache_fill(c, a, NULL, NULL);
             miss = 1;
         }

@@ -51,6 +51,12 @@ int emk_cache_geom_check(const struct emk_cache_geom *g, const char *name,
     return -EINVAL;
 }
 
+/* LRU and FIFO keep every set in order (way 0 newest); see cache.h. */
+static int ordered(const struct emk_cache_level *c)
+{
+    return c->g.policy == EMK_CACHE_LRU || c->g.policy == EMK_CACHE_FIFO;
+}
+
 int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom *g,
                          uint64_t seed)
 {
@@ -64,14 +70,18 @@ int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom 
     c->set_mask = c->sets - 1;
     n = (size_t)c->sets * g->assoc;
     c->tag = calloc(n, sizeof(*c->tag));
-    c->stamp = calloc(n, sizeof(*c->stamp));
     c->plru = calloc(c->sets, sizeof(*c->plru));
-    c->dirty = calloc(n, 1);
-    c->mru = calloc(c->sets, 1);
-    if (!c->tag || !c->stamp || !c->plru || !c->dirty || !c->mru) {
+    c->set_bits = log2u(c->sets);
+    c->sig_words = (g->assoc + 7) / 8;
+    c->sig = calloc((size_t)c->sets * c->sig_words, sizeof(*c->sig));
+    if (!c->tag || !c->plru || !c->sig) {
         emk_cache_level_fini(c);
         return -ENOMEM;
     }
+    /* Way 0 holds the most recent line under LRU; FIFO and random never
+     * change state on a hit.  Tree-PLRU does, wherever the line is. */
+    c->hit0 = g->policy != EMK_CACHE_PLRU;
+    c->ninvalid = n;
     c->rng = seed ? seed : 0x9E3779B97F4A7C15ull;
     c->last_line = UINT64_MAX;
     return 0;
@@ -80,24 +90,20 @@ int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom 
 void emk_cache_level_fini(struct emk_cache_level *c)
 {
     free(c->tag);
-    free(c->stamp);
     free(c->plru);
-    free(c->dirty);
-    free(c->mru);
-    c->tag = c->stamp = c->plru = NULL;
-    c->dirty = c->mru = NULL;
+    free(c->sig);
+    c->tag = c->plru = c->sig = NULL;
 }
 
 void emk_cache_level_reset(struct emk_cache_level *c)
 {
     size_t n = (size_t)c->sets * c->g.assoc;
     memset(c->tag, 0, n * sizeof(*c->tag));
-    memset(c->dirty, 0, n);
-    memset(c->stamp, 0, n * sizeof(*c->stamp));
     memset(c->plru, 0, c->sets * sizeof(*c->plru));
-    memset(c->mru, 0, c->sets);
+    memset(c->sig, 0, (size_t)c->sets * c->sig_words * sizeof(*c->sig));
     memset(&c->st, 0, sizeof(c->st));
     c->gen = 0;
+    c->ninvalid = n;
     c->last_line = UINT64_MAX;
 }
 
@@ -144,63 +150,227 @@ static uint64_t xorshift64(uint64_t *s)
     return x;
 }
 
+/* Signatures: lane i (bits 8i..8i+7 of word i/8 of the set) holds 0x80
+ * | 7 bits of a hash of the line in way i, or 0 for a way that is not
+ * valid.  A set is searched eight ways per word: a lane equal to the
+ * wanted signature is found with a zero-byte test, and only its tag is
+ * compared.  A miss therefore costs one word test, not a scan. */
+enum { SIG_HIGH = 0x80 };
+static const uint64_t LANES_01 = 0x0101010101010101ull;
+static const uint64_t LANES_80 = 0x8080808080808080ull;
+
+static uint8_t sig_of(const struct emk_cache_level *c, uint64_t lineno)
+{
+    /* the set index bits are equal within a set: hash the rest */
+    return (uint8_t)(SIG_HIGH | (((lineno >> c->set_bits) * 0x9E3779B97F4A7C15ull) >> 57));
+}
+
+static uint64_t *sig_set(const struct emk_cache_level *c, uint32_t set)
+{
+    return c->sig + (size_t)set * c->sig_words;
+}
+
+static void sig_put(uint64_t *sg, uint32_t w, uint8_t h)
+{
+    unsigned sh = 8u * (w & 7u);
+    sg[w >> 3] = (sg[w >> 3] & ~((uint64_t)0xff << sh)) | ((uint64_t)h << sh);
+}
+
+/* Way of the valid line @want (tag word with state bits 3) in set @t/@sg,
+ * or -1. */
+static int find_way(const struct emk_cache_level *c, const uint64_t *t, const uint64_t *sg,
+                    uint64_t want, uint8_t h)
+{
+    uint64_t pat = h * LANES_01;
+    uint32_t k, nw = c->sig_words;
+    for (k = 0; k < nw; k++) {
+        uint64_t x = sg[k] ^ pat;
+        uint64_t m = (x - LANES_01) & ~x & LANES_80;
+        /* Every lane equal to h is flagged; a borrow may flag a few more
+         * above it, which the tag compare rejects. */
+        while (m) {
+            uint64_t low = m & (~m + 1);
+            uint32_t w = 8 * k + (uint32_t)(((low >> 7) * 0x0001020304050607ull) >> 56);
+            if (w < c->g.assoc && (t[w] | 2u) == want)
+                return (int)w;
+            m &= m - 1;
+        }
+    }
+    return -1;
+}
+
 int emk_cache_probe(const struct emk_cache_level *c, uint64_t lineno)
 {
-    uint32_t set = (uint32_t)(lineno & c->set_mask), w, a = c->g.assoc;
-    size_t base = (size_t)set * a;
-    uint64_t want = lineno << 2 | EMK_CACHE_VALID;
-    for (w = 0; w < a; w++)
-        if (c->tag[base + w] == want)
-            return (int)w;
-    return -1;
+    uint32_t set = (uint32_t)(lineno & c->set_mask);
+    return find_way(c, c->tag + (size_t)set * c->g.assoc, sig_set(c, set),
+                    lineno << 2 | EMK_CACHE_VALID_DIRTY, sig_of(c, lineno));
+}
+
+/* Move way @w of the set to way 0 with tag @v and signature @h, shifting
+ * ways 0..w-1 down by one (tags and signature lanes). */
+static void to_front(uint64_t *t, uint64_t *sg, uint32_t w, uint64_t v, uint8_t h)
+{
+    uint32_t k, last = w >> 3;
+    uint64_t carry = h;
+    if (w)
+        memmove(t + 1, t, (size_t)w * sizeof(*t));
+    t[0] = v;
+    for (k = 0; k < last; k++) {
+        uint64_t x = sg[k];
+        sg[k] = x << 8 | carry;
+        carry = x >> 56;
+    }
+    {
+        uint32_t j = w & 7u;
+        uint64_t low = j == 7 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * (j + 1))) - 1;
+        uint64_t x = sg[last];
+        sg[last] = (x & ~low) | ((x << 8 | carry) & low);
+    }
 }
 
 int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh)
 {
-    uint32_t set, w, a = c->g.assoc;
-    size_t base;
-    uint64_t want = lineno << 2 | EMK_CACHE_VALID;
+    uint32_t set, a = c->g.assoc;
+    uint64_t *t, *sg;
+    uint64_t want = lineno << 2 | EMK_CACHE_VALID_DIRTY;
+    uint8_t h;
+    int w;
     /* Touching the line touched last again changes no replacement state
      * under any policy: it already is the most recent of its set. */
     if (lineno == c->last_line)
         return (int)c->last_way;
     set = (uint32_t)(lineno & c->set_mask);
-    base = (size_t)set * a;
-    w = c->mru[set];
-    if (c->tag[base + w] == want) {
-        c->last_line = lineno;
-        c->last_way = w;
-        return (int)w;
-    }
-    for (w = 0; w < a; w++) {
-        uint64_t t = c->tag[base + w];
-        if (t == want) {
-            if (c->g.policy == EMK_CACHE_LRU)
-                c->stamp[base + w] = ++c->gen;
-            else if (c->g.policy == EMK_CACHE_PLRU)
-                plru_touch(c, set, w);
-            c->last_line = lineno;
-            c->last_way = w;
-            c->mru[set] = (uint8_t)w;
-            return (int)w;
+    t = c->tag + (size_t)set * a;
+    sg = sig_set(c, set);
+    h = sig_of(c, lineno);
+    w = find_way(c, t, sg, want, h);
+    if (w >= 0) {
+        if (c->g.policy == EMK_CACHE_LRU) {
+            if (w) {
+                to_front(t, sg, (uint32_t)w, t[w], h);
+                w = 0;
+            }
+            c->gen++;
+        } else if (c->g.policy == EMK_CACHE_PLRU) {
+            plru_touch(c, set, (uint32_t)w);
         }
-        if (coh && t == (lineno << 2 | EMK_CACHE_COH_INVALID))
-            *coh = 1;
+        c->last_line = lineno;
+        c->last_way = (uint32_t)w;
+        return w;
+    }
+    if (coh) {
+        uint32_t i;
+        want = lineno << 2 | EMK_CACHE_COH_INVALID;
+        for (i = 0; i < a; i++)
+            if (t[i] == want)
+                *coh = 1;
     }
     return -1;
+}
+
+/* emk_cache_lru_ref is the whole access path of the simple hierarchy and
+ * of cachegrind counting, so find_way and to_front are written out in it:
+ * no calls but the tag move. */
+int emk_cache_lru_ref(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
+                      int *vdirty)
+{
+    uint32_t set, a = c->g.assoc, vw = 0, k, last, nw = c->sig_words;
+    uint64_t *t, *sg, v = 0, pat, carry, low;
+    uint64_t want = lineno << 2 | EMK_CACHE_VALID_DIRTY;
+    uint8_t h;
+    int hit = 0;
+    *vdirty = 0;
+    if (lineno == c->last_line)
+        return 1;
+    set = (uint32_t)(lineno & c->set_mask);
+    t = c->tag + (size_t)set * a;
+    sg = c->sig + (size_t)set * nw;
+    h = sig_of(c, lineno);
+    pat = h * LANES_01;
+    for (k = 0; k < nw && !hit; k++) {
+        uint64_t x = sg[k] ^ pat;
+        uint64_t m = (x - LANES_01) & ~x & LANES_80;
+        while (m) {
+            uint64_t bit = m & (~m + 1);
+            vw = 8 * k + (uint32_t)(((bit >> 7) * 0x0001020304050607ull) >> 56);
+            if (vw < a && (t[vw] | 2u) == want) {
+                hit = 1;
+                break;
+            }
+            m &= m - 1;
+        }
+    }
+    if (hit) {
+        if (vw == 0) {
+            c->last_line = lineno;
+            c->last_way = 0;
+            return 1; /* a hit on way 0 changes nothing */
+        }
+        v = t[vw];
+    } else {
+        vw = a - 1;
+        if (c->ninvalid) {
+            uint32_t i;
+            for (i = a; i-- > 0;)
+                if (!(t[i] & 1u))
+                    break;
+            if (i < a) {
+                vw = i;
+                c->ninvalid--;
+            }
+        }
+        v = t[vw];
+        if (v & 1u) {
+            *victim = v >> 2;
+            *vdirty = (int)((v >> 1) & 1u);
+            c->st.evictions++;
+        }
+        v = lineno << 2 | EMK_CACHE_VALID;
+    }
+    /* to_front(t, sg, vw, v, h); memmove measured cheaper than a loop */
+    if (vw)
+        memmove(t + 1, t, (size_t)vw * sizeof(*t));
+    t[0] = v;
+    last = vw >> 3;
+    carry = h;
+    for (k = 0; k < last; k++) {
+        uint64_t x = sg[k];
+        sg[k] = x << 8 | carry;
+        carry = x >> 56;
+    }
+    low = (vw & 7u) == 7 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * ((vw & 7u) + 1))) - 1;
+    sg[last] = (sg[last] & ~low) | ((sg[last] << 8 | carry) & low);
+    c->gen++;
+    c->last_line = lineno;
+    c->last_way = 0;
+    return hit;
 }
 
 int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
                    int *vdirty)
 {
     uint32_t set = (uint32_t)(lineno & c->set_mask), w, a = c->g.assoc, vw = a;
-    size_t base = (size_t)set * a;
-    int ret;
-    for (w = 0; w < a; w++)
-        if ((c->tag[base + w] & 3) != EMK_CACHE_VALID) {
-            vw = w;
-            break;
-        }
+    uint64_t *t = c->tag + (size_t)set * a, *sg = sig_set(c, set);
+    int ret = 0;
+    c->gen++;
+    if (!c->ninvalid) {
+        /* every way valid: nothing to search */
+    } else if (ordered(c)) {
+        /* The invalid way nearest the old end, else the oldest line. */
+        for (w = a; w-- > 0;)
+            if (!(t[w] & 1u)) {
+                vw = w;
+                break;
+            }
+    } else {
+        for (w = 0; w < a; w++)
+            if (!(t[w] & 1u)) {
+                vw = w;
+                break;
+            }
+    }
+    if (vw < a)
+        c->ninvalid--;
     if (vw == a) {
         switch (c->g.policy) {
         case EMK_CACHE_RANDOM:
@@ -209,34 +379,28 @@ int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
         case EMK_CACHE_PLRU:
             vw = plru_victim(c, set);
             break;
-        default: { /* LRU and FIFO: oldest stamp (64-bit, never wraps) */
-            uint64_t best = c->stamp[base];
-            vw = 0;
-            for (w = 1; w < a; w++)
-                if (c->stamp[base + w] < best) {
-                    best = c->stamp[base + w];
-                    vw = w;
-                }
-        }
+        default: /* LRU and FIFO: the last way is the oldest */
+            vw = a - 1;
         }
         if (victim)
-            *victim = c->tag[base + vw] >> 2;
+            *victim = t[vw] >> 2;
         if (vdirty)
-            *vdirty = c->dirty[base + vw];
+            *vdirty = (int)((t[vw] >> 1) & 1u);
         c->st.evictions++;
-        ret = (int)vw | 0x100;
-    } else {
-        ret = (int)vw;
+        ret = 0x100;
     }
-    c->tag[base + vw] = lineno << 2 | EMK_CACHE_VALID;
-    c->dirty[base + vw] = 0;
-    c->stamp[base + vw] = ++c->gen;
-    if (c->g.policy == EMK_CACHE_PLRU)
-        plru_touch(c, set, vw);
+    if (ordered(c)) {
+        to_front(t, sg, vw, lineno << 2 | EMK_CACHE_VALID, sig_of(c, lineno));
+        vw = 0;
+    } else {
+        t[vw] = lineno << 2 | EMK_CACHE_VALID;
+        sig_put(sg, vw, sig_of(c, lineno));
+        if (c->g.policy == EMK_CACHE_PLRU)
+            plru_touch(c, set, vw);
+    }
     c->last_line = lineno;
     c->last_way = vw;
-    c->mru[set] = (uint8_t)vw;
-    return ret;
+    return ret | (int)vw;
 }
 
 int emk_cache_invalidate(struct emk_cache_level *c, uint64_t lineno, int state,
@@ -250,8 +414,9 @@ int emk_cache_invalidate(struct emk_cache_level *c, uint64_t lineno, int state,
         c->last_line = UINT64_MAX;
     i = (size_t)(lineno & c->set_mask) * c->g.assoc + (size_t)w;
     if (dirty)
-        *dirty = c->dirty[i];
-    c->dirty[i] = 0;
-    c->tag[i] = lineno << 2 | (uint64_t)(state & 3);
+        *dirty = (int)((c->tag[i] >> 1) & 1u);
+    c->ninvalid++;
+    c->tag[i] = lineno << 2 | (uint64_t)(state & 2);
+    sig_put(sig_set(c, (uint32_t)(lineno & c->set_mask)), (uint32_t)w, 0);
     return 1;
 }

@@ -60,7 +60,7 @@ typedef struct emk_img_slot {
     uint64_t off;
     uint64_t len;
     uint32_t usize;
-    uint8_t kind;       /**< enum emk_img_stream */
+    uint8_t kind;       /**< enum emk_img_stream (names: 1 = UTF-16LE) */
     uint8_t keep;       /**< bytes before off to keep (VMDK grain marker) */
     uint8_t pad[2];
 } emk_img_slot;
@@ -116,7 +116,9 @@ typedef struct emk_img_opts {
     const char *secret; /**< LUKS passphrase (qemu-img --object secret) */
     size_t secret_len;
     int kill_after;     /**< testing only: SIGKILL itself after this many
-                             writes (simulates a crash); 0 = never */
+                             writes (simulates a crash); 0 = never.  Only
+                             the test build of the tool sets it
+                             (tests/img/emkit-img-test) */
 } emk_img_opts;
 
 enum emk_img_limits {
@@ -243,6 +245,10 @@ int emk_img_add_slot_keep(emk_img_ctx *ctx, uint64_t off, uint64_t len,
 /** Records a name at [off, off + len) that --scrub-names replaces.
  *  Returns 0 or -ENOMEM. */
 int emk_img_add_name(emk_img_ctx *ctx, uint64_t off, uint32_t len);
+
+/** Like emk_img_add_name() for a UTF-16LE name (VHDX parent locator
+ *  values): the replacement is UTF-16LE too.  Returns 0 or -ENOMEM. */
+int emk_img_add_name16(emk_img_ctx *ctx, uint64_t off, uint32_t len);
 
 /** Adds a metadata patch (takes ownership of data, which must come from
  *  malloc).  Returns 0 or -ENOMEM. */

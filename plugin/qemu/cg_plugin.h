@@ -24,6 +24,9 @@ struct cgp_insn {
     const char *file;  /* from the DWARF line table, or NULL */
     uint32_t line;
     struct cgp_insn *hnext;
+    /* memo of the meminfo accessors for this instruction's accesses,
+     * info << 32 | 1 << 16 | is_store << 8 | size_shift (0: empty) */
+    uint64_t mi[4];
 };
 
 /* One translated block: Ir of its instructions = exec count. */

@@ -39,6 +39,8 @@ struct vstate {
 
 /* Callback data of a line-run start. */
 struct ifetch_ud {
+    uint64_t want;     /* line << 2 | EMK_CACHE_VALID_DIRTY, or 0 if two lines */
+    size_t idx;        /* way 0 of the line's L1I set (one-line fetches) */
     uint64_t addr;
     uint64_t line;     /* addr's line if the fetch stays in one line, else ~0 */
     uint32_t size;
@@ -49,6 +51,9 @@ struct ifetch_ud {
 
 static struct {
     struct emk_cache_sys sys;
+    /* Fast paths (native counting, one core, user mode): way-0 hits of
+     * L1I (fast_i) and of L1D (fast_d, write-back) are counted inline. */
+    int fast_i, fast_d;
     int count;
     int system;
     unsigned ncpu;
@@ -137,9 +142,13 @@ static void add_piece(struct piece *p, int *n, uint64_t lo, uint64_t hi)
     p[i].hi = hi;
 }
 
-static void vcpu_ifetch(unsigned int vcpu, void *udata)
+/* Out of line: everything but the fast path's way-0 hits.  External
+ * linkage (hidden) keeps it from being inlined into the callbacks, whose
+ * hit path then needs no saved registers. */
+void emkc_ifetch_slow(unsigned int vcpu, struct ifetch_ud *u);
+
+void emkc_ifetch_slow(unsigned int vcpu, struct ifetch_ud *u)
 {
-    struct ifetch_ud *u = udata;
     unsigned cpu = P.ncpu == 1 ? 0 : vcpu % P.ncpu;
     struct vstate *v = &P.vs[vcpu & (NVSTATE - 1)];
     struct emk_cache_level *c = &P.sys.cpu[cpu].l1i;
@@ -147,7 +156,7 @@ static void vcpu_ifetch(unsigned int vcpu, void *udata)
         u->tb->exec++;
     if (P.count == EMK_COUNT_CACHEGRIND && v->cur)
         flush(v, cpu);
-    if (u->line == c->last_line) {
+    if (u->line != UINT64_MAX && emk_cache_neutral_hit(c, u->line) >= 0) {
         /* The line fetched last: an MRU hit in either counting mode. */
         c->st.access[0]++;
         return;
@@ -169,19 +178,39 @@ static void vcpu_ifetch(unsigned int vcpu, void *udata)
     }
 }
 
-/* Native counting, one core: a data access to the line the L1D touched
- * last is a hit that changes no replacement state; count it here without
- * entering the model (write-back only: write-through must go outward). */
+static void vcpu_ifetch(unsigned int vcpu, void *udata)
+{
+    struct ifetch_ud *u = udata;
+    if (P.fast_i) {
+        struct emk_cache_level *c = &P.sys.cpu[0].l1i;
+        if ((c->tag[u->idx] | 2u) == u->want) {
+            /* way 0: the most recent line of its set, a state-neutral hit */
+            u->tb->exec += u->first;
+            c->st.access[0]++;
+            return;
+        }
+    }
+    emkc_ifetch_slow(vcpu, u);
+}
+
+/* Native counting, one core: a data access within one line that is a
+ * state-neutral L1D hit (emk_cache_neutral_hit) is counted here without
+ * entering the model.  A store sets the dirty bit (write-back only:
+ * write-through must go outward). */
 static int l1d_fast(struct cgp_insn *in, uint64_t addr, uint64_t size, int store)
 {
     struct emk_cache_level *c = &P.sys.cpu[0].l1d;
     uint64_t ln = addr >> c->line_shift;
-    if (ln != c->last_line || ((addr + size - 1) >> c->line_shift) != ln)
+    int w;
+    if (((addr + size - 1) >> c->line_shift) != ln)
+        return 0;
+    w = emk_cache_neutral_hit(c, ln);
+    if (w < 0)
         return 0;
     if (store) {
         if (c->g.wpolicy != EMK_CACHE_WRITE_BACK)
             return 0;
-        c->dirty[(size_t)(ln & c->set_mask) * c->g.assoc + c->last_way] = 1;
+        emk_cache_set_dirty(c, ln, w);
     }
     c->st.access[store]++;
     in->ev[store ? CGP_DW : CGP_DR]++;
@@ -221,11 +250,96 @@ static inline void mem_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uin
     }
 }
 
+/* Memo slot of @info in its instruction's record: the top two bits of a
+ * multiplicative hash.  One instruction can see several values (QEMU 7.2
+ * passes e.g. 0x10030 and 0x10830 for loads of one instruction, and a
+ * read-modify-write has a load and a store); these four get four slots.
+ * Any value still works: the entry holds the whole value, checked on
+ * every use, and a collision only costs the accessor calls. */
+static unsigned mi_slot(qemu_plugin_meminfo_t info)
+{
+    return (unsigned)((uint32_t)(info * 0x9E3779B1u) >> 30);
+}
+
+/* Memo entry: info << 32 | 1 << 16 | is_store << 8 | size in bytes. */
+static uint64_t mi_entry(qemu_plugin_meminfo_t info)
+{
+    return (uint64_t)info << 32 | 1u << 16 |
+           (uint64_t)(qemu_plugin_mem_is_store(info) ? 1 : 0) << 8 |
+           ((1u << (qemu_plugin_mem_size_shift(info) & 7)) & 0xff);
+}
+
+/* L1D geometry for the data fast path (set when P.fast_d). */
+static struct {
+    uint64_t *tag;
+    uint64_t set_mask;
+    uint64_t off_mask;  /* line - 1 */
+    uint64_t line;
+    uint64_t *access;   /* L1D st.access[2] */
+    unsigned line_shift;
+    unsigned way_shift; /* log2(assoc) */
+} F;
+
+void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
+
+/* Everything but the fast path's way-0 hits.  External linkage keeps it
+ * out of line, so that vcpu_mem_fast can jump to it with its own
+ * arguments and needs no saved registers. */
+void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+{
+    struct cgp_insn *in = udata;
+    uint64_t e = in->mi[mi_slot(info)];
+    int store, w;
+    if ((e >> 16) != ((uint64_t)info << 16 | 1u)) {
+        e = mi_entry(info);
+        in->mi[mi_slot(info)] = e;
+    }
+    store = (int)(e >> 8) & 1;
+    if (!P.fast_d) {
+        mem_access(vcpu, info, vaddr, in, store);
+        return;
+    }
+    /* one core, user mode, native counting: straight to the model */
+    if (P.sys.simple && (vaddr & F.off_mask) + (e & 0xff) <= F.line)
+        w = emk_cache_simple_line(&P.sys, 0, &P.sys.cpu[0].l1d, store, vaddr >> F.line_shift);
+    else
+        w = emk_cache_access(&P.sys, 0, store ? EMK_CACHE_WRITE : EMK_CACHE_READ, vaddr,
+                             (uint32_t)(e & 0xff));
+    in->ev[store ? CGP_DW : CGP_DR]++;
+    in->ev[store ? CGP_D1MW : CGP_D1MR] += w > EMK_CACHE_HIT_L1;
+    in->ev[store ? CGP_DLMW : CGP_DLMR] += w == EMK_CACHE_HIT_MEM;
+}
+
 /* One callback for both kinds: QEMU 7.2 does not keep separate R and W
- * registrations apart reliably (measured: loads reached a W-only callback). */
+ * registrations apart reliably (measured: loads reached a W-only callback).
+ * The general case. */
 static void vcpu_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
-    mem_access(vcpu, info, vaddr, udata, qemu_plugin_mem_is_store(info));
+    emkc_mem_slow(vcpu, info, vaddr, udata);
+}
+
+/* The fast path (P.fast_d: one core, user mode, native counting, L1D
+ * write-back, not tree-PLRU, power-of-two associativity), registered
+ * instead of vcpu_mem: a one-line access that hits way 0 of its L1D set,
+ * a state-neutral hit, is counted here; a store sets the dirty bit. */
+static void vcpu_mem_fast(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                          void *udata)
+{
+    struct cgp_insn *in = udata;
+    uint64_t e = in->mi[mi_slot(info)];
+    if ((e >> 16) == ((uint64_t)info << 16 | 1u)) {
+        uint64_t ln = vaddr >> F.line_shift;
+        uint64_t *t = F.tag + ((ln & F.set_mask) << F.way_shift);
+        if ((*t | 2u) == (ln << 2 | EMK_CACHE_VALID_DIRTY) &&
+            (vaddr & F.off_mask) + (e & 0xff) <= F.line) {
+            unsigned store = (unsigned)(e >> 8) & 1u;
+            *t |= (uint64_t)store << 1;
+            F.access[store]++;
+            in->ev[CGP_DR + 3 * store]++;
+            return;
+        }
+    }
+    emkc_mem_slow(vcpu, info, vaddr, udata);
 }
 
 static struct cgp_insn *insn_get(struct qemu_plugin_insn *qi, uint64_t addr)
@@ -307,6 +421,10 @@ static void vcpu_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
             }
             u->line = (u->addr >> lshift) == ((u->addr + u->size - 1) >> lshift)
                       ? u->addr >> lshift : UINT64_MAX;
+            if (u->line != UINT64_MAX) {
+                u->want = u->line << 2 | EMK_CACHE_VALID_DIRTY;
+                u->idx = (size_t)(u->line & P.sys.cpu[0].l1i.set_mask) * P.sys.cpu[0].l1i.g.assoc;
+            }
             u->first = i == 0;
             u->insn = in;
             u->tb = t;
@@ -314,7 +432,7 @@ static void vcpu_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         }
         prev_lo = lo;
         prev_hi = hi;
-        qemu_plugin_register_vcpu_mem_cb(qi, vcpu_mem, QEMU_PLUGIN_CB_NO_REGS,
+        qemu_plugin_register_vcpu_mem_cb(qi, P.fast_d ? vcpu_mem_fast : vcpu_mem, QEMU_PLUGIN_CB_NO_REGS,
                                          QEMU_PLUGIN_MEM_RW, in);
     }
     pthread_mutex_unlock(&P.lock);
@@ -445,6 +563,20 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     if (emk_cache_sys_init(&P.sys, &cfg, err, sizeof(err)) < 0)
         return bad_arg(err);
     P.ncpu = cfg.ncpu;
+    P.fast_i = P.count == EMK_COUNT_NATIVE && !P.system && P.ncpu == 1 && P.sys.cpu[0].l1i.hit0;
+    P.fast_d = P.fast_i && P.sys.cpu[0].l1d.hit0 && cfg.l1d.wpolicy == EMK_CACHE_WRITE_BACK &&
+               (cfg.l1d.assoc & (cfg.l1d.assoc - 1)) == 0;
+    if (P.fast_d) {
+        struct emk_cache_level *c = &P.sys.cpu[0].l1d;
+        F.tag = c->tag;
+        F.set_mask = c->set_mask;
+        F.line = c->g.line;
+        F.off_mask = c->g.line - 1;
+        F.access = c->st.access;
+        F.line_shift = c->line_shift;
+        while ((1u << F.way_shift) < c->g.assoc)
+            F.way_shift++;
+    }
     pthread_mutex_init(&P.lock, NULL);
     for (i = 0; i < 64; i++)
         pthread_mutex_init(&P.shard[i], NULL);

@@ -18,6 +18,15 @@ if [ -z "$TOOL" ]; then
 fi
 [ -n "$TOOL" ] && [ -x "$TOOL" ] || { echo "skip: emkit-img not built (set EMKIT_IMG)"; exit 77; }
 TOOL=$(cd "$(dirname "$TOOL")" && pwd)/$(basename "$TOOL")
+# the crash-test build (tests/img/meson.build): only it honours
+# EMKIT_IMG_TEST_KILL_AFTER; the shipped tool must ignore the variable
+TEST_TOOL=${EMKIT_IMG_TEST:-}
+if [ -z "$TEST_TOOL" ]; then
+    for c in "$(dirname "$TOOL")/../../tests/img/emkit-img-test" \
+             "$ROOT/build/gcc/tests/img/emkit-img-test" "$ROOT/build/tests/img/emkit-img-test"; do
+        [ -x "$c" ] && TEST_TOOL=$(cd "$(dirname "$c")" && pwd)/$(basename "$c") && break
+    done
+fi
 CHECK="python3 $HERE/checker.py"
 W=$(mktemp -d "${TMPDIR:-/tmp}/emkit-img-suite.XXXXXX")
 trap 'rm -rf "$W"' EXIT
@@ -62,15 +71,27 @@ while read -r f flags; do
     for x in $(files_of "$f"); do cmp -s "ip/$x" "out/$x" || bad "$f: second in-place run changed $x"; done
 done < LIST
 
-# kill -9 in the middle of an in-place run, then re-run: the job completes
+# kill -9 in the middle of an in-place run (the crash-test build kills
+# itself after 2 writes), then re-run with the shipped tool: the job completes
+[ -n "$TEST_TOOL" ] && [ -x "$TEST_TOOL" ] ||
+    bad "kill test: tests/img/emkit-img-test not built (set EMKIT_IMG_TEST)"
 for f in v2.qcow2 zlib4k.qcow2 vm.qcow2; do
+    [ -n "$TEST_TOOL" ] || break
     cp "$f" "k-$f"; cp "$f" "kref-$f"
-    EMKIT_IMG_TEST_KILL_AFTER=2 "$TOOL" anonymize --in-place "k-$f" > /dev/null 2>&1
+    EMKIT_IMG_TEST_KILL_AFTER=2 "$TEST_TOOL" anonymize --in-place "k-$f" > /dev/null 2>&1
     rc=$?
     [ $rc -eq 137 ] || bad "$f: the test kill did not happen (rc $rc)"
     "$TOOL" anonymize --in-place "k-$f" > /dev/null 2>&1 || bad "$f: re-run after kill failed"
     if $CHECK "kref-$f" "k-$f" > "chkk-$f" 2>&1; then ok; else bad "$f: checker after kill -9 and re-run"; cat "chkk-$f"; fi
 done
+
+# the shipped tool has no crash hook: the variable changes nothing
+cp v2.qcow2 nokill.qcow2
+if ! EMKIT_IMG_TEST_KILL_AFTER=1 "$TOOL" anonymize --in-place nokill.qcow2 > /dev/null 2>&1; then
+    bad "the shipped tool honoured EMKIT_IMG_TEST_KILL_AFTER (rc $?)"
+elif ! cmp -s nokill.qcow2 out/v2.qcow2; then bad "shipped tool with EMKIT_IMG_TEST_KILL_AFTER: wrong result"
+elif grep -aq EMKIT_IMG_TEST_KILL_AFTER "$TOOL"; then bad "the shipped tool contains the crash hook"
+else ok; fi
 
 # LUKS and legacy AES with the key: the guest then reads zeros (no
 # --allow-nonzero); a wrong LUKS key is refused before anything is written
@@ -90,12 +111,18 @@ elif grep -q "opens no LUKS key slot" keyed/err && [ ! -e keyed/wrong.qcow2 ]; t
 # --scrub-names: names replaced (same lengths), nothing else changes; the
 # checker rejects an image whose names were not scrubbed
 mkdir -p scrub
-for f in v2.qcow2 bitmaps.qcow2 overlay.qcow2 child.vmdk; do
+for f in v2.qcow2 bitmaps.qcow2 overlay.qcow2 child.vmdk diff.vhdx; do
     "$TOOL" anonymize --scrub-names "$f" "scrub/$f" > /dev/null 2>&1 || bad "$f: --scrub-names failed"
     if $CHECK --scrubbed-names "$f" "scrub/$f" > "chks-$f" 2>&1; then ok; else bad "$f: checker (scrubbed names)"; cat "chks-$f"; fi
     if $CHECK --scrubbed-names "$f" "out/$f" > "chkn-$f" 2>&1; then bad "$f: checker accepted unscrubbed names"
     elif grep -q "was not replaced" "chkn-$f"; then ok; else bad "$f: unscrubbed: wrong reason"; cat "chkn-$f"; fi
 done
+
+# in place (twice) gives the copy-mode bytes, UTF-16 names included
+cp diff.vhdx scrub-ip.vhdx
+if "$TOOL" anonymize --in-place --scrub-names scrub-ip.vhdx > /dev/null 2>&1 &&
+   "$TOOL" anonymize --in-place --scrub-names scrub-ip.vhdx > /dev/null 2>&1 &&
+   cmp -s scrub-ip.vhdx scrub/diff.vhdx; then ok; else bad "diff.vhdx: in-place --scrub-names differs from copy mode"; fi
 
 # the checker notices a changed metadata byte (last byte of the L1 cluster)
 cp out/v2.qcow2 tamper.qcow2
@@ -121,7 +148,8 @@ for f, k in [('vm.qcow2', 'vm_state'), ('vmio.qcow2', 'vm_state'), ('leak.qcow2'
              ('v2.qcow2', 'snapshot_data'), ('lazy.qcow2', 'active_data'),
              ('streamOptimized.vmdk', 'compressed'), ('monolithicFlat.vmdk', 'active_data'),
              ('twoGbMaxExtentSparse.vmdk', 'active_data'), ('orphan.vmdk', 'unreferenced'),
-             ('dyn1M.vhdx', 'active_data'), ('fixed.vhdx', 'active_data')]:
+             ('dyn1M.vhdx', 'active_data'), ('fixed.vhdx', 'active_data'),
+             ('diff.vhdx', 'active_data')]:
     c = cat(f, k)
     if c['units'] == 0 or c['bytes'] == 0:
         print('FAIL: report of %s counts no %s: %s' % (f, k, c)); ok = False
@@ -157,11 +185,17 @@ putv('h-regi.vhdx', 192 * 1024 + 20, '<B', 0x5a, x)   # region table CRC broken
 b = bytearray(x); b[64 * 1024 + 12] ^= 0x5a; b[128 * 1024 + 12] ^= 0x5a   # both headers
 open('h-head.vhdx', 'wb').write(bytes(b))
 open('h-short.vhdx', 'wb').write(x[:100000])
+# differencing: the relative_path value of the parent locator points
+# beyond the locator item (metadata region at 3 MiB, locator at +69632)
+b = bytearray(open('diff.vhdx', 'rb').read()); lo = (3 << 20) + 69632
+struct.pack_into('<I', b, lo + 20 + 12 + 4, 0x10000)
+open('h-loc.vhdx', 'wb').write(bytes(b))
 PY
 for h in "h-trunc.qcow2:truncated" "h-l1.qcow2:L1 table" "h-cbits.qcow2:cluster_bits" \
          "h-l1size.qcow2:L1 table" "h-rt.qcow2:refcount table" "h-snaps.qcow2:snapshots" \
          "h-grain.vmdk:grain size" "h-gd.vmdk:grain directory" "h-gte.vmdk:grain table entries" \
-         "h-regi.vhdx:region table" "h-head.vhdx:neither header" "h-short.vhdx:too small"; do
+         "h-regi.vhdx:region table" "h-head.vhdx:neither header" "h-short.vhdx:too small" \
+         "h-loc.vhdx:parent locator entry 1"; do
     f=${h%%:*}; want=${h#*:}
     before=$(sha256sum "$f" | cut -d' ' -f1)
     if "$TOOL" anonymize "$f" "out-$f" > /dev/null 2> "err-$f"; then
@@ -194,6 +228,14 @@ if not ok:
     print('FAIL: info of', f, 'disagrees with qemu-img'); sys.exit(1)
 PY
 done
+# a differencing VHDX (QEMU cannot open it): info names the parent's path
+"$TOOL" info --output=json diff.vhdx > info-diff.json || bad "diff.vhdx: info"
+python3 - <<'PY' || FAILS=$((FAILS + 1))
+import json, sys
+i = json.load(open('info-diff.json'))
+if i.get('subformat') != 'differencing' or not i.get('backing-file', '').endswith('parent-disk.vhdx'):
+    print('FAIL: info of diff.vhdx:', i); sys.exit(1)
+PY
 "$TOOL" check lazy.qcow2 > chk-lazy.txt; rc=$?
 qemu-img check lazy.qcow2 > qchk-lazy.txt 2>&1; qrc=$?
 if [ $qrc -ne 0 ] && [ $rc -eq 0 ]; then bad "check: qemu-img finds problems in lazy.qcow2, emkit-img none"; else ok; fi

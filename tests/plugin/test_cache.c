@@ -170,11 +170,13 @@ static void test_no_write_allocate(void **st)
     emk_cache_sys_fini(&sys);
 }
 
-/* LRU after 2^31 and 2^32 accesses to one set: the generation is 64 bits,
- * so a stamp taken after the wrap point still orders correctly.  With the
- * counter just below the boundary: A, B, A (stamp crosses 2^32), C must
- * evict B; a 32-bit counter would have wrapped A's stamp to 0 and evicted
- * A.  The same at 2^31 (where a signed int goes negative). */
+/* LRU after 2^31 and 2^32 accesses to one set.  LRU order is kept as the
+ * ways' positions in the set, so no counter decides the victim; the level's
+ * 64-bit generation (fills and promotions) is moved to just below each
+ * boundary to show nothing depends on it wrapping: A, B, A (the generation
+ * crosses 2^32), C must evict B.  A 32-bit stamp scheme like cache.c's
+ * would evict A here.  The same at 2^31 (where a signed int goes
+ * negative). */
 static void test_lru_2_32(void **st)
 {
     uint64_t bases[2] = { (1ull << 31) - 2, (1ull << 32) - 2 };
