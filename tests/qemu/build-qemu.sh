@@ -39,46 +39,12 @@ done
 mkdir -p "$CACHE" "$OUT"
 
 # ---- 1. source package ----------------------------------------------------
-# A private apt configuration: its sources are this machine's own "deb"
-# entries turned into "deb-src", its lists live in the cache.  Nothing
-# under /etc is modified.
-derive_deb_src() {
-    local f
-    # deb822 stanzas that carry "deb" in Types:, retyped as deb-src;
-    # duplicates (and stanzas that are already deb-src only) dropped.
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] && cat "$f" && printf '\n\n'
-    done | awk 'BEGIN { RS = ""; ORS = "\n\n" }
-        {
-            if ($0 !~ /(^|\n)Types:[^\n]*[[:space:]]deb([[:space:]]|$)/ &&
-                $0 !~ /(^|\n)Types:[[:space:]]*deb[[:space:]]*(\n|$)/) next
-            gsub(/(^|\n)Types:[^\n]*/, "\nTypes: deb-src")
-            sub(/^\n/, "")
-            key = $0; gsub(/(^|\n)#[^\n]*/, "", key)
-            if (!(key in seen)) { seen[key] = 1; print }
-        }'
-    # one-line style entries
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-        [ -f "$f" ] || continue
-        sed -nE 's/^[[:space:]]*deb[[:space:]]+/deb-src /p' "$f"
-    done | sort -u
-}
-
+# tests/qemu/apt-source.sh fetches it through a private apt configuration
+# derived from this machine's own sources; nothing under /etc is modified.
 fetch_source() {
-    local apt=$CACHE/apt
-    mkdir -p "$apt/sources.list.d" "$apt/lists/partial" "$apt/archives/partial"
-    derive_deb_src >"$apt/sources.list.d/emkit-deb-src.sources"
-    local opts=(-o Dir::Etc::SourceList=/dev/null
-                -o Dir::Etc::SourceParts="$apt/sources.list.d"
-                -o Dir::State::Lists="$apt/lists"
-                -o Dir::Cache::Archives="$apt/archives"
-                -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
-                -o APT::Sandbox::User=root -o Debug::NoLocking=1)
-    log "apt-get update (deb-src entries derived from /etc/apt)"
-    apt-get "${opts[@]}" -q update >&2 || skip "apt-get update failed (no network?)"
-    log "apt-get source qemu"
-    (cd "$CACHE" && apt-get "${opts[@]}" -q source --only-source qemu >&2) \
-        || skip "apt-get source qemu failed"
+    local rc=0
+    "$REPO/tests/qemu/apt-source.sh" "$CACHE/apt" "$CACHE" || rc=$?
+    [ $rc -eq 0 ] || { [ $rc -eq 77 ] && skip "no qemu source package reachable"; exit $rc; }
 }
 
 find_tree() {
