@@ -40,6 +40,8 @@ struct emk_loop {
     emk_timer *timers;        /* sorted by expire_ns */
     emk_bh *bh_head, *bh_tail;
     loop_call *calls;
+    int running;              /* the owner is inside emk_loop_run_once */
+    emk_loop_driver drv;      /* host loop driving this one, if any */
 };
 
 static int64_t host_now(void *opaque)
@@ -152,14 +154,44 @@ static int owner_is_self_locked(const emk_loop *loop)
     return pthread_equal(loop->owner, pthread_self());
 }
 
+/* 1 if the caller may act as the loop's thread: it is that thread, or it
+ * holds the lock a driving host loop runs the loop under (which keeps the
+ * loop's thread out; see emk_loop_driver). */
 static int in_loop_thread(emk_loop *loop)
 {
     int mine;
+    int (*held)(void *);
+    void *opaque;
 
     pthread_mutex_lock(&loop->lock);
     mine = owner_is_self_locked(loop);
+    held = loop->drv.lock_held;
+    opaque = loop->drv.opaque;
     pthread_mutex_unlock(&loop->lock);
-    return mine;
+    return mine || (held && held(opaque));
+}
+
+int emk_loop_fd(const emk_loop *loop)
+{
+    return loop->epfd >= 0 ? loop->epfd : -ENOTSUP;
+}
+
+void emk_loop_set_driver(emk_loop *loop, const emk_loop_driver *d)
+{
+    pthread_mutex_lock(&loop->lock);
+    if (d)
+        loop->drv = *d;
+    else
+        memset(&loop->drv, 0, sizeof(loop->drv));
+    pthread_mutex_unlock(&loop->lock);
+}
+
+/* Timers are touched only by the loop's thread (or a caller holding the
+ * driver's lock), so the driver field needs no lock here. */
+static void timers_changed(emk_loop *loop)
+{
+    if (loop->drv.timers_changed)
+        loop->drv.timers_changed(loop->drv.opaque, emk_loop_next_timer(loop));
 }
 
 void emk_loop_wake(emk_loop *loop)
@@ -308,12 +340,10 @@ void emk_timer_init(emk_timer *t, emk_loop *loop, void (*cb)(void *opaque),
     t->opaque = opaque;
 }
 
-void emk_timer_del(emk_timer *t)
+static void timer_unlink(emk_timer *t)
 {
     emk_timer **pp;
 
-    if (!t->armed)
-        return;
     for (pp = &t->loop->timers; *pp; pp = &(*pp)->next) {
         if (*pp == t) {
             *pp = t->next;
@@ -324,11 +354,26 @@ void emk_timer_del(emk_timer *t)
     t->next = NULL;
 }
 
+void emk_timer_del(emk_timer *t)
+{
+    int was_first;
+
+    if (!t->armed)
+        return;
+    was_first = t->loop->timers == t;
+    timer_unlink(t);
+    if (was_first)
+        timers_changed(t->loop);
+}
+
 void emk_timer_mod(emk_timer *t, int64_t expire_ns)
 {
     emk_timer **pp;
 
-    emk_timer_del(t);
+    int was_first = t->armed && t->loop->timers == t;
+
+    if (t->armed)
+        timer_unlink(t);
     t->expire_ns = expire_ns;
     for (pp = &t->loop->timers; *pp && (*pp)->expire_ns <= expire_ns;
          pp = &(*pp)->next)
@@ -336,6 +381,8 @@ void emk_timer_mod(emk_timer *t, int64_t expire_ns)
     t->next = *pp;
     *pp = t;
     t->armed = 1;
+    if (was_first || t->loop->timers == t)
+        timers_changed(t->loop);
 }
 
 int emk_timer_pending(const emk_timer *t)
@@ -381,7 +428,9 @@ void emk_bh_schedule(emk_bh *bh)
     int queued = 0, mine;
 
     pthread_mutex_lock(&loop->lock);
-    mine = owner_is_self_locked(loop);
+    /* the owner's own loop picks it up if it is running; otherwise (a
+     * host loop's callback outside emk_loop_run_once) it must be woken */
+    mine = owner_is_self_locked(loop) && loop->running;
     if (!bh->scheduled) {
         bh->scheduled = 1;
         bh->next = NULL;
@@ -588,14 +637,20 @@ int emk_loop_run_once(emk_loop *loop, int64_t timeout_ns)
         ms = 3600 * 1000;
     else
         ms = (int)((timeout_ns + 999999) / 1000000);
+    pthread_mutex_lock(&loop->lock);
+    loop->running++;
+    pthread_mutex_unlock(&loop->lock);
     r = wait_fds(loop, ms);
-    if (r < 0)
-        return r;
-    n += r;
-    n += run_calls(loop);
-    n += run_timers(loop);
-    n += run_bhs(loop);
-    return n;
+    if (r >= 0) {
+        n += r;
+        n += run_calls(loop);
+        n += run_timers(loop);
+        n += run_bhs(loop);
+    }
+    pthread_mutex_lock(&loop->lock);
+    loop->running--;
+    pthread_mutex_unlock(&loop->lock);
+    return r < 0 ? r : n;
 }
 
 int emk_loop_run(emk_loop *loop)

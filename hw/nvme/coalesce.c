@@ -4,6 +4,12 @@
  * (Set Features 0x08 aggregation threshold/time, 0x09 per-vector
  * Coalescing Disable).  Coalescing applies to I/O completion queues only;
  * an aggregation time of 0 disables it.
+ *
+ * Without coalescing, a completion does not raise its vector at once: it
+ * schedules the CQ's fire bottom half, which runs after the loop's current
+ * batch of callbacks (the backend completions that arrived together), so
+ * a batch of CQEs costs one interrupt, not one each.  Nothing waits for a
+ * timer: the bottom half runs in the same loop iteration or the next.
  */
 #include "nvme_int.h"
 
@@ -79,7 +85,13 @@ int nvme_cq_irq_decide_locked(nvme_cq *cq)
         return NVME_IRQ_NONE;
     if (!msix_on(n))
         return NVME_IRQ_INTX;
-    if (!coalesced(cq) || cq->irq_pending >= (unsigned)n->coal_thr + 1) {
+    if (!coalesced(cq)) {
+        if (cq->fire_want)
+            return NVME_IRQ_NONE;           /* already due */
+        cq->fire_want = 1;
+        return NVME_IRQ_BATCH;
+    }
+    if (cq->irq_pending >= (unsigned)n->coal_thr + 1) {
         cq->irq_pending = 0;
         return NVME_IRQ_FIRE;
     }
@@ -98,6 +110,9 @@ void nvme_cq_irq_act(nvme_cq *cq, int action, int same_thread)
         break;
     case NVME_IRQ_INTX:
         nvme_irq_intx_update(cq->n);
+        break;
+    case NVME_IRQ_BATCH:
+        emk_bh_schedule(&cq->fire_bh);
         break;
     case NVME_IRQ_ARM:
         if (same_thread)
@@ -119,6 +134,21 @@ void nvme_cq_irq_bh(void *opaque)
                       (int64_t)cq->n->coal_time * 100000);
 }
 
+void nvme_cq_fire_bh(void *opaque)
+{
+    nvme_cq *cq = opaque;
+    int want;
+
+    pthread_mutex_lock(&cq->lock);
+    want = cq->fire_want;
+    cq->fire_want = 0;
+    if (want)
+        cq->irq_pending = 0;
+    pthread_mutex_unlock(&cq->lock);
+    if (want && cq->ien)
+        raise_vector(cq->n, cq->vector);
+}
+
 void nvme_cq_irq_timer(void *opaque)
 {
     nvme_cq *cq = opaque;
@@ -137,6 +167,7 @@ void nvme_cq_irq_fire(nvme_cq *cq)
 {
     pthread_mutex_lock(&cq->lock);
     cq->irq_pending = 0;
+    cq->fire_want = 0;
     pthread_mutex_unlock(&cq->lock);
     if (cq->ien)
         raise_vector(cq->n, cq->vector);

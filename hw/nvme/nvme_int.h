@@ -147,8 +147,10 @@ typedef struct nvme_cq {
     unsigned irq_pending;   /* entries since the last interrupt */
     int timer_armed;
     int timer_want;
+    int fire_want;          /* an interrupt is due at the end of the batch */
     emk_timer timer;
     emk_bh irq_bh;
+    emk_bh fire_bh;         /* sends it: one per batch of completions */
 } nvme_cq;
 
 /** A submission queue.  Processed only in its loop's thread. */
@@ -317,13 +319,15 @@ int nvme_poll_continue(nvme_sq *sq, int found);
 void nvme_poll_stop(nvme_sq *sq);
 
 /* coalesce.c */
-enum { NVME_IRQ_NONE, NVME_IRQ_FIRE, NVME_IRQ_INTX, NVME_IRQ_ARM };
+enum { NVME_IRQ_NONE, NVME_IRQ_FIRE, NVME_IRQ_INTX, NVME_IRQ_ARM,
+       NVME_IRQ_BATCH };
 int nvme_cq_irq_decide_locked(nvme_cq *cq);
 void nvme_cq_irq_act(nvme_cq *cq, int action, int same_thread);
 void nvme_cq_irq_fire(nvme_cq *cq);
 void nvme_irq_intx_update(nvme_ctrl *n);
 void nvme_cq_irq_timer(void *opaque);
 void nvme_cq_irq_bh(void *opaque);
+void nvme_cq_fire_bh(void *opaque);
 
 /* admin.c, identify.c, features.c, log.c */
 void nvme_admin_exec(nvme_req *r);

@@ -42,6 +42,7 @@ int nvme_cq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
     pthread_mutex_init(&cq->lock, NULL);
     emk_timer_init(&cq->timer, cq->loop, nvme_cq_irq_timer, cq);
     emk_bh_init(&cq->irq_bh, cq->loop, nvme_cq_irq_bh, cq);
+    emk_bh_init(&cq->fire_bh, cq->loop, nvme_cq_fire_bh, cq);
     pthread_mutex_lock(&n->irq_lock);
     n->cq[qid] = cq;
     pthread_mutex_unlock(&n->irq_lock);
@@ -95,6 +96,7 @@ static void cq_quiesce(void *opaque)
 
     emk_timer_del(&cq->timer);
     emk_bh_cancel(&cq->irq_bh);
+    emk_bh_cancel(&cq->fire_bh);
 }
 
 void nvme_cq_destroy(nvme_cq *cq)

@@ -80,6 +80,35 @@ int emk_loop_call(emk_loop *loop, void (*fn)(void *arg), void *arg);
  *  another thread than the creator). */
 void emk_loop_claim(emk_loop *loop);
 
+/* ---- loops driven by another event loop ---------------------------- */
+
+/** What a loop needs from a host event loop that drives it (QEMU's main
+ *  loop or one of its IOThreads, a GUI toolkit's loop, ...).  The host
+ *  watches emk_loop_fd() and calls emk_loop_run_once(loop, 0) from its own
+ *  thread (after emk_loop_claim there) whenever it is readable, whenever
+ *  the earliest timer is due, and again while emk_loop_run_once returns a
+ *  positive count. */
+typedef struct emk_loop_driver {
+    /** Optional.  1 if the calling thread holds the lock under which the
+     *  host runs the loop (QEMU's BQL for its main loop).  Such a caller
+     *  excludes the loop's thread, so emk_loop_call runs fn at once
+     *  instead of waiting for a thread that waits for that lock. */
+    int (*lock_held)(void *opaque);
+    /** Optional.  The earliest armed timer changed; expire_ns is its
+     *  expiry (INT64_MAX: none).  Called on whatever thread changed it. */
+    void (*timers_changed)(void *opaque, int64_t expire_ns);
+    void *opaque;
+} emk_loop_driver;
+
+/** A file descriptor that becomes readable when the loop has fd events
+ *  or wake-ups (bottom halves or calls from other threads) to run, for a
+ *  host loop to watch.  -ENOTSUP on the poll() backend. */
+int emk_loop_fd(const emk_loop *loop);
+
+/** Hands the loop to a host loop (see emk_loop_driver; NULL: detach).  d
+ *  is copied.  Call before the loop runs anything, or from its thread. */
+void emk_loop_set_driver(emk_loop *loop, const emk_loop_driver *d);
+
 /* ---- fd handlers ---------------------------------------------------- */
 
 enum emk_fd_events {

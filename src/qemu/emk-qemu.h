@@ -34,11 +34,14 @@
 #ifndef EMKIT_QEMU_ADAPTER_H
 #define EMKIT_QEMU_ADAPTER_H
 
+#include "block/aio.h"
 #include "exec/memory.h"
 #include "hw/pci/msi.h"
 #include "hw/pci/pci.h"
 #include "qemu/event_notifier.h"
 #include "qemu/thread.h"
+#include "qemu/timer.h"
+#include "sysemu/iothread.h"
 
 #include "emkit/bus.h"
 #include "emkit/loop.h"
@@ -67,6 +70,19 @@ typedef struct EmkQemuIoeventfd {
 
 enum { EMK_QEMU_MSI_PENDING = 256 };
 
+/** Where a device's emkit loop (timers, bottom halves, doorbell
+ *  notifiers, block completions) runs. */
+typedef enum EmkQemuLoopKind {
+    EMK_QEMU_LOOP_NONE,      /**< no loop (a bridge) */
+    EMK_QEMU_LOOP_MAIN,      /**< QEMU's main loop, with the BQL: like
+                                  QEMU's own nvme; interrupts go out at
+                                  once */
+    EMK_QEMU_LOOP_IOTHREAD,  /**< a QEMU IOThread (-object iothread): like
+                                  virtio-blk's iothread=; interrupts are
+                                  handed to the main loop */
+    EMK_QEMU_LOOP_EMKIT,     /**< an emkit iothread of the device's own */
+} EmkQemuLoopKind;
+
 /** The host side of one QEMU device built from emkit sources. */
 typedef struct EmkQemuHost {
     emk_bus bus;             /**< hand &bus to the device's init */
@@ -74,8 +90,15 @@ typedef struct EmkQemuHost {
     struct emk_pci_fn *fn;   /**< emkit's PCI function, if any (pcifn.c) */
     Object *owner;
     emk_clock clock;         /**< QEMU_CLOCK_VIRTUAL */
-    emk_iothread *iothread;
-    emk_loop *loop;          /**< the device's loop (the iothread's) */
+    EmkQemuLoopKind kind;
+    emk_iothread *iothread;  /**< EMK_QEMU_LOOP_EMKIT */
+    emk_loop *loop;          /**< the device's loop */
+    /* EMK_QEMU_LOOP_MAIN / _IOTHREAD: a QEMU loop drives h->loop */
+    AioContext *ctx;         /**< NULL: the main loop's iohandlers */
+    QEMUTimer *loop_timer;   /**< the loop's earliest timer */
+    QEMUBH *loop_bh;         /**< more work: run the loop again */
+    int loop_fd;             /**< emk_loop_fd, watched by QEMU */
+    bool driven;
     EmkQemuRegion regions[EMK_DEV_MAX_REGIONS];
     EmkQemuIoeventfd ioeventfds[EMK_DEV_MAX_IOEVENTFDS];
     /* work an emkit thread hands to the main loop (see host.c) */
@@ -94,13 +117,26 @@ typedef struct EmkQemuHost {
     uint64_t stat_msi_dropped;
 } EmkQemuHost;
 
-/** Sets up h for PCI device pdev and starts the device's iothread, named
- *  name (NULL: no iothread, h->loop stays NULL).  Returns 0, or -errno
- *  with errp set. */
+/** The loop kind a device's properties ask for: iothread (a QEMU
+ *  IOThread, may be NULL) or emkit_iothread, never both (errp); neither
+ *  is QEMU's main loop. */
+bool emk_qemu_loop_kind(IOThread *iothread, bool emkit_iothread,
+                        const char *what, EmkQemuLoopKind *kind,
+                        Error **errp);
+
+/** Sets up h for PCI device pdev and gives it a loop of kind (named name
+ *  for an emkit iothread; iothread for EMK_QEMU_LOOP_IOTHREAD).  Returns
+ *  0, or -errno with errp set. */
 int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
+                       EmkQemuLoopKind kind, IOThread *iothread,
                        Error **errp);
 
-/** Removes ioeventfds and stops the iothread (the device is torn down
+/** Takes the loop away from the QEMU loop driving it, so that the calling
+ *  thread (the main thread, with the BQL) owns it while the device is
+ *  torn down.  Idempotent. */
+void emk_qemu_host_quiesce(EmkQemuHost *h);
+
+/** Removes ioeventfds and stops the loop (the device is torn down
  *  first). */
 void emk_qemu_host_cleanup(EmkQemuHost *h);
 

@@ -10,6 +10,8 @@
 #include "hw/pci/pci.h"
 #include "hw/pci/msi.h"
 #include "sysemu/dma.h"
+#include "sysemu/iothread.h"
+#include "block/aio-wait.h"
 
 #include "emk-qemu.h"
 
@@ -379,7 +381,191 @@ static int64_t emk_qemu_clock_now(void *opaque)
     return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
 
+/* ---- an emkit loop driven by QEMU's main loop or an IOThread ---------- */
+
+enum { EMK_QEMU_LOOP_BURST = 16 };
+
+/* Runs the emkit loop until it is idle, or for a burst of iterations after
+ * which the rest waits for a bottom half (so other QEMU handlers run). */
+static void loop_dispatch(EmkQemuHost *h)
+{
+    int i, n = 0;
+
+    for (i = 0; i < EMK_QEMU_LOOP_BURST; i++) {
+        n = emk_loop_run_once(h->loop, 0);
+        if (n <= 0) {
+            break;
+        }
+    }
+    if (n > 0) {
+        qemu_bh_schedule(h->loop_bh);
+    }
+}
+
+static void loop_fd_read(void *opaque)
+{
+    loop_dispatch(opaque);
+}
+
+static void loop_bh_cb(void *opaque)
+{
+    loop_dispatch(opaque);
+}
+
+static void loop_timer_cb(void *opaque)
+{
+    EmkQemuHost *h = opaque;
+    int64_t next;
+
+    loop_dispatch(h);
+    /* a timer that is due but did not run yet (the burst ended) */
+    next = emk_loop_next_timer(h->loop);
+    if (next != INT64_MAX) {
+        timer_mod(h->loop_timer, next);
+    }
+}
+
+static int loop_bql_held(void *opaque)
+{
+    (void)opaque;
+    return qemu_mutex_iothread_locked();
+}
+
+/* emk_loop_driver.timers_changed: on the loop's thread or under the BQL
+ * (main-loop kind); QEMU's timer_mod is thread-safe. */
+static void loop_timers_changed(void *opaque, int64_t expire_ns)
+{
+    EmkQemuHost *h = opaque;
+
+    if (expire_ns == INT64_MAX) {
+        timer_del(h->loop_timer);
+    } else {
+        timer_mod(h->loop_timer, expire_ns);
+    }
+}
+
+static void loop_claim_bh(void *opaque)
+{
+    emk_loop_claim(((EmkQemuHost *)opaque)->loop);
+}
+
+static void loop_watch(EmkQemuHost *h, bool on)
+{
+    IOHandler *rd = on ? loop_fd_read : NULL;
+
+    if (h->ctx) {
+        aio_set_fd_handler(h->ctx, h->loop_fd, false, rd, NULL, NULL, NULL,
+                           on ? h : NULL);
+    } else {
+        qemu_set_fd_handler(h->loop_fd, rd, NULL, on ? h : NULL);
+    }
+}
+
+/* Makes a new emkit loop that h->ctx (NULL: the main loop) drives. */
+static int loop_drive_start(EmkQemuHost *h, Error **errp)
+{
+    emk_loop_driver d = { 0 };
+    int err = 0;
+
+    h->loop = emk_loop_new(&h->clock, &err);
+    if (!h->loop) {
+        error_setg_errno(errp, -err, "cannot create the emkit loop");
+        return err ? err : -ENOMEM;
+    }
+    h->loop_fd = emk_loop_fd(h->loop);
+    if (h->loop_fd < 0) {
+        error_setg(errp, "the emkit loop has no pollable fd (poll() backend, "
+                   "EMK_LOOP_POLL=1?): use emkit-iothread=on");
+        emk_loop_free(h->loop);
+        h->loop = NULL;
+        return -ENOTSUP;
+    }
+    if (h->ctx) {
+        h->loop_timer = aio_timer_new(h->ctx, QEMU_CLOCK_VIRTUAL, SCALE_NS,
+                                      loop_timer_cb, h);
+        h->loop_bh = aio_bh_new(h->ctx, loop_bh_cb, h);
+    } else {
+        h->loop_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, loop_timer_cb, h);
+        h->loop_bh = qemu_bh_new(loop_bh_cb, h);
+        /* the main loop runs everything with the BQL: a vCPU holding it
+         * may call into the loop directly instead of waiting for us */
+        d.lock_held = loop_bql_held;
+    }
+    d.timers_changed = loop_timers_changed;
+    d.opaque = h;
+    emk_loop_set_driver(h->loop, &d);
+    if (h->ctx) {
+        aio_context_acquire(h->ctx);
+        aio_wait_bh_oneshot(h->ctx, loop_claim_bh, h);
+        aio_context_release(h->ctx);
+    } else {
+        emk_loop_claim(h->loop);       /* realize runs in the main thread */
+    }
+    loop_watch(h, true);
+    h->driven = true;
+    return 0;
+}
+
+static void loop_unwatch_bh(void *opaque)
+{
+    EmkQemuHost *h = opaque;
+
+    loop_watch(h, false);
+    timer_del(h->loop_timer);
+    qemu_bh_cancel(h->loop_bh);
+}
+
+void emk_qemu_host_quiesce(EmkQemuHost *h)
+{
+    if (!h->driven) {
+        return;
+    }
+    if (h->ctx) {
+        /* in the IOThread, so no dispatch is running when it returns */
+        aio_context_acquire(h->ctx);
+        aio_wait_bh_oneshot(h->ctx, loop_unwatch_bh, h);
+        aio_context_release(h->ctx);
+    } else {
+        loop_unwatch_bh(h);
+    }
+    emk_loop_set_driver(h->loop, NULL);
+    emk_loop_claim(h->loop);
+    h->driven = false;
+}
+
+static void loop_drive_free(EmkQemuHost *h)
+{
+    emk_qemu_host_quiesce(h);
+    if (h->loop_timer) {
+        timer_free(h->loop_timer);
+        h->loop_timer = NULL;
+    }
+    if (h->loop_bh) {
+        qemu_bh_delete(h->loop_bh);
+        h->loop_bh = NULL;
+    }
+    if (h->loop) {
+        emk_loop_free(h->loop);
+        h->loop = NULL;
+    }
+}
+
+bool emk_qemu_loop_kind(IOThread *iothread, bool emkit_iothread,
+                        const char *what, EmkQemuLoopKind *kind,
+                        Error **errp)
+{
+    if (iothread && emkit_iothread) {
+        error_setg(errp, "%s: iothread= and emkit-iothread=on both given: "
+                   "the device's loop runs in one place", what);
+        return false;
+    }
+    *kind = iothread ? EMK_QEMU_LOOP_IOTHREAD :
+            emkit_iothread ? EMK_QEMU_LOOP_EMKIT : EMK_QEMU_LOOP_MAIN;
+    return true;
+}
+
 int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
+                       EmkQemuLoopKind kind, IOThread *iothread,
                        Error **errp)
 {
     int err = 0;
@@ -392,21 +578,42 @@ int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
     h->clock.now_ns = emk_qemu_clock_now;
     h->clock.opaque = h;
     h->irq_level = -1;
+    h->loop_fd = -1;
+    h->kind = kind;
     qemu_mutex_init(&h->defer_lock);
     h->defer_bh = qemu_bh_new(emk_qemu_defer_bh, h);
-    if (!name) {
+    switch (kind) {
+    case EMK_QEMU_LOOP_NONE:
         return 0;   /* a device without work of its own (a bridge) */
+    case EMK_QEMU_LOOP_EMKIT:
+        h->iothread = emk_iothread_start(name, &h->clock, &err);
+        if (!h->iothread) {
+            error_setg_errno(errp, -err,
+                             "%s: cannot start the emkit iothread", name);
+            break;
+        }
+        h->loop = emk_iothread_loop(h->iothread);
+        break;
+    case EMK_QEMU_LOOP_IOTHREAD:
+        if (!iothread) {
+            error_setg(errp, "%s: no IOThread given", name);
+            err = -EINVAL;
+            break;
+        }
+        h->ctx = iothread_get_aio_context(iothread);
+        err = loop_drive_start(h, errp);
+        break;
+    case EMK_QEMU_LOOP_MAIN:
+        err = loop_drive_start(h, errp);
+        break;
     }
-    h->iothread = emk_iothread_start(name, &h->clock, &err);
-    if (!h->iothread) {
-        error_setg_errno(errp, -err, "%s: cannot start the emkit iothread",
-                         name);
+    if (!h->loop) {
+        loop_drive_free(h);
         qemu_bh_delete(h->defer_bh);
         h->defer_bh = NULL;
         qemu_mutex_destroy(&h->defer_lock);
         return err ? err : -ENOMEM;
     }
-    h->loop = emk_iothread_loop(h->iothread);
     h->bus.main_loop = h->loop;
     return 0;
 }
@@ -420,6 +627,7 @@ void emk_qemu_host_cleanup(EmkQemuHost *h)
         h->iothread = NULL;
         h->loop = NULL;
     }
+    loop_drive_free(h);
     if (!h->defer_bh) {
         return;
     }

@@ -8,7 +8,7 @@
  *           [,max_ioqpairs=8][,msix_qsize=9][,mqes=1023]
  *           [,shadow-doorbells=on][,ioeventfd=on][,sq-poll-ns=0]
  *           [,coalescing=on][,iothreads=0][,lba-shift=9][,model=M]
- *           [,stats=off]
+ *           [,iothread=ID | ,emkit-iothread=on][,stats=off]
  *
  * Property names follow QEMU's own nvme where they mean the same thing:
  * serial, max_ioqpairs (I/O queue pairs), msix_qsize (MSI-X vectors), mqes
@@ -20,9 +20,14 @@
  * drive-iothread=ID (an -object iothread) runs the drives' block layer in
  * that QEMU IOThread instead of QEMU's main loop.
  *
- * Threads: the controller's admin work runs on the device's emkit
- * iothread; iothreads=N starts N more emkit iothreads and spreads the I/O
- * queues over them round robin.  All run on QEMU_CLOCK_VIRTUAL.
+ * Threads: the controller's own loop (admin queue, and the I/O queues
+ * unless iothreads=N) runs in QEMU's main loop by default, like QEMU's
+ * nvme: doorbell eventfds, block completions and interrupts then need no
+ * thread hop.  iothread=ID runs it in a QEMU IOThread (-object iothread,
+ * like virtio-blk's iothread=; the drives follow unless drive-iothread=
+ * says otherwise), emkit-iothread=on in an emkit iothread of its own.
+ * iothreads=N starts N emkit iothreads and spreads the I/O queues over
+ * them round robin.  All run on QEMU_CLOCK_VIRTUAL.
  *
  * emkit-requires: emk_nvme_pci_new emk_pci_config_read
  */
@@ -57,6 +62,8 @@ struct EmkNvmePci {
     BlockConf conf[EMKIT_NVME_QEMU_NS];  /* drive, drive2..drive4 */
     EmkQemuBlk *qblk[EMKIT_NVME_QEMU_NS];
     IOThread *drive_iothread;            /* drive-iothread= */
+    IOThread *iothread;                  /* iothread= */
+    bool emkit_iothread;                 /* emkit-iothread= */
     emk_blk *eblk[EMKIT_NVME_QEMU_NS];
     Notifier exit_notifier;
     /* properties */
@@ -139,7 +146,8 @@ static bool add_namespace(EmkNvmePci *s, emk_nvme_options *o, unsigned i,
                        has_spec ? backend_prop[i] : "file", i + 1);
             return false;
         }
-        s->eblk[i] = emk_qemu_blk_open(&s->conf[i], s->drive_iothread,
+        s->eblk[i] = emk_qemu_blk_open(&s->conf[i], s->drive_iothread ?
+                                       s->drive_iothread : s->iothread,
                                        drive_prop[i], &s->qblk[i], errp);
         if (!s->eblk[i]) {
             return false;
@@ -243,9 +251,13 @@ static void emkit_nvme_realize(PCIDevice *pdev, Error **errp)
 {
     EmkNvmePci *s = EMKIT_NVME(pdev);
     emk_nvme_options opts;
+    EmkQemuLoopKind kind;
     int err = 0;
 
-    if (emk_qemu_host_init(&s->host, pdev, "emkit-nvme", errp) < 0) {
+    if (!emk_qemu_loop_kind(s->iothread, s->emkit_iothread, "emkit-nvme",
+                            &kind, errp) ||
+        emk_qemu_host_init(&s->host, pdev, "emkit-nvme", kind, s->iothread,
+                           errp) < 0) {
         return;
     }
     if (!build_options(s, &opts, errp)) {
@@ -270,6 +282,7 @@ static void emkit_nvme_realize(PCIDevice *pdev, Error **errp)
 
 fail:
     quiesce_drives(s);
+    emk_qemu_host_quiesce(&s->host);
     if (s->nvme) {
         emk_nvme_pci_free(s->nvme);
         s->nvme = NULL;
@@ -287,6 +300,7 @@ static void emkit_nvme_exit(PCIDevice *pdev)
         qemu_remove_exit_notifier(&s->exit_notifier);
     }
     quiesce_drives(s);
+    emk_qemu_host_quiesce(&s->host);
     if (s->nvme) {
         emk_nvme_pci_free(s->nvme);
         s->nvme = NULL;
@@ -339,6 +353,9 @@ static Property emkit_nvme_props[] = {
     DEFINE_PROP_BOOL("share-rw", EmkNvmePci, conf[0].share_rw, false),
     DEFINE_PROP_LINK("drive-iothread", EmkNvmePci, drive_iothread,
                      TYPE_IOTHREAD, IOThread *),
+    DEFINE_PROP_LINK("iothread", EmkNvmePci, iothread, TYPE_IOTHREAD,
+                     IOThread *),
+    DEFINE_PROP_BOOL("emkit-iothread", EmkNvmePci, emkit_iothread, false),
     DEFINE_PROP_UINT32("max_ioqpairs", EmkNvmePci, max_ioqpairs, 8),
     DEFINE_PROP_UINT32("msix_qsize", EmkNvmePci, msix_qsize, 0),
     DEFINE_PROP_UINT32("mqes", EmkNvmePci, mqes, 1023),

@@ -2,11 +2,13 @@
  * sblk-pci.c - `-device emkit-sblk`: emkit's simple block device
  * (hw/sblk/, unchanged) as a QEMU PCI device.  Its MMIO window is BAR 0,
  * its doorbell an ioeventfd, its level IRQ INTA, its data DMA'd through
- * pci_dma_* by the device's emkit iothread.  The smallest complete
+ * pci_dma_* by the device's loop (QEMU's main loop; iothread=ID: a QEMU
+ * IOThread; emkit-iothread=on: an emkit iothread).  The smallest complete
  * example of the adapter: every further device is one more file like
  * this.
  *
  *   -device emkit-sblk,backend=ram:64M[,ioeventfd=on]
+ *           [,iothread=ID | ,emkit-iothread=on]
  *
  * IDs: vendor 0x1b36 with device 0x0e4b are test IDs, not an allocation
  * (override with vendor-id= / device-id=).
@@ -17,6 +19,7 @@
 #include "hw/pci/pci.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
+#include "sysemu/iothread.h"
 
 #include "emk-qemu.h"
 #include "emkit/block.h"
@@ -33,6 +36,8 @@ struct EmkSblkPci {
     /* properties */
     char *backend;
     bool ioeventfd;
+    IOThread *iothread;
+    bool emkit_iothread;
     uint16_t vendor_id;
     uint16_t device_id;
 };
@@ -41,6 +46,7 @@ static void emkit_sblk_realize(PCIDevice *pdev, Error **errp)
 {
     EmkSblkPci *s = EMKIT_SBLK(pdev);
     emk_sblk_options opt = { .ioeventfd = s->ioeventfd, .irq_line = 0 };
+    EmkQemuLoopKind kind;
     int err = 0;
 
     pci_set_word(pdev->config + PCI_VENDOR_ID, s->vendor_id);
@@ -52,7 +58,10 @@ static void emkit_sblk_realize(PCIDevice *pdev, Error **errp)
                    s->backend ? s->backend : "ram:16M", emk_strerror(err));
         return;
     }
-    if (emk_qemu_host_init(&s->host, pdev, "emkit-sblk", errp) < 0) {
+    if (!emk_qemu_loop_kind(s->iothread, s->emkit_iothread, "emkit-sblk",
+                            &kind, errp) ||
+        emk_qemu_host_init(&s->host, pdev, "emkit-sblk", kind, s->iothread,
+                           errp) < 0) {
         goto fail_blk;
     }
     err = emk_sblk_init(&s->sblk, &s->host.bus, s->host.loop, s->blk, &opt);
@@ -68,6 +77,7 @@ static void emkit_sblk_realize(PCIDevice *pdev, Error **errp)
     return;
 
 fail_dev:
+    emk_qemu_host_quiesce(&s->host);
     emk_sblk_cleanup(&s->sblk);
 fail_host:
     emk_qemu_host_cleanup(&s->host);
@@ -80,6 +90,7 @@ static void emkit_sblk_exit(PCIDevice *pdev)
 {
     EmkSblkPci *s = EMKIT_SBLK(pdev);
 
+    emk_qemu_host_quiesce(&s->host);
     emk_sblk_cleanup(&s->sblk);
     emk_qemu_host_cleanup(&s->host);
     if (s->blk) {
@@ -96,6 +107,9 @@ static const VMStateDescription emkit_sblk_vmstate = {
 static Property emkit_sblk_props[] = {
     DEFINE_PROP_STRING("backend", EmkSblkPci, backend),
     DEFINE_PROP_BOOL("ioeventfd", EmkSblkPci, ioeventfd, true),
+    DEFINE_PROP_LINK("iothread", EmkSblkPci, iothread, TYPE_IOTHREAD,
+                     IOThread *),
+    DEFINE_PROP_BOOL("emkit-iothread", EmkSblkPci, emkit_iothread, false),
     DEFINE_PROP_UINT16("vendor-id", EmkSblkPci, vendor_id, 0x1b36),
     DEFINE_PROP_UINT16("device-id", EmkSblkPci, device_id, 0x0e4b),
     DEFINE_PROP_END_OF_LIST(),

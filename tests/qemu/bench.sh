@@ -7,15 +7,21 @@
 #
 #   qemu-nvme        QEMU's nvme, ioeventfd=on
 #   virtio-blk-iot   virtio-blk-pci with an iothread
-#   emkit-base       emkit-nvme, every optimisation off
+#   emkit-base       emkit-nvme, every optimisation off (its loop in
+#                    QEMU's main loop, the default)
 #   emkit-shadow     + shadow doorbells (Doorbell Buffer Config)
-#   emkit-ioeventfd  + doorbells through ioeventfds (the default)
-#   emkit-iothreads  + I/O queues on 2 more emkit iothreads
+#   emkit-ioeventfd  + doorbells through ioeventfds (the defaults,
+#                    coalescing aside)
+#   emkit-coalesce   + interrupt coalescing (the defaults; it acts only
+#                    once the guest sets Feature 0x08, which Linux does not)
+#   emkit-iothread   as emkit-ioeventfd, the controller's loop and the
+#                    drive in a QEMU IOThread (iothread=)
+#   emkit-ethread    as emkit-ioeventfd, the controller's loop in an emkit
+#                    iothread (emkit-iothread=on; the default before)
+#   emkit-iothreads  as emkit-ioeventfd, I/O queues on 2 emkit iothreads
 #   emkit-poll       + adaptive SQ polling (sq-poll-ns=50000)
-#   emkit-drive-iot  as emkit-iothreads, the drive in a QEMU IOThread
-#                    (drive-iothread=; not in the default list)
-#   emkit-own-null   as emkit-iothreads on emkit's own null:1G backend
-#   emkit-own-ram    as emkit-iothreads on emkit's own ram:1G backend
+#   emkit-own-null   as emkit-ioeventfd on emkit's own null:1G backend
+#   emkit-own-ram    as emkit-ioeventfd on emkit's own ram:1G backend
 #
 # The configurations run alternately, ROUNDS times (default 3); the script
 # prints every figure, then the medians and the ratios against QEMU's nvme
@@ -41,23 +47,26 @@ mkdir -p "$OUT"
 
 NULL_QEMU="if=none,id=d0,driver=null-co,size=1G,read-zeroes=on"
 EMK="emkit-nvme,drive=d0,serial=bench,stats=on"
-OWN="emkit-nvme,serial=bench,stats=on,shadow-doorbells=on,ioeventfd=on,iothreads=2"
+FAST="shadow-doorbells=on,ioeventfd=on,coalescing=off"
+OWN="emkit-nvme,serial=bench,stats=on,$FAST"
 config_args() {
     case $1 in
     qemu-nvme) echo "-drive $NULL_QEMU -device nvme,drive=d0,serial=bench,ioeventfd=on" ;;
     virtio-blk-iot) echo "-object iothread,id=io0 -drive $NULL_QEMU -device virtio-blk-pci,drive=d0,iothread=io0" ;;
     emkit-base) echo "-drive $NULL_QEMU -device $EMK,shadow-doorbells=off,ioeventfd=off,coalescing=off" ;;
     emkit-shadow) echo "-drive $NULL_QEMU -device $EMK,shadow-doorbells=on,ioeventfd=off,coalescing=off" ;;
-    emkit-ioeventfd) echo "-drive $NULL_QEMU -device $EMK,shadow-doorbells=on,ioeventfd=on,coalescing=off" ;;
-    emkit-iothreads) echo "-drive $NULL_QEMU -device $EMK,shadow-doorbells=on,ioeventfd=on,iothreads=2" ;;
-    emkit-poll) echo "-drive $NULL_QEMU -device $EMK,shadow-doorbells=on,ioeventfd=on,iothreads=2,sq-poll-ns=50000" ;;
-    emkit-drive-iot) echo "-object iothread,id=qio0 -drive $NULL_QEMU -device $EMK,shadow-doorbells=on,ioeventfd=on,iothreads=2,drive-iothread=qio0" ;;
+    emkit-ioeventfd) echo "-drive $NULL_QEMU -device $EMK,$FAST" ;;
+    emkit-coalesce) echo "-drive $NULL_QEMU -device $EMK,shadow-doorbells=on,ioeventfd=on,coalescing=on" ;;
+    emkit-iothread) echo "-object iothread,id=qio0 -drive $NULL_QEMU -device $EMK,$FAST,iothread=qio0" ;;
+    emkit-ethread) echo "-drive $NULL_QEMU -device $EMK,$FAST,emkit-iothread=on" ;;
+    emkit-iothreads) echo "-drive $NULL_QEMU -device $EMK,$FAST,iothreads=2" ;;
+    emkit-poll) echo "-drive $NULL_QEMU -device $EMK,$FAST,iothreads=2,sq-poll-ns=50000" ;;
     emkit-own-null) echo "-device $OWN,backend=null:1G" ;;
     emkit-own-ram) echo "-device $OWN,backend=ram:1G" ;;
     *) return 1 ;;
     esac
 }
-CONFIGS=${EMK_BENCH_CONFIGS:-qemu-nvme virtio-blk-iot emkit-base emkit-shadow emkit-ioeventfd emkit-iothreads emkit-poll emkit-own-null emkit-own-ram}
+CONFIGS=${EMK_BENCH_CONFIGS:-qemu-nvme virtio-blk-iot emkit-base emkit-shadow emkit-ioeventfd emkit-iothread emkit-ethread emkit-iothreads emkit-poll emkit-own-null emkit-own-ram}
 JOBS="randread-qd1 randread-qd32 randread-qd32x2 randwrite-qd1"
 RES=$OUT/results.txt
 : >"$RES"

@@ -13,8 +13,14 @@ done
 [ -n "$DEV" ] || { echo "EMK: no disk"; exit 1; }
 SECS=${EMK_BENCH_SECS:-5}
 echo "EMK-INFO: bench on $DEV, ${SECS}s per job"
+# Several jobs are pinned one per vCPU (fio's cpus_allowed_policy=split):
+# left to the guest scheduler, two jobs sometimes share one vCPU and the
+# result flips between two levels from boot to boot.
 run() { # run NAME RW QD JOBS
-    out=$(fio --minimal --name="$1" --filename="$DEV" --direct=1 \
+    pin=
+    [ "$4" -gt 1 ] && pin="--cpus_allowed=0-$(($4 - 1)) --cpus_allowed_policy=split"
+    # shellcheck disable=SC2086
+    out=$(fio --minimal --name="$1" --filename="$DEV" --direct=1 $pin \
         --ioengine=libaio --rw="$2" --bs=4k --iodepth="$3" --numjobs="$4" \
         --group_reporting --time_based --runtime="$SECS" --ramp_time=1 \
         --size=512M --randrepeat=0 --norandommap 2>/dev/null)
