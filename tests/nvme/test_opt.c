@@ -233,6 +233,27 @@ static void test_coalescing(void **state)
     fx_stop(&f);
 }
 
+/* Without coalescing, completions that arrive together (one doorbell, one
+ * batch of backend completions) cost one interrupt, not one each. */
+static void test_interrupt_per_batch(void **state)
+{
+    fx f;
+    emk_nvme_cqe cs[16];
+
+    (void)state;
+    fx_start_drv(&f, NULL, 0, 1, 0);
+    qd1_reads(&f, 1);
+    msis_for(&f, 1);
+    submit_reads(&f, 8);
+    assert_int_equal(msis_for(&f, 1), 1);
+    assert_int_equal(emk_nvme_drv_reap(&f.d, &f.d.io[0], cs, 16), 8);
+    /* and every later batch gets its own */
+    submit_reads(&f, 3);
+    assert_int_equal(msis_for(&f, 1), 1);
+    assert_int_equal(emk_nvme_drv_reap(&f.d, &f.d.io[0], cs, 16), 3);
+    fx_stop(&f);
+}
+
 typedef struct intx_rec {
     int level;
     unsigned raises;
@@ -291,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_integrity_main),
         cmocka_unit_test(test_integrity_iothreads),
         cmocka_unit_test(test_coalescing),
+        cmocka_unit_test(test_interrupt_per_batch),
         cmocka_unit_test(test_intx),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,12 +13,17 @@
 #   emkit-sblk   emkit's simple block device (hw/sblk) through the adapter,
 #                driven with devmem (tests/qemu/guest/sblk.sh): MMIO, the
 #                ioeventfd doorbell, DMA, bus-master gating
-#   emkit-nvme   emkit's NVMe controller through the adapter (skipped while
+#   emkit-nvme   emkit's NVMe controller through the adapter, its loop in
+#                QEMU's main loop (the default) and its I/O queues on 2
+#                emkit iothreads, behind emkit's root port (skipped while
 #                the binary has no emkit-nvme device)
+#   emkit-nvme-ethread
+#                the same checks with the controller's loop in an emkit
+#                iothread of its own (emkit-iothread=on), no root port
 #   emkit-drive  emkit-nvme on QEMU block nodes (drive=): a qcow2 image, a
 #                raw file, null-co and a read-only raw file as namespaces
-#                1-4, and a second controller whose drive runs in a QEMU
-#                IOThread (drive-iothread=), in one boot
+#                1-4, and a second controller whose loop and drive run in
+#                a QEMU IOThread (iothread=), in one boot
 #                (tests/qemu/guest/drive.sh); then on the host qemu-img
 #                check and qemu-io read the guest's patterns
 # Console logs are kept in build/qemu/logs/<case>.log.
@@ -82,13 +87,14 @@ drive_case() {
     qemu-img create -q -f qcow2 "$q" 256M || return 1
     truncate -s 128M "$r" && truncate -s 16M "$ro" && truncate -s 64M "$ri" || return 1
     # the controller refuses a namespace given as both drive= and backend=;
-    # slot 1's drive is open (and moved into an IOThread) by then, so this
-    # also tears an opened drive down again (exit 1, not a crash)
+    # slot 1's drive is open (and moved into the IOThread that runs the
+    # controller's loop) by then, so this also tears an opened drive and
+    # an IOThread-driven loop down again (exit 1, not a crash)
     err=$(timeout 20 "$QEMU" -L /usr/share/seabios -L /usr/share/qemu -M q35 \
         -accel tcg -nodefaults -display none -S -object iothread,id=t0 \
         -blockdev "driver=null-co,node-name=nx,size=1048576" \
         -blockdev "driver=null-co,node-name=ny,size=1048576" \
-        -device emkit-nvme,drive=nx,drive-iothread=t0,drive2=ny,backend2=ram:1M \
+        -device emkit-nvme,drive=nx,iothread=t0,drive2=ny,backend2=ram:1M \
         </dev/null 2>&1)
     rc=$?
     if [ "$rc" != 1 ] || ! echo "$err" | grep -q "drive2= and backend2= both given"; then
@@ -105,7 +111,7 @@ drive_case() {
         -drive "if=none,id=ro4,format=raw,file=$ro,readonly=on" \
         -device emkit-nvme,drive=q1,drive2=r2,drive3=n3,drive4=ro4,serial=emkdrv,stats=on \
         -object iothread,id=qio0 -blockdev "driver=file,filename=$ri,node-name=i5" \
-        -device emkit-nvme,drive=i5,drive-iothread=qio0,serial=emkdrviot,stats=on ||
+        -device emkit-nvme,drive=i5,iothread=qio0,serial=emkdrviot,stats=on ||
         return 1
     out=$(grep '^emkit-nvme stats:' "$LOGS/emkit-drive.log")
     log "emkit-drive: $out"
@@ -133,7 +139,7 @@ drive_case() {
     return 0
 }
 
-CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-drive}
+CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-nvme-ethread emkit-drive}
 ran=0 failed=0
 for c in $CASES; do
     case $c in
@@ -161,11 +167,9 @@ for c in $CASES; do
             log "emkit-nvme: SKIP (this QEMU has no emkit-nvme device yet)"
             continue
         fi
-        # emkit's RAM backend (QEMU block nodes via drive= are not wired
-        # yet, see docs/qemu-adapter.md)
-        # behind emkit's root port, I/O queues on 2 more iothreads;
-        # stats=on prints the controller's
-        # counters when QEMU exits
+        # emkit's RAM backend (drive= has its own case), behind emkit's
+        # root port, I/O queues on 2 emkit iothreads; stats=on prints the
+        # controller's counters when QEMU exits
         if run_guest emkit-nvme rootport,nvme "emk.nvme_dbbuf=1 emk.rp_speed=16GT/s emk.rp_width=16" \
             -device emkit-pcie-root-port,id=rp0,port=1,chassis=1,speed=16,width=16 \
             -device emkit-nvme,bus=rp0,backend=ram:256M,serial=emkit0,iothreads=2,stats=on; then
@@ -176,6 +180,25 @@ for c in $CASES; do
             if ! echo "$stats" | grep -Eq 'shadow_reads=[1-9]' ||
                ! echo "$stats" | grep -Eq 'notifier_kicks=[1-9]'; then
                 log "emkit-nvme: FAIL: no shadow-doorbell reads or no ioeventfd kicks"
+                failed=$((failed + 1))
+            fi
+        else
+            failed=$((failed + 1))
+        fi
+        ran=$((ran + 1))
+        ;;
+    emkit-nvme-ethread)
+        if ! has_device emkit-nvme; then
+            log "$c: SKIP (this QEMU has no emkit-nvme device)"
+            continue
+        fi
+        if run_guest "$c" nvme "emk.nvme_dbbuf=1" \
+            -device emkit-nvme,backend=ram:256M,serial=emkit0,emkit-iothread=on,stats=on; then
+            stats=$(grep '^emkit-nvme stats:' "$LOGS/$c.log")
+            log "$c: $stats"
+            if ! echo "$stats" | grep -Eq 'shadow_reads=[1-9]' ||
+               ! echo "$stats" | grep -Eq 'notifier_kicks=[1-9]'; then
+                log "$c: FAIL: no shadow-doorbell reads or no ioeventfd kicks"
                 failed=$((failed + 1))
             fi
         else

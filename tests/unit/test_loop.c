@@ -1,10 +1,12 @@
 /* test_loop.c - timers on a virtual clock, bottom halves, notifiers, fd
  * handlers, cross-thread wake-ups, emk_loop_call and iothreads. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <poll.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -324,6 +326,201 @@ static void stop_from_other_thread(void **state)
     emk_loop_free(loop);
 }
 
+/* ---- a loop driven by a host loop (emk_loop_driver) ------------------ */
+
+typedef struct host {
+    emk_loop *loop;
+    pthread_mutex_t big;        /* the host's "BQL": held while dispatching */
+    pthread_mutex_t meta;
+    pthread_t holder;
+    int held;
+    int64_t timer_at;           /* from timers_changed; INT64_MAX: none */
+    int changes;
+    int stop;
+    int dispatches;
+} host;
+
+static void host_lock(host *h)
+{
+    pthread_mutex_lock(&h->big);
+    pthread_mutex_lock(&h->meta);
+    h->holder = pthread_self();
+    h->held = 1;
+    pthread_mutex_unlock(&h->meta);
+}
+
+static void host_unlock(host *h)
+{
+    pthread_mutex_lock(&h->meta);
+    h->held = 0;
+    pthread_mutex_unlock(&h->meta);
+    pthread_mutex_unlock(&h->big);
+}
+
+static int host_lock_held(void *opaque)
+{
+    host *h = (host *)opaque;
+    int mine;
+
+    pthread_mutex_lock(&h->meta);
+    mine = h->held && pthread_equal(h->holder, pthread_self());
+    pthread_mutex_unlock(&h->meta);
+    return mine;
+}
+
+static void host_timers_changed(void *opaque, int64_t expire_ns)
+{
+    host *h = (host *)opaque;
+
+    pthread_mutex_lock(&h->meta);
+    h->timer_at = expire_ns;
+    h->changes++;
+    pthread_mutex_unlock(&h->meta);
+}
+
+/* The host loop: poll() on emk_loop_fd with the emkit timer as timeout,
+ * then dispatch with the big lock, until stop. */
+static void *host_thread(void *opaque)
+{
+    host *h = (host *)opaque;
+    struct pollfd pfd;
+    int stop = 0;
+
+    host_lock(h);
+    emk_loop_claim(h->loop);
+    host_unlock(h);
+    while (!stop) {
+        int64_t at, now;
+        int ms = 5;
+
+        pthread_mutex_lock(&h->meta);
+        at = h->timer_at;
+        stop = h->stop;
+        pthread_mutex_unlock(&h->meta);
+        now = emk_loop_now(h->loop);
+        if (at != INT64_MAX)
+            ms = at <= now ? 0 : (int)((at - now) / 1000000 + 1);
+        if (ms > 5)
+            ms = 5;                     /* to notice stop */
+        pfd.fd = emk_loop_fd(h->loop);
+        pfd.events = POLLIN;
+        pfd.revents = 0;
+        (void)poll(&pfd, 1, ms);
+        host_lock(h);
+        while (emk_loop_run_once(h->loop, 0) > 0)
+            ;
+        h->dispatches++;
+        host_unlock(h);
+    }
+    return NULL;
+}
+
+static void set_flag(void *opaque)
+{
+    *(int *)opaque = 1;
+}
+
+/* reads *p under the host's big lock (the host thread writes it there) */
+static int host_read(host *h, const int *p)
+{
+    int v;
+
+    host_lock(h);
+    v = *p;
+    host_unlock(h);
+    return v;
+}
+
+static void arm_timer(void *arg)
+{
+    emk_timer *t = (emk_timer *)arg;
+    emk_timer_mod(t, emk_loop_now(t->loop) + 2000000);
+}
+
+static void driven_by_host_loop(void **state)
+{
+    emk_loop *loop = emk_loop_new(NULL, NULL);
+    emk_loop_driver d;
+    host h;
+    pthread_t t;
+    emk_bh bh;
+    bhctx c = {&bh, 0, 0};
+    emk_timer tm;
+    int fired = 0, i;
+    callctx cc;
+    struct pollfd pfd;
+    (void)state;
+
+    if (emk_loop_fd(loop) < 0) {            /* the poll() backend */
+        assert_int_equal(emk_loop_fd(loop), -ENOTSUP);
+        emk_loop_free(loop);
+        return;
+    }
+    /* the owner scheduling outside emk_loop_run_once must make the fd
+     * readable: a host loop would otherwise never run the bh */
+    emk_bh_init(&bh, loop, bhcb, &c);
+    emk_bh_schedule(&bh);
+    pfd.fd = emk_loop_fd(loop);
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    assert_int_equal(poll(&pfd, 1, 0), 1);
+    emk_loop_run_once(loop, 0);
+    assert_int_equal(c.runs, 1);
+
+    memset(&h, 0, sizeof(h));
+    h.loop = loop;
+    h.timer_at = INT64_MAX;
+    pthread_mutex_init(&h.big, NULL);
+    pthread_mutex_init(&h.meta, NULL);
+    memset(&d, 0, sizeof(d));
+    d.lock_held = host_lock_held;
+    d.timers_changed = host_timers_changed;
+    d.opaque = &h;
+    emk_loop_set_driver(loop, &d);
+    assert_int_equal(pthread_create(&t, NULL, host_thread, &h), 0);
+
+    /* a bh scheduled from here runs on the host thread */
+    emk_bh_schedule(&bh);
+    for (i = 0; i < 5000 && host_read(&h, &c.runs) < 2; i++)
+        usleep(1000);
+    assert_int_equal(host_read(&h, &c.runs), 2);
+
+    /* without the big lock, a call waits for the host thread */
+    memset(&cc, 0, sizeof(cc));
+    assert_int_equal(emk_loop_call(loop, record_thread, &cc), 0);
+    assert_int_equal(cc.n, 1);
+    assert_false(pthread_equal(cc.seen, pthread_self()));
+    /* holding it, the call runs here at once (the host thread is kept out;
+     * waiting for it would deadlock) */
+    host_lock(&h);
+    assert_int_equal(emk_loop_call(loop, record_thread, &cc), 0);
+    assert_int_equal(cc.n, 2);
+    assert_true(pthread_equal(cc.seen, pthread_self()));
+    /* a timer armed under the lock reaches the host through
+     * timers_changed, and the host fires it */
+    emk_timer_init(&tm, loop, set_flag, &fired);
+    arm_timer(&tm);
+    pthread_mutex_lock(&h.meta);
+    assert_int_equal(h.changes, 1);
+    assert_true(h.timer_at == tm.expire_ns);
+    pthread_mutex_unlock(&h.meta);
+    host_unlock(&h);
+    for (i = 0; i < 5000 && !host_read(&h, &fired); i++)
+        usleep(1000);
+    assert_int_equal(host_read(&h, &fired), 1);
+
+    pthread_mutex_lock(&h.meta);
+    h.stop = 1;
+    pthread_mutex_unlock(&h.meta);
+    pthread_join(t, NULL);
+    assert_true(h.dispatches > 0);
+    emk_loop_set_driver(loop, NULL);
+    emk_loop_claim(loop);
+    emk_loop_free(loop);
+    pthread_mutex_destroy(&h.big);
+    pthread_mutex_destroy(&h.meta);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +533,7 @@ int main(void)
         cmocka_unit_test(cross_thread_wakeup),
         cmocka_unit_test(iothread_call_and_notify),
         cmocka_unit_test(stop_from_other_thread),
+        cmocka_unit_test(driven_by_host_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,8 +9,8 @@
 #   nvme0n3  null-co       size from the node (emk.null_lbas), fio random
 #                          reads QD32
 #   nvme0n4  raw, read-only  reads work, writes fail
-#   second controller (serial emkdrviot, drive-iothread=): a raw file whose
-#   block layer runs in a QEMU IOThread; fio verify QD32 x2, a 0xe7 pattern
+#   second controller (serial emkdrviot, iothread=): a raw file; the
+#   controller's loop and the drive's block layer run in a QEMU IOThread; fio verify QD32 x2, a 0xe7 pattern
 # Each namespace is a different block node, so all prove requests went
 # through QEMU's block layer.
 . /tests/lib.sh
@@ -75,7 +75,8 @@ check null-fio-randread fio --name=nullrr --filename=$N3 --direct=1 \
 check ro-read dd if=$N4 of=/dev/null bs=4096 count=16 iflag=direct
 check ro-write-refused sh -c "! dd if=/dev/zero of=$N4 bs=4096 count=1 oflag=direct conv=fsync"
 
-# the second controller: a raw file in a QEMU IOThread (drive-iothread=)
+# the second controller: its loop and its raw file in a QEMU IOThread
+# (iothread=)
 fio_verify iothread-fio-qd32x2 $NI 32 2
 check iothread-pattern pattern $NI 347
 
