@@ -54,6 +54,7 @@ static struct {
     /* Fast paths (native counting, one core, user mode): way-0 hits of
      * L1I (fast_i) and of L1D (fast_d, write-back) are counted inline. */
     int fast_i, fast_d;
+    int mi_direct; /* meminfo decoded in place (vcpu_mem_direct) */
     int count;
     int system;
     unsigned ncpu;
@@ -300,7 +301,9 @@ void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
         return;
     }
     /* one core, user mode, native counting: straight to the model */
-    if (P.sys.simple && (vaddr & F.off_mask) + (e & 0xff) <= F.line)
+    if (P.sys.fast && (vaddr & F.off_mask) + (e & 0xff) <= F.line)
+        w = emk_cache_fast_line(&P.sys, 0, &P.sys.cpu[0].l1d, store, vaddr >> F.line_shift);
+    else if (P.sys.simple && (vaddr & F.off_mask) + (e & 0xff) <= F.line)
         w = emk_cache_simple_line(&P.sys, 0, &P.sys.cpu[0].l1d, store, vaddr >> F.line_shift);
     else
         w = emk_cache_access(&P.sys, 0, store ? EMK_CACHE_WRITE : EMK_CACHE_READ, vaddr,
@@ -340,6 +343,62 @@ static void vcpu_mem_fast(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_
         }
     }
     emkc_mem_slow(vcpu, info, vaddr, udata);
+}
+
+/* QEMU 7.2's meminfo layout, used by vcpu_mem_direct only after
+ * qemu_plugin_install checked it against the accessors for every value a
+ * meminfo can take (MemOpIdx is 16 bits, the access kind is above it):
+ * size shift = bits 4..6, store = bit 17. */
+enum { MI_SIZE_SHIFT = 4, MI_SIZE_MASK = 7, MI_STORE_BIT = 17, MI_VALUES = 1 << 18 };
+
+static int mi_layout_ok(void)
+{
+    uint32_t v;
+    for (v = 0; v < MI_VALUES; v++)
+        if (qemu_plugin_mem_size_shift(v) != ((v >> MI_SIZE_SHIFT) & MI_SIZE_MASK) ||
+            qemu_plugin_mem_is_store(v) != (((v >> MI_STORE_BIT) & 1u) != 0))
+            return 0;
+    return 1;
+}
+
+void emkc_mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
+
+/* vcpu_mem_direct's way out for all but a way-0 hit: an L1D lookup of a
+ * one-line access (fast path of the model), or the general path. */
+void emkc_mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+{
+    struct cgp_insn *in = udata;
+    unsigned store = (info >> MI_STORE_BIT) & 1u;
+    uint64_t size = 1ull << ((info >> MI_SIZE_SHIFT) & MI_SIZE_MASK);
+    int w;
+    if (!P.sys.fast || (vaddr & F.off_mask) + size > F.line) {
+        emkc_mem_slow(vcpu, info, vaddr, udata);
+        return;
+    }
+    w = emk_cache_fast_line(&P.sys, 0, &P.sys.cpu[0].l1d, (int)store, vaddr >> F.line_shift);
+    in->ev[CGP_DR + 3 * store]++;
+    in->ev[CGP_D1MR + 3 * store] += w > EMK_CACHE_HIT_L1;
+    in->ev[CGP_DLMR + 3 * store] += w == EMK_CACHE_HIT_MEM;
+}
+
+/* vcpu_mem_fast with the meminfo decoded in place (layout checked at
+ * install): a one-line access that hits way 0 of its L1D set is counted
+ * here, all else goes to emkc_mem_miss. */
+static void vcpu_mem_direct(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                            void *udata)
+{
+    struct cgp_insn *in = udata;
+    uint64_t ln = vaddr >> F.line_shift;
+    uint64_t *t = F.tag + ((ln & F.set_mask) << F.way_shift);
+    if ((*t | 2u) == (ln << 2 | EMK_CACHE_VALID_DIRTY) &&
+        (vaddr & F.off_mask) + (1u << ((info >> MI_SIZE_SHIFT) & MI_SIZE_MASK)) <= F.line) {
+        unsigned store = (info >> MI_STORE_BIT) & 1u;
+        *t |= (uint64_t)store << 1;
+        F.access[store]++;
+        in->ev[CGP_DR + 3 * store]++;
+        return;
+    }
+    emkc_mem_miss(vcpu, info, vaddr, udata);
 }
 
 static struct cgp_insn *insn_get(struct qemu_plugin_insn *qi, uint64_t addr)
@@ -432,8 +491,9 @@ static void vcpu_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         }
         prev_lo = lo;
         prev_hi = hi;
-        qemu_plugin_register_vcpu_mem_cb(qi, P.fast_d ? vcpu_mem_fast : vcpu_mem, QEMU_PLUGIN_CB_NO_REGS,
-                                         QEMU_PLUGIN_MEM_RW, in);
+        qemu_plugin_register_vcpu_mem_cb(qi, P.fast_d ? (P.mi_direct ? vcpu_mem_direct : vcpu_mem_fast)
+                                                      : vcpu_mem,
+                                         QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW, in);
     }
     pthread_mutex_unlock(&P.lock);
 }
@@ -576,6 +636,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
         F.line_shift = c->line_shift;
         while ((1u << F.way_shift) < c->g.assoc)
             F.way_shift++;
+        P.mi_direct = mi_layout_ok();
     }
     pthread_mutex_init(&P.lock, NULL);
     for (i = 0; i < 64; i++)

@@ -1,0 +1,47 @@
+/* Private to plugin/: ordered LRU sets without signature lanes.  Way 0 is
+ * the most recently used line; a lookup scans from way 0 and stops at the
+ * first match, so a hit on the newest line is one compare. */
+#ifndef EMK_PLUGIN_CACHE_SCAN_H
+#define EMK_PLUGIN_CACHE_SCAN_H
+
+#include "cache.h"
+
+/* Way of the valid line with tag word @want (line << 2 | 3) among the @a
+ * ways at @t, or @a if it is not there. */
+static inline uint32_t emk_scan_find(const uint64_t *t, uint32_t a, uint64_t want)
+{
+    uint32_t w = 0;
+    while (w < a && (t[w] | 2u) != want)
+        w++;
+    return w;
+}
+
+/* Put @v in way 0, moving ways 0..@w-1 down by one (way @w is dropped). */
+static inline void emk_scan_front(uint64_t *t, uint32_t w, uint64_t v)
+{
+    for (; w; w--)
+        t[w] = t[w - 1];
+    t[0] = v;
+}
+
+/* The way a fill after a miss takes in an ordered set: the invalid way
+ * nearest the old end, else the last (oldest) way.  Without invalidations
+ * the invalid ways of a set are a suffix, so only the last one is looked
+ * at; the scan is needed only once emk_cache_invalidate made holes. */
+static inline uint32_t emk_scan_victim(struct emk_cache_level *c, const uint64_t *t, uint32_t a)
+{
+    uint32_t i = a - 1;
+    if (!(t[i] & 1u)) {
+        c->ninvalid--;
+        return i;
+    }
+    if (c->holes && c->ninvalid)
+        while (i-- > 0)
+            if (!(t[i] & 1u)) {
+                c->ninvalid--;
+                return i;
+            }
+    return a - 1;
+}
+
+#endif
