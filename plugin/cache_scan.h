@@ -24,6 +24,31 @@ static inline void emk_scan_front(uint64_t *t, uint32_t w, uint64_t v)
     t[0] = v;
 }
 
+/* One pass of an LRU reference on a set with no holes (invalid ways, if
+ * any, are a suffix): each way moves down one while the line @want is
+ * looked for.  A hit at way w leaves ways 0..w-1 moved down and the line
+ * (with its dirty bit) in way 0, and returns w.  A miss leaves every way
+ * moved down and @fill in way 0, puts the dropped last way in *@old, and
+ * returns @a.  This is emk_scan_find followed by emk_scan_front in one
+ * loop. */
+static inline uint32_t emk_scan_ref(uint64_t *t, uint32_t a, uint64_t want, uint64_t fill,
+                                    uint64_t *old)
+{
+    uint64_t prev = fill, cur;
+    uint32_t w;
+    for (w = 0; w < a; w++) {
+        cur = t[w];
+        t[w] = prev;
+        if ((cur | 2u) == want) {
+            t[0] = cur;
+            return w;
+        }
+        prev = cur;
+    }
+    *old = prev;
+    return a;
+}
+
 /* The way a fill after a miss takes in an ordered set: the invalid way
  * nearest the old end, else the last (oldest) way.  Without invalidations
  * the invalid ways of a set are a suffix, so only the last one is looked

@@ -18,6 +18,7 @@
 
 #include "cache.h"
 #include "cache_args.h"
+#include "cache_fast.h"
 #include "cg_plugin.h"
 #include "dwarf_line.h"
 
@@ -375,7 +376,7 @@ void emkc_mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
         emkc_mem_slow(vcpu, info, vaddr, udata);
         return;
     }
-    w = emk_cache_fast_line(&P.sys, 0, &P.sys.cpu[0].l1d, (int)store, vaddr >> F.line_shift);
+    w = emk_fast_line(&P.sys, 0, &P.sys.cpu[0].l1d, (int)store, vaddr >> F.line_shift);
     in->ev[CGP_DR + 3 * store]++;
     in->ev[CGP_D1MR + 3 * store] += w > EMK_CACHE_HIT_L1;
     in->ev[CGP_DLMR + 3 * store] += w == EMK_CACHE_HIT_MEM;

@@ -1,0 +1,111 @@
+/* Private to plugin/: the fast hierarchy path (emk_cache_sys.fast) as an
+ * inline function, for emk_cache_fast_line and for the TCG plugin's data
+ * callback.  Private L1 and L2, both LRU, write-back, write-allocate,
+ * scanned sets, non-inclusive, no LLC, no coherence traffic: the default
+ * configuration of the plugin and of cache-sim.
+ *
+ * It does what emk_cache_simple_line does through emk_cache_lru_ref and
+ * write_back, with the two levels written out: one set index per level, a
+ * lookup that moves the ways down while it scans (a hit on the newest
+ * line is one compare), and the dirty victim of L1 written back into L2
+ * after L2 was searched and filled, as the general recursion does.
+ * tests/plugin/test_equiv.c runs random streams through this path, the
+ * simple one and the general one, and compares every counter and tag. */
+#ifndef EMK_PLUGIN_CACHE_FAST_H
+#define EMK_PLUGIN_CACHE_FAST_H
+
+#include "cache.h"
+#include "cache_scan.h"
+
+/* LRU reference of line @ln in the scanned level @c: returns 1 on a hit
+ * (the line is now in way 0), 0 on a miss (@ln was filled into way 0
+ * with state @st, and *@old is the word of the way it replaced, 0 if that
+ * was not valid).  Counts nothing but evictions. */
+static inline int emk_fast_ref(struct emk_cache_level *c, uint64_t ln, uint64_t st, uint64_t *old)
+{
+    uint32_t a = c->g.assoc, w;
+    uint64_t *t = c->tag + (size_t)(ln & c->set_mask) * a, v = 0;
+    c->last_line = ln;
+    c->last_way = 0;
+    if (!c->holes) {
+        w = emk_scan_ref(t, a, ln << 2 | EMK_CACHE_VALID_DIRTY, ln << 2 | st, &v);
+        if (w < a) {
+            c->gen += w != 0;
+            return 1;
+        }
+        c->gen++;
+        if (v & 1u)
+            c->st.evictions++;
+        else
+            c->ninvalid--;
+        *old = v & 1u ? v : 0;
+        return 0;
+    }
+    w = emk_scan_find(t, a, ln << 2 | EMK_CACHE_VALID_DIRTY);
+    if (w < a) {
+        if (w) {
+            emk_scan_front(t, w, t[w]);
+            c->gen++;
+        }
+        return 1;
+    }
+    w = emk_scan_victim(c, t, a);
+    v = t[w];
+    if (v & 1u)
+        c->st.evictions++;
+    *old = v & 1u ? v : 0;
+    emk_scan_front(t, w, ln << 2 | st);
+    c->gen++;
+    return 0;
+}
+
+/* See emk_cache_fast_line in cache.h. */
+static inline int emk_fast_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
+                                int wr, uint64_t ln)
+{
+    struct emk_cache_cpu *cp = &s->cpu[cpu];
+    struct emk_cache_level *o = &cp->l2;
+    uint64_t v = 0, ov = 0, on;
+    int r;
+
+    c->st.access[wr]++;
+    if (emk_fast_ref(c, ln, EMK_CACHE_VALID | (uint64_t)wr << 1, &v)) {
+        c->tag[(size_t)(ln & c->set_mask) * c->g.assoc] |= (uint64_t)wr << 1;
+        return EMK_CACHE_HIT_L1;
+    }
+    /* L1 miss: the line was filled (a level's fill does not depend on the
+     * levels outside it); its victim is handled after L2. */
+    c->st.miss[wr]++;
+    on = (ln << c->line_shift) >> o->line_shift;
+    o->st.access[0]++;
+    if (emk_fast_ref(o, on, EMK_CACHE_VALID, &ov)) {
+        r = EMK_CACHE_HIT_L2;
+    } else {
+        o->st.miss[0]++;
+        cp->mem_reads++;
+        s->mem_reads++;
+        if ((ov & EMK_CACHE_VALID_DIRTY) == EMK_CACHE_VALID_DIRTY) {
+            o->st.writebacks++;
+            cp->mem_writes++;
+            s->mem_writes++;
+        }
+        r = EMK_CACHE_HIT_MEM;
+    }
+    if ((v & EMK_CACHE_VALID_DIRTY) == EMK_CACHE_VALID_DIRTY) {
+        /* L1's dirty victim: set the dirty bit of its L2 copy without
+         * making it recent, or write it to memory */
+        uint64_t vn = ((v >> 2) << c->line_shift) >> o->line_shift;
+        uint64_t *u = o->tag + (size_t)(vn & o->set_mask) * o->g.assoc;
+        uint32_t w = emk_scan_find(u, o->g.assoc, vn << 2 | EMK_CACHE_VALID_DIRTY);
+        c->st.writebacks++;
+        if (w < o->g.assoc) {
+            u[w] |= 2u;
+        } else {
+            cp->mem_writes++;
+            s->mem_writes++;
+        }
+    }
+    return r;
+}
+
+#endif
