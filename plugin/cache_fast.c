@@ -6,5 +6,5 @@
 int emk_cache_fast_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
                         int wr, uint64_t ln)
 {
-    return emk_fast_line(s, cpu, c, wr, ln);
+    return emk_fast_line(s, cpu, c, wr, ln, c->g.assoc, s->cpu[cpu].l2.g.assoc);
 }

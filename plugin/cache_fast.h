@@ -17,13 +17,17 @@
 #include "cache.h"
 #include "cache_scan.h"
 
-/* LRU reference of line @ln in the scanned level @c: returns 1 on a hit
- * (the line is now in way 0), 0 on a miss (@ln was filled into way 0
- * with state @st, and *@old is the word of the way it replaced, 0 if that
- * was not valid).  Counts nothing but evictions. */
-static inline int emk_fast_ref(struct emk_cache_level *c, uint64_t ln, uint64_t st, uint64_t *old)
+enum { EMK_FAST_HIT = 2 }; /* never a replaced word: those are valid or 0 */
+
+/* LRU reference of line @ln in the scanned level @c of @a ways.  Returns
+ * EMK_FAST_HIT on a hit (the line is now in way 0).  On a miss @ln was
+ * filled into way 0 with state @st, and the return value is the word of
+ * the way it replaced, or 0 if that was not valid.  Counts nothing but
+ * evictions. */
+static inline uint64_t emk_fast_ref(struct emk_cache_level *c, uint64_t ln, uint64_t st,
+                                    uint32_t a)
 {
-    uint32_t a = c->g.assoc, w;
+    uint32_t w;
     uint64_t *t = c->tag + (size_t)(ln & c->set_mask) * a, v = 0;
     c->last_line = ln;
     c->last_way = 0;
@@ -31,37 +35,36 @@ static inline int emk_fast_ref(struct emk_cache_level *c, uint64_t ln, uint64_t 
         w = emk_scan_ref(t, a, ln << 2 | EMK_CACHE_VALID_DIRTY, ln << 2 | st, &v);
         if (w < a) {
             c->gen += w != 0;
-            return 1;
+            return EMK_FAST_HIT;
         }
-        c->gen++;
-        if (v & 1u)
-            c->st.evictions++;
-        else
-            c->ninvalid--;
-        *old = v & 1u ? v : 0;
-        return 0;
-    }
-    w = emk_scan_find(t, a, ln << 2 | EMK_CACHE_VALID_DIRTY);
-    if (w < a) {
-        if (w) {
-            emk_scan_front(t, w, t[w]);
-            c->gen++;
+    } else {
+        w = emk_scan_find(t, a, ln << 2 | EMK_CACHE_VALID_DIRTY);
+        if (w < a) {
+            if (w) {
+                emk_scan_front(t, w, t[w]);
+                c->gen++;
+            }
+            return EMK_FAST_HIT;
         }
-        return 1;
+        w = emk_scan_victim(c, t, a);
+        v = t[w];
+        if (!(v & 1u))
+            c->ninvalid++; /* counted below */
+        emk_scan_front(t, w, ln << 2 | st);
     }
-    w = emk_scan_victim(c, t, a);
-    v = t[w];
-    if (v & 1u)
-        c->st.evictions++;
-    *old = v & 1u ? v : 0;
-    emk_scan_front(t, w, ln << 2 | st);
     c->gen++;
+    if (v & 1u) {
+        c->st.evictions++;
+        return v;
+    }
+    c->ninvalid--;
     return 0;
 }
 
-/* See emk_cache_fast_line in cache.h. */
+/* See emk_cache_fast_line in cache.h.  @a1 and @a2 are the ways of @c and
+ * of L2; a caller may pass constants so that the scans are unrolled. */
 static inline int emk_fast_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
-                                int wr, uint64_t ln)
+                                int wr, uint64_t ln, uint32_t a1, uint32_t a2)
 {
     struct emk_cache_cpu *cp = &s->cpu[cpu];
     struct emk_cache_level *o = &cp->l2;
@@ -69,8 +72,9 @@ static inline int emk_fast_line(struct emk_cache_sys *s, unsigned cpu, struct em
     int r;
 
     c->st.access[wr]++;
-    if (emk_fast_ref(c, ln, EMK_CACHE_VALID | (uint64_t)wr << 1, &v)) {
-        c->tag[(size_t)(ln & c->set_mask) * c->g.assoc] |= (uint64_t)wr << 1;
+    v = emk_fast_ref(c, ln, EMK_CACHE_VALID | (uint64_t)wr << 1, a1);
+    if (v == EMK_FAST_HIT) {
+        c->tag[(size_t)(ln & c->set_mask) * a1] |= (uint64_t)wr << 1;
         return EMK_CACHE_HIT_L1;
     }
     /* L1 miss: the line was filled (a level's fill does not depend on the
@@ -78,7 +82,8 @@ static inline int emk_fast_line(struct emk_cache_sys *s, unsigned cpu, struct em
     c->st.miss[wr]++;
     on = (ln << c->line_shift) >> o->line_shift;
     o->st.access[0]++;
-    if (emk_fast_ref(o, on, EMK_CACHE_VALID, &ov)) {
+    ov = emk_fast_ref(o, on, EMK_CACHE_VALID, a2);
+    if (ov == EMK_FAST_HIT) {
         r = EMK_CACHE_HIT_L2;
     } else {
         o->st.miss[0]++;
@@ -95,10 +100,10 @@ static inline int emk_fast_line(struct emk_cache_sys *s, unsigned cpu, struct em
         /* L1's dirty victim: set the dirty bit of its L2 copy without
          * making it recent, or write it to memory */
         uint64_t vn = ((v >> 2) << c->line_shift) >> o->line_shift;
-        uint64_t *u = o->tag + (size_t)(vn & o->set_mask) * o->g.assoc;
-        uint32_t w = emk_scan_find(u, o->g.assoc, vn << 2 | EMK_CACHE_VALID_DIRTY);
+        uint64_t *u = o->tag + (size_t)(vn & o->set_mask) * a2;
+        uint32_t w = emk_scan_find(u, a2, vn << 2 | EMK_CACHE_VALID_DIRTY);
         c->st.writebacks++;
-        if (w < o->g.assoc) {
+        if (w < a2) {
             u[w] |= 2u;
         } else {
             cp->mem_writes++;

@@ -30,20 +30,34 @@ static inline void emk_scan_front(uint64_t *t, uint32_t w, uint64_t v)
  * (with its dirty bit) in way 0, and returns w.  A miss leaves every way
  * moved down and @fill in way 0, puts the dropped last way in *@old, and
  * returns @a.  This is emk_scan_find followed by emk_scan_front in one
- * loop. */
+ * loop, two ways per step (no register copies between ways). */
 static inline uint32_t emk_scan_ref(uint64_t *t, uint32_t a, uint64_t want, uint64_t fill,
                                     uint64_t *old)
 {
-    uint64_t prev = fill, cur;
+    uint64_t prev = fill, x;
     uint32_t w;
-    for (w = 0; w < a; w++) {
-        cur = t[w];
+    for (w = 0; w + 1 < a; w += 2) {
+        x = t[w];
         t[w] = prev;
-        if ((cur | 2u) == want) {
-            t[0] = cur;
+        if ((x | 2u) == want) {
+            t[0] = x;
             return w;
         }
-        prev = cur;
+        prev = t[w + 1];
+        t[w + 1] = x;
+        if ((prev | 2u) == want) {
+            t[0] = prev;
+            return w + 1;
+        }
+    }
+    if (w < a) {
+        x = t[w];
+        t[w] = prev;
+        if ((x | 2u) == want) {
+            t[0] = x;
+            return w;
+        }
+        prev = x;
     }
     *old = prev;
     return a;

@@ -55,7 +55,9 @@ static struct {
     /* Fast paths (native counting, one core, user mode): way-0 hits of
      * L1I (fast_i) and of L1D (fast_d, write-back) are counted inline. */
     int fast_i, fast_d;
-    int mi_direct; /* meminfo decoded in place (vcpu_mem_direct) */
+    /* the data callback: vcpu_mem, vcpu_mem_fast, or with the meminfo
+     * decoded in place vcpu_mem_direct / vcpu_mem_way1* */
+    qemu_plugin_vcpu_mem_cb_t mem_cb;
     int count;
     int system;
     unsigned ncpu;
@@ -278,6 +280,8 @@ static struct {
     uint64_t off_mask;  /* line - 1 */
     uint64_t line;
     uint64_t *access;   /* L1D st.access[2] */
+    struct emk_cache_level *l1d;
+    int ways8;          /* L1D and L2 both 8-way: emkc_mem_miss's scans unrolled */
     unsigned line_shift;
     unsigned way_shift; /* log2(assoc) */
 } F;
@@ -376,30 +380,88 @@ void emkc_mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
         emkc_mem_slow(vcpu, info, vaddr, udata);
         return;
     }
-    w = emk_fast_line(&P.sys, 0, &P.sys.cpu[0].l1d, (int)store, vaddr >> F.line_shift);
+    if (F.ways8)
+        w = emk_fast_line(&P.sys, 0, F.l1d, (int)store, vaddr >> F.line_shift, 8, 8);
+    else
+        w = emk_fast_line(&P.sys, 0, F.l1d, (int)store, vaddr >> F.line_shift, F.l1d->g.assoc,
+                          P.sys.cpu[0].l2.g.assoc);
     in->ev[CGP_DR + 3 * store]++;
     in->ev[CGP_D1MR + 3 * store] += w > EMK_CACHE_HIT_L1;
     in->ev[CGP_DLMR + 3 * store] += w == EMK_CACHE_HIT_MEM;
 }
 
-/* vcpu_mem_fast with the meminfo decoded in place (layout checked at
- * install): a one-line access that hits way 0 of its L1D set is counted
- * here, all else goes to emkc_mem_miss. */
-static void vcpu_mem_direct(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
-                            void *udata)
+/* Bytes of an access by size shift (meminfo bits 4..6). */
+static const uint8_t mi_bytes[8] = { 1, 2, 4, 8, 16, 32, 64, 128 };
+
+void emkc_mem_way1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
+
+/* The fast hierarchy's second chance after a way-0 miss: a one-line hit
+ * on way 1 of a scanned LRU L1D swaps ways 0 and 1, exactly as
+ * emk_fast_ref moves them.  All else goes to emkc_mem_miss. */
+void emkc_mem_way1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
     struct cgp_insn *in = udata;
     uint64_t ln = vaddr >> F.line_shift;
-    uint64_t *t = F.tag + ((ln & F.set_mask) << F.way_shift);
-    if ((*t | 2u) == (ln << 2 | EMK_CACHE_VALID_DIRTY) &&
-        (vaddr & F.off_mask) + (1u << ((info >> MI_SIZE_SHIFT) & MI_SIZE_MASK)) <= F.line) {
-        unsigned store = (info >> MI_STORE_BIT) & 1u;
-        *t |= (uint64_t)store << 1;
+    uint64_t *t = F.tag + ((ln & F.set_mask) << F.way_shift), t1 = t[1];
+    uint64_t store = (info >> MI_STORE_BIT) & 1u;
+    struct emk_cache_level *c = F.l1d;
+    if ((t1 | 2u) != (ln << 2 | EMK_CACHE_VALID_DIRTY) ||
+        (vaddr & F.off_mask) + mi_bytes[(info >> MI_SIZE_SHIFT) & MI_SIZE_MASK] > F.line) {
+        emkc_mem_miss(vcpu, info, vaddr, udata);
+        return;
+    }
+    t[1] = t[0];
+    t[0] = t1 | store << 1;
+    c->gen++;
+    c->last_line = ln;
+    c->last_way = 0;
+    c->st.access[store]++;
+    in->ev[CGP_DR + 3 * store]++;
+}
+
+/* The data callbacks with the meminfo decoded in place (layout checked at
+ * install).  A one-line access that hits way 0 of its L1D set, a
+ * state-neutral hit, is counted here; a store sets the dirty bit.  All
+ * else goes to @next: emkc_mem_way1 for the fast hierarchy (L1D a scanned
+ * LRU level with 2 ways or more), else emkc_mem_miss.  @lsh and @wsh are
+ * log2 of the line size and the associativity; one instance passes
+ * constants for the default geometry. */
+static inline void mem_direct(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                              void *udata, unsigned lsh, unsigned wsh,
+                              void (*next)(unsigned int, qemu_plugin_meminfo_t, uint64_t, void *))
+{
+    struct cgp_insn *in = udata;
+    uint64_t ln = vaddr >> lsh;
+    uint64_t *t = F.tag + ((ln & F.set_mask) << wsh), t0 = *t;
+    if ((t0 | 2u) == (ln << 2 | EMK_CACHE_VALID_DIRTY) &&
+        (vaddr & (((uint64_t)1 << lsh) - 1)) + mi_bytes[(info >> MI_SIZE_SHIFT) & MI_SIZE_MASK] <=
+        ((uint64_t)1 << lsh)) {
+        uint64_t store = (info >> MI_STORE_BIT) & 1u;
+        *t = t0 | store << 1;
         F.access[store]++;
         in->ev[CGP_DR + 3 * store]++;
         return;
     }
-    emkc_mem_miss(vcpu, info, vaddr, udata);
+    next(vcpu, info, vaddr, udata);
+}
+
+static void vcpu_mem_direct(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                            void *udata)
+{
+    mem_direct(vcpu, info, vaddr, udata, F.line_shift, F.way_shift, emkc_mem_miss);
+}
+
+static void vcpu_mem_way1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                          void *udata)
+{
+    mem_direct(vcpu, info, vaddr, udata, F.line_shift, F.way_shift, emkc_mem_way1);
+}
+
+/* 64-byte lines, 8 ways (the default L1D) */
+static void vcpu_mem_way1_64x8(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                               void *udata)
+{
+    mem_direct(vcpu, info, vaddr, udata, 6, 3, emkc_mem_way1);
 }
 
 static struct cgp_insn *insn_get(struct qemu_plugin_insn *qi, uint64_t addr)
@@ -492,9 +554,8 @@ static void vcpu_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         }
         prev_lo = lo;
         prev_hi = hi;
-        qemu_plugin_register_vcpu_mem_cb(qi, P.fast_d ? (P.mi_direct ? vcpu_mem_direct : vcpu_mem_fast)
-                                                      : vcpu_mem,
-                                         QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW, in);
+        qemu_plugin_register_vcpu_mem_cb(qi, P.mem_cb, QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW,
+                                         in);
     }
     pthread_mutex_unlock(&P.lock);
 }
@@ -627,6 +688,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     P.fast_i = P.count == EMK_COUNT_NATIVE && !P.system && P.ncpu == 1 && P.sys.cpu[0].l1i.hit0;
     P.fast_d = P.fast_i && P.sys.cpu[0].l1d.hit0 && cfg.l1d.wpolicy == EMK_CACHE_WRITE_BACK &&
                (cfg.l1d.assoc & (cfg.l1d.assoc - 1)) == 0;
+    P.mem_cb = P.fast_d ? vcpu_mem_fast : vcpu_mem;
     if (P.fast_d) {
         struct emk_cache_level *c = &P.sys.cpu[0].l1d;
         F.tag = c->tag;
@@ -634,10 +696,16 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
         F.line = c->g.line;
         F.off_mask = c->g.line - 1;
         F.access = c->st.access;
+        F.l1d = c;
+        F.ways8 = c->g.assoc == 8 && P.sys.cpu[0].has_l2 && P.sys.cpu[0].l2.g.assoc == 8;
         F.line_shift = c->line_shift;
         while ((1u << F.way_shift) < c->g.assoc)
             F.way_shift++;
-        P.mi_direct = mi_layout_ok();
+        if (mi_layout_ok()) {
+            P.mem_cb = vcpu_mem_direct;
+            if (P.sys.fast && c->g.assoc >= 2)
+                P.mem_cb = c->g.line == 64 && c->g.assoc == 8 ? vcpu_mem_way1_64x8 : vcpu_mem_way1;
+        }
     }
     pthread_mutex_init(&P.lock, NULL);
     for (i = 0; i < 64; i++)
