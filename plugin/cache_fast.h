@@ -19,38 +19,29 @@
 
 enum { EMK_FAST_HIT = 2 }; /* never a replaced word: those are valid or 0 */
 
+/* emk_fast_ref on a level with holes (after emk_cache_invalidate); out of
+ * line, in cache_fast.c. */
+uint64_t emk_fast_ref_holes(struct emk_cache_level *c, uint64_t ln, uint64_t st, uint32_t a);
+
 /* LRU reference of line @ln in the scanned level @c of @a ways.  Returns
  * EMK_FAST_HIT on a hit (the line is now in way 0).  On a miss @ln was
  * filled into way 0 with state @st, and the return value is the word of
  * the way it replaced, or 0 if that was not valid.  Counts nothing but
  * evictions. */
-static inline uint64_t emk_fast_ref(struct emk_cache_level *c, uint64_t ln, uint64_t st,
+EMK_SCAN_INLINE uint64_t emk_fast_ref(struct emk_cache_level *c, uint64_t ln, uint64_t st,
                                     uint32_t a)
 {
     uint32_t w;
-    uint64_t *t = c->tag + (size_t)(ln & c->set_mask) * a, v = 0;
+    uint64_t v = 0;
+    if (c->holes)
+        return emk_fast_ref_holes(c, ln, st, a);
     c->last_line = ln;
     c->last_way = 0;
-    if (!c->holes) {
-        w = emk_scan_ref(t, a, ln << 2 | EMK_CACHE_VALID_DIRTY, ln << 2 | st, &v);
-        if (w < a) {
-            c->gen += w != 0;
-            return EMK_FAST_HIT;
-        }
-    } else {
-        w = emk_scan_find(t, a, ln << 2 | EMK_CACHE_VALID_DIRTY);
-        if (w < a) {
-            if (w) {
-                emk_scan_front(t, w, t[w]);
-                c->gen++;
-            }
-            return EMK_FAST_HIT;
-        }
-        w = emk_scan_victim(c, t, a);
-        v = t[w];
-        if (!(v & 1u))
-            c->ninvalid++; /* counted below */
-        emk_scan_front(t, w, ln << 2 | st);
+    w = emk_scan_ref(c->tag + (size_t)(ln & c->set_mask) * a, a,
+                     ln << 2 | EMK_CACHE_VALID_DIRTY, ln << 2 | st, &v);
+    if (w < a) {
+        c->gen += w != 0;
+        return EMK_FAST_HIT;
     }
     c->gen++;
     if (v & 1u) {
@@ -63,7 +54,7 @@ static inline uint64_t emk_fast_ref(struct emk_cache_level *c, uint64_t ln, uint
 
 /* See emk_cache_fast_line in cache.h.  @a1 and @a2 are the ways of @c and
  * of L2; a caller may pass constants so that the scans are unrolled. */
-static inline int emk_fast_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
+EMK_SCAN_INLINE int emk_fast_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
                                 int wr, uint64_t ln, uint32_t a1, uint32_t a2)
 {
     struct emk_cache_cpu *cp = &s->cpu[cpu];

@@ -281,7 +281,7 @@ static struct {
     uint64_t line;
     uint64_t *access;   /* L1D st.access[2] */
     struct emk_cache_level *l1d;
-    int ways8;          /* L1D and L2 both 8-way: emkc_mem_miss's scans unrolled */
+    int ways8;          /* L1D and L2 both 8-way: emkc_mem_miss88 */
     unsigned line_shift;
     unsigned way_shift; /* log2(assoc) */
 } F;
@@ -367,10 +367,13 @@ static int mi_layout_ok(void)
 }
 
 void emkc_mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
+void emkc_mem_miss88(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
 
-/* vcpu_mem_direct's way out for all but a way-0 hit: an L1D lookup of a
- * one-line access (fast path of the model), or the general path. */
-void emkc_mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+/* The data callbacks' way out for all but a way-0 hit: the model's fast
+ * path for a one-line access (L1D has @a1 ways, L2 @a2), or the general
+ * path. */
+EMK_SCAN_INLINE void mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                            void *udata, uint32_t a1, uint32_t a2)
 {
     struct cgp_insn *in = udata;
     unsigned store = (info >> MI_STORE_BIT) & 1u;
@@ -380,14 +383,21 @@ void emkc_mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
         emkc_mem_slow(vcpu, info, vaddr, udata);
         return;
     }
-    if (F.ways8)
-        w = emk_fast_line(&P.sys, 0, F.l1d, (int)store, vaddr >> F.line_shift, 8, 8);
-    else
-        w = emk_fast_line(&P.sys, 0, F.l1d, (int)store, vaddr >> F.line_shift, F.l1d->g.assoc,
-                          P.sys.cpu[0].l2.g.assoc);
+    w = emk_fast_line(&P.sys, 0, F.l1d, (int)store, vaddr >> F.line_shift, a1, a2);
     in->ev[CGP_DR + 3 * store]++;
     in->ev[CGP_D1MR + 3 * store] += w > EMK_CACHE_HIT_L1;
     in->ev[CGP_DLMR + 3 * store] += w == EMK_CACHE_HIT_MEM;
+}
+
+void emkc_mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+{
+    mem_miss(vcpu, info, vaddr, udata, F.l1d->g.assoc, P.sys.cpu[0].l2.g.assoc);
+}
+
+/* L1D and L2 both 8-way: the scans have a constant bound. */
+void emkc_mem_miss88(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+{
+    mem_miss(vcpu, info, vaddr, udata, 8, 8);
 }
 
 /* Bytes of an access by size shift (meminfo bits 4..6). */
@@ -407,7 +417,10 @@ void emkc_mem_way1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
     struct emk_cache_level *c = F.l1d;
     if ((t1 | 2u) != (ln << 2 | EMK_CACHE_VALID_DIRTY) ||
         (vaddr & F.off_mask) + mi_bytes[(info >> MI_SIZE_SHIFT) & MI_SIZE_MASK] > F.line) {
-        emkc_mem_miss(vcpu, info, vaddr, udata);
+        if (F.ways8)
+            emkc_mem_miss88(vcpu, info, vaddr, udata);
+        else
+            emkc_mem_miss(vcpu, info, vaddr, udata);
         return;
     }
     t[1] = t[0];
