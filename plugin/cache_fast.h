@@ -52,26 +52,20 @@ EMK_SCAN_INLINE uint64_t emk_fast_ref(struct emk_cache_level *c, uint64_t ln, ui
     return 0;
 }
 
-/* See emk_cache_fast_line in cache.h.  @a1 and @a2 are the ways of @c and
- * of L2; a caller may pass constants so that the scans are unrolled. */
-EMK_SCAN_INLINE int emk_fast_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
-                                int wr, uint64_t ln, uint32_t a1, uint32_t a2)
+/* The half of emk_fast_line after L1 (@c) missed: @ln was filled there
+ * by emk_fast_ref, which returned @v (the word it replaced, 0 if none).
+ * Counts the L1 miss, references L2 (@a2 ways) and writes the victims
+ * back.  Returns EMK_CACHE_HIT_L2 or EMK_CACHE_HIT_MEM. */
+EMK_SCAN_INLINE int emk_fast_outer(struct emk_cache_sys *s, unsigned cpu,
+                                   struct emk_cache_level *c, int wr, uint64_t ln, uint64_t v,
+                                   uint32_t a2)
 {
     struct emk_cache_cpu *cp = &s->cpu[cpu];
     struct emk_cache_level *o = &cp->l2;
-    uint64_t v = 0, ov = 0, on;
+    uint64_t ov, on = (ln << c->line_shift) >> o->line_shift;
     int r;
 
-    c->st.access[wr]++;
-    v = emk_fast_ref(c, ln, EMK_CACHE_VALID | (uint64_t)wr << 1, a1);
-    if (v == EMK_FAST_HIT) {
-        c->tag[(size_t)(ln & c->set_mask) * a1] |= (uint64_t)wr << 1;
-        return EMK_CACHE_HIT_L1;
-    }
-    /* L1 miss: the line was filled (a level's fill does not depend on the
-     * levels outside it); its victim is handled after L2. */
     c->st.miss[wr]++;
-    on = (ln << c->line_shift) >> o->line_shift;
     o->st.access[0]++;
     ov = emk_fast_ref(o, on, EMK_CACHE_VALID, a2);
     if (ov == EMK_FAST_HIT) {
@@ -102,6 +96,23 @@ EMK_SCAN_INLINE int emk_fast_line(struct emk_cache_sys *s, unsigned cpu, struct 
         }
     }
     return r;
+}
+
+/* See emk_cache_fast_line in cache.h.  @a1 and @a2 are the ways of @c and
+ * of L2; a caller may pass constants so that the scans are unrolled.  L1
+ * is referenced first and filled on a miss (a level's fill does not
+ * depend on the levels outside it); its victim is handled after L2. */
+EMK_SCAN_INLINE int emk_fast_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
+                                  int wr, uint64_t ln, uint32_t a1, uint32_t a2)
+{
+    uint64_t v;
+    c->st.access[wr]++;
+    v = emk_fast_ref(c, ln, EMK_CACHE_VALID | (uint64_t)wr << 1, a1);
+    if (v == EMK_FAST_HIT) {
+        c->tag[(size_t)(ln & c->set_mask) * a1] |= (uint64_t)wr << 1;
+        return EMK_CACHE_HIT_L1;
+    }
+    return emk_fast_outer(s, cpu, c, wr, ln, v, a2);
 }
 
 #endif

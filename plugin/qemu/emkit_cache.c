@@ -56,7 +56,7 @@ static struct {
      * L1I (fast_i) and of L1D (fast_d, write-back) are counted inline. */
     int fast_i, fast_d;
     /* the data callback: vcpu_mem, vcpu_mem_fast, or with the meminfo
-     * decoded in place vcpu_mem_direct / vcpu_mem_way1* */
+     * decoded in place vcpu_mem_direct / vcpu_mem_l1* */
     qemu_plugin_vcpu_mem_cb_t mem_cb;
     int count;
     int system;
@@ -282,7 +282,7 @@ static struct {
     uint64_t *access;   /* L1D st.access[2] */
     struct emk_cache_level *l1d;
     uint64_t model_refs[2]; /* data refs the direct callbacks passed to the model */
-    int ways8;          /* L1D and L2 both 8-way: emkc_mem_miss88 */
+    int ways8;          /* L1D and L2 both 8-way: vcpu_mem_l1_64x8 (if 64-byte lines) */
     unsigned line_shift;
     unsigned way_shift; /* log2(assoc) */
 } F;
@@ -369,73 +369,86 @@ static int mi_layout_ok(void)
 }
 
 void emkc_mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
-void emkc_mem_miss88(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
 
-/* The data callbacks' way out for all but a way-0 hit: the model's fast
- * path for a one-line access (L1D has @a1 ways, L2 @a2), or the general
- * path. */
-EMK_SCAN_INLINE void mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
-                            void *udata, uint32_t a1, uint32_t a2)
+/* vcpu_mem_direct's way out (not the fast hierarchy): the general path. */
+void emkc_mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
-    struct cgp_insn *in = udata;
-    unsigned store = (info >> MI_STORE_BIT) & 1u;
-    uint64_t size = 1ull << ((info >> MI_SIZE_SHIFT) & MI_SIZE_MASK);
-    int w;
-    F.model_refs[store]++;
-    if (!P.sys.fast || (vaddr & F.off_mask) + size > F.line) {
-        emkc_mem_slow(vcpu, info, vaddr, udata);
-        return;
-    }
-    w = emk_fast_line(&P.sys, 0, F.l1d, (int)store, vaddr >> F.line_shift, a1, a2);
+    F.model_refs[(info >> MI_STORE_BIT) & 1u]++;
+    emkc_mem_slow(vcpu, info, vaddr, udata);
+}
+
+void emkc_mem_outer(struct cgp_insn *in, uint64_t ln, unsigned store, uint64_t v);
+void emkc_mem_outer8(struct cgp_insn *in, uint64_t ln, unsigned store, uint64_t v);
+void emkc_mem_l1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
+void emkc_mem_l1_8(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
+
+/* The fast hierarchy after an L1D miss of a one-line access: L2 and the
+ * victims (emk_fast_outer), then the instruction's counts.  Out of line,
+ * so that mem_l1's hit path needs few registers. */
+EMK_SCAN_INLINE void mem_outer(struct cgp_insn *in, uint64_t ln, unsigned store, uint64_t v,
+                             uint32_t a2)
+{
+    int w = emk_fast_outer(&P.sys, 0, F.l1d, (int)store, ln, v, a2);
     in->ev[CGP_DR + 3 * store]++;
-    in->ev[CGP_D1MR + 3 * store] += w > EMK_CACHE_HIT_L1;
+    in->ev[CGP_D1MR + 3 * store]++;
     in->ev[CGP_DLMR + 3 * store] += w == EMK_CACHE_HIT_MEM;
 }
 
-void emkc_mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+void emkc_mem_outer(struct cgp_insn *in, uint64_t ln, unsigned store, uint64_t v)
 {
-    mem_miss(vcpu, info, vaddr, udata, F.l1d->g.assoc, P.sys.cpu[0].l2.g.assoc);
+    mem_outer(in, ln, store, v, P.sys.cpu[0].l2.g.assoc);
 }
 
-/* L1D and L2 both 8-way: the scans have a constant bound. */
-void emkc_mem_miss88(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+void emkc_mem_outer8(struct cgp_insn *in, uint64_t ln, unsigned store, uint64_t v)
 {
-    mem_miss(vcpu, info, vaddr, udata, 8, 8);
+    mem_outer(in, ln, store, v, 8);
 }
 
-void emkc_mem_way1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
-
-/* The fast hierarchy's second chance after a way-0 miss: a one-line hit
- * on way 1 of a scanned LRU L1D swaps ways 0 and 1, exactly as
- * emk_fast_ref moves them.  All else goes to emkc_mem_miss. */
-void emkc_mem_way1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+/* The fast hierarchy after a way-0 miss: the L1D reference of a one-line
+ * access (emk_fast_ref: a hit at any way moves the line to way 0), and on
+ * an L1D miss, with the line filled, mem_outer.  @a is L1D's
+ * associativity, @a2 L2's.  An access that crosses a line goes to the
+ * general path.  L1D accesses are not counted here but at exit
+ * (inline_hits_to_l1d), like the callbacks' way-0 hits. */
+EMK_SCAN_INLINE void mem_l1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                            void *udata, uint32_t a, uint32_t a2)
 {
     struct cgp_insn *in = udata;
-    uint64_t ln = vaddr >> F.line_shift;
-    uint64_t *t = F.tag + ((ln & F.set_mask) << F.way_shift), t1 = t[1];
-    uint64_t store = (info >> MI_STORE_BIT) & 1u;
-    struct emk_cache_level *c = F.l1d;
-    if ((t1 | 2u) != (ln << 2 | EMK_CACHE_VALID_DIRTY) ||
-        (vaddr & F.off_mask) + ((uint64_t)1 << ((info >> MI_SIZE_SHIFT) & MI_SIZE_MASK)) > F.line) {
-        if (F.ways8)
-            emkc_mem_miss88(vcpu, info, vaddr, udata);
-        else
-            emkc_mem_miss(vcpu, info, vaddr, udata);
+    unsigned store = (info >> MI_STORE_BIT) & 1u;
+    uint64_t ln = vaddr >> F.line_shift, v;
+    if ((vaddr & F.off_mask) + ((uint64_t)1 << ((info >> MI_SIZE_SHIFT) & MI_SIZE_MASK)) > F.line) {
+        F.model_refs[store]++;
+        emkc_mem_slow(vcpu, info, vaddr, udata);
         return;
     }
-    t[1] = t[0];
-    t[0] = t1 | store << 1;
-    c->gen++;
-    c->last_line = ln;
-    c->last_way = 0;
-    in->ev[CGP_DR + 3 * store]++; /* L1D access: counted at exit */
+    v = emk_fast_ref(F.l1d, ln, EMK_CACHE_VALID | (uint64_t)store << 1, a);
+    if (v == EMK_FAST_HIT) {
+        F.tag[(ln & F.set_mask) * a] |= (uint64_t)store << 1;
+        in->ev[CGP_DR + 3 * store]++;
+        return;
+    }
+    if (a2 == 8)
+        emkc_mem_outer8(in, ln, store, v);
+    else
+        emkc_mem_outer(in, ln, store, v);
+}
+
+void emkc_mem_l1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+{
+    mem_l1(vcpu, info, vaddr, udata, F.l1d->g.assoc, P.sys.cpu[0].l2.g.assoc);
+}
+
+/* L1D and L2 both 8-way: constant scan bounds. */
+void emkc_mem_l1_8(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+{
+    mem_l1(vcpu, info, vaddr, udata, 8, 8);
 }
 
 /* The data callbacks with the meminfo decoded in place (layout checked at
  * install).  A one-line access that hits way 0 of its L1D set, a
  * state-neutral hit, is counted here; a store sets the dirty bit.  All
- * else goes to @next: emkc_mem_way1 for the fast hierarchy (L1D a scanned
- * LRU level with 2 ways or more), else emkc_mem_miss.  @lsh and @wsh are
+ * else goes to @next: emkc_mem_l1 for the fast hierarchy, else
+ * emkc_mem_miss.  @lsh and @wsh are
  * log2 of the line size and the associativity; one instance passes
  * constants for the default geometry.
  *
@@ -468,17 +481,17 @@ static void vcpu_mem_direct(unsigned int vcpu, qemu_plugin_meminfo_t info, uint6
     mem_direct(vcpu, info, vaddr, udata, F.line_shift, F.way_shift, emkc_mem_miss);
 }
 
-static void vcpu_mem_way1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
-                          void *udata)
+static void vcpu_mem_l1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                        void *udata)
 {
-    mem_direct(vcpu, info, vaddr, udata, F.line_shift, F.way_shift, emkc_mem_way1);
+    mem_direct(vcpu, info, vaddr, udata, F.line_shift, F.way_shift, emkc_mem_l1);
 }
 
-/* 64-byte lines, 8 ways (the default L1D) */
-static void vcpu_mem_way1_64x8(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
-                               void *udata)
+/* 64-byte lines, 8-way L1D and L2 (the default) */
+static void vcpu_mem_l1_64x8(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                             void *udata)
 {
-    mem_direct(vcpu, info, vaddr, udata, 6, 3, emkc_mem_way1);
+    mem_direct(vcpu, info, vaddr, udata, 6, 3, emkc_mem_l1_8);
 }
 
 static struct cgp_insn *insn_get(struct qemu_plugin_insn *qi, uint64_t addr)
@@ -594,16 +607,15 @@ static void print_level(const char *name, unsigned cpu, const struct emk_cache_l
     qemu_plugin_outs(b);
 }
 
-/* The direct callbacks (vcpu_mem_direct, vcpu_mem_way1*, emkc_mem_way1)
- * count their L1D hits only in the instruction's Dr/Dw.  Every other
- * data reference went through mem_miss (F.model_refs), and the model
- * counted its L1D accesses itself; add the difference. */
+/* The direct callbacks (vcpu_mem_direct, vcpu_mem_l1*, emkc_mem_l1*)
+ * count their one-line L1D accesses only in the instruction's Dr/Dw.
+ * Every other data reference went to emkc_mem_slow (F.model_refs), and
+ * the model counted its L1D accesses itself; add the difference. */
 static void inline_hits_to_l1d(void)
 {
     uint64_t refs[2] = { 0, 0 };
     size_t i;
-    if (P.mem_cb != vcpu_mem_direct && P.mem_cb != vcpu_mem_way1 &&
-        P.mem_cb != vcpu_mem_way1_64x8)
+    if (P.mem_cb != vcpu_mem_direct && P.mem_cb != vcpu_mem_l1 && P.mem_cb != vcpu_mem_l1_64x8)
         return;
     for (i = 0; i < (1u << HASH_BITS); i++) {
         struct cgp_insn *in;
@@ -743,8 +755,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
             F.way_shift++;
         if (mi_layout_ok()) {
             P.mem_cb = vcpu_mem_direct;
-            if (P.sys.fast && c->g.assoc >= 2)
-                P.mem_cb = c->g.line == 64 && c->g.assoc == 8 ? vcpu_mem_way1_64x8 : vcpu_mem_way1;
+            if (P.sys.fast)
+                P.mem_cb = c->g.line == 64 && F.ways8 ? vcpu_mem_l1_64x8 : vcpu_mem_l1;
         }
     }
     pthread_mutex_init(&P.lock, NULL);
