@@ -283,6 +283,7 @@ static struct {
     struct emk_cache_level *l1d;
     uint64_t model_refs[2]; /* data refs the direct callbacks passed to the model */
     int ways8;          /* L1D and L2 both 8-way: vcpu_mem_l1_64x8 (if 64-byte lines) */
+    uint64_t set_bytes; /* set_mask << 6, for vcpu_mem_l1_64x8 */
     unsigned line_shift;
     unsigned way_shift; /* log2(assoc) */
 } F;
@@ -487,11 +488,25 @@ static void vcpu_mem_l1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t 
     mem_direct(vcpu, info, vaddr, udata, F.line_shift, F.way_shift, emkc_mem_l1);
 }
 
-/* 64-byte lines, 8-way L1D and L2 (the default) */
+/* The default geometry (64-byte lines, 8-way L1D with more than one set,
+ * 8-way L2), where a set's eight tag words are 64 bytes: the set of
+ * @vaddr is at byte offset vaddr & (set_mask << 6).  The tag compared is
+ * that of the line of the access's 8th byte: if it is in way 0 of the set
+ * of the first byte, both bytes are in one line (a line lives only in its
+ * own set, and the next line maps to another set).  So one compare checks
+ * the hit and that an access of at most 8 bytes stays in the line. */
 static void vcpu_mem_l1_64x8(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
                              void *udata)
 {
-    mem_direct(vcpu, info, vaddr, udata, 6, 3, emkc_mem_l1_8);
+    struct cgp_insn *in = udata;
+    uint64_t *t = (uint64_t *)((char *)F.tag + (vaddr & F.set_bytes)), t0 = *t;
+    if ((t0 | 2u) == (((vaddr + 7) >> 4) | EMK_CACHE_VALID_DIRTY) && !(info & MI_OVER8)) {
+        uint64_t store = (info >> MI_STORE_BIT) & 1u;
+        *t = t0 | store << 1;
+        in->ev[CGP_DR + 3 * store]++;
+        return;
+    }
+    emkc_mem_l1_8(vcpu, info, vaddr, udata);
 }
 
 static struct cgp_insn *insn_get(struct qemu_plugin_insn *qi, uint64_t addr)
@@ -749,6 +764,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
         F.off_mask = c->g.line - 1;
         F.access = c->st.access;
         F.l1d = c;
+        F.set_bytes = c->set_mask << 6;
         F.ways8 = c->g.assoc == 8 && P.sys.cpu[0].has_l2 && P.sys.cpu[0].l2.g.assoc == 8;
         F.line_shift = c->line_shift;
         while ((1u << F.way_shift) < c->g.assoc)
@@ -756,7 +772,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
         if (mi_layout_ok()) {
             P.mem_cb = vcpu_mem_direct;
             if (P.sys.fast)
-                P.mem_cb = c->g.line == 64 && F.ways8 ? vcpu_mem_l1_64x8 : vcpu_mem_l1;
+                P.mem_cb = c->g.line == 64 && F.ways8 && c->sets > 1 ? vcpu_mem_l1_64x8
+                                                                    : vcpu_mem_l1;
         }
     }
     pthread_mutex_init(&P.lock, NULL);
