@@ -46,7 +46,10 @@ enum emk_cache_where {
 
 enum {
     EMK_CACHE_MAX_CPUS = 64,
-    EMK_CACHE_MAX_ASSOC = 64
+    EMK_CACHE_MAX_ASSOC = 64,
+    /* levels with more ways than this keep signature lanes (a miss is a
+     * word test); smaller sets are scanned, way 0 first */
+    EMK_CACHE_SIG_MIN_ASSOC = 16
 };
 
 /** Way states: the low two bits of a tag word.  On a valid line bit 1 is
@@ -92,8 +95,10 @@ struct emk_cache_level {
      * keep lines where they were filled. */
     uint64_t *tag;
     uint64_t *plru;     /* per-set tree bits */
-    uint64_t *sig;      /* per set, sig_words words: 8-bit signature lanes of the ways */
-    uint32_t sig_words; /* (assoc + 7) / 8 */
+    /* per set, sig_words words: 8-bit signature lanes of the ways; only
+     * above EMK_CACHE_SIG_MIN_ASSOC ways, else NULL and a set is scanned */
+    uint64_t *sig;
+    uint32_t sig_words; /* (assoc + 7) / 8, or 0 without lanes */
     uint32_t set_bits;  /* log2(sets) */
     uint64_t gen;       /* fills and LRU promotions done (no decision depends on it) */
     uint64_t rng;       /* xorshift64 state, private to this level */
@@ -101,6 +106,9 @@ struct emk_cache_level {
     uint32_t last_way;
     uint32_t hit0;      /* nonzero: a hit on way 0 never changes replacement state */
     size_t ninvalid;    /* ways not valid (a fill searches for one only if > 0) */
+    /* nonzero once a line was invalidated: ordered sets may then have an
+     * invalid way before a valid one (else invalid ways are a suffix) */
+    int holes;
     struct emk_cache_stats st;
 };
 
@@ -207,6 +215,11 @@ struct emk_cache_sys {
      * inclusive or exclusive, no coherence traffic (one CPU or coherence
      * off).  emk_cache_access then takes a one-pass path per level. */
     int simple;
+    /* nonzero: simple, with L2 and no LLC, and L1I, L1D and L2 scanned
+     * (no signature lanes).  emk_cache_access then uses
+     * emk_cache_fast_line.  Tests may clear simple and fast to force the
+     * general path. */
+    int fast;
 };
 
 /** Fill @cfg with defaults: 32K/8/64 L1s, 256K/8/64 L2, LRU, WB, WA, 1 CPU. */
@@ -238,6 +251,14 @@ int emk_cache_access(struct emk_cache_sys *s, unsigned cpu, int kind,
  */
 int emk_cache_simple_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
                           int wr, uint64_t ln);
+
+/**
+ * emk_cache_simple_line for a hierarchy with @s->fast set: L1 and L2
+ * written out in one function, same result and counters.  The caller
+ * checks @s->fast and that the access stays in line @ln of @c.
+ */
+int emk_cache_fast_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
+                        int wr, uint64_t ln);
 
 /** Cachegrind-style reference result: misses at L1 and at the last level. */
 struct emk_cache_cgres {

@@ -102,6 +102,8 @@ int emk_cache_sys_init(struct emk_cache_sys *s, const struct emk_cache_config *c
     s->simple = simple_geom(&cfg->l1i) && simple_geom(&cfg->l1d) &&
                 (!cfg->has_l2 || simple_geom(&cfg->l2)) && (!cfg->has_llc || simple_geom(&cfg->llc)) &&
                 cfg->inclusion == EMK_CACHE_NON_INCLUSIVE && (!cfg->coherence || cfg->ncpu == 1);
+    s->fast = r == 0 && s->simple && cfg->has_l2 && !cfg->has_llc && !s->cpu[0].l1i.sig &&
+              !s->cpu[0].l1d.sig && !s->cpu[0].l2.sig;
     if (r < 0) {
         emk_cache_sys_fini(s);
         if (err && errlen)
@@ -457,6 +459,8 @@ static int line_access(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_l
                        int kind, uint64_t ln)
 {
     int wr = kind == EMK_CACHE_WRITE, w;
+    if (s->fast)
+        return emk_cache_fast_line(s, cpu, c, wr, ln);
     if (s->simple)
         return emk_cache_simple_line(s, cpu, c, wr, ln);
     if (wr && (c->g.wpolicy != EMK_CACHE_WRITE_BACK || (s->cfg.coherence && s->cfg.ncpu > 1)))
@@ -483,6 +487,8 @@ int emk_cache_access(struct emk_cache_sys *s, unsigned cpu, int kind,
     c = kind == EMK_CACHE_IFETCH ? &s->cpu[cpu].l1i : &s->cpu[cpu].l1d;
     a = addr >> c->line_shift;
     last = (addr + size - 1) >> c->line_shift;
+    if (a == last && s->fast)
+        return emk_cache_fast_line(s, cpu, c, kind == EMK_CACHE_WRITE, a);
     if (a == last && s->simple)
         return emk_cache_simple_line(s, cpu, c, kind == EMK_CACHE_WRITE, a);
     if (addr + size - 1 < addr)

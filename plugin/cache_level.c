@@ -1,5 +1,6 @@
 /* One set-associative cache level: lookup, fill, replacement policies. */
 #include "cache.h"
+#include "cache_scan.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -72,9 +73,11 @@ int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom 
     c->tag = calloc(n, sizeof(*c->tag));
     c->plru = calloc(c->sets, sizeof(*c->plru));
     c->set_bits = log2u(c->sets);
-    c->sig_words = (g->assoc + 7) / 8;
-    c->sig = calloc((size_t)c->sets * c->sig_words, sizeof(*c->sig));
-    if (!c->tag || !c->plru || !c->sig) {
+    if (g->assoc > EMK_CACHE_SIG_MIN_ASSOC) {
+        c->sig_words = (g->assoc + 7) / 8;
+        c->sig = calloc((size_t)c->sets * c->sig_words, sizeof(*c->sig));
+    }
+    if (!c->tag || !c->plru || (c->sig_words && !c->sig)) {
         emk_cache_level_fini(c);
         return -ENOMEM;
     }
@@ -100,9 +103,11 @@ void emk_cache_level_reset(struct emk_cache_level *c)
     size_t n = (size_t)c->sets * c->g.assoc;
     memset(c->tag, 0, n * sizeof(*c->tag));
     memset(c->plru, 0, c->sets * sizeof(*c->plru));
-    memset(c->sig, 0, (size_t)c->sets * c->sig_words * sizeof(*c->sig));
+    if (c->sig)
+        memset(c->sig, 0, (size_t)c->sets * c->sig_words * sizeof(*c->sig));
     memset(&c->st, 0, sizeof(c->st));
     c->gen = 0;
+    c->holes = 0;
     c->ninvalid = n;
     c->last_line = UINT64_MAX;
 }
@@ -165,14 +170,17 @@ static uint8_t sig_of(const struct emk_cache_level *c, uint64_t lineno)
     return (uint8_t)(SIG_HIGH | (((lineno >> c->set_bits) * 0x9E3779B97F4A7C15ull) >> 57));
 }
 
+/* The set's lanes, or NULL if the level keeps none. */
 static uint64_t *sig_set(const struct emk_cache_level *c, uint32_t set)
 {
-    return c->sig + (size_t)set * c->sig_words;
+    return c->sig ? c->sig + (size_t)set * c->sig_words : NULL;
 }
 
 static void sig_put(uint64_t *sg, uint32_t w, uint8_t h)
 {
     unsigned sh = 8u * (w & 7u);
+    if (!sg)
+        return;
     sg[w >> 3] = (sg[w >> 3] & ~((uint64_t)0xff << sh)) | ((uint64_t)h << sh);
 }
 
@@ -183,6 +191,10 @@ static int find_way(const struct emk_cache_level *c, const uint64_t *t, const ui
 {
     uint64_t pat = h * LANES_01;
     uint32_t k, nw = c->sig_words;
+    if (!sg) {
+        k = emk_scan_find(t, c->g.assoc, want);
+        return k < c->g.assoc ? (int)k : -1;
+    }
     for (k = 0; k < nw; k++) {
         uint64_t x = sg[k] ^ pat;
         uint64_t m = (x - LANES_01) & ~x & LANES_80;
@@ -212,6 +224,10 @@ static void to_front(uint64_t *t, uint64_t *sg, uint32_t w, uint64_t v, uint8_t 
 {
     uint32_t k, last = w >> 3;
     uint64_t carry = h;
+    if (!sg) {
+        emk_scan_front(t, w, v);
+        return;
+    }
     if (w)
         memmove(t + 1, t, (size_t)w * sizeof(*t));
     t[0] = v;
@@ -284,6 +300,33 @@ int emk_cache_lru_ref(struct emk_cache_level *c, uint64_t lineno, uint64_t *vict
         return 1;
     set = (uint32_t)(lineno & c->set_mask);
     t = c->tag + (size_t)set * a;
+    if (!c->sig) {
+        /* scanned set: find, else take the victim; one move either way */
+        vw = emk_scan_find(t, a, want);
+        if (vw == 0) {
+            c->last_line = lineno;
+            c->last_way = 0;
+            return 1;
+        }
+        if (vw < a) {
+            v = t[vw];
+            hit = 1;
+        } else {
+            vw = emk_scan_victim(c, t, a);
+            v = t[vw];
+            if (v & 1u) {
+                *victim = v >> 2;
+                *vdirty = (int)((v >> 1) & 1u);
+                c->st.evictions++;
+            }
+            v = lineno << 2 | EMK_CACHE_VALID;
+        }
+        emk_scan_front(t, vw, v);
+        c->gen++;
+        c->last_line = lineno;
+        c->last_way = 0;
+        return hit;
+    }
     sg = c->sig + (size_t)set * nw;
     h = sig_of(c, lineno);
     pat = h * LANES_01;
@@ -416,6 +459,7 @@ int emk_cache_invalidate(struct emk_cache_level *c, uint64_t lineno, int state,
     if (dirty)
         *dirty = (int)((c->tag[i] >> 1) & 1u);
     c->ninvalid++;
+    c->holes = 1;
     c->tag[i] = lineno << 2 | (uint64_t)(state & 2);
     sig_put(sig_set(c, (uint32_t)(lineno & c->set_mask)), (uint32_t)w, 0);
     return 1;

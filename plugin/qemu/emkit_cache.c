@@ -18,6 +18,7 @@
 
 #include "cache.h"
 #include "cache_args.h"
+#include "cache_fast.h"
 #include "cg_plugin.h"
 #include "dwarf_line.h"
 
@@ -54,6 +55,9 @@ static struct {
     /* Fast paths (native counting, one core, user mode): way-0 hits of
      * L1I (fast_i) and of L1D (fast_d, write-back) are counted inline. */
     int fast_i, fast_d;
+    /* the data callback: vcpu_mem, vcpu_mem_fast, or with the meminfo
+     * decoded in place vcpu_mem_direct / vcpu_mem_l1* */
+    qemu_plugin_vcpu_mem_cb_t mem_cb;
     int count;
     int system;
     unsigned ncpu;
@@ -276,6 +280,10 @@ static struct {
     uint64_t off_mask;  /* line - 1 */
     uint64_t line;
     uint64_t *access;   /* L1D st.access[2] */
+    struct emk_cache_level *l1d;
+    uint64_t model_refs[2]; /* data refs the direct callbacks passed to the model */
+    int ways8;          /* L1D and L2 both 8-way: vcpu_mem_l1_64x8 (if 64-byte lines) */
+    uint64_t set_bytes; /* set_mask << 6, for vcpu_mem_l1_64x8 */
     unsigned line_shift;
     unsigned way_shift; /* log2(assoc) */
 } F;
@@ -300,7 +308,9 @@ void emkc_mem_slow(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
         return;
     }
     /* one core, user mode, native counting: straight to the model */
-    if (P.sys.simple && (vaddr & F.off_mask) + (e & 0xff) <= F.line)
+    if (P.sys.fast && (vaddr & F.off_mask) + (e & 0xff) <= F.line)
+        w = emk_cache_fast_line(&P.sys, 0, &P.sys.cpu[0].l1d, store, vaddr >> F.line_shift);
+    else if (P.sys.simple && (vaddr & F.off_mask) + (e & 0xff) <= F.line)
         w = emk_cache_simple_line(&P.sys, 0, &P.sys.cpu[0].l1d, store, vaddr >> F.line_shift);
     else
         w = emk_cache_access(&P.sys, 0, store ? EMK_CACHE_WRITE : EMK_CACHE_READ, vaddr,
@@ -340,6 +350,163 @@ static void vcpu_mem_fast(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_
         }
     }
     emkc_mem_slow(vcpu, info, vaddr, udata);
+}
+
+/* QEMU 7.2's meminfo layout, used by vcpu_mem_direct only after
+ * qemu_plugin_install checked it against the accessors for every value a
+ * meminfo can take (MemOpIdx is 16 bits, the access kind is above it):
+ * size shift = bits 4..6, store = bit 17. */
+enum { MI_SIZE_SHIFT = 4, MI_SIZE_MASK = 7, MI_STORE_BIT = 17, MI_VALUES = 1 << 18,
+       MI_OVER8 = 4 << MI_SIZE_SHIFT /* size shift >= 4: more than 8 bytes */ };
+
+static int mi_layout_ok(void)
+{
+    uint32_t v;
+    for (v = 0; v < MI_VALUES; v++)
+        if (qemu_plugin_mem_size_shift(v) != ((v >> MI_SIZE_SHIFT) & MI_SIZE_MASK) ||
+            qemu_plugin_mem_is_store(v) != (((v >> MI_STORE_BIT) & 1u) != 0))
+            return 0;
+    return 1;
+}
+
+void emkc_mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
+
+/* vcpu_mem_direct's way out (not the fast hierarchy): the general path. */
+void emkc_mem_miss(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+{
+    F.model_refs[(info >> MI_STORE_BIT) & 1u]++;
+    emkc_mem_slow(vcpu, info, vaddr, udata);
+}
+
+void emkc_mem_outer(struct cgp_insn *in, uint64_t ln, unsigned store, uint64_t v);
+void emkc_mem_outer8(struct cgp_insn *in, uint64_t ln, unsigned store, uint64_t v);
+void emkc_mem_l1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
+void emkc_mem_l1_8(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata);
+
+/* The fast hierarchy after an L1D miss of a one-line access: L2 and the
+ * victims (emk_fast_outer), then the instruction's counts.  Out of line,
+ * so that mem_l1's hit path needs few registers. */
+EMK_SCAN_INLINE void mem_outer(struct cgp_insn *in, uint64_t ln, unsigned store, uint64_t v,
+                             uint32_t a2)
+{
+    int w = emk_fast_outer(&P.sys, 0, F.l1d, (int)store, ln, v, a2);
+    in->ev[CGP_DR + 3 * store]++;
+    in->ev[CGP_D1MR + 3 * store]++;
+    in->ev[CGP_DLMR + 3 * store] += w == EMK_CACHE_HIT_MEM;
+}
+
+void emkc_mem_outer(struct cgp_insn *in, uint64_t ln, unsigned store, uint64_t v)
+{
+    mem_outer(in, ln, store, v, P.sys.cpu[0].l2.g.assoc);
+}
+
+void emkc_mem_outer8(struct cgp_insn *in, uint64_t ln, unsigned store, uint64_t v)
+{
+    mem_outer(in, ln, store, v, 8);
+}
+
+/* The fast hierarchy after a way-0 miss: the L1D reference of a one-line
+ * access (emk_fast_ref: a hit at any way moves the line to way 0), and on
+ * an L1D miss, with the line filled, mem_outer.  @a is L1D's
+ * associativity, @a2 L2's.  An access that crosses a line goes to the
+ * general path.  L1D accesses are not counted here but at exit
+ * (inline_hits_to_l1d), like the callbacks' way-0 hits. */
+EMK_SCAN_INLINE void mem_l1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                            void *udata, uint32_t a, uint32_t a2)
+{
+    struct cgp_insn *in = udata;
+    unsigned store = (info >> MI_STORE_BIT) & 1u;
+    uint64_t ln = vaddr >> F.line_shift, v;
+    if ((vaddr & F.off_mask) + ((uint64_t)1 << ((info >> MI_SIZE_SHIFT) & MI_SIZE_MASK)) > F.line) {
+        F.model_refs[store]++;
+        emkc_mem_slow(vcpu, info, vaddr, udata);
+        return;
+    }
+    v = emk_fast_ref(F.l1d, ln, EMK_CACHE_VALID | (uint64_t)store << 1, a);
+    if (v == EMK_FAST_HIT) {
+        F.tag[(ln & F.set_mask) * a] |= (uint64_t)store << 1;
+        in->ev[CGP_DR + 3 * store]++;
+        return;
+    }
+    if (a2 == 8)
+        emkc_mem_outer8(in, ln, store, v);
+    else
+        emkc_mem_outer(in, ln, store, v);
+}
+
+void emkc_mem_l1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+{
+    mem_l1(vcpu, info, vaddr, udata, F.l1d->g.assoc, P.sys.cpu[0].l2.g.assoc);
+}
+
+/* L1D and L2 both 8-way: constant scan bounds. */
+void emkc_mem_l1_8(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+{
+    mem_l1(vcpu, info, vaddr, udata, 8, 8);
+}
+
+/* The data callbacks with the meminfo decoded in place (layout checked at
+ * install).  A one-line access that hits way 0 of its L1D set, a
+ * state-neutral hit, is counted here; a store sets the dirty bit.  All
+ * else goes to @next: emkc_mem_l1 for the fast hierarchy, else
+ * emkc_mem_miss.  @lsh and @wsh are
+ * log2 of the line size and the associativity; one instance passes
+ * constants for the default geometry.
+ *
+ * The one-line test is conservative: at most 8 bytes (size shift <= 3)
+ * starting at most 8 bytes before the end of the line.  Other accesses
+ * (few: QEMU 7.2 splits 16-byte vector accesses into 8-byte pieces) take
+ * @next, which tests exactly.  These hits are not added to the L1D
+ * access counters here: plugin_exit derives them from the instructions'
+ * Dr/Dw counts (inline_hits_to_l1d). */
+static inline void mem_direct(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                              void *udata, unsigned lsh, unsigned wsh,
+                              void (*next)(unsigned int, qemu_plugin_meminfo_t, uint64_t, void *))
+{
+    struct cgp_insn *in = udata;
+    uint64_t ln = vaddr >> lsh;
+    uint64_t *t = F.tag + ((ln & F.set_mask) << wsh), t0 = *t;
+    if ((t0 | 2u) == (ln << 2 | EMK_CACHE_VALID_DIRTY) && !(info & MI_OVER8) &&
+        (vaddr & (((uint64_t)1 << lsh) - 1)) <= ((uint64_t)1 << lsh) - 8) {
+        uint64_t store = (info >> MI_STORE_BIT) & 1u;
+        *t = t0 | store << 1;
+        in->ev[CGP_DR + 3 * store]++;
+        return;
+    }
+    next(vcpu, info, vaddr, udata);
+}
+
+static void vcpu_mem_direct(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                            void *udata)
+{
+    mem_direct(vcpu, info, vaddr, udata, F.line_shift, F.way_shift, emkc_mem_miss);
+}
+
+static void vcpu_mem_l1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                        void *udata)
+{
+    mem_direct(vcpu, info, vaddr, udata, F.line_shift, F.way_shift, emkc_mem_l1);
+}
+
+/* The default geometry (64-byte lines, 8-way L1D with more than one set,
+ * 8-way L2), where a set's eight tag words are 64 bytes: the set of
+ * @vaddr is at byte offset vaddr & (set_mask << 6).  The tag compared is
+ * that of the line of the access's 8th byte: if it is in way 0 of the set
+ * of the first byte, both bytes are in one line (a line lives only in its
+ * own set, and the next line maps to another set).  So one compare checks
+ * the hit and that an access of at most 8 bytes stays in the line. */
+static void vcpu_mem_l1_64x8(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                             void *udata)
+{
+    struct cgp_insn *in = udata;
+    uint64_t *t = (uint64_t *)((char *)F.tag + (vaddr & F.set_bytes)), t0 = *t;
+    if ((t0 | 2u) == (((vaddr + 7) >> 4) | EMK_CACHE_VALID_DIRTY) && !(info & MI_OVER8)) {
+        uint64_t store = (info >> MI_STORE_BIT) & 1u;
+        *t = t0 | store << 1;
+        in->ev[CGP_DR + 3 * store]++;
+        return;
+    }
+    emkc_mem_l1_8(vcpu, info, vaddr, udata);
 }
 
 static struct cgp_insn *insn_get(struct qemu_plugin_insn *qi, uint64_t addr)
@@ -432,8 +599,8 @@ static void vcpu_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         }
         prev_lo = lo;
         prev_hi = hi;
-        qemu_plugin_register_vcpu_mem_cb(qi, P.fast_d ? vcpu_mem_fast : vcpu_mem, QEMU_PLUGIN_CB_NO_REGS,
-                                         QEMU_PLUGIN_MEM_RW, in);
+        qemu_plugin_register_vcpu_mem_cb(qi, P.mem_cb, QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW,
+                                         in);
     }
     pthread_mutex_unlock(&P.lock);
 }
@@ -455,6 +622,27 @@ static void print_level(const char *name, unsigned cpu, const struct emk_cache_l
     qemu_plugin_outs(b);
 }
 
+/* The direct callbacks (vcpu_mem_direct, vcpu_mem_l1*, emkc_mem_l1*)
+ * count their one-line L1D accesses only in the instruction's Dr/Dw.
+ * Every other data reference went to emkc_mem_slow (F.model_refs), and
+ * the model counted its L1D accesses itself; add the difference. */
+static void inline_hits_to_l1d(void)
+{
+    uint64_t refs[2] = { 0, 0 };
+    size_t i;
+    if (P.mem_cb != vcpu_mem_direct && P.mem_cb != vcpu_mem_l1 && P.mem_cb != vcpu_mem_l1_64x8)
+        return;
+    for (i = 0; i < (1u << HASH_BITS); i++) {
+        struct cgp_insn *in;
+        for (in = P.hash[i]; in; in = in->hnext) {
+            refs[0] += in->ev[CGP_DR];
+            refs[1] += in->ev[CGP_DW];
+        }
+    }
+    F.l1d->st.access[0] += refs[0] - F.model_refs[0];
+    F.l1d->st.access[1] += refs[1] - F.model_refs[1];
+}
+
 static void plugin_exit(qemu_plugin_id_t id, void *p)
 {
     struct cgp_report r;
@@ -470,6 +658,7 @@ static void plugin_exit(qemu_plugin_id_t id, void *p)
         for (j = 0; j < t->n; j++)
             if (t->insn[j])
                 t->insn[j]->ev[CGP_IR] += t->exec;
+    inline_hits_to_l1d();
     memset(&r, 0, sizeof(r));
     r.all = calloc(P.ninsn ? P.ninsn : 1, sizeof(*r.all));
     if (!r.all)
@@ -566,6 +755,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     P.fast_i = P.count == EMK_COUNT_NATIVE && !P.system && P.ncpu == 1 && P.sys.cpu[0].l1i.hit0;
     P.fast_d = P.fast_i && P.sys.cpu[0].l1d.hit0 && cfg.l1d.wpolicy == EMK_CACHE_WRITE_BACK &&
                (cfg.l1d.assoc & (cfg.l1d.assoc - 1)) == 0;
+    P.mem_cb = P.fast_d ? vcpu_mem_fast : vcpu_mem;
     if (P.fast_d) {
         struct emk_cache_level *c = &P.sys.cpu[0].l1d;
         F.tag = c->tag;
@@ -573,9 +763,18 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
         F.line = c->g.line;
         F.off_mask = c->g.line - 1;
         F.access = c->st.access;
+        F.l1d = c;
+        F.set_bytes = c->set_mask << 6;
+        F.ways8 = c->g.assoc == 8 && P.sys.cpu[0].has_l2 && P.sys.cpu[0].l2.g.assoc == 8;
         F.line_shift = c->line_shift;
         while ((1u << F.way_shift) < c->g.assoc)
             F.way_shift++;
+        if (mi_layout_ok()) {
+            P.mem_cb = vcpu_mem_direct;
+            if (P.sys.fast)
+                P.mem_cb = c->g.line == 64 && F.ways8 && c->sets > 1 ? vcpu_mem_l1_64x8
+                                                                    : vcpu_mem_l1;
+        }
     }
     pthread_mutex_init(&P.lock, NULL);
     for (i = 0; i < 64; i++)
