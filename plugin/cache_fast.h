@@ -28,7 +28,7 @@ uint64_t emk_fast_ref_holes(struct emk_cache_level *c, uint64_t ln, uint64_t st,
  * filled into way 0 with state @st, and the return value is the word of
  * the way it replaced, or 0 if that was not valid.  Counts nothing but
  * evictions. */
-EMK_SCAN_INLINE uint64_t emk_fast_ref(struct emk_cache_level *c, uint64_t ln, uint64_t st,
+EMK_ALWAYS_INLINE uint64_t emk_fast_ref(struct emk_cache_level *c, uint64_t ln, uint64_t st,
                                     uint32_t a)
 {
     uint32_t w;
@@ -56,7 +56,7 @@ EMK_SCAN_INLINE uint64_t emk_fast_ref(struct emk_cache_level *c, uint64_t ln, ui
  * by emk_fast_ref, which returned @v (the word it replaced, 0 if none).
  * Counts the L1 miss, references L2 (@a2 ways) and writes the victims
  * back.  Returns EMK_CACHE_HIT_L2 or EMK_CACHE_HIT_MEM. */
-EMK_SCAN_INLINE int emk_fast_outer(struct emk_cache_sys *s, unsigned cpu,
+EMK_ALWAYS_INLINE int emk_fast_outer(struct emk_cache_sys *s, unsigned cpu,
                                    struct emk_cache_level *c, int wr, uint64_t ln, uint64_t v,
                                    uint32_t a2)
 {
@@ -102,7 +102,7 @@ EMK_SCAN_INLINE int emk_fast_outer(struct emk_cache_sys *s, unsigned cpu,
  * of L2; a caller may pass constants so that the scans are unrolled.  L1
  * is referenced first and filled on a miss (a level's fill does not
  * depend on the levels outside it); its victim is handled after L2. */
-EMK_SCAN_INLINE int emk_fast_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
+EMK_ALWAYS_INLINE int emk_fast_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
                                   int wr, uint64_t ln, uint32_t a1, uint32_t a2)
 {
     uint64_t v;

@@ -5,15 +5,7 @@
 #define EMK_PLUGIN_CACHE_SCAN_H
 
 #include "cache.h"
-
-/* Private: force inlining of the scan helpers where the compiler allows
- * it, so that a constant associativity unrolls them.  Plain inline
- * elsewhere. */
-#if defined(__GNUC__) || defined(__clang__)
-#define EMK_SCAN_INLINE static inline __attribute__((always_inline))
-#else
-#define EMK_SCAN_INLINE static inline
-#endif
+#include "compat.h"
 
 /* Way of the valid line with tag word @want (line << 2 | 3) among the @a
  * ways at @t, or @a if it is not there. */
@@ -40,7 +32,7 @@ static inline void emk_scan_front(uint64_t *t, uint32_t w, uint64_t v)
  * moved down and @fill in way 0, puts the dropped last way in *@old, and
  * returns @a.  This is emk_scan_find followed by emk_scan_front in one
  * loop, two ways per step (no register copies between ways). */
-EMK_SCAN_INLINE uint32_t emk_scan_ref(uint64_t *t, uint32_t a, uint64_t want, uint64_t fill,
+EMK_ALWAYS_INLINE uint32_t emk_scan_ref(uint64_t *t, uint32_t a, uint64_t want, uint64_t fill,
                                     uint64_t *old)
 {
     uint64_t prev = fill, x;

@@ -17,6 +17,14 @@
 #define emk_unlikely(x) (x)
 #endif
 
+/* A helper the compiler must inline (so that constant arguments unroll
+ * its loops); plain static inline where that cannot be asked for. */
+#if defined(__GNUC__) || defined(__clang__)
+#define EMK_ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define EMK_ALWAYS_INLINE static inline
+#endif
+
 static inline uint32_t emk_load_acquire_u32(const uint32_t *p)
 {
     return __atomic_load_n(p, __ATOMIC_ACQUIRE);

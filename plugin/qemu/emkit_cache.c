@@ -386,7 +386,7 @@ void emkc_mem_l1_8(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
 /* The fast hierarchy after an L1D miss of a one-line access: L2 and the
  * victims (emk_fast_outer), then the instruction's counts.  Out of line,
  * so that mem_l1's hit path needs few registers. */
-EMK_SCAN_INLINE void mem_outer(struct cgp_insn *in, uint64_t ln, unsigned store, uint64_t v,
+EMK_ALWAYS_INLINE void mem_outer(struct cgp_insn *in, uint64_t ln, unsigned store, uint64_t v,
                              uint32_t a2)
 {
     int w = emk_fast_outer(&P.sys, 0, F.l1d, (int)store, ln, v, a2);
@@ -411,7 +411,7 @@ void emkc_mem_outer8(struct cgp_insn *in, uint64_t ln, unsigned store, uint64_t 
  * associativity, @a2 L2's.  An access that crosses a line goes to the
  * general path.  L1D accesses are not counted here but at exit
  * (inline_hits_to_l1d), like the callbacks' way-0 hits. */
-EMK_SCAN_INLINE void mem_l1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+EMK_ALWAYS_INLINE void mem_l1(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
                             void *udata, uint32_t a, uint32_t a2)
 {
     struct cgp_insn *in = udata;
