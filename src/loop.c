@@ -196,7 +196,17 @@ static void timers_changed(emk_loop *loop)
 
 void emk_loop_wake(emk_loop *loop)
 {
-    emk_notifier_set(&loop->wake);
+    void (*kick)(void *);
+    void *opaque;
+
+    pthread_mutex_lock(&loop->lock);
+    kick = loop->drv.kick;
+    opaque = loop->drv.opaque;
+    pthread_mutex_unlock(&loop->lock);
+    if (kick)
+        kick(opaque);
+    else
+        emk_notifier_set(&loop->wake);
 }
 
 void emk_loop_stop(emk_loop *loop)

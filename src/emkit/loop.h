@@ -97,6 +97,11 @@ typedef struct emk_loop_driver {
     /** Optional.  The earliest armed timer changed; expire_ns is its
      *  expiry (INT64_MAX: none).  Called on whatever thread changed it. */
     void (*timers_changed)(void *opaque, int64_t expire_ns);
+    /** Optional.  Replaces the loop's own wake-up (a write to its eventfd,
+     *  which then makes emk_loop_fd readable): the host arranges for
+     *  emk_loop_run_once to run soon, e.g. with a bottom half of its own,
+     *  which saves the host a poll round trip.  Any thread. */
+    void (*kick)(void *opaque);
     void *opaque;
 } emk_loop_driver;
 

@@ -3,23 +3,28 @@
  * made with emk_blk_new) on a QEMU 7.2 BlockBackend, so `drive=` takes any
  * QEMU block node (null-co, raw file, qcow2, ...).
  *
- * Threads.  emkit devices submit from their own iothreads, which never
- * hold the BQL and must never wait for it.  QEMU 7.2's blk_aio_* must be
- * called in the BlockBackend's AioContext: QEMU's main context, or a QEMU
- * IOThread's if the device names one (the drive is moved there at open
- * and back at close, as virtio-blk's dataplane does).  So submit only
- * queues the
- * request on a list under a private mutex, counts it in the BlockBackend's
- * in-flight counter (an atomic; drains then wait for queued requests too)
- * and schedules a bottom half of that AioContext.  The bottom half (in
- * the main loop with the BQL, or in the IOThread; either way with the
- * AioContext lock) issues every queued request with
- * blk_aio_preadv/pwritev (a QEMUIOVector over the request's own iovec:
- * zero copy), blk_aio_flush, blk_aio_pwrite_zeroes or blk_aio_pdiscard;
- * QEMU's completion calls emk_blk_complete, which hands the request back
- * to the device's loop.  Lock order: BQL, then the queue mutex, then
- * emkit's block lock (emk_blk_complete); an emkit thread takes only the
- * queue mutex.
+ * Threads.  QEMU 7.2's block layer must be entered in the BlockBackend's
+ * AioContext: QEMU's main context (its thread, or any thread holding the
+ * BQL) or a QEMU IOThread's if the device names one (the drive is moved
+ * there at open and back at close, as virtio-blk's dataplane does).
+ *
+ *  - A submit made in that context (the device's loop runs in QEMU's main
+ *    loop or in the same IOThread: the usual case) enters a coroutine at
+ *    once.  With a backend that does not yield (null-co, or data in the
+ *    host page cache) the request completes before submit returns, so a
+ *    request costs no trip through QEMU's event loop at all.
+ *  - A submit from elsewhere (an emkit iothread, which never holds the BQL
+ *    and must never wait for it) queues the request on a list under a
+ *    private mutex, counts it in the BlockBackend's in-flight counter (an
+ *    atomic; drains then wait for queued requests too) and schedules a
+ *    bottom half of that AioContext, which enters the coroutines.
+ *
+ * Each request runs in its own coroutine: blk_co_preadv/pwritev over a
+ * QEMUIOVector on the request's own iovec (zero copy), blk_co_flush,
+ * blk_co_pwrite_zeroes or blk_co_pdiscard (in pieces), then
+ * emk_blk_complete, which hands the request back to the device's loop.
+ * Lock order: BQL, then the queue mutex, then emkit's block lock
+ * (emk_blk_complete); an emkit thread takes only the queue mutex.
  *
  * Per-request contexts come from a free list that grows on demand, so a
  * steady stream of I/O does not allocate.
@@ -31,6 +36,7 @@
 #include "qemu/main-loop.h"
 #include "block/aio.h"
 #include "block/aio-wait.h"
+#include "qemu/coroutine.h"
 #include "hw/block/block.h"
 #include "sysemu/block-backend.h"
 #include "sysemu/iothread.h"
@@ -42,8 +48,6 @@ typedef struct EmkQemuBlkReq {
     emk_blk_req *req;
     EmkQemuBlk *b;
     struct EmkQemuBlkReq *next;
-    unsigned pending;        /* QEMU requests not yet completed */
-    int ret;                 /* the first error among them */
 } EmkQemuBlkReq;
 
 struct EmkQemuBlk {
@@ -107,72 +111,52 @@ static void ctx_put(EmkQemuBlk *b, EmkQemuBlkReq *r)
     qemu_mutex_unlock(&b->lock);
 }
 
-/* QEMU's completion (in the BlockBackend's AioContext, so the pieces of
- * one request never complete concurrently). */
-static void emk_qemu_blk_done(void *opaque, int ret)
+/* One request, start to end, in the BlockBackend's AioContext. */
+static void coroutine_fn emk_qemu_blk_co(void *opaque)
 {
     EmkQemuBlkReq *r = opaque;
+    EmkQemuBlk *b = r->b;
     emk_blk_req *req = r->req;
+    int64_t off = (int64_t)req->offset, len = (int64_t)req->len, n;
+    int ret;
 
-    if (ret < 0 && r->ret == 0) {
-        r->ret = ret;
-    }
-    if (--r->pending > 0) {
-        return;
-    }
-    ret = r->ret;
-    ctx_put(r->b, r);
-    emk_blk_complete(req, ret);
-}
-
-/* Discard or write zeroes over [off, off+len) in pieces. */
-static void issue_ranged(EmkQemuBlk *b, EmkQemuBlkReq *r, int64_t off,
-                         int64_t len)
-{
-    int64_t n;
-
-    r->pending = len ? (unsigned)((len + EMK_QEMU_BLK_CHUNK - 1) /
-                                  EMK_QEMU_BLK_CHUNK) : 1;
-    do {
-        n = MIN(len, EMK_QEMU_BLK_CHUNK);
-        if (r->req->op == EMK_BLK_DISCARD) {
-            blk_aio_pdiscard(b->blk, off, n, emk_qemu_blk_done, r);
-        } else {
-            blk_aio_pwrite_zeroes(b->blk, off, n, 0, emk_qemu_blk_done, r);
-        }
-        off += n;
-        len -= n;
-    } while (len > 0);
-}
-
-/* Issues one request to QEMU's block layer. */
-static void issue(EmkQemuBlk *b, EmkQemuBlkReq *r)
-{
-    emk_blk_req *req = r->req;
-    int64_t off = (int64_t)req->offset;
-
-    r->pending = 1;
-    r->ret = 0;
     switch (req->op) {
     case EMK_BLK_READ:
         qemu_iovec_init_external(&r->qiov, req->iov, req->iovcnt);
-        blk_aio_preadv(b->blk, off, &r->qiov, 0, emk_qemu_blk_done, r);
+        ret = blk_co_preadv(b->blk, off, r->qiov.size, &r->qiov, 0);
         break;
     case EMK_BLK_WRITE:
         qemu_iovec_init_external(&r->qiov, req->iov, req->iovcnt);
-        blk_aio_pwritev(b->blk, off, &r->qiov, 0, emk_qemu_blk_done, r);
+        ret = blk_co_pwritev(b->blk, off, r->qiov.size, &r->qiov, 0);
         break;
     case EMK_BLK_FLUSH:
-        blk_aio_flush(b->blk, emk_qemu_blk_done, r);
+        ret = blk_co_flush(b->blk);
         break;
     case EMK_BLK_WRITE_ZEROES:
     case EMK_BLK_DISCARD:
-        issue_ranged(b, r, off, (int64_t)req->len);
+        ret = 0;
+        while (ret >= 0 && len > 0) {
+            n = MIN(len, EMK_QEMU_BLK_CHUNK);
+            ret = req->op == EMK_BLK_DISCARD ?
+                  blk_co_pdiscard(b->blk, off, n) :
+                  blk_co_pwrite_zeroes(b->blk, off, n, 0);
+            off += n;
+            len -= n;
+        }
         break;
     default:
-        emk_qemu_blk_done(r, -EINVAL);
+        ret = -EINVAL;
         break;
     }
+    ctx_put(b, r);
+    emk_blk_complete(req, ret);
+    blk_dec_in_flight(b->blk);      /* taken by submit */
+}
+
+/* Starts one request (in b->ctx, with its AioContext lock). */
+static void issue(EmkQemuBlk *b, EmkQemuBlkReq *r)
+{
+    qemu_coroutine_enter(qemu_coroutine_create(emk_qemu_blk_co, r));
 }
 
 /* The BlockBackend AioContext's half: issues everything queued.  Also
@@ -196,8 +180,6 @@ static void emk_qemu_blk_bh(void *opaque)
         next = r->next;
         r->next = NULL;
         issue(b, r);
-        /* the request now holds its own in-flight reference */
-        blk_dec_in_flight(b->blk);
         n++;
     }
     blk_io_unplug(b->blk);
@@ -231,6 +213,16 @@ static int emk_qemu_blk_submit(void *opaque, emk_blk_req *req)
         return -ENOMEM;
     }
     r->req = req;
+    if (qemu_get_current_aio_context() == b->ctx) {
+        /* already where the block layer lives: start it now */
+        blk_inc_in_flight(b->blk);
+        qemu_mutex_unlock(&b->lock);
+        aio_context_acquire(b->ctx);
+        issue(b, r);
+        aio_context_release(b->ctx);
+        qatomic_inc(&b->stat_issued);     /* a batch only when queued */
+        return 0;
+    }
     kick = !b->queue_head;
     if (b->queue_tail) {
         b->queue_tail->next = r;

@@ -444,6 +444,12 @@ static void loop_timers_changed(void *opaque, int64_t expire_ns)
     }
 }
 
+/* emk_loop_driver.kick: any thread; the bottom half runs the loop */
+static void loop_kick(void *opaque)
+{
+    qemu_bh_schedule(((EmkQemuHost *)opaque)->loop_bh);
+}
+
 static void loop_claim_bh(void *opaque)
 {
     emk_loop_claim(((EmkQemuHost *)opaque)->loop);
@@ -492,6 +498,7 @@ static int loop_drive_start(EmkQemuHost *h, Error **errp)
         d.lock_held = loop_bql_held;
     }
     d.timers_changed = loop_timers_changed;
+    d.kick = loop_kick;
     d.opaque = h;
     emk_loop_set_driver(h->loop, &d);
     if (h->ctx) {

@@ -87,6 +87,10 @@ for round in $(seq 1 "$ROUNDS"); do
         for j in $JOBS; do
             v=$(sed -n "s/^EMK-BENCH: $j \([0-9.]*\).*/\1/p" "$logf" | head -n1)
             line="$line $j=${v:-NA}"
+            # guest interrupts per I/O; the interrupt count includes fio's
+            # 1 s ramp, so the I/O count is scaled by (SECS + 1) / SECS
+            v=$(sed -n "s/^EMK-BENCH: $j .* irqs=\([0-9]*\) ios=\([0-9]*\).*/\1 \2/p" "$logf" | head -n1)
+            [ -n "$v" ] && line="$line irq-$j=$(echo "$v $SECS" | awk '{ printf "%.2f", $2 ? $1 * $3 / ($2 * ($3 + 1)) : 0 }')"
         done
         [ "$rc" -eq 0 ] || line="$line qemu_rc=$rc"
         echo "$line" | tee -a "$RES" >&2
@@ -115,6 +119,19 @@ print("| config | " + " | ".join(jobs) + " |")
 print("|---|" + "---|" * len(jobs))
 for c, m in med.items():
     print("| %s | %s |" % (c, " | ".join(fmt(m[j]) for j in jobs)))
+irq = collections.OrderedDict()
+for line in open(path):
+    kv = dict(f.split("=", 1) for f in line.split())
+    for j in jobs:
+        if "irq-" + j in kv:
+            irq.setdefault(kv["config"], {}).setdefault(j, []).append(float(kv["irq-" + j]))
+if irq:
+    print("\nguest interrupts per I/O (median)\n")
+    print("| config | " + " | ".join(jobs) + " |")
+    print("|---|" + "---|" * len(jobs))
+    for c, d in irq.items():
+        print("| %s | %s |" % (c, " | ".join(
+            "%.2f" % statistics.median(d[j]) if d.get(j) else "n/a" for j in jobs)))
 for ref in ("qemu-nvme", "virtio-blk-iot"):
     if ref not in med:
         continue

@@ -336,6 +336,7 @@ typedef struct host {
     int held;
     int64_t timer_at;           /* from timers_changed; INT64_MAX: none */
     int changes;
+    int kicks;
     int stop;
     int dispatches;
 } host;
@@ -375,6 +376,15 @@ static void host_timers_changed(void *opaque, int64_t expire_ns)
     pthread_mutex_lock(&h->meta);
     h->timer_at = expire_ns;
     h->changes++;
+    pthread_mutex_unlock(&h->meta);
+}
+
+static void host_kick(void *opaque)
+{
+    host *h = (host *)opaque;
+
+    pthread_mutex_lock(&h->meta);
+    h->kicks++;
     pthread_mutex_unlock(&h->meta);
 }
 
@@ -475,12 +485,17 @@ static void driven_by_host_loop(void **state)
     memset(&d, 0, sizeof(d));
     d.lock_held = host_lock_held;
     d.timers_changed = host_timers_changed;
+    d.kick = host_kick;
     d.opaque = &h;
     emk_loop_set_driver(loop, &d);
     assert_int_equal(pthread_create(&t, NULL, host_thread, &h), 0);
 
-    /* a bh scheduled from here runs on the host thread */
+    /* a bh scheduled from here kicks the host (no eventfd write) and runs
+     * on the host thread */
     emk_bh_schedule(&bh);
+    pthread_mutex_lock(&h.meta);
+    assert_int_equal(h.kicks, 1);
+    pthread_mutex_unlock(&h.meta);
     for (i = 0; i < 5000 && host_read(&h, &c.runs) < 2; i++)
         usleep(1000);
     assert_int_equal(host_read(&h, &c.runs), 2);

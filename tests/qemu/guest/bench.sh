@@ -13,20 +13,31 @@ done
 [ -n "$DEV" ] || { echo "EMK: no disk"; exit 1; }
 SECS=${EMK_BENCH_SECS:-5}
 echo "EMK-INFO: bench on $DEV, ${SECS}s per job"
+# Interrupts the disk's driver took so far (every vector, every CPU): the
+# nvme queues' lines, or virtio's request queues.
+irqs() {
+    awk '/nvme[0-9]+q[1-9]|virtio[0-9]+-req/ { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; else break }
+         END { print s + 0 }' /proc/interrupts
+}
 # Several jobs are pinned one per vCPU (fio's cpus_allowed_policy=split):
 # left to the guest scheduler, two jobs sometimes share one vCPU and the
 # result flips between two levels from boot to boot.
 run() { # run NAME RW QD JOBS
     pin=
     [ "$4" -gt 1 ] && pin="--cpus_allowed=0-$(($4 - 1)) --cpus_allowed_policy=split"
+    i0=$(irqs)
     # shellcheck disable=SC2086
     out=$(fio --minimal --name="$1" --filename="$DEV" --direct=1 $pin \
         --ioengine=libaio --rw="$2" --bs=4k --iodepth="$3" --numjobs="$4" \
         --group_reporting --time_based --runtime="$SECS" --ramp_time=1 \
         --size=512M --randrepeat=0 --norandommap 2>/dev/null)
     # terse v3: field 8 read IOPS, field 49 write IOPS
+    i1=$(irqs)
+    # terse v3: fields 6/47 read/write total KiB, so 4 KiB I/Os = KiB / 4
+    # (ramp time included in neither: fio counts after it, /proc does not)
     iops=$(echo "$out" | awk -F';' 'END { print $8 + $49 }')
-    echo "EMK-BENCH: $1 ${iops:-0}"
+    ios=$(echo "$out" | awk -F';' 'END { print int(($6 + $47) / 4) }')
+    echo "EMK-BENCH: $1 ${iops:-0} irqs=$((i1 - i0)) ios=${ios:-0}"
 }
 run randread-qd1 randread 1 1
 run randread-qd32 randread 32 1
