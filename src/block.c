@@ -126,6 +126,11 @@ uint64_t emk_blk_size(const emk_blk *blk)
     return blk->size;
 }
 
+int emk_blk_readonly(const emk_blk *blk)
+{
+    return (blk->flags & EMK_BLK_RDONLY) != 0;
+}
+
 const char *emk_blk_kind(const emk_blk *blk)
 {
     return blk->host ? blk->host->kind : blk->drv->kind;

@@ -10,6 +10,14 @@
  * batch of callbacks (the backend completions that arrived together), so
  * a batch of CQEs costs one interrupt, not one each.  Nothing waits for a
  * timer: the bottom half runs in the same loop iteration or the next.
+ *
+ * Adaptive holding (irq_adapt_ns > 0, I/O queues with a shadow CQ head):
+ * if the host has not yet consumed the entries the last interrupt
+ * announced (its shadow CQ head is not the tail at that interrupt), it is
+ * still busy with them, and the next interrupt waits on a timer for up to
+ * irq_adapt_ns, gathering the completions that arrive meanwhile.  An
+ * interrupt is never dropped, only held; a host that keeps up (QD1) sees
+ * no delay.
  */
 #include "nvme_int.h"
 
@@ -69,6 +77,17 @@ void nvme_irq_intx_update(nvme_ctrl *n)
     pthread_mutex_unlock(&n->irq_lock);
 }
 
+/* 1 if adaptive holding applies and the host is behind; cq->lock held */
+static int host_behind(nvme_cq *cq)
+{
+    uint32_t head;
+
+    if (cq->n->opts.irq_adapt_ns <= 0 || cq->qid == 0 || !cq->db_addr)
+        return 0;
+    head = nvme_shadow_ld(cq->n, cq->db_addr);
+    return head < cq->size && head != cq->signalled;
+}
+
 static int coalesced(const nvme_cq *cq)
 {
     const nvme_ctrl *n = cq->n;
@@ -86,19 +105,27 @@ int nvme_cq_irq_decide_locked(nvme_cq *cq)
     if (!msix_on(n))
         return NVME_IRQ_INTX;
     if (!coalesced(cq)) {
-        if (cq->fire_want)
-            return NVME_IRQ_NONE;           /* already due */
+        if (cq->fire_want || cq->timer_want)
+            return NVME_IRQ_NONE;           /* already due, or held */
+        if (host_behind(cq)) {
+            nvme_stat(&n->stats.coalesced, 1);
+            cq->timer_want = 1;
+            cq->arm_ns = n->opts.irq_adapt_ns;
+            return NVME_IRQ_ARM;
+        }
         cq->fire_want = 1;
         return NVME_IRQ_BATCH;
     }
     if (cq->irq_pending >= (unsigned)n->coal_thr + 1) {
         cq->irq_pending = 0;
+        cq->signalled = cq->tail;
         return NVME_IRQ_FIRE;
     }
     nvme_stat(&n->stats.coalesced, 1);
     if (cq->timer_want)
         return NVME_IRQ_NONE;
     cq->timer_want = 1;
+    cq->arm_ns = (int64_t)n->coal_time * 100000;
     return NVME_IRQ_ARM;
 }
 
@@ -129,9 +156,13 @@ void nvme_cq_irq_bh(void *opaque)
 {
     nvme_cq *cq = opaque;
 
+    int64_t hold;
+
+    pthread_mutex_lock(&cq->lock);
+    hold = cq->arm_ns;
+    pthread_mutex_unlock(&cq->lock);
     if (!emk_timer_pending(&cq->timer))
-        emk_timer_mod(&cq->timer, emk_loop_now(cq->loop) +
-                      (int64_t)cq->n->coal_time * 100000);
+        emk_timer_mod(&cq->timer, emk_loop_now(cq->loop) + hold);
 }
 
 void nvme_cq_fire_bh(void *opaque)
@@ -142,8 +173,10 @@ void nvme_cq_fire_bh(void *opaque)
     pthread_mutex_lock(&cq->lock);
     want = cq->fire_want;
     cq->fire_want = 0;
-    if (want)
+    if (want) {
         cq->irq_pending = 0;
+        cq->signalled = cq->tail;
+    }
     pthread_mutex_unlock(&cq->lock);
     if (want && cq->ien)
         raise_vector(cq->n, cq->vector);
@@ -158,6 +191,8 @@ void nvme_cq_irq_timer(void *opaque)
     pending = cq->irq_pending;
     cq->irq_pending = 0;
     cq->timer_want = 0;
+    if (pending)
+        cq->signalled = cq->tail;
     pthread_mutex_unlock(&cq->lock);
     if (pending && cq->ien)
         raise_vector(cq->n, cq->vector);
@@ -168,6 +203,7 @@ void nvme_cq_irq_fire(nvme_cq *cq)
     pthread_mutex_lock(&cq->lock);
     cq->irq_pending = 0;
     cq->fire_want = 0;
+    cq->signalled = cq->tail;
     pthread_mutex_unlock(&cq->lock);
     if (cq->ien)
         raise_vector(cq->n, cq->vector);

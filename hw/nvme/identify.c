@@ -66,6 +66,7 @@ static void id_ns(nvme_ns *ns, uint8_t *b)
     b[25] = 1;                         /* NLBAF: two formats (0-based) */
     b[26] = ns->lba_shift == 12 ? 1 : 0; /* FLBAS */
     b[33] = 0x09;                      /* DLFEAT: dealloc reads 0, WZ dealloc */
+    b[99] = emk_blk_readonly(ns->blk) ? 1 : 0; /* NSATTR: write protected */
     memset(b + 104, 0, 16);
     b[104] = 0xe7;                     /* NGUID: emkit prefix + nsid */
     b[105] = 0x4b;

@@ -31,7 +31,7 @@ static uint16_t submit(nvme_req *r, emk_blk_op op, uint64_t off,
     b->loop = r->sq->loop;
     err = emk_blk_submit(r->ns->blk, b);
     if (err == -EROFS)
-        return NVME_SC_WRITE_FAULT;
+        return NVME_SC_NS_WRITE_PROTECTED | NVME_SC_DNR;
     if (err)
         return NVME_SC_INTERNAL;
     return 0;

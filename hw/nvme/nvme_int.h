@@ -54,7 +54,7 @@ enum {
     NVME_SC_INVALID_FIELD = 0x002, NVME_SC_DATA_XFER_ERROR = 0x004,
     NVME_SC_INTERNAL = 0x006, NVME_SC_ABORT_REQ = 0x007,
     NVME_SC_ABORT_SQ_DEL = 0x008, NVME_SC_INVALID_NS = 0x00b,
-    NVME_SC_CMD_SEQ_ERROR = 0x00c, NVME_SC_SGL_INVALID_SEG = 0x00d,
+    NVME_SC_CMD_SEQ_ERROR = 0x00c, NVME_SC_NS_WRITE_PROTECTED = 0x020, NVME_SC_SGL_INVALID_SEG = 0x00d,
     NVME_SC_SGL_INVALID_COUNT = 0x00e, NVME_SC_SGL_INVALID_DATA = 0x00f,
     NVME_SC_SGL_INVALID_TYPE = 0x011, NVME_SC_PRP_INVALID_OFFSET = 0x013,
     NVME_SC_LBA_RANGE = 0x080, NVME_SC_CAP_EXCEEDED = 0x081,
@@ -148,6 +148,8 @@ typedef struct nvme_cq {
     int timer_armed;
     int timer_want;
     int fire_want;          /* an interrupt is due at the end of the batch */
+    uint32_t signalled;     /* tail when the last interrupt was sent */
+    int64_t arm_ns;         /* hold time of the armed timer */
     emk_timer timer;
     emk_bh irq_bh;
     emk_bh fire_bh;         /* sends it: one per batch of completions */

@@ -109,6 +109,9 @@ void emk_blk_close(emk_blk *blk);
 uint64_t emk_blk_size(const emk_blk *blk);
 /** Backend kind: "file", "ram" or "null". */
 const char *emk_blk_kind(const emk_blk *blk);
+/** 1 if the backend refuses writes (opened or made with EMK_BLK_RDONLY),
+ *  else 0. */
+int emk_blk_readonly(const emk_blk *blk);
 /** For the RAM backend, its memory (tests, zero-copy benchmarks); else NULL. */
 void *emk_blk_ram(emk_blk *blk);
 /** Queues a request.  Returns 0 (cb will run) or a negative errno (bad

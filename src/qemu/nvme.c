@@ -7,12 +7,15 @@
  *   -device emkit-nvme,serial=S,drive=ID[,drive2=ID2...]
  *           [,max_ioqpairs=8][,msix_qsize=9][,mqes=1023]
  *           [,shadow-doorbells=on][,ioeventfd=on][,sq-poll-ns=0]
- *           [,coalescing=on][,iothreads=0][,lba-shift=9][,model=M]
+ *           [,coalescing=on][,irq-adapt-ns=0][,iothreads=0][,lba-shift=9]
+ *           [,model=M]
+ *           [,logical_block_size=512|4096]
  *           [,iothread=ID | ,emkit-iothread=on][,stats=off]
  *
  * Property names follow QEMU's own nvme where they mean the same thing:
  * serial, max_ioqpairs (I/O queue pairs), msix_qsize (MSI-X vectors), mqes
- * (CAP.MQES, entries - 1), ioeventfd (I/O doorbells as eventfds).  The
+ * (CAP.MQES, entries - 1), ioeventfd (I/O doorbells as eventfds),
+ * logical_block_size (512 or 4096: lba-shift 9 or 12).  The
  * namespaces are emkit block backends ("ram:SIZE", "file:PATH",
  * "null:SIZE"); file= is a shorthand for backend=file:PATH.  drive=
  * (drive2..drive4) takes any QEMU block node instead (blk.c); a
@@ -36,6 +39,7 @@
 #include "qemu/module.h"
 #include "hw/pci/pci.h"
 #include "hw/qdev-properties.h"
+#include "hw/qdev-properties-system.h"
 #include "sysemu/iothread.h"
 #include "migration/vmstate.h"
 #include "qemu/notify.h"
@@ -78,6 +82,7 @@ struct EmkNvmePci {
     bool ioeventfd;
     uint64_t sq_poll_ns;
     bool coalescing;
+    uint64_t irq_adapt_ns;
     uint32_t iothreads;
     uint8_t lba_shift;
     bool stats;
@@ -175,12 +180,26 @@ static bool build_options(EmkNvmePci *s, emk_nvme_options *o, Error **errp)
     o->notifier_doorbells = s->ioeventfd;
     o->sq_poll_ns = (int64_t)MIN(s->sq_poll_ns, (uint64_t)INT64_MAX);
     o->coalescing = s->coalescing;
+    o->irq_adapt_ns = (int64_t)MIN(s->irq_adapt_ns, (uint64_t)INT64_MAX);
     o->serial = s->serial;
     o->model = s->model;
     if (s->ioeventfd && !s->shadow_doorbells) {
         error_setg(errp, "emkit-nvme: ioeventfd=on needs shadow-doorbells=on "
                    "(the doorbell value comes from the shadow buffer)");
         return false;
+    }
+    if (s->conf[0].logical_block_size) {
+        uint8_t shift = s->conf[0].logical_block_size == 512 ? 9 :
+                        s->conf[0].logical_block_size == 4096 ? 12 : 0;
+
+        if (!shift || (s->lba_shift != 9 && s->lba_shift != shift)) {
+            error_setg(errp, "emkit-nvme: logical_block_size=%" PRIu32
+                       " with lba-shift=%u: the block size is 512 or 4096 "
+                       "(lba-shift 9 or 12), given once",
+                       s->conf[0].logical_block_size, s->lba_shift);
+            return false;
+        }
+        s->lba_shift = shift;
     }
     if (s->iothreads > EMK_NVME_MAX_IOTHREADS) {
         error_setg(errp, "emkit-nvme: iothreads=%u, at most %d", s->iothreads,
@@ -363,8 +382,11 @@ static Property emkit_nvme_props[] = {
     DEFINE_PROP_BOOL("ioeventfd", EmkNvmePci, ioeventfd, true),
     DEFINE_PROP_UINT64("sq-poll-ns", EmkNvmePci, sq_poll_ns, 0),
     DEFINE_PROP_BOOL("coalescing", EmkNvmePci, coalescing, true),
+    DEFINE_PROP_UINT64("irq-adapt-ns", EmkNvmePci, irq_adapt_ns, 0),
     DEFINE_PROP_UINT32("iothreads", EmkNvmePci, iothreads, 0),
     DEFINE_PROP_UINT8("lba-shift", EmkNvmePci, lba_shift, 9),
+    DEFINE_PROP_BLOCKSIZE("logical_block_size", EmkNvmePci,
+                          conf[0].logical_block_size),
     DEFINE_PROP_BOOL("stats", EmkNvmePci, stats, false),
     DEFINE_PROP_END_OF_LIST(),
 };

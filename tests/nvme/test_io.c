@@ -447,6 +447,47 @@ static void test_file_backend(void **state)
     unlink(path);
 }
 
+static emk_blk *ro_blk;
+
+static void opt_readonly(emk_nvme_options *o)
+{
+    o->ns[1].backend = NULL;
+    o->ns[1].blk = ro_blk;             /* namespace 2: write-protected */
+}
+
+/* A read-only backend is a write-protected namespace: Identify Namespace
+ * says so (NSATTR bit 0) and writes fail with Namespace is Write
+ * Protected (0x20, DNR); reads work. */
+static void test_write_protected(void **state)
+{
+    fx f;
+    uint8_t cmd[64], *id;
+    emk_nvme_cqe c;
+    uint64_t idbuf;
+    int err = 0;
+
+    (void)state;
+    ro_blk = emk_blk_open("ram:1M", EMK_BLK_RDONLY, &err);
+    assert_non_null(ro_blk);
+    fx_start_drv(&f, opt_readonly, 0, 1, 0);
+    idbuf = emk_tm_alloc(f.tm, 4096, 4096);
+    emk_nvme_cmd_init(cmd, 0x06, 2);                /* Identify NS 2 */
+    emk_nvme_cmd_dw(cmd, 10, 0);
+    memcpy(cmd + 24, &idbuf, 8);
+    assert_int_equal(fx_admin(&f, cmd, &c), 0);
+    id = fx_ram(&f, idbuf, 4096);
+    assert_int_equal(id[99], 1);
+    emk_nvme_cmd_init(cmd, 0x06, 1);                /* NS 1 is writable */
+    memcpy(cmd + 24, &idbuf, 8);
+    assert_int_equal(fx_admin(&f, cmd, &c), 0);
+    assert_int_equal(fx_ram(&f, idbuf, 4096)[99], 0);
+    assert_int_equal(rw(&f, 0x02, 2, 0, 1, f.buf, 0), 0);
+    assert_int_equal(rw(&f, 0x01, 2, 0, 1, f.buf, 0), 0x020 | 0x4000);
+    fx_stop(&f);
+    emk_blk_close(ro_blk);
+    ro_blk = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_reset_inflight),
         cmocka_unit_test(test_delete_sq_inflight),
         cmocka_unit_test(test_file_backend),
+        cmocka_unit_test(test_write_protected),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

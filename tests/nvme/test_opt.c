@@ -254,6 +254,39 @@ static void test_interrupt_per_batch(void **state)
     fx_stop(&f);
 }
 
+static void opt_adapt(emk_nvme_options *o)
+{
+    o->shadow_doorbells = 1;
+    o->irq_adapt_ns = 1000000;          /* 1 ms */
+}
+
+/* Adaptive holding: while the host has not consumed what the last
+ * interrupt announced, the next interrupt waits for the timer; once it
+ * has caught up, interrupts go out at once again. */
+static void test_irq_adapt(void **state)
+{
+    fx f;
+    emk_nvme_cqe cs[16];
+
+    (void)state;
+    fx_start_drv(&f, opt_adapt, 0, 1, 1);
+    qd1_reads(&f, 1);                                /* caught up */
+    msis_for(&f, 1);
+    submit_reads(&f, 1);
+    assert_int_equal(msis_for(&f, 1), 1);           /* at once */
+    submit_reads(&f, 2);                             /* not reaped yet */
+    assert_int_equal(msis_for(&f, 1), 0);           /* held */
+    emk_tm_advance(f.tm, 999999);
+    assert_int_equal(msis_for(&f, 1), 0);
+    emk_tm_advance(f.tm, 1);
+    assert_int_equal(msis_for(&f, 1), 1);           /* never dropped */
+    assert_int_equal(emk_nvme_drv_reap(&f.d, &f.d.io[0], cs, 16), 3);
+    submit_reads(&f, 1);
+    assert_int_equal(msis_for(&f, 1), 1);           /* caught up: at once */
+    assert_int_equal(emk_nvme_drv_reap(&f.d, &f.d.io[0], cs, 16), 1);
+    fx_stop(&f);
+}
+
 typedef struct intx_rec {
     int level;
     unsigned raises;
@@ -313,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_integrity_iothreads),
         cmocka_unit_test(test_coalescing),
         cmocka_unit_test(test_interrupt_per_batch),
+        cmocka_unit_test(test_irq_adapt),
         cmocka_unit_test(test_intx),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

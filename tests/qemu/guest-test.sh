@@ -26,6 +26,11 @@
 #                a QEMU IOThread (iothread=), in one boot
 #                (tests/qemu/guest/drive.sh); then on the host qemu-img
 #                check and qemu-io read the guest's patterns
+#   emkit-unplug three emkit-nvme behind QEMU pcie-root-ports, one per loop
+#                placement (main loop with drive=, QEMU IOThread, emkit
+#                iothread), hot-unplugged with QMP device_del while fio has
+#                I/O in flight (tests/qemu/guest/unplug.sh); QEMU must
+#                then power off cleanly
 # Console logs are kept in build/qemu/logs/<case>.log.
 # Exit status: 0 all passed, 77 nothing could run, 1 a case failed.
 set -uo pipefail
@@ -139,7 +144,59 @@ drive_case() {
     return 0
 }
 
-CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-nvme-ethread emkit-drive}
+# emkit-unplug: when the guest prints "EMK-UNPLUG: now", device_del each
+# controller over QMP; QEMU's answers go to the console log's side file
+unplug_case() {
+    local sock=$IMGDIR/qmp.sock out=$LOGS/emkit-unplug.log u=$IMGDIR/unplug.raw
+    local watcher rc
+    truncate -s 64M "$u" || return 1
+    rm -f "$out" "$out.qmp"
+    (
+        for _ in $(seq 1 1200); do
+            grep -q '^EMK-UNPLUG: now' "$out" 2>/dev/null && break
+            sleep 0.5
+        done
+        python3 - "$sock" n0 n1 n2 >"$out.qmp" 2>&1 <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+def cmd(c, **a):
+    f.write(json.dumps({"execute": c, "arguments": a}) + "\n")
+    f.flush()
+    while True:
+        r = json.loads(f.readline())
+        if "return" in r or "error" in r:
+            return r
+json.loads(f.readline())                      # greeting
+cmd("qmp_capabilities")
+for dev in sys.argv[2:]:
+    r = cmd("device_del", id=dev)
+    print("device_del %s: %s" % (dev, "ok" if "return" in r else r["error"]["desc"]))
+PY
+    ) &
+    watcher=$!
+    run_guest emkit-unplug unplug "" \
+        -qmp "unix:$sock,server=on,wait=off" -object iothread,id=uio0 \
+        -blockdev "driver=file,filename=$u,node-name=uf" \
+        -blockdev "driver=raw,file=uf,node-name=u0" \
+        -device pcie-root-port,id=p1,port=1,chassis=1,slot=1 \
+        -device pcie-root-port,id=p2,port=2,chassis=2,slot=2 \
+        -device pcie-root-port,id=p3,port=3,chassis=3,slot=3 \
+        -device emkit-nvme,id=n0,bus=p1,drive=u0,serial=unp0 \
+        -device emkit-nvme,id=n1,bus=p2,backend=ram:64M,iothread=uio0,serial=unp1 \
+        -device emkit-nvme,id=n2,bus=p3,backend=ram:64M,emkit-iothread=on,iothreads=1,serial=unp2
+    rc=$?
+    kill "$watcher" 2>/dev/null
+    wait "$watcher" 2>/dev/null
+    sed 's/^/  [emkit-unplug] qmp: /' "$out.qmp" >&2
+    [ "$rc" = 0 ] || return 1
+    [ "$(grep -c ': ok$' "$out.qmp")" = 3 ] ||
+        { log "emkit-unplug: FAIL: device_del not accepted for all three"; return 1; }
+    return 0
+}
+
+CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-nvme-ethread emkit-drive emkit-unplug}
 ran=0 failed=0
 for c in $CASES; do
     case $c in
@@ -204,6 +261,14 @@ for c in $CASES; do
         else
             failed=$((failed + 1))
         fi
+        ran=$((ran + 1))
+        ;;
+    emkit-unplug)
+        if ! has_device emkit-nvme || ! has_device pcie-root-port; then
+            log "$c: SKIP (this QEMU has no emkit-nvme or pcie-root-port)"
+            continue
+        fi
+        unplug_case || failed=$((failed + 1))
         ran=$((ran + 1))
         ;;
     emkit-drive)

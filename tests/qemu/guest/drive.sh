@@ -8,9 +8,10 @@
 #                          first 8 KiB
 #   nvme0n3  null-co       size from the node (emk.null_lbas), fio random
 #                          reads QD32
-#   nvme0n4  raw, read-only  reads work, writes fail
+#   nvme0n4  raw, read-only  write-protected in Identify, reads work, writes fail
 #   second controller (serial emkdrviot, iothread=): a raw file; the
-#   controller's loop and the drive's block layer run in a QEMU IOThread; fio verify QD32 x2, a 0xe7 pattern
+#   controller's loop and the drive's block layer run in a QEMU
+#   IOThread; fio verify QD32 x2, a 0xe7 pattern
 # Each namespace is a different block node, so all prove requests went
 # through QEMU's block layer.
 . /tests/lib.sh
@@ -71,7 +72,11 @@ check null-fio-randread fio --name=nullrr --filename=$N3 --direct=1 \
     --ioengine=libaio --rw=randread --bs=4k --iodepth=32 --size=64M \
     --io_size=16M --randrepeat=0
 
-# nvme0n4: a read-only drive
+# nvme0n4: a read-only drive, reported write-protected (NSATTR bit 0), so
+# Linux marks the disk read-only; writes are refused
+nvme id-ns "$N4" >/tmp/idns.out 2>&1
+check ro-nsattr sh -c "grep -i '^nsattr' /tmp/idns.out | grep -Eq ': (0x)?1\$'"
+check ro-disk-ro sh -c "[ \"\$(cat /sys/block/${N4#/dev/}/ro)\" = 1 ]"
 check ro-read dd if=$N4 of=/dev/null bs=4096 count=16 iflag=direct
 check ro-write-refused sh -c "! dd if=/dev/zero of=$N4 bs=4096 count=1 oflag=direct conv=fsync"
 
