@@ -11,13 +11,13 @@
  * a batch of CQEs costs one interrupt, not one each.  Nothing waits for a
  * timer: the bottom half runs in the same loop iteration or the next.
  *
- * Adaptive holding (irq_adapt_ns > 0, I/O queues with a shadow CQ head):
- * if the host has not yet consumed the entries the last interrupt
- * announced (its shadow CQ head is not the tail at that interrupt), it is
- * still busy with them, and the next interrupt waits on a timer for up to
- * irq_adapt_ns, gathering the completions that arrive meanwhile.  An
- * interrupt is never dropped, only held; a host that keeps up (QD1) sees
- * no delay.
+ * Adaptive holding (irq_adapt_ns > 0, I/O queues): when the host is busy
+ * - its last doorbell brought more than one command, or it has not yet
+ * consumed the entries the last interrupt announced (its shadow CQ head is
+ * not the tail at that interrupt) - the next interrupt waits on a timer
+ * for up to irq_adapt_ns, gathering the completions that arrive
+ * meanwhile.  An interrupt is never dropped, only held; a host that
+ * submits one command at a time and keeps up (QD1) sees no delay.
  */
 #include "nvme_int.h"
 
@@ -77,12 +77,18 @@ void nvme_irq_intx_update(nvme_ctrl *n)
     pthread_mutex_unlock(&n->irq_lock);
 }
 
-/* 1 if adaptive holding applies and the host is behind; cq->lock held */
-static int host_behind(nvme_cq *cq)
+/* 1 if adaptive holding applies and the host is busy: it submitted more
+ * than one command at a time, or it has not consumed the entries of the
+ * last interrupt yet; cq->lock held */
+static int host_busy(nvme_cq *cq)
 {
     uint32_t head;
 
-    if (cq->n->opts.irq_adapt_ns <= 0 || cq->qid == 0 || !cq->db_addr)
+    if (cq->n->opts.irq_adapt_ns <= 0 || cq->qid == 0)
+        return 0;
+    if (nvme_load_int(&cq->burst))
+        return 1;
+    if (!cq->db_addr)
         return 0;
     head = nvme_shadow_ld(cq->n, cq->db_addr);
     return head < cq->size && head != cq->signalled;
@@ -107,7 +113,7 @@ int nvme_cq_irq_decide_locked(nvme_cq *cq)
     if (!coalesced(cq)) {
         if (cq->fire_want || cq->timer_want)
             return NVME_IRQ_NONE;           /* already due, or held */
-        if (host_behind(cq)) {
+        if (host_busy(cq)) {
             nvme_stat(&n->stats.coalesced, 1);
             cq->timer_want = 1;
             cq->arm_ns = n->opts.irq_adapt_ns;

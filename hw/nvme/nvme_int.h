@@ -150,6 +150,7 @@ typedef struct nvme_cq {
     int fire_want;          /* an interrupt is due at the end of the batch */
     uint32_t signalled;     /* tail when the last interrupt was sent */
     int64_t arm_ns;         /* hold time of the armed timer */
+    int burst;              /* last fetch of a bound SQ brought >1 command */
     emk_timer timer;
     emk_bh irq_bh;
     emk_bh fire_bh;         /* sends it: one per batch of completions */

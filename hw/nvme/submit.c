@@ -109,6 +109,8 @@ void nvme_sq_process(nvme_sq *sq)
             if (nvme_load_int(&sq->dead))
                 return;
         }
+        if (found && sq->qid)
+            nvme_store_int(&sq->cq->burst, found > 1);
         if (rc <= 0)
             return;                   /* resumes when a slot frees */
         if (budget == 0) {

@@ -7,7 +7,7 @@
  *   -device emkit-nvme,serial=S,drive=ID[,drive2=ID2...]
  *           [,max_ioqpairs=8][,msix_qsize=9][,mqes=1023]
  *           [,shadow-doorbells=on][,ioeventfd=on][,sq-poll-ns=0]
- *           [,coalescing=on][,irq-adapt-ns=0][,iothreads=0][,lba-shift=9]
+ *           [,coalescing=on][,irq-adapt-ns=40000][,iothreads=0][,lba-shift=9]
  *           [,model=M]
  *           [,logical_block_size=512|4096]
  *           [,iothread=ID | ,emkit-iothread=on][,stats=off]
@@ -382,7 +382,7 @@ static Property emkit_nvme_props[] = {
     DEFINE_PROP_BOOL("ioeventfd", EmkNvmePci, ioeventfd, true),
     DEFINE_PROP_UINT64("sq-poll-ns", EmkNvmePci, sq_poll_ns, 0),
     DEFINE_PROP_BOOL("coalescing", EmkNvmePci, coalescing, true),
-    DEFINE_PROP_UINT64("irq-adapt-ns", EmkNvmePci, irq_adapt_ns, 0),
+    DEFINE_PROP_UINT64("irq-adapt-ns", EmkNvmePci, irq_adapt_ns, 40000),
     DEFINE_PROP_UINT32("iothreads", EmkNvmePci, iothreads, 0),
     DEFINE_PROP_UINT8("lba-shift", EmkNvmePci, lba_shift, 9),
     DEFINE_PROP_BLOCKSIZE("logical_block_size", EmkNvmePci,
