@@ -40,7 +40,8 @@ struct emk_loop {
     emk_timer *timers;        /* sorted by expire_ns */
     emk_bh *bh_head, *bh_tail;
     loop_call *calls;
-    int running;              /* the owner is inside emk_loop_run_once */
+    int running;              /* the owner is inside emk_loop_run_once
+                                 (only the owner reads or writes it) */
     emk_loop_driver drv;      /* host loop driving this one, if any */
 };
 
@@ -194,6 +195,16 @@ static void timers_changed(emk_loop *loop)
         loop->drv.timers_changed(loop->drv.opaque, emk_loop_next_timer(loop));
 }
 
+/* The wake-up itself: the driver's kick (read under loop->lock by the
+ * caller) if it has one, else the loop's eventfd. */
+static void wake(emk_loop *loop, void (*kick)(void *), void *opaque)
+{
+    if (kick)
+        kick(opaque);
+    else
+        emk_notifier_set(&loop->wake);
+}
+
 void emk_loop_wake(emk_loop *loop)
 {
     void (*kick)(void *);
@@ -203,10 +214,7 @@ void emk_loop_wake(emk_loop *loop)
     kick = loop->drv.kick;
     opaque = loop->drv.opaque;
     pthread_mutex_unlock(&loop->lock);
-    if (kick)
-        kick(opaque);
-    else
-        emk_notifier_set(&loop->wake);
+    wake(loop, kick, opaque);
 }
 
 void emk_loop_stop(emk_loop *loop)
@@ -379,7 +387,6 @@ void emk_timer_del(emk_timer *t)
 void emk_timer_mod(emk_timer *t, int64_t expire_ns)
 {
     emk_timer **pp;
-
     int was_first = t->armed && t->loop->timers == t;
 
     if (t->armed)
@@ -418,6 +425,8 @@ static int run_timers(emk_loop *loop)
         t->cb(t->opaque);
         n++;
     }
+    if (n)
+        timers_changed(loop);   /* the expired ones left the head */
     return n;
 }
 
@@ -436,6 +445,8 @@ void emk_bh_schedule(emk_bh *bh)
 {
     emk_loop *loop = bh->loop;
     int queued = 0, mine;
+    void (*kick)(void *);
+    void *opaque;
 
     pthread_mutex_lock(&loop->lock);
     /* the owner's own loop picks it up if it is running; otherwise (a
@@ -451,9 +462,11 @@ void emk_bh_schedule(emk_bh *bh)
         loop->bh_tail = bh;
         queued = 1;
     }
+    kick = loop->drv.kick;
+    opaque = loop->drv.opaque;
     pthread_mutex_unlock(&loop->lock);
     if (queued && !mine)
-        emk_loop_wake(loop);
+        wake(loop, kick, opaque);
 }
 
 void emk_bh_cancel(emk_bh *bh)
@@ -647,9 +660,7 @@ int emk_loop_run_once(emk_loop *loop, int64_t timeout_ns)
         ms = 3600 * 1000;
     else
         ms = (int)((timeout_ns + 999999) / 1000000);
-    pthread_mutex_lock(&loop->lock);
     loop->running++;
-    pthread_mutex_unlock(&loop->lock);
     r = wait_fds(loop, ms);
     if (r >= 0) {
         n += r;
@@ -657,9 +668,7 @@ int emk_loop_run_once(emk_loop *loop, int64_t timeout_ns)
         n += run_timers(loop);
         n += run_bhs(loop);
     }
-    pthread_mutex_lock(&loop->lock);
     loop->running--;
-    pthread_mutex_unlock(&loop->lock);
     return r < 0 ? r : n;
 }
 

@@ -161,7 +161,6 @@ void nvme_cq_irq_act(nvme_cq *cq, int action, int same_thread)
 void nvme_cq_irq_bh(void *opaque)
 {
     nvme_cq *cq = opaque;
-
     int64_t hold;
 
     pthread_mutex_lock(&cq->lock);

@@ -17,8 +17,9 @@
  *   sq_poll_ns         adaptive SQ polling through the shadow buffer
  *   iothreads          queue processing in caller-provided loops
  *   coalescing         Set Features 0x08/0x09 honoured
- *   irq_adapt_ns       interrupts held while the host is still busy with
- *                      the last one's entries (shadow CQ head)
+ *   irq_adapt_ns       interrupts held while the host is busy (several
+ *                      commands per doorbell, or the last interrupt's
+ *                      entries not yet consumed: shadow CQ head)
  */
 #ifndef EMKIT_NVME_H
 #define EMKIT_NVME_H
@@ -65,10 +66,12 @@ typedef struct emk_nvme_options {
     int notifier_doorbells;        /**< I/O doorbells via emk_notifier */
     int64_t sq_poll_ns;            /**< >0: adaptive SQ polling budget */
     int coalescing;                /**< honour interrupt coalescing */
-    int64_t irq_adapt_ns;          /**< >0: while the host has not consumed
-                                        the entries of the last interrupt
-                                        (shadow CQ head), hold the next
-                                        one for up to this long */
+    int64_t irq_adapt_ns;          /**< >0: while the host is busy (its
+                                        last doorbell brought several
+                                        commands, or it has not consumed
+                                        the last interrupt's entries),
+                                        hold the next I/O interrupt for up
+                                        to this long */
     emk_loop *iothreads[EMK_NVME_MAX_IOTHREADS]; /**< loops for I/O queues */
     unsigned niothreads;           /**< 0: every queue on the device loop */
     /** I/O queue qid runs in iothreads[queue_map[qid - 1] % niothreads];

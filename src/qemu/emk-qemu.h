@@ -70,19 +70,6 @@ typedef struct EmkQemuIoeventfd {
 
 enum { EMK_QEMU_MSI_PENDING = 256 };
 
-/** Where a device's emkit loop (timers, bottom halves, doorbell
- *  notifiers, block completions) runs. */
-typedef enum EmkQemuLoopKind {
-    EMK_QEMU_LOOP_NONE,      /**< no loop (a bridge) */
-    EMK_QEMU_LOOP_MAIN,      /**< QEMU's main loop, with the BQL: like
-                                  QEMU's own nvme; interrupts go out at
-                                  once */
-    EMK_QEMU_LOOP_IOTHREAD,  /**< a QEMU IOThread (-object iothread): like
-                                  virtio-blk's iothread=; interrupts are
-                                  handed to the main loop */
-    EMK_QEMU_LOOP_EMKIT,     /**< an emkit iothread of the device's own */
-} EmkQemuLoopKind;
-
 /** The host side of one QEMU device built from emkit sources. */
 typedef struct EmkQemuHost {
     emk_bus bus;             /**< hand &bus to the device's init */
@@ -90,10 +77,9 @@ typedef struct EmkQemuHost {
     struct emk_pci_fn *fn;   /**< emkit's PCI function, if any (pcifn.c) */
     Object *owner;
     emk_clock clock;         /**< QEMU_CLOCK_VIRTUAL */
-    EmkQemuLoopKind kind;
-    emk_iothread *iothread;  /**< EMK_QEMU_LOOP_EMKIT */
+    emk_iothread *iothread;  /**< emkit-iothread=on */
     emk_loop *loop;          /**< the device's loop */
-    /* EMK_QEMU_LOOP_MAIN / _IOTHREAD: a QEMU loop drives h->loop */
+    /* main loop or iothread=: a QEMU loop drives h->loop */
     AioContext *ctx;         /**< NULL: the main loop's iohandlers */
     QEMUTimer *loop_timer;   /**< the loop's earliest timer */
     QEMUBH *loop_bh;         /**< more work: run the loop again */
@@ -117,19 +103,25 @@ typedef struct EmkQemuHost {
     uint64_t stat_msi_dropped;
 } EmkQemuHost;
 
-/** The loop kind a device's properties ask for: iothread (a QEMU
- *  IOThread, may be NULL) or emkit_iothread, never both (errp); neither
- *  is QEMU's main loop. */
-bool emk_qemu_loop_kind(IOThread *iothread, bool emkit_iothread,
-                        const char *what, EmkQemuLoopKind *kind,
-                        Error **errp);
+/** A device's loop placement, as its properties give it: neither field
+ *  set is QEMU's main loop; iothread= and emkit-iothread=on together are
+ *  refused. */
+typedef struct EmkQemuLoopConf {
+    IOThread *iothread;      /**< iothread=ID: that QEMU IOThread */
+    bool emkit_iothread;     /**< emkit-iothread=on: an emkit iothread */
+} EmkQemuLoopConf;
 
-/** Sets up h for PCI device pdev and gives it a loop of kind (named name
- *  for an emkit iothread; iothread for EMK_QEMU_LOOP_IOTHREAD).  Returns
- *  0, or -errno with errp set. */
+/** The two properties of an EmkQemuLoopConf field of a device state. */
+#define DEFINE_EMK_QEMU_LOOP_PROPERTIES(_state, _conf)                     \
+    DEFINE_PROP_LINK("iothread", _state, _conf.iothread, TYPE_IOTHREAD,     \
+                     IOThread *),                                          \
+    DEFINE_PROP_BOOL("emkit-iothread", _state, _conf.emkit_iothread, false)
+
+/** Sets up h for PCI device pdev and gives it a loop placed as lc says
+ *  (NULL: no loop, for a device without work of its own; an emkit
+ *  iothread is named name).  Returns 0, or -errno with errp set. */
 int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
-                       EmkQemuLoopKind kind, IOThread *iothread,
-                       Error **errp);
+                       const EmkQemuLoopConf *lc, Error **errp);
 
 /** Takes the loop away from the QEMU loop driving it, so that the calling
  *  thread (the main thread, with the BQL) owns it while the device is

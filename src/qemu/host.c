@@ -383,12 +383,28 @@ static int64_t emk_qemu_clock_now(void *opaque)
 
 /* ---- an emkit loop driven by QEMU's main loop or an IOThread ---------- */
 
+/* Where a device's emkit loop (timers, bottom halves, doorbell notifiers,
+ * block completions) runs. */
+typedef enum EmkQemuLoopKind {
+    EMK_QEMU_LOOP_NONE,      /* no loop (a bridge) */
+    EMK_QEMU_LOOP_MAIN,      /* QEMU's main loop, with the BQL: like QEMU's
+                                own nvme; interrupts go out at once */
+    EMK_QEMU_LOOP_IOTHREAD,  /* a QEMU IOThread (-object iothread): like
+                                virtio-blk's iothread=; interrupts are
+                                handed to the main loop */
+    EMK_QEMU_LOOP_EMKIT,     /* an emkit iothread of the device's own */
+} EmkQemuLoopKind;
+
 enum { EMK_QEMU_LOOP_BURST = 16 };
 
 /* Runs the emkit loop until it is idle, or for a burst of iterations after
- * which the rest waits for a bottom half (so other QEMU handlers run). */
-static void loop_dispatch(EmkQemuHost *h)
+ * which the rest waits for a bottom half (so other QEMU handlers run).
+ * QEMU calls it when the loop's fd is readable, from the bottom half, and
+ * when the loop's earliest timer is due (emk_loop keeps that timer current
+ * through timers_changed, expired timers included). */
+static void loop_dispatch(void *opaque)
 {
+    EmkQemuHost *h = opaque;
     int i, n = 0;
 
     for (i = 0; i < EMK_QEMU_LOOP_BURST; i++) {
@@ -399,29 +415,6 @@ static void loop_dispatch(EmkQemuHost *h)
     }
     if (n > 0) {
         qemu_bh_schedule(h->loop_bh);
-    }
-}
-
-static void loop_fd_read(void *opaque)
-{
-    loop_dispatch(opaque);
-}
-
-static void loop_bh_cb(void *opaque)
-{
-    loop_dispatch(opaque);
-}
-
-static void loop_timer_cb(void *opaque)
-{
-    EmkQemuHost *h = opaque;
-    int64_t next;
-
-    loop_dispatch(h);
-    /* a timer that is due but did not run yet (the burst ended) */
-    next = emk_loop_next_timer(h->loop);
-    if (next != INT64_MAX) {
-        timer_mod(h->loop_timer, next);
     }
 }
 
@@ -457,7 +450,7 @@ static void loop_claim_bh(void *opaque)
 
 static void loop_watch(EmkQemuHost *h, bool on)
 {
-    IOHandler *rd = on ? loop_fd_read : NULL;
+    IOHandler *rd = on ? loop_dispatch : NULL;
 
     if (h->ctx) {
         aio_set_fd_handler(h->ctx, h->loop_fd, false, rd, NULL, NULL, NULL,
@@ -488,11 +481,11 @@ static int loop_drive_start(EmkQemuHost *h, Error **errp)
     }
     if (h->ctx) {
         h->loop_timer = aio_timer_new(h->ctx, QEMU_CLOCK_VIRTUAL, SCALE_NS,
-                                      loop_timer_cb, h);
-        h->loop_bh = aio_bh_new(h->ctx, loop_bh_cb, h);
+                                      loop_dispatch, h);
+        h->loop_bh = aio_bh_new(h->ctx, loop_dispatch, h);
     } else {
-        h->loop_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, loop_timer_cb, h);
-        h->loop_bh = qemu_bh_new(loop_bh_cb, h);
+        h->loop_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, loop_dispatch, h);
+        h->loop_bh = qemu_bh_new(loop_dispatch, h);
         /* the main loop runs everything with the BQL: a vCPU holding it
          * may call into the loop directly instead of waiting for us */
         d.lock_held = loop_bql_held;
@@ -557,25 +550,20 @@ static void loop_drive_free(EmkQemuHost *h)
     }
 }
 
-bool emk_qemu_loop_kind(IOThread *iothread, bool emkit_iothread,
-                        const char *what, EmkQemuLoopKind *kind,
-                        Error **errp)
-{
-    if (iothread && emkit_iothread) {
-        error_setg(errp, "%s: iothread= and emkit-iothread=on both given: "
-                   "the device's loop runs in one place", what);
-        return false;
-    }
-    *kind = iothread ? EMK_QEMU_LOOP_IOTHREAD :
-            emkit_iothread ? EMK_QEMU_LOOP_EMKIT : EMK_QEMU_LOOP_MAIN;
-    return true;
-}
-
 int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
-                       EmkQemuLoopKind kind, IOThread *iothread,
-                       Error **errp)
+                       const EmkQemuLoopConf *lc, Error **errp)
 {
+    EmkQemuLoopKind kind = !lc ? EMK_QEMU_LOOP_NONE :
+                           lc->iothread ? EMK_QEMU_LOOP_IOTHREAD :
+                           lc->emkit_iothread ? EMK_QEMU_LOOP_EMKIT :
+                           EMK_QEMU_LOOP_MAIN;
     int err = 0;
+
+    if (lc && lc->iothread && lc->emkit_iothread) {
+        error_setg(errp, "%s: iothread= and emkit-iothread=on both given: "
+                   "the device's loop runs in one place", name);
+        return -EINVAL;
+    }
 
     memset(h, 0, sizeof(*h));
     h->pdev = pdev;
@@ -586,7 +574,6 @@ int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
     h->clock.opaque = h;
     h->irq_level = -1;
     h->loop_fd = -1;
-    h->kind = kind;
     qemu_mutex_init(&h->defer_lock);
     h->defer_bh = qemu_bh_new(emk_qemu_defer_bh, h);
     switch (kind) {
@@ -602,12 +589,7 @@ int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
         h->loop = emk_iothread_loop(h->iothread);
         break;
     case EMK_QEMU_LOOP_IOTHREAD:
-        if (!iothread) {
-            error_setg(errp, "%s: no IOThread given", name);
-            err = -EINVAL;
-            break;
-        }
-        h->ctx = iothread_get_aio_context(iothread);
+        h->ctx = iothread_get_aio_context(lc->iothread);
         err = loop_drive_start(h, errp);
         break;
     case EMK_QEMU_LOOP_MAIN:

@@ -66,8 +66,7 @@ struct EmkNvmePci {
     BlockConf conf[EMKIT_NVME_QEMU_NS];  /* drive, drive2..drive4 */
     EmkQemuBlk *qblk[EMKIT_NVME_QEMU_NS];
     IOThread *drive_iothread;            /* drive-iothread= */
-    IOThread *iothread;                  /* iothread= */
-    bool emkit_iothread;                 /* emkit-iothread= */
+    EmkQemuLoopConf loop;                /* iothread=, emkit-iothread= */
     emk_blk *eblk[EMKIT_NVME_QEMU_NS];
     Notifier exit_notifier;
     /* properties */
@@ -152,7 +151,7 @@ static bool add_namespace(EmkNvmePci *s, emk_nvme_options *o, unsigned i,
             return false;
         }
         s->eblk[i] = emk_qemu_blk_open(&s->conf[i], s->drive_iothread ?
-                                       s->drive_iothread : s->iothread,
+                                       s->drive_iothread : s->loop.iothread,
                                        drive_prop[i], &s->qblk[i], errp);
         if (!s->eblk[i]) {
             return false;
@@ -270,12 +269,9 @@ static void emkit_nvme_realize(PCIDevice *pdev, Error **errp)
 {
     EmkNvmePci *s = EMKIT_NVME(pdev);
     emk_nvme_options opts;
-    EmkQemuLoopKind kind;
     int err = 0;
 
-    if (!emk_qemu_loop_kind(s->iothread, s->emkit_iothread, "emkit-nvme",
-                            &kind, errp) ||
-        emk_qemu_host_init(&s->host, pdev, "emkit-nvme", kind, s->iothread,
+    if (emk_qemu_host_init(&s->host, pdev, "emkit-nvme", &s->loop,
                            errp) < 0) {
         return;
     }
@@ -372,9 +368,7 @@ static Property emkit_nvme_props[] = {
     DEFINE_PROP_BOOL("share-rw", EmkNvmePci, conf[0].share_rw, false),
     DEFINE_PROP_LINK("drive-iothread", EmkNvmePci, drive_iothread,
                      TYPE_IOTHREAD, IOThread *),
-    DEFINE_PROP_LINK("iothread", EmkNvmePci, iothread, TYPE_IOTHREAD,
-                     IOThread *),
-    DEFINE_PROP_BOOL("emkit-iothread", EmkNvmePci, emkit_iothread, false),
+    DEFINE_EMK_QEMU_LOOP_PROPERTIES(EmkNvmePci, loop),
     DEFINE_PROP_UINT32("max_ioqpairs", EmkNvmePci, max_ioqpairs, 8),
     DEFINE_PROP_UINT32("msix_qsize", EmkNvmePci, msix_qsize, 0),
     DEFINE_PROP_UINT32("mqes", EmkNvmePci, mqes, 1023),

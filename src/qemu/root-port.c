@@ -70,8 +70,7 @@ static void emkit_rp_realize(PCIDevice *pdev, Error **errp)
     }
     pci_bridge_initfn(pdev, TYPE_PCIE_BUS);
     /* a root port does no work of its own: no iothread */
-    if (emk_qemu_host_init(&s->host, pdev, NULL, EMK_QEMU_LOOP_NONE, NULL,
-                           errp) < 0) {
+    if (emk_qemu_host_init(&s->host, pdev, NULL, NULL, errp) < 0) {
         goto fail_bridge;
     }
     emk_dev_init(&s->dev, "emkit-pcie-root-port", &s->host.bus, NULL);

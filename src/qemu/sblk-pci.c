@@ -19,7 +19,6 @@
 #include "hw/pci/pci.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
-#include "sysemu/iothread.h"
 
 #include "emk-qemu.h"
 #include "emkit/block.h"
@@ -36,8 +35,7 @@ struct EmkSblkPci {
     /* properties */
     char *backend;
     bool ioeventfd;
-    IOThread *iothread;
-    bool emkit_iothread;
+    EmkQemuLoopConf loop;
     uint16_t vendor_id;
     uint16_t device_id;
 };
@@ -46,7 +44,6 @@ static void emkit_sblk_realize(PCIDevice *pdev, Error **errp)
 {
     EmkSblkPci *s = EMKIT_SBLK(pdev);
     emk_sblk_options opt = { .ioeventfd = s->ioeventfd, .irq_line = 0 };
-    EmkQemuLoopKind kind;
     int err = 0;
 
     pci_set_word(pdev->config + PCI_VENDOR_ID, s->vendor_id);
@@ -58,9 +55,7 @@ static void emkit_sblk_realize(PCIDevice *pdev, Error **errp)
                    s->backend ? s->backend : "ram:16M", emk_strerror(err));
         return;
     }
-    if (!emk_qemu_loop_kind(s->iothread, s->emkit_iothread, "emkit-sblk",
-                            &kind, errp) ||
-        emk_qemu_host_init(&s->host, pdev, "emkit-sblk", kind, s->iothread,
+    if (emk_qemu_host_init(&s->host, pdev, "emkit-sblk", &s->loop,
                            errp) < 0) {
         goto fail_blk;
     }
@@ -107,9 +102,7 @@ static const VMStateDescription emkit_sblk_vmstate = {
 static Property emkit_sblk_props[] = {
     DEFINE_PROP_STRING("backend", EmkSblkPci, backend),
     DEFINE_PROP_BOOL("ioeventfd", EmkSblkPci, ioeventfd, true),
-    DEFINE_PROP_LINK("iothread", EmkSblkPci, iothread, TYPE_IOTHREAD,
-                     IOThread *),
-    DEFINE_PROP_BOOL("emkit-iothread", EmkSblkPci, emkit_iothread, false),
+    DEFINE_EMK_QEMU_LOOP_PROPERTIES(EmkSblkPci, loop),
     DEFINE_PROP_UINT16("vendor-id", EmkSblkPci, vendor_id, 0x1b36),
     DEFINE_PROP_UINT16("device-id", EmkSblkPci, device_id, 0x0e4b),
     DEFINE_PROP_END_OF_LIST(),

@@ -144,6 +144,22 @@ drive_case() {
     return 0
 }
 
+# nvme_case NAME TESTS APPEND DEVICE-ARGS...: run_guest, then the
+# controller's own counters (stats=on) must show Doorbell Buffer Config in
+# use by Linux (tails read from the shadow buffer) and doorbells delivered
+# through the ioeventfds
+nvme_case() {
+    local name=$1 stats
+    run_guest "$@" || return 1
+    stats=$(grep '^emkit-nvme stats:' "$LOGS/$name.log")
+    log "$name: $stats"
+    if ! echo "$stats" | grep -Eq 'shadow_reads=[1-9]' ||
+       ! echo "$stats" | grep -Eq 'notifier_kicks=[1-9]'; then
+        log "$name: FAIL: no shadow-doorbell reads or no ioeventfd kicks"
+        return 1
+    fi
+}
+
 # emkit-unplug: when the guest prints "EMK-UNPLUG: now", device_del each
 # controller over QMP; QEMU's answers go to the console log's side file
 unplug_case() {
@@ -227,21 +243,10 @@ for c in $CASES; do
         # emkit's RAM backend (drive= has its own case), behind emkit's
         # root port, I/O queues on 2 emkit iothreads; stats=on prints the
         # controller's counters when QEMU exits
-        if run_guest emkit-nvme rootport,nvme "emk.nvme_dbbuf=1 emk.rp_speed=16GT/s emk.rp_width=16" \
+        nvme_case emkit-nvme rootport,nvme "emk.nvme_dbbuf=1 emk.rp_speed=16GT/s emk.rp_width=16" \
             -device emkit-pcie-root-port,id=rp0,port=1,chassis=1,speed=16,width=16 \
-            -device emkit-nvme,bus=rp0,backend=ram:256M,serial=emkit0,iothreads=2,stats=on; then
-            stats=$(grep '^emkit-nvme stats:' "$LOGS/emkit-nvme.log")
-            log "emkit-nvme: $stats"
-            # Doorbell Buffer Config used by Linux: tails read from the
-            # shadow buffer; doorbells delivered through the ioeventfds
-            if ! echo "$stats" | grep -Eq 'shadow_reads=[1-9]' ||
-               ! echo "$stats" | grep -Eq 'notifier_kicks=[1-9]'; then
-                log "emkit-nvme: FAIL: no shadow-doorbell reads or no ioeventfd kicks"
-                failed=$((failed + 1))
-            fi
-        else
+            -device emkit-nvme,bus=rp0,backend=ram:256M,serial=emkit0,iothreads=2,stats=on ||
             failed=$((failed + 1))
-        fi
         ran=$((ran + 1))
         ;;
     emkit-nvme-ethread)
@@ -249,18 +254,9 @@ for c in $CASES; do
             log "$c: SKIP (this QEMU has no emkit-nvme device)"
             continue
         fi
-        if run_guest "$c" nvme "emk.nvme_dbbuf=1" \
-            -device emkit-nvme,backend=ram:256M,serial=emkit0,emkit-iothread=on,stats=on; then
-            stats=$(grep '^emkit-nvme stats:' "$LOGS/$c.log")
-            log "$c: $stats"
-            if ! echo "$stats" | grep -Eq 'shadow_reads=[1-9]' ||
-               ! echo "$stats" | grep -Eq 'notifier_kicks=[1-9]'; then
-                log "$c: FAIL: no shadow-doorbell reads or no ioeventfd kicks"
-                failed=$((failed + 1))
-            fi
-        else
+        nvme_case "$c" nvme "emk.nvme_dbbuf=1" \
+            -device emkit-nvme,backend=ram:256M,serial=emkit0,emkit-iothread=on,stats=on ||
             failed=$((failed + 1))
-        fi
         ran=$((ran + 1))
         ;;
     emkit-unplug)

@@ -31,10 +31,10 @@ run() { # run NAME RW QD JOBS
         --ioengine=libaio --rw="$2" --bs=4k --iodepth="$3" --numjobs="$4" \
         --group_reporting --time_based --runtime="$SECS" --ramp_time=1 \
         --size=512M --randrepeat=0 --norandommap 2>/dev/null)
-    # terse v3: field 8 read IOPS, field 49 write IOPS
     i1=$(irqs)
-    # terse v3: fields 6/47 read/write total KiB, so 4 KiB I/Os = KiB / 4
-    # (ramp time included in neither: fio counts after it, /proc does not)
+    # terse v3: fields 8/49 read/write IOPS, 6/47 read/write KiB (so 4 KiB
+    # I/Os = KiB / 4); fio counts after its 1 s ramp, the interrupt count
+    # includes it (the host scales for that)
     iops=$(echo "$out" | awk -F';' 'END { print $8 + $49 }')
     ios=$(echo "$out" | awk -F';' 'END { print int(($6 + $47) / 4) }')
     echo "EMK-BENCH: $1 ${iops:-0} irqs=$((i1 - i0)) ios=${ios:-0}"
