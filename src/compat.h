@@ -73,6 +73,10 @@ static inline uint64_t emk_load_relaxed_u64(const uint64_t *p)
 {
     return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
+static inline void emk_store_relaxed_u64(uint64_t *p, uint64_t v)
+{
+    __atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
 /** Full barrier: orders earlier stores before later loads (shadow
  *  doorbells, event-idx checks). */
 static inline void emk_smp_mb(void)

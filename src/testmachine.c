@@ -86,6 +86,46 @@ int emk_tm_dma_hole(emk_tm *tm, uint64_t gpa, uint64_t len)
 
 /* ---- bus ops ------------------------------------------------------------ */
 
+/* Copies len bytes between RAM at p and buf.  A naturally aligned 2-, 4-
+ * or 8-byte access is one load or store, as on a real bus and under QEMU
+ * (virtio's ring indexes rely on it): memcpy may copy so small a size in
+ * overlapping pieces, and a device racing a driver thread then reads a
+ * torn value. */
+static void ram_copy(uint8_t *p, void *buf, uint64_t len, int is_write)
+{
+    if ((len == 2 || len == 4 || len == 8) &&
+        ((uintptr_t)p & (uintptr_t)(len - 1)) == 0) {
+        uint16_t v16;
+        uint32_t v32;
+        uint64_t v64;
+
+        if (len == 2 && is_write) {
+            memcpy(&v16, buf, 2);
+            emk_store_release_u16((uint16_t *)(void *)p, v16);
+        } else if (len == 2) {
+            v16 = emk_load_acquire_u16((const uint16_t *)(void *)p);
+            memcpy(buf, &v16, 2);
+        } else if (len == 4 && is_write) {
+            memcpy(&v32, buf, 4);
+            emk_store_relaxed_u32((uint32_t *)(void *)p, v32);
+        } else if (len == 4) {
+            v32 = emk_load_relaxed_u32((const uint32_t *)(void *)p);
+            memcpy(buf, &v32, 4);
+        } else if (is_write) {
+            memcpy(&v64, buf, 8);
+            emk_store_relaxed_u64((uint64_t *)(void *)p, v64);
+        } else {
+            v64 = emk_load_relaxed_u64((const uint64_t *)(void *)p);
+            memcpy(buf, &v64, 8);
+        }
+        return;
+    }
+    if (is_write)
+        memcpy(p, buf, (size_t)len);
+    else
+        memcpy(buf, p, (size_t)len);
+}
+
 static int tm_dma_rw(emk_bus *bus, emk_dev *dev, uint64_t addr, void *buf,
                      uint64_t len, int is_write)
 {
@@ -96,10 +136,7 @@ static int tm_dma_rw(emk_bus *bus, emk_dev *dev, uint64_t addr, void *buf,
      * re-enter a device through this host. */
     if (ram_run(tm, addr, len) != len)
         return -EFAULT;
-    if (is_write)
-        memcpy(tm->ram + (addr - tm->ram_base), buf, (size_t)len);
-    else
-        memcpy(buf, tm->ram + (addr - tm->ram_base), (size_t)len);
+    ram_copy(tm->ram + (addr - tm->ram_base), buf, len, is_write);
     return 0;
 }
 
@@ -226,13 +263,11 @@ static int tm_access(emk_tm *tm, emk_space space, uint64_t addr,
         uint8_t *p = (uint8_t *)emk_tm_ram(tm, addr, size);
         if (p) {
             uint8_t b[8] = {0};
-            if (is_write) {
+            if (is_write)
                 emk_st_le64(b, *v);
-                memcpy(p, b, size);
-            } else {
-                memcpy(b, p, size);
+            ram_copy(p, b, size, is_write);
+            if (!is_write)
                 *v = emk_le64(b);
-            }
             return 0;
         }
     }

@@ -267,7 +267,9 @@ static void run(int event_idx)
                   "%u interrupts\n", event_idx ? "event-idx" : "flags",
                   REQUESTS, s.kicks_sent, s.device_wakeups, s.irqs_sent);
     if (err || s.failure) {
-        fail_msg("%s", err ? err : s.failure);
+        /* the device's reason first: the driver only sees it stop */
+        fail_msg("%s%s%s", s.failure ? s.failure : "",
+                 s.failure && err ? "; " : "", err ? err : "");
     }
     assert_int_equal(s.vq.stat_pushed, REQUESTS);
     assert_false(emk_virtq_broken(&s.vq));
