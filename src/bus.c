@@ -63,18 +63,24 @@ void emk_dev_del_ioeventfds(emk_dev *dev)
     dev->nioeventfds = 0;
 }
 
+/* Devices count refusals from any of their threads. */
+static void dma_refused(emk_dev *dev)
+{
+    emk_fetch_add_u64(&dev->stat_dma_refused, 1);
+}
+
 /* Refuses DMA that is disabled, wraps, or touches one of the device's own
  * memory regions (re-entrancy into its own MMIO). */
 static int dma_check(emk_dev *dev, uint64_t addr, uint64_t len)
 {
     unsigned i;
 
-    if (!dev->dma_enabled) {
-        dev->stat_dma_refused++;
+    if (!emk_load_relaxed_int(&dev->dma_enabled)) {
+        dma_refused(dev);
         return -EPERM;
     }
     if (len && addr + len - 1 < addr) {
-        dev->stat_dma_refused++;
+        dma_refused(dev);
         return -EFAULT;
     }
     for (i = 0; i < dev->nregions; i++) {
@@ -82,7 +88,7 @@ static int dma_check(emk_dev *dev, uint64_t addr, uint64_t len)
         if (!r->mapped || r->space != EMK_SPACE_MEM || !len)
             continue;
         if (addr <= r->addr + (r->size - 1) && r->addr <= addr + (len - 1)) {
-            dev->stat_dma_refused++;
+            dma_refused(dev);
             return -EFAULT;
         }
     }
@@ -103,7 +109,7 @@ static int dma_rw(emk_dev *dev, uint64_t addr, void *buf, uint64_t len,
         return ret;
     ret = dev->bus->ops->dma_rw(dev->bus, dev, addr, buf, len, is_write);
     if (ret < 0)
-        dev->stat_dma_refused++;
+        dma_refused(dev);
     return ret;
 }
 
@@ -129,9 +135,22 @@ void *emk_dma_map(emk_dev *dev, uint64_t addr, uint64_t *len, int is_write)
     p = dev->bus->ops->dma_map(dev->bus, dev, addr, len, is_write);
     if (!p) {
         *len = 0;
-        dev->stat_dma_refused++;
+        dma_refused(dev);
     }
     return p;
+}
+
+int emk_dma_is_ram(emk_dev *dev, uint64_t addr, uint64_t len)
+{
+    if (!dev->bus || !dev->bus->ops->dma_is_ram || len == 0 ||
+        dma_check(dev, addr, len) < 0)
+        return 0;
+    return dev->bus->ops->dma_is_ram(dev->bus, dev, addr, len) > 0;
+}
+
+void emk_dev_set_dma(emk_dev *dev, int enabled)
+{
+    emk_store_relaxed_int(&dev->dma_enabled, enabled != 0);
 }
 
 void emk_dma_unmap(emk_dev *dev, void *host, uint64_t len, int is_write,

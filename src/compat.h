@@ -61,6 +61,22 @@ static inline int emk_xchg_int(int *p, int v)
 {
     return __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL);
 }
+static inline uint32_t emk_xchg_u32(uint32_t *p, uint32_t v)
+{
+    return __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL);
+}
+static inline uint32_t emk_fetch_or_u32(uint32_t *p, uint32_t v)
+{
+    return __atomic_fetch_or(p, v, __ATOMIC_ACQ_REL);
+}
+static inline int emk_load_relaxed_int(const int *p)
+{
+    return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+static inline void emk_store_relaxed_int(int *p, int v)
+{
+    __atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
 static inline uint64_t emk_fetch_add_u64(uint64_t *p, uint64_t v)
 {
     return __atomic_fetch_add(p, v, __ATOMIC_RELAXED);

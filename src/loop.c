@@ -172,6 +172,11 @@ static int in_loop_thread(emk_loop *loop)
     return mine || (held && held(opaque));
 }
 
+int emk_loop_in_thread(emk_loop *loop)
+{
+    return in_loop_thread(loop);
+}
+
 int emk_loop_fd(const emk_loop *loop)
 {
     return loop->epfd >= 0 ? loop->epfd : -ENOTSUP;

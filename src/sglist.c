@@ -1,4 +1,5 @@
 /* sglist.c - scatter-gather lists of guest segments and DMA over them. */
+#include "compat.h"
 #include "emkit/bus.h"
 
 void emk_sglist_init(emk_sglist *l, emk_sg_entry *storage, unsigned cap)
@@ -70,7 +71,7 @@ int emk_dma_sg_map(emk_dev *dev, const emk_sglist *l, struct iovec *iov,
     int n = 0;
     unsigned i;
 
-    if (!dev->dma_enabled) {
+    if (!emk_load_relaxed_int(&dev->dma_enabled)) {
         dev->stat_dma_refused++;
         return -EPERM;
     }

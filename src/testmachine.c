@@ -152,6 +152,13 @@ static void *tm_dma_map(emk_bus *bus, emk_dev *dev, uint64_t addr,
     return n ? tm->ram + (addr - tm->ram_base) : NULL;
 }
 
+static int tm_dma_is_ram(emk_bus *bus, emk_dev *dev, uint64_t addr,
+                         uint64_t len)
+{
+    (void)dev;
+    return ram_run((emk_tm *)bus->opaque, addr, len) == len;
+}
+
 static void tm_dma_unmap(emk_bus *bus, emk_dev *dev, void *host,
                          uint64_t len, int is_write, uint64_t written)
 {
@@ -234,8 +241,15 @@ static int tm_add_ioeventfd(emk_bus *bus, const emk_ioeventfd *e)
 }
 
 static const emk_bus_ops tm_bus_ops = {
-    tm_dma_rw, tm_dma_map, tm_dma_unmap, tm_set_irq, tm_msi,
-    tm_map_region, tm_unmap_region, tm_add_ioeventfd, NULL,
+    .dma_rw = tm_dma_rw,
+    .dma_map = tm_dma_map,
+    .dma_unmap = tm_dma_unmap,
+    .set_irq = tm_set_irq,
+    .msi = tm_msi,
+    .map_region = tm_map_region,
+    .unmap_region = tm_unmap_region,
+    .add_ioeventfd = tm_add_ioeventfd,
+    .dma_is_ram = tm_dma_is_ram,
 };
 
 /* ---- guest accesses -------------------------------------------------------- */

@@ -74,17 +74,18 @@ static uint16_t delete_sq(nvme_req *r)
     unsigned qid = r->cmd.cdw10 & 0xffff;
     nvme_sq *sq;
 
-    if (qid == 0 || qid > n->max_queues || !n->sq[qid])
+    /* a queue already being deleted is no longer a valid queue */
+    if (qid == 0 || qid > n->max_queues || !n->sq[qid] ||
+        n->sq[qid]->delete_req)
         return NVME_SC_QID_INVALID | NVME_SC_DNR;
     sq = n->sq[qid];
-    sq->delete_req = r;               /* before the kill: see after_free */
     nvme_sq_kill(sq);
-    if (nvme_load(&sq->inflight) == 0) {
-        sq->delete_req = NULL;
+    if (nvme_sq_idle(sq)) {
         nvme_sq_destroy(sq);
         return 0;
     }
-    return NVME_PARKED;               /* completes when in-flight I/O ends */
+    sq->delete_req = r;               /* nvme_deletions_check ends it */
+    return NVME_PARKED;
 }
 
 void nvme_deletions_check(nvme_ctrl *n)
@@ -95,7 +96,7 @@ void nvme_deletions_check(nvme_ctrl *n)
         nvme_sq *sq = n->sq[i];
         nvme_req *r;
 
-        if (!sq || !sq->delete_req || nvme_load(&sq->inflight))
+        if (!sq || !sq->delete_req || !nvme_sq_idle(sq))
             continue;
         r = sq->delete_req;
         sq->delete_req = NULL;
@@ -110,11 +111,17 @@ static uint16_t delete_cq(nvme_req *r)
     nvme_ctrl *n = r->sq->n;
     unsigned qid = r->cmd.cdw10 & 0xffff;
 
-    if (qid == 0 || qid > n->max_queues || !n->cq[qid])
+    nvme_cq *cq;
+    unsigned nsq;
+
+    if (qid == 0 || qid > n->max_queues || !(cq = n->cq[qid]))
         return NVME_SC_QID_INVALID | NVME_SC_DNR;
-    if (n->cq[qid]->nsq)
+    pthread_mutex_lock(&cq->lock);
+    nsq = cq->nsq;
+    pthread_mutex_unlock(&cq->lock);
+    if (nsq)
         return NVME_SC_INVALID_QUEUE_DELETION | NVME_SC_DNR;
-    nvme_cq_destroy(n->cq[qid]);
+    nvme_cq_destroy(cq);
     return 0;
 }
 
@@ -122,24 +129,14 @@ static uint16_t dbbuf_config(nvme_req *r)
 {
     nvme_ctrl *n = r->sq->n;
     uint64_t dbs = r->cmd.prp1, eis = r->cmd.prp2;
-    unsigned i;
 
     if (!n->opts.shadow_doorbells)
         return NVME_SC_INVALID_OPCODE | NVME_SC_DNR;
     if (!dbs || !eis || (dbs & (EMK_NVME_PAGE_SIZE - 1)) ||
         (eis & (EMK_NVME_PAGE_SIZE - 1)) || dbs == eis)
         return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
-    n->dbbuf_dbs = dbs;
-    n->dbbuf_eis = eis;
-    n->dbbuf_on = 1;
-    nvme_shadow_map(n);
-    for (i = 0; i <= n->max_queues; i++) {
-        if (n->sq[i])
-            n->sq[i]->db_addr = 0;
-        if (n->cq[i])
-            n->cq[i]->db_addr = 0;
-        nvme_queue_attach_shadow(n, i);
-    }
+    if (nvme_shadow_config(n, dbs, eis))
+        return NVME_SC_INVALID_FIELD | NVME_SC_DNR;   /* not plain RAM */
     return 0;
 }
 

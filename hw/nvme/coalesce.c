@@ -49,18 +49,19 @@ void nvme_irq_intx_update(nvme_ctrl *n)
     pthread_mutex_lock(&n->irq_lock);
     if (!(n->intms & 1)) {
         for (i = 0; i <= n->max_queues && !level; i++) {
-            nvme_cq *cq = n->cq[i];
+            nvme_cq *cq = n->cq[i];    /* freed only after irq_lock */
             uint32_t head;
-            if (!cq || !cq->ien)
+            if (!cq)
                 continue;
+            pthread_mutex_lock(&cq->lock);
             head = cq->head;
-            if (cq->db_addr) {         /* the guest may skip CQ doorbells */
-                uint32_t sh = nvme_shadow_ld(n, cq->db_addr);
+            if (cq->db.addr) {         /* the guest may skip CQ doorbells */
+                uint32_t sh = nvme_shw_ld(n, &cq->db);
                 if (sh < cq->size)
                     head = sh;
             }
-            if (head != cq->tail)
-                level = 1;
+            level = cq->ien && head != cq->tail;
+            pthread_mutex_unlock(&cq->lock);
         }
     }
     if (level != n->intx_level) {
@@ -88,9 +89,9 @@ static int host_busy(nvme_cq *cq)
         return 0;
     if (nvme_load_int(&cq->burst))
         return 1;
-    if (!cq->db_addr)
+    if (!cq->db.addr)
         return 0;
-    head = nvme_shadow_ld(cq->n, cq->db_addr);
+    head = nvme_shw_ld(cq->n, &cq->db);
     return head < cq->size && head != cq->signalled;
 }
 

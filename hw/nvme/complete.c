@@ -55,44 +55,33 @@ static int cq_post_locked(nvme_cq *cq, nvme_req *r)
     return 0;
 }
 
-/* Returns a request slot; cq->lock held.  1 if the SQ was stalled. */
-static int req_free_locked(nvme_req *r)
+/* Returns a request slot; cq->lock held (this may be the CQ's owner
+ * draining the backlog of an SQ on another thread: everything it does to
+ * the SQ is done under the lock, while the request still keeps the SQ
+ * alive).  A stalled SQ is kicked; the last command of a dead SQ tells
+ * the controller, which is waiting to delete it or to finish a reset. */
+static void req_free_locked(nvme_req *r)
 {
     nvme_sq *sq = r->sq;
-    int stalled;
 
     r->next = sq->free;
     sq->free = r;
-    nvme_dec(&sq->inflight);
-    stalled = sq->stalled;
+    if (sq->qid)
+        nvme_dec(&sq->n->io_inflight);
+    if (nvme_dec(&sq->inflight) == 1 && sq->dead)
+        emk_bh_schedule(&sq->n->state_bh);
+    if (sq->stalled && !sq->dead)
+        emk_bh_schedule(&sq->bh);
     sq->stalled = 0;
-    return stalled;
 }
 
 void nvme_req_release(nvme_req *r)
 {
     nvme_sq *sq = r->sq;
-    int stalled;
 
     pthread_mutex_lock(&sq->cq->lock);
-    stalled = req_free_locked(r);
+    req_free_locked(r);
     pthread_mutex_unlock(&sq->cq->lock);
-    if (stalled && !nvme_load_int(&sq->dead))
-        emk_bh_schedule(&sq->bh);
-}
-
-static void after_free(nvme_sq *sq, int stalled)
-{
-    nvme_ctrl *n = sq->n;
-
-    if (nvme_load_int(&sq->dead)) {
-        if (sq->delete_req || n->resetting)
-            if (nvme_load(&sq->inflight) == 0)
-                emk_bh_schedule(&n->state_bh);
-        return;
-    }
-    if (stalled)
-        emk_bh_schedule(&sq->bh);
 }
 
 void nvme_complete(nvme_req *r)
@@ -100,8 +89,7 @@ void nvme_complete(nvme_req *r)
     nvme_sq *sq = r->sq;
     nvme_cq *cq = sq->cq;
     nvme_ctrl *n = sq->n;
-    int stalled, action = NVME_IRQ_NONE;
-    emk_loop *my_loop = sq->loop;
+    int action = NVME_IRQ_NONE;
 
     if (r->status) {
         nvme_stat(&n->stats.errors, 1);
@@ -110,11 +98,11 @@ void nvme_complete(nvme_req *r)
     if (sq->qid)
         nvme_stat(&n->stats.io_completed, 1);
     pthread_mutex_lock(&cq->lock);
-    if (nvme_load_int(&sq->dead) && n->resetting) {
-        stalled = req_free_locked(r);            /* reset: drop it */
+    if (sq->dead && nvme_load_int(&n->resetting)) {
+        req_free_locked(r);                      /* reset: drop it */
     } else {
-        if (cq_full(cq) && cq->db_addr)
-            cq_set_head(cq, nvme_shadow_ld(n, cq->db_addr));
+        if (cq_full(cq) && cq->db.addr)
+            cq_set_head(cq, nvme_shw_ld(n, &cq->db));
         if (cq_full(cq) || cq->backlog) {
             r->next = NULL;                      /* wait for room */
             if (cq->backlog_tail)
@@ -122,10 +110,10 @@ void nvme_complete(nvme_req *r)
             else
                 cq->backlog = r;
             cq->backlog_tail = r;
-            if (cq->ei_addr) {
-                nvme_shadow_st(n, cq->ei_addr, cq->head);
+            if (cq->ei.addr) {
+                nvme_shw_st(n, &cq->ei, cq->head);
                 nvme_fence();
-                cq_set_head(cq, nvme_shadow_ld(n, cq->db_addr));
+                cq_set_head(cq, nvme_shw_ld(n, &cq->db));
             }
             pthread_mutex_unlock(&cq->lock);
             return;
@@ -134,11 +122,10 @@ void nvme_complete(nvme_req *r)
             nvme_ctrl_fatal(n);
         else
             action = nvme_cq_irq_decide_locked(cq);
-        stalled = req_free_locked(r);
+        req_free_locked(r);
     }
     pthread_mutex_unlock(&cq->lock);
-    nvme_cq_irq_act(cq, action, my_loop == cq->loop);
-    after_free(sq, stalled);
+    nvme_cq_irq_act(cq, action, sq->loop == cq->loop);
 }
 
 void nvme_cq_drop_backlog(nvme_cq *cq)
@@ -159,8 +146,6 @@ void nvme_cq_drop_backlog(nvme_cq *cq)
 void nvme_cq_head_update(nvme_cq *cq, uint32_t head)
 {
     nvme_ctrl *n = cq->n;
-    nvme_sq *kick[EMK_NVME_MAX_QUEUES + 1];
-    unsigned nkick = 0, i;
     int action = NVME_IRQ_NONE, ok;
 
     pthread_mutex_lock(&cq->lock);
@@ -172,12 +157,7 @@ void nvme_cq_head_update(nvme_cq *cq, uint32_t head)
             cq->backlog_tail = NULL;
         if (cq_post_locked(cq, r) != 0)
             nvme_ctrl_fatal(n);
-        if (req_free_locked(r) || nvme_load_int(&r->sq->dead)) {
-            for (i = 0; i < nkick && kick[i] != r->sq; i++)
-                ;
-            if (i == nkick && nkick < EMK_NVME_MAX_QUEUES + 1)
-                kick[nkick++] = r->sq;
-        }
+        req_free_locked(r);
     }
     if (ok)
         action = nvme_cq_irq_decide_locked(cq);
@@ -188,9 +168,7 @@ void nvme_cq_head_update(nvme_cq *cq, uint32_t head)
         return;
     }
     if (action != NVME_IRQ_NONE)
-        nvme_cq_irq_act(cq, action, 0);
+        nvme_cq_irq_act(cq, action, 1);
     else
         nvme_irq_intx_update(n);
-    for (i = 0; i < nkick; i++)
-        after_free(kick[i], 1);
 }

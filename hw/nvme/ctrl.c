@@ -3,6 +3,7 @@
  * creation on a bus, transport attachment, reset, statistics, dump.
  */
 #include <stdlib.h>
+#include <time.h>
 
 #include "nvme_int.h"
 
@@ -54,6 +55,7 @@ emk_nvme *emk_nvme_new(const emk_nvme_options *opts, emk_bus *bus,
     pthread_mutex_init(&n->irq_lock, NULL);
     pthread_mutex_init(&n->ev_lock, NULL);
     emk_dev_init(&n->dev, "nvme", bus, loop);
+    nvme_slots_init(n);
     e = nvme_regs_init(n);
     for (i = 0; !e && i < opts->nns; i++) {
         e = nvme_ns_open(n, i, &opts->ns[i]);
@@ -69,13 +71,44 @@ emk_nvme *emk_nvme_new(const emk_nvme_options *opts, emk_bus *bus,
     return (emk_nvme *)n;
 }
 
+static void reset_fn(void *opaque)
+{
+    nvme_ctrl *n = opaque;
+
+    n->cc = 0;
+    nvme_admin_release_parked(n);
+    nvme_ctrl_disable(n);
+}
+
 void emk_nvme_reset(emk_nvme *e)
 {
     nvme_ctrl *n = (nvme_ctrl *)e;
 
-    n->cc = 0;
-    nvme_admin_release_parked(n);
-    nvme_ctrl_disable(n, 1);
+    emk_loop_call(n->dev.loop, reset_fn, n);
+}
+
+static void free_fn(void *opaque)
+{
+    nvme_ctrl *n = opaque;
+
+    nvme_notifiers_off(n);
+    emk_bh_cancel(&n->state_bh);
+    emk_bh_cancel(&n->event_bh);
+}
+
+/* Waits for the reset to finish: in-flight commands end in their queues'
+ * owners, and the controller thread deletes the queues.  The caller's
+ * thread runs the device loop only if that loop is its own. */
+static void wait_reset(nvme_ctrl *n)
+{
+    while (nvme_load_int(&n->resetting)) {
+        if (emk_loop_in_thread(n->dev.loop)) {
+            emk_loop_run_once(n->dev.loop, 1000000);
+        } else {
+            struct timespec ts = { 0, 100000 };
+            nanosleep(&ts, NULL);
+        }
+    }
 }
 
 void emk_nvme_free(emk_nvme *e)
@@ -86,10 +119,9 @@ void emk_nvme_free(emk_nvme *e)
     if (!n)
         return;
     emk_nvme_reset(e);
-    while (n->resetting)
-        emk_loop_run_once(n->dev.loop, 1000000);
-    nvme_notifiers_off(n);
-    emk_bh_cancel(&n->state_bh);
+    wait_reset(n);
+    emk_loop_call(n->dev.loop, free_fn, n);
+    nvme_slots_cleanup(n);
     for (i = 0; i < n->nns; i++)
         nvme_ns_close(&n->ns[i]);
     pthread_mutex_destroy(&n->irq_lock);
@@ -120,16 +152,15 @@ void emk_nvme_set_transport(emk_nvme *e, const emk_nvme_transport *t)
     }
 }
 
+/* Any thread (MSI-X table writes): each CQ is looked at by its owner. */
 void emk_nvme_irq_resync(emk_nvme *e)
 {
     nvme_ctrl *n = (nvme_ctrl *)e;
     unsigned i;
 
-    for (i = 0; i <= n->max_queues; i++) {
-        nvme_cq *cq = n->cq[i];
-        if (cq && cq->ien && cq->head != cq->tail)
-            nvme_cq_irq_fire(cq);
-    }
+    for (i = 0; i <= n->max_queues; i++)
+        if (nvme_load(&n->slot[i].cq_size))
+            nvme_slot_kick(&n->slot[i], NVME_SLOT_RESYNC);
     nvme_irq_intx_update(n);
 }
 
@@ -147,13 +178,7 @@ emk_blk *emk_nvme_ns_blk(emk_nvme *e, unsigned nsid)
 
 unsigned emk_nvme_inflight(emk_nvme *e)
 {
-    nvme_ctrl *n = (nvme_ctrl *)e;
-    unsigned i, sum = 0;
-
-    for (i = 1; i <= n->max_queues; i++)
-        if (n->sq[i])
-            sum += nvme_load(&n->sq[i]->inflight);
-    return sum;
+    return nvme_load(&((nvme_ctrl *)e)->io_inflight);
 }
 
 void emk_nvme_dump(emk_nvme *e, FILE *out)
@@ -163,9 +188,9 @@ void emk_nvme_dump(emk_nvme *e, FILE *out)
     unsigned i, nsq = 0;
 
     for (i = 1; i <= n->max_queues; i++)
-        nsq += n->sq[i] != NULL;
+        nsq += nvme_load(&n->slot[i].sq_size) != 0;
     fprintf(out, "nvme: CSTS.RDY=%u, %u I/O queue pair(s), %u namespace(s), "
-            "shadow doorbells %s\n", n->csts & 1, nsq, n->nns,
+            "shadow doorbells %s\n", nvme_load(&n->csts) & 1, nsq, n->nns,
             n->dbbuf_on ? "on" : "off");
     for (i = 0; i < n->nns; i++)
         fprintf(out, "  ns %u: %s, %llu x %u B\n", n->ns[i].nsid,

@@ -1,118 +1,140 @@
 /*
- * doorbell.c - doorbells: trapped MMIO writes, notifier (ioeventfd)
- * doorbells, and the Shadow Doorbell Buffer with EventIdx.
+ * doorbell.c - doorbells: trapped MMIO writes and notifier (ioeventfd)
+ * doorbells, brought to the queue's owner.
  *
- * Memory ordering of the shadow buffer (both sides follow the same
- * Dekker-style pattern, so at least one side sees the other's store):
- *   guest:  store shadow tail; full barrier; load EventIdx; ring MMIO if
- *           need_event(EventIdx, new, old)
- *   device: consume up to tail; store EventIdx = tail; full barrier;
- *           reload shadow tail and continue if it moved (submit.c).
+ * An MMIO doorbell may come from any thread (a vCPU).  It never touches a
+ * queue: it checks the value against the size the owner published in the
+ * qid's slot, stores it in the slot's mailbox and either runs the owner's
+ * handler itself, when this thread may act as the owner
+ * (emk_loop_in_thread: trap-and-emulate on the device's own thread, or
+ * QEMU's vCPU under the BQL for a loop QEMU's main loop drives), or
+ * schedules the slot's bottom half in the owner.  Mailboxes hold the
+ * newest value; the owner re-validates it against the live queue.
  */
 #include "nvme_int.h"
 
-/* The shadow doorbell and EventIdx pages are mapped once (Doorbell
- * Buffer Config) so the hot path is a plain 32-bit load or store; the
- * mapping is only used while DMA is enabled, else the bus refuses. */
-void nvme_shadow_map(nvme_ctrl *n)
+/* How far v is ahead of from in a ring of size entries. */
+static uint32_t ring_dist(uint32_t from, uint32_t v, uint32_t size)
 {
-    uint64_t l1 = EMK_NVME_PAGE_SIZE, l2 = EMK_NVME_PAGE_SIZE;
-    void *a, *b;
-
-    nvme_shadow_unmap(n);
-    a = emk_dma_map(&n->dev, n->dbbuf_dbs, &l1, 1);
-    if (a && l1 != EMK_NVME_PAGE_SIZE) {
-        emk_dma_unmap(&n->dev, a, l1, 1, 0);
-        a = NULL;
-    }
-    b = a ? emk_dma_map(&n->dev, n->dbbuf_eis, &l2, 1) : NULL;
-    if (b && l2 != EMK_NVME_PAGE_SIZE) {
-        emk_dma_unmap(&n->dev, b, l2, 1, 0);
-        b = NULL;
-    }
-    if (a && !b) {
-        emk_dma_unmap(&n->dev, a, l1, 1, 0);
-        a = NULL;
-    }
-    n->dbs_host = a;
-    n->eis_host = b;
+    return (v + size - from) % size;
 }
 
-void nvme_shadow_unmap(nvme_ctrl *n)
+/* The newer of the MMIO and shadow values of an index that only moves
+ * forward from base (a tail past the head, a head towards the tail); an
+ * MMIO value ahead of the shadow one is copied there, so that the two
+ * stay in step for a host that rings without updating the buffer. */
+static uint32_t newest(nvme_ctrl *n, const nvme_shw *db, uint32_t base,
+                       uint32_t mmio, uint32_t size)
 {
-    if (n->dbs_host)
-        emk_dma_unmap(&n->dev, n->dbs_host, EMK_NVME_PAGE_SIZE, 1,
-                      EMK_NVME_PAGE_SIZE);
-    if (n->eis_host)
-        emk_dma_unmap(&n->dev, n->eis_host, EMK_NVME_PAGE_SIZE, 1,
-                      EMK_NVME_PAGE_SIZE);
-    n->dbs_host = n->eis_host = NULL;
+    uint32_t sh;
+
+    if (!db->addr)
+        return mmio;
+    sh = nvme_shw_ld(n, db);
+    if (sh < size && ring_dist(base, sh, size) >= ring_dist(base, mmio, size))
+        return sh;
+    nvme_shw_st(n, db, mmio);
+    return mmio;
 }
 
-static uint32_t *shadow_ptr(nvme_ctrl *n, uint64_t addr)
+static void slot_resync(nvme_cq *cq)
 {
-    if (!n->dev.dma_enabled || (addr & 3))
-        return NULL;
-    if (n->dbs_host && addr - n->dbbuf_dbs < EMK_NVME_PAGE_SIZE)
-        return n->dbs_host + (addr - n->dbbuf_dbs) / 4;
-    if (n->eis_host && addr - n->dbbuf_eis < EMK_NVME_PAGE_SIZE)
-        return n->eis_host + (addr - n->dbbuf_eis) / 4;
-    return NULL;
+    int due;
+
+    pthread_mutex_lock(&cq->lock);
+    due = cq->ien && cq->head != cq->tail;
+    pthread_mutex_unlock(&cq->lock);
+    if (due)
+        nvme_cq_irq_fire(cq);
 }
 
-uint32_t nvme_shadow_ld(nvme_ctrl *n, uint64_t addr)
+/* In the owner: the queue pair's doorbells and interrupt resync. */
+static void slot_run(nvme_qslot *s, unsigned work)
 {
-    uint32_t *p = shadow_ptr(n, addr);
-    uint64_t v = 0;
+    nvme_ctrl *n = s->n;
+    nvme_sq *sq = n->sq[s->qid];
+    nvme_cq *cq = n->cq[s->qid];
 
-    if (p) {
-        uint32_t raw = emk_load_acquire_u32(p);
-        return emk_le32(&raw);
+    if ((work & NVME_SLOT_CQ) && cq) {
+        uint32_t head = nvme_load(&s->cq_head), base;
+
+        if (head < cq->size) {
+            pthread_mutex_lock(&cq->lock);
+            base = cq->head;
+            head = newest(n, &cq->db, base, head, cq->size);
+            pthread_mutex_unlock(&cq->lock);
+            nvme_cq_head_update(cq, head);
+        }
     }
-    if (emk_dma_ld(&n->dev, addr, 4, &v) != 0)
-        return UINT32_MAX;
-    return (uint32_t)v;
-}
+    if ((work & NVME_SLOT_SQ) && sq && !nvme_load_int(&sq->dead)) {
+        uint32_t tail = nvme_load(&s->sq_tail);
 
-void nvme_shadow_st(nvme_ctrl *n, uint64_t addr, uint32_t v)
-{
-    uint32_t *p = shadow_ptr(n, addr);
-
-    if (p) {
-        uint32_t raw;
-        emk_st_le32(&raw, v);
-        emk_store_release_u32(p, raw);
-    } else
-        (void)emk_dma_st(&n->dev, addr, 4, v);
-}
-
-/* ---- shadow doorbells and notifiers ----------------------------------- */
-
-void nvme_queue_attach_shadow(nvme_ctrl *n, unsigned qid)
-{
-    nvme_sq *sq = n->sq[qid];
-    nvme_cq *cq = n->cq[qid];
-    uint64_t sqdb = n->dbbuf_dbs + 8ull * qid, sqei = n->dbbuf_eis + 8ull * qid;
-
-    if (sq && !sq->db_addr) {
-        nvme_shadow_st(n, sqdb, nvme_load(&sq->tail));
-        nvme_shadow_st(n, sqei, nvme_load(&sq->tail));
-        sq->ei_addr = sqei;
-        nvme_fence();
-        sq->db_addr = sqdb;
+        if (tail < sq->size) {
+            (void)newest(n, &sq->db, sq->head, tail, sq->size);
+            nvme_sq_process(sq);
+        }
     }
-    if (cq && !cq->db_addr) {
-        pthread_mutex_lock(&cq->lock);
-        nvme_shadow_st(n, sqdb + 4, cq->head);
-        nvme_shadow_st(n, sqei + 4, cq->head);
-        cq->ei_addr = sqei + 4;
-        cq->db_addr = sqdb + 4;
-        pthread_mutex_unlock(&cq->lock);
-    }
-    if (qid && n->opts.notifier_doorbells)
-        nvme_queue_notifiers_on(n, qid);
+    if ((work & NVME_SLOT_RESYNC) && cq)
+        slot_resync(cq);
 }
 
+void nvme_slot_bh(void *opaque)
+{
+    nvme_qslot *s = opaque;
+
+    slot_run(s, emk_xchg_u32(&s->work, 0));
+}
+
+/* Hands work to the slot's owner: at once if this thread may act as the
+ * owner, else through the slot's bottom half.  Any thread. */
+void nvme_slot_kick(nvme_qslot *s, unsigned work)
+{
+    if (emk_loop_in_thread(s->loop)) {
+        slot_run(s, work | emk_xchg_u32(&s->work, 0));
+        return;
+    }
+    emk_fetch_or_u32(&s->work, work);
+    emk_bh_schedule(&s->bh);
+}
+
+static void bad_doorbell(nvme_ctrl *n, uint8_t info)
+{
+    nvme_event_post(n, NVME_AER_TYPE_ERROR, info, NVME_LOG_ERROR);
+}
+
+/* Any thread.  Touches only the slot. */
+void nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val)
+{
+    unsigned idx = (unsigned)(off / 4), qid = idx / 2, is_cq = idx & 1;
+    nvme_qslot *s;
+    uint32_t size;
+
+    if ((off & 3) || !nvme_ready(n))
+        return;
+    nvme_stat(&n->stats.mmio_doorbells, 1);
+    if (qid > n->max_queues) {
+        bad_doorbell(n, NVME_AER_INFO_INVALID_DB_REG);
+        return;
+    }
+    s = &n->slot[qid];
+    size = nvme_load(is_cq ? &s->cq_size : &s->sq_size);
+    if (!size) {
+        bad_doorbell(n, NVME_AER_INFO_INVALID_DB_REG);
+        return;
+    }
+    if (val >= size) {
+        bad_doorbell(n, NVME_AER_INFO_INVALID_DB_VALUE);
+        return;
+    }
+    nvme_store(is_cq ? &s->cq_head : &s->sq_tail, val);
+    nvme_slot_kick(s, is_cq ? NVME_SLOT_CQ : NVME_SLOT_SQ);
+}
+
+/* ---- notifier doorbells ------------------------------------------------ */
+
+/* Runs in the queue's owner (its notifier handler lives in that loop), so
+ * n->sq[qid] / n->cq[qid] cannot change under it.  The value comes from
+ * the shadow buffer. */
 static void dbn_cb(void *opaque)
 {
     nvme_dbn *d = opaque;
@@ -125,8 +147,16 @@ static void dbn_cb(void *opaque)
             nvme_sq_process(sq);
     } else {
         nvme_cq *cq = n->cq[d->qid];
-        if (cq && cq->db_addr)
-            nvme_cq_head_update(cq, nvme_shadow_ld(n, cq->db_addr));
+        uint32_t head = UINT32_MAX;
+
+        if (cq) {
+            pthread_mutex_lock(&cq->lock);
+            if (cq->db.addr)
+                head = nvme_shw_ld(n, &cq->db);
+            pthread_mutex_unlock(&cq->lock);
+        }
+        if (head != UINT32_MAX)
+            nvme_cq_head_update(cq, head);
     }
 }
 
@@ -147,6 +177,8 @@ static void dbn_attach_fn(void *opaque)
         emk_loop_del_notifier(&a->d->nt);
 }
 
+/* Controller thread.  A qid's notifiers live as long as the shadow buffer
+ * (they outlive a deleted queue: their handler finds no queue). */
 int nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid)
 {
     int k, err;
@@ -164,7 +196,7 @@ int nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid)
         if (err)
             return err;
         a.d = d;
-        a.loop = nvme_queue_loop(n, qid);
+        a.loop = n->slot[qid].loop;
         a.attach = 1;
         a.ret = 0;
         emk_loop_call(a.loop, dbn_attach_fn, &a);
@@ -186,6 +218,8 @@ int nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid)
     return 0;
 }
 
+/* Controller thread: the host stops routing writes first, then each
+ * handler is detached in its owner. */
 void nvme_notifiers_off(nvme_ctrl *n)
 {
     unsigned i;
@@ -198,66 +232,10 @@ void nvme_notifiers_off(nvme_ctrl *n)
         if (!d->on)
             continue;
         a.d = d;
-        a.loop = nvme_queue_loop(n, d->qid);
+        a.loop = n->slot[d->qid].loop;
         a.attach = 0;
         emk_loop_call(a.loop, dbn_attach_fn, &a);
         emk_notifier_cleanup(&d->nt);
         d->on = 0;
-    }
-}
-
-/* ---- doorbells ----------------------------------------------------------- */
-
-void nvme_sq_kick(nvme_sq *sq)
-{
-    if (sq->loop == sq->n->dev.loop && sq->n->opts.niothreads == 0)
-        nvme_sq_process(sq);           /* trap-and-emulate: inline */
-    else
-        emk_bh_schedule(&sq->bh);
-}
-
-void nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val)
-{
-    unsigned idx = (unsigned)(off / 4), qid = idx / 2;
-
-    if ((off & 3) || !nvme_ready(n))
-        return;
-    nvme_stat(&n->stats.mmio_doorbells, 1);
-    if (qid > n->max_queues) {
-        nvme_event_post(n, NVME_AER_TYPE_ERROR, NVME_AER_INFO_INVALID_DB_REG,
-                        NVME_LOG_ERROR);
-        return;
-    }
-    if (!(idx & 1)) {
-        nvme_sq *sq = n->sq[qid];
-        if (!sq) {
-            nvme_event_post(n, NVME_AER_TYPE_ERROR,
-                            NVME_AER_INFO_INVALID_DB_REG, NVME_LOG_ERROR);
-            return;
-        }
-        if (val >= sq->size) {
-            nvme_event_post(n, NVME_AER_TYPE_ERROR,
-                            NVME_AER_INFO_INVALID_DB_VALUE, NVME_LOG_ERROR);
-            return;
-        }
-        nvme_store(&sq->tail, val);
-        if (sq->db_addr)
-            nvme_shadow_st(n, sq->db_addr, val);   /* keep both in step */
-        nvme_sq_kick(sq);
-    } else {
-        nvme_cq *cq = n->cq[qid];
-        if (!cq) {
-            nvme_event_post(n, NVME_AER_TYPE_ERROR,
-                            NVME_AER_INFO_INVALID_DB_REG, NVME_LOG_ERROR);
-            return;
-        }
-        if (val >= cq->size) {
-            nvme_event_post(n, NVME_AER_TYPE_ERROR,
-                            NVME_AER_INFO_INVALID_DB_VALUE, NVME_LOG_ERROR);
-            return;
-        }
-        if (cq->db_addr)
-            nvme_shadow_st(n, cq->db_addr, val);
-        nvme_cq_head_update(cq, val);
     }
 }

@@ -43,7 +43,16 @@ void nvme_event_post(nvme_ctrl *n, uint8_t type, uint8_t info, uint8_t log)
         n->nevents++;
     }
     pthread_mutex_unlock(&n->ev_lock);
-    nvme_event_flush(n);
+    /* AERs complete on the admin queue, in the controller thread */
+    if (emk_loop_in_thread(n->dev.loop))
+        nvme_event_flush(n);
+    else
+        emk_bh_schedule(&n->event_bh);
+}
+
+void nvme_event_bh(void *opaque)
+{
+    nvme_event_flush(opaque);
 }
 
 void nvme_event_flush(nvme_ctrl *n)

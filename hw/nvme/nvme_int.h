@@ -106,6 +106,13 @@ typedef struct nvme_cmd {
 
 struct nvme_ctrl;
 struct nvme_sq;
+
+/** One 32-bit word of the shadow doorbell or EventIdx buffer: its guest
+ *  address (0: none) and, while the page is mapped, its host address. */
+typedef struct nvme_shw {
+    uint64_t addr;
+    uint32_t *host;
+} nvme_shw;
 struct nvme_cq;
 struct nvme_ns;
 
@@ -129,8 +136,26 @@ typedef struct nvme_req {
     struct nvme_req *next;  /* free list / CQ backlog */
 } nvme_req;
 
-/** A completion queue.  Posting is guarded by lock (SQs on several
- *  threads may share it). */
+/*
+ * Threads and owners (docs/architecture.md, "Threads and owners").
+ *   controller thread  the device loop (n->dev.loop): registers, admin
+ *                      queue pair, features, logs, events, the shadow
+ *                      buffer mapping, queue creation/deletion decisions.
+ *   queue owner        nvme_queue_loop(n, qid) for queue pair qid: the only
+ *                      thread that creates, processes, publishes and frees
+ *                      n->sq[qid] / n->cq[qid].  The controller asks it
+ *                      with emk_loop_call and waits.
+ *   any thread         MMIO (vCPU) writes only the qid's nvme_qslot
+ *                      (atomics) and kicks its bottom half, or runs the
+ *                      owner's code itself when emk_loop_in_thread says it
+ *                      may act as the owner.
+ * Shared with locks: a CQ is posted to by the SQs bound to it (cq->lock);
+ * a request of SQ s may be freed by CQ c's owner (backlog drain) under
+ * c->lock, which also guards s->free, s->stalled and s->dead.
+ */
+
+/** A completion queue.  Owner: its slot's loop.  Posting is guarded by
+ *  lock (SQs on other threads may share it). */
 typedef struct nvme_cq {
     struct nvme_ctrl *n;
     uint16_t qid;
@@ -144,7 +169,7 @@ typedef struct nvme_cq {
     int phase;
     unsigned nsq;           /* SQs bound to it */
     nvme_req *backlog, *backlog_tail; /* completions waiting for room */
-    uint64_t db_addr, ei_addr; /* shadow doorbell / EventIdx, 0 if none */
+    nvme_shw db, ei;        /* shadow head / EventIdx (lock) */
     unsigned irq_pending;   /* entries since the last interrupt */
     int timer_armed;
     int timer_want;
@@ -157,7 +182,8 @@ typedef struct nvme_cq {
     emk_bh fire_bh;         /* sends it: one per batch of completions */
 } nvme_cq;
 
-/** A submission queue.  Processed only in its loop's thread. */
+/** A submission queue.  Owner: its slot's loop, the only thread that
+ *  fetches from it. */
 typedef struct nvme_sq {
     struct nvme_ctrl *n;
     uint16_t qid;
@@ -166,21 +192,41 @@ typedef struct nvme_sq {
     nvme_cq *cq;
     emk_loop *loop;
     uint32_t head;
-    uint32_t tail;          /* last MMIO value (written by the vCPU thread) */
-    int dead;               /* deleted/reset: fetch nothing more */
-    int stalled;            /* out of request slots */
+    int dead;               /* deleted/reset: fetch nothing more (set
+                               under cq->lock, read atomically) */
+    int stalled;            /* out of request slots (cq->lock) */
     uint32_t inflight;      /* slots in use */
     nvme_req *reqs;
     nvme_req *free;         /* guarded by cq->lock */
     uint8_t *scratch;       /* 2 x MAX_XFER for compare and DSM (I/O SQs) */
     int scratch_busy;
-    uint64_t db_addr, ei_addr;
+    nvme_shw db, ei;        /* shadow tail / EventIdx */
     emk_bh bh;
     /* polling */
     int polling;
     int64_t poll_start, poll_window;
-    nvme_req *delete_req;   /* Delete SQ waiting for in-flight commands */
+    nvme_req *delete_req;   /* Delete SQ waiting for in-flight commands
+                               (controller thread only) */
 } nvme_sq;
+
+/** Work a queue slot's bottom half hands to the owner (OR-ed). */
+enum { NVME_SLOT_SQ = 1, NVME_SLOT_CQ = 2, NVME_SLOT_RESYNC = 4 };
+
+/** Per queue id, for the controller's whole life: everything a thread
+ *  other than the queue's owner may touch (atomics), and the bottom half
+ *  that brings doorbells to the owner.  Never freed with a queue. */
+typedef struct nvme_qslot {
+    struct nvme_ctrl *n;
+    uint16_t qid;
+    emk_loop *loop;         /* the owner of queue pair qid (fixed) */
+    uint32_t sq_size;       /* entries of the live SQ, 0 if none (owner
+                               publishes) */
+    uint32_t cq_size;       /* likewise for the CQ */
+    uint32_t sq_tail;       /* last SQ tail doorbell (MMIO) */
+    uint32_t cq_head;       /* last CQ head doorbell (MMIO) */
+    uint32_t work;          /* NVME_SLOT_* for bh */
+    emk_bh bh;
+} nvme_qslot;
 
 /** A namespace. */
 typedef struct nvme_ns {
@@ -212,7 +258,7 @@ typedef struct nvme_ctrl {
     emk_nvme_options opts;
     emk_nvme_transport transport;
     int have_transport;
-    pthread_mutex_t irq_lock; /* INTx level, cq[] table, error log */
+    pthread_mutex_t irq_lock; /* INTx level, cq[] stores, error log */
     pthread_mutex_t ev_lock;  /* async events */
     int intx_level;
 
@@ -225,21 +271,25 @@ typedef struct nvme_ctrl {
     unsigned max_queues;
     unsigned vectors;
 
-    nvme_sq *sq[EMK_NVME_MAX_QUEUES + 1];
+    nvme_sq *sq[EMK_NVME_MAX_QUEUES + 1];   /* written by the owners */
     nvme_cq *cq[EMK_NVME_MAX_QUEUES + 1];
+    nvme_qslot slot[EMK_NVME_MAX_QUEUES + 1];
+    uint32_t io_inflight;   /* I/O commands in flight, all SQs (atomic) */
     nvme_ns ns[EMK_NVME_MAX_NS];
     unsigned nns;
 
-    /* shadow doorbell buffer */
+    /* shadow doorbell buffer (controller thread; queues keep copies) */
     uint64_t dbbuf_dbs, dbbuf_eis;
     int dbbuf_on;
     uint32_t *dbs_host, *eis_host;  /* the two pages mapped, or NULL */
     nvme_dbn dbn[2 * (EMK_NVME_MAX_QUEUES + 1)];
 
     /* enable / reset / shutdown */
-    int resetting;          /* waiting for in-flight I/O before RDY=0 */
+    int resetting;          /* waiting for in-flight I/O before RDY=0
+                               (controller writes, others load atomically) */
     int shutting_down;
     emk_bh state_bh;
+    emk_bh event_bh;        /* flushes events posted on other threads */
 
     /* features */
     uint32_t arbitration, power_state, async_config, kato;
@@ -287,36 +337,57 @@ static inline void nvme_ctrl_fatal(nvme_ctrl *n)
 }
 
 static inline int nvme_ready(const nvme_ctrl *n)
-{ return (nvme_load(&n->csts) & NVME_CSTS_RDY) && !n->resetting; }
+{
+    return (nvme_load(&n->csts) & NVME_CSTS_RDY) &&
+           !nvme_load_int(&n->resetting);
+}
 
 /* regs.c */
 int nvme_regs_init(nvme_ctrl *n);
-void nvme_ctrl_disable(nvme_ctrl *n, int from_reset);
+void nvme_ctrl_disable(nvme_ctrl *n);
 
 /* queues.c, doorbell.c, submit.c, complete.c */
 int nvme_cq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
                    uint16_t vector, int ien);
 int nvme_sq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
                    nvme_cq *cq);
+/* queues.c: every function runs in the controller thread and hands the
+ * queue's part to its owner */
+void nvme_slots_init(nvme_ctrl *n);
+void nvme_slots_cleanup(nvme_ctrl *n);
+int nvme_cq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
+                   uint16_t vector, int ien);
+int nvme_sq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
+                   nvme_cq *cq);
 void nvme_cq_destroy(nvme_cq *cq);
 void nvme_sq_kill(nvme_sq *sq);
+int nvme_sq_idle(nvme_sq *sq);
 void nvme_sq_destroy(nvme_sq *sq);
-void nvme_sq_kick(nvme_sq *sq);
+void nvme_queues_set_shadow(nvme_ctrl *n);
+emk_loop *nvme_queue_loop(nvme_ctrl *n, unsigned qid);
+
+/* doorbell.c: MMIO doorbells into slots, slot bottom halves, notifiers */
+void nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val);
+void nvme_slot_kick(nvme_qslot *s, unsigned work);
+void nvme_slot_bh(void *opaque);
+int nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid);
+void nvme_notifiers_off(nvme_ctrl *n);
+
+/* shadow.c */
+int nvme_shadow_config(nvme_ctrl *n, uint64_t dbs, uint64_t eis);
+void nvme_shadow_off(nvme_ctrl *n);
+void nvme_shw_set(nvme_ctrl *n, nvme_shw *w, uint64_t addr);
+uint32_t nvme_shw_ld(nvme_ctrl *n, const nvme_shw *w);
+void nvme_shw_st(nvme_ctrl *n, const nvme_shw *w, uint32_t v);
+
+/* submit.c, complete.c (queue owners; CQ posting under cq->lock) */
 void nvme_sq_process(nvme_sq *sq);
+void nvme_sq_bh(void *opaque);
 void nvme_complete(nvme_req *r);
 void nvme_cq_head_update(nvme_cq *cq, uint32_t head);
 void nvme_cq_drop_backlog(nvme_cq *cq);
-void nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val);
-void nvme_queue_attach_shadow(nvme_ctrl *n, unsigned qid);
-int nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid);
-void nvme_notifiers_off(nvme_ctrl *n);
 void nvme_req_release(nvme_req *r);
 void nvme_deletions_check(nvme_ctrl *n);
-uint32_t nvme_shadow_ld(nvme_ctrl *n, uint64_t addr);
-void nvme_shadow_map(nvme_ctrl *n);
-void nvme_shadow_unmap(nvme_ctrl *n);
-void nvme_shadow_st(nvme_ctrl *n, uint64_t addr, uint32_t v);
-emk_loop *nvme_queue_loop(nvme_ctrl *n, unsigned qid);
 
 /* poll.c */
 int nvme_poll_continue(nvme_sq *sq, int found);
@@ -342,6 +413,7 @@ uint16_t nvme_get_log(nvme_req *r);
 void nvme_error_log_add(nvme_ctrl *n, const nvme_req *r, uint16_t status);
 void nvme_event_post(nvme_ctrl *n, uint8_t type, uint8_t info, uint8_t log);
 void nvme_event_flush(nvme_ctrl *n);
+void nvme_event_bh(void *opaque);
 uint16_t nvme_aer(nvme_req *r);
 uint16_t nvme_xfer_to_host(nvme_req *r, const void *buf, uint64_t len);
 void nvme_admin_release_parked(nvme_ctrl *n);

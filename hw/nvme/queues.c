@@ -1,7 +1,15 @@
 /*
- * queues.c - submission and completion queues: which loop runs a queue,
- * creation and teardown (the admin queue pair at enable, I/O queues from
- * Create I/O SQ/CQ).
+ * queues.c - submission and completion queues: which loop owns a queue,
+ * the per-qid slots, creation and teardown (the admin queue pair at
+ * enable, I/O queues from Create/Delete I/O SQ/CQ).
+ *
+ * The controller thread decides; the owner acts.  Every function here is
+ * called in the controller thread and runs the part that touches a queue
+ * (publishing it, its bottom halves and timers, unlinking, freeing) in the
+ * queue's owner through emk_loop_call, which waits.  So n->sq[qid] and
+ * n->cq[qid] change only in the owner, which is also the only thread that
+ * processes the queue: a doorbell handler there can never see a queue
+ * that is being freed.
  */
 #include <stdlib.h>
 
@@ -17,11 +25,52 @@ emk_loop *nvme_queue_loop(nvme_ctrl *n, unsigned qid)
     return n->opts.iothreads[idx % n->opts.niothreads];
 }
 
-/* ---- creation / teardown ---------------------------------------------- */
+/* ---- slots ------------------------------------------------------------ */
 
-static void sq_bh(void *opaque)
+void nvme_slots_init(nvme_ctrl *n)
 {
-    nvme_sq_process(opaque);
+    unsigned qid;
+
+    for (qid = 0; qid <= n->max_queues; qid++) {
+        nvme_qslot *s = &n->slot[qid];
+
+        s->n = n;
+        s->qid = (uint16_t)qid;
+        s->loop = nvme_queue_loop(n, qid);
+        emk_bh_init(&s->bh, s->loop, nvme_slot_bh, s);
+    }
+}
+
+static void slot_quiesce(void *opaque)
+{
+    emk_bh_cancel(&((nvme_qslot *)opaque)->bh);
+}
+
+/* After every queue is gone: no slot bottom half runs or stays queued. */
+void nvme_slots_cleanup(nvme_ctrl *n)
+{
+    unsigned qid;
+
+    for (qid = 0; qid <= n->max_queues; qid++)
+        emk_loop_call(n->slot[qid].loop, slot_quiesce, &n->slot[qid]);
+}
+
+/* ---- creation ---------------------------------------------------------- */
+
+static void cq_install(void *opaque)
+{
+    nvme_cq *cq = opaque;
+    nvme_ctrl *n = cq->n;
+    nvme_qslot *s = &n->slot[cq->qid];
+
+    emk_timer_init(&cq->timer, cq->loop, nvme_cq_irq_timer, cq);
+    emk_bh_init(&cq->irq_bh, cq->loop, nvme_cq_irq_bh, cq);
+    emk_bh_init(&cq->fire_bh, cq->loop, nvme_cq_fire_bh, cq);
+    nvme_store(&s->cq_head, 0);
+    pthread_mutex_lock(&n->irq_lock);
+    n->cq[cq->qid] = cq;
+    pthread_mutex_unlock(&n->irq_lock);
+    nvme_store(&s->cq_size, cq->size);
 }
 
 int nvme_cq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
@@ -38,17 +87,27 @@ int nvme_cq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
     cq->ien = ien;
     cq->base = base;
     cq->phase = 1;
-    cq->loop = nvme_queue_loop(n, qid);
+    cq->loop = n->slot[qid].loop;
     pthread_mutex_init(&cq->lock, NULL);
-    emk_timer_init(&cq->timer, cq->loop, nvme_cq_irq_timer, cq);
-    emk_bh_init(&cq->irq_bh, cq->loop, nvme_cq_irq_bh, cq);
-    emk_bh_init(&cq->fire_bh, cq->loop, nvme_cq_fire_bh, cq);
-    pthread_mutex_lock(&n->irq_lock);
-    n->cq[qid] = cq;
-    pthread_mutex_unlock(&n->irq_lock);
+    emk_loop_call(cq->loop, cq_install, cq);
     if (n->dbbuf_on)
-        nvme_queue_attach_shadow(n, qid);
+        nvme_queues_set_shadow(n);
     return 0;
+}
+
+static void sq_install(void *opaque)
+{
+    nvme_sq *sq = opaque;
+    nvme_ctrl *n = sq->n;
+    nvme_qslot *s = &n->slot[sq->qid];
+
+    emk_bh_init(&sq->bh, sq->loop, nvme_sq_bh, sq);
+    pthread_mutex_lock(&sq->cq->lock);
+    sq->cq->nsq++;
+    pthread_mutex_unlock(&sq->cq->lock);
+    nvme_store(&s->sq_tail, 0);
+    n->sq[sq->qid] = sq;
+    nvme_store(&s->sq_size, sq->size);
 }
 
 int nvme_sq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
@@ -73,37 +132,30 @@ int nvme_sq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
     sq->size = size;
     sq->base = base;
     sq->cq = cq;
-    sq->loop = nvme_queue_loop(n, qid);
+    sq->loop = n->slot[qid].loop;
     for (i = 0; i < size; i++) {
         sq->reqs[i].sq = sq;
         sq->reqs[i].next = i + 1 < size ? &sq->reqs[i + 1] : NULL;
         emk_sglist_init(&sq->reqs[i].sgl, sq->reqs[i].sge, NVME_MAX_SGE);
     }
     sq->free = &sq->reqs[0];
-    emk_bh_init(&sq->bh, sq->loop, sq_bh, sq);
-    pthread_mutex_lock(&cq->lock);
-    cq->nsq++;
-    pthread_mutex_unlock(&cq->lock);
-    n->sq[qid] = sq;
+    emk_loop_call(sq->loop, sq_install, sq);
     if (n->dbbuf_on)
-        nvme_queue_attach_shadow(n, qid);
+        nvme_queues_set_shadow(n);
     return 0;
 }
 
-static void cq_quiesce(void *opaque)
+/* ---- teardown ---------------------------------------------------------- */
+
+static void cq_remove(void *opaque)
 {
     nvme_cq *cq = opaque;
+    nvme_ctrl *n = cq->n;
 
+    nvme_store(&n->slot[cq->qid].cq_size, 0);
     emk_timer_del(&cq->timer);
     emk_bh_cancel(&cq->irq_bh);
     emk_bh_cancel(&cq->fire_bh);
-}
-
-void nvme_cq_destroy(nvme_cq *cq)
-{
-    nvme_ctrl *n = cq->n;
-
-    emk_loop_call(cq->loop, cq_quiesce, cq);
     pthread_mutex_lock(&n->irq_lock);
     n->cq[cq->qid] = NULL;
     pthread_mutex_unlock(&n->irq_lock);
@@ -111,30 +163,107 @@ void nvme_cq_destroy(nvme_cq *cq)
     free(cq);
 }
 
+/* Only once no SQ is bound to it (Delete CQ checks, reset deletes SQs
+ * first), so no other thread can still post to it. */
+void nvme_cq_destroy(nvme_cq *cq)
+{
+    emk_loop_call(cq->loop, cq_remove, cq);
+}
+
 static void sq_quiesce(void *opaque)
 {
     nvme_sq *sq = opaque;
 
+    pthread_mutex_lock(&sq->cq->lock);
     nvme_store_int(&sq->dead, 1);
+    pthread_mutex_unlock(&sq->cq->lock);
     sq->polling = 0;
     emk_bh_cancel(&sq->bh);
 }
 
+/* Stops fetching; commands in flight still complete. */
 void nvme_sq_kill(nvme_sq *sq)
 {
     emk_loop_call(sq->loop, sq_quiesce, sq);
 }
 
-void nvme_sq_destroy(nvme_sq *sq)
+/* 1 if no command of sq is in flight.  Read under the lock that frees
+ * them, so a free that sees the queue alive cannot be missed by a caller
+ * that killed the queue before asking. */
+int nvme_sq_idle(nvme_sq *sq)
 {
+    uint32_t v;
+
+    pthread_mutex_lock(&sq->cq->lock);
+    v = sq->inflight;
+    pthread_mutex_unlock(&sq->cq->lock);
+    return v == 0;
+}
+
+static void sq_remove(void *opaque)
+{
+    nvme_sq *sq = opaque;
     nvme_ctrl *n = sq->n;
 
-    emk_loop_call(sq->loop, sq_quiesce, sq);
+    nvme_store(&n->slot[sq->qid].sq_size, 0);
+    n->sq[sq->qid] = NULL;
     pthread_mutex_lock(&sq->cq->lock);
+    nvme_store_int(&sq->dead, 1);
     sq->cq->nsq--;
     pthread_mutex_unlock(&sq->cq->lock);
-    n->sq[sq->qid] = NULL;
+    sq->polling = 0;
+    emk_bh_cancel(&sq->bh);
     free(sq->reqs);
     free(sq->scratch);
     free(sq);
+}
+
+/* Only once nvme_sq_idle: nothing of it is left on another thread. */
+void nvme_sq_destroy(nvme_sq *sq)
+{
+    emk_loop_call(sq->loop, sq_remove, sq);
+}
+
+/* ---- shadow doorbells -------------------------------------------------- */
+
+static void queue_shadow(void *opaque)
+{
+    nvme_qslot *s = opaque;
+    nvme_ctrl *n = s->n;
+    nvme_sq *sq = n->sq[s->qid];
+    nvme_cq *cq = n->cq[s->qid];
+    uint64_t db = n->dbbuf_dbs + 8ull * s->qid, ei = n->dbbuf_eis + 8ull * s->qid;
+
+    if (sq) {
+        uint32_t tail = nvme_load(&s->sq_tail);
+
+        nvme_shw_set(n, &sq->db, db);
+        nvme_shw_set(n, &sq->ei, ei);
+        nvme_shw_st(n, &sq->db, tail < sq->size ? tail : sq->head);
+        nvme_shw_st(n, &sq->ei, sq->head);
+    }
+    if (cq) {
+        pthread_mutex_lock(&cq->lock);
+        nvme_shw_set(n, &cq->db, db + 4);
+        nvme_shw_set(n, &cq->ei, ei + 4);
+        nvme_shw_st(n, &cq->db, cq->head);
+        nvme_shw_st(n, &cq->ei, cq->head);
+        pthread_mutex_unlock(&cq->lock);
+    }
+}
+
+/* Points every live queue at the current shadow buffer (or at none, when
+ * dbbuf_on is 0) in its owner.  When this returns no queue uses the
+ * previous mapping any more, so the caller may unmap it. */
+void nvme_queues_set_shadow(nvme_ctrl *n)
+{
+    unsigned qid;
+
+    for (qid = 0; qid <= n->max_queues; qid++) {
+        if (!n->sq[qid] && !n->cq[qid])
+            continue;
+        emk_loop_call(n->slot[qid].loop, queue_shadow, &n->slot[qid]);
+        if (qid && n->dbbuf_on && n->opts.notifier_doorbells)
+            nvme_queue_notifiers_on(n, qid);
+    }
 }

@@ -56,7 +56,7 @@ static int all_drained(nvme_ctrl *n)
     unsigned i;
 
     for (i = 0; i <= n->max_queues; i++)
-        if (n->sq[i] && nvme_load(&n->sq[i]->inflight))
+        if (n->sq[i] && !nvme_sq_idle(n->sq[i]))
             return 0;
     return 1;
 }
@@ -91,11 +91,9 @@ static void finish_reset(nvme_ctrl *n)
         if (n->cq[i])
             nvme_cq_destroy(n->cq[i]);
     nvme_notifiers_off(n);
-    nvme_shadow_unmap(n);
-    n->dbbuf_on = 0;
-    n->dbbuf_dbs = n->dbbuf_eis = 0;
+    nvme_shadow_off(n);
     features_default(n);
-    n->resetting = 0;
+    nvme_store_int(&n->resetting, 0);
     nvme_irq_intx_update(n);
     nvme_store(&n->csts, 0);
 }
@@ -118,15 +116,14 @@ static void state_bh(void *opaque)
     }
 }
 
-void nvme_ctrl_disable(nvme_ctrl *n, int from_reset)
+void nvme_ctrl_disable(nvme_ctrl *n)
 {
     unsigned i;
 
-    (void)from_reset;
+    nvme_store_int(&n->resetting, 1);
     for (i = 0; i <= n->max_queues; i++)
         if (n->sq[i])
             nvme_sq_kill(n->sq[i]);
-    n->resetting = 1;
     for (i = 0; i <= n->max_queues; i++)
         if (n->cq[i])
             nvme_cq_drop_backlog(n->cq[i]);
@@ -154,7 +151,7 @@ static void write_cc(nvme_ctrl *n, uint32_t v)
         ctrl_enable(n);
     } else if ((old & NVME_CC_EN) && !(v & NVME_CC_EN)) {
         n->cc = v;
-        nvme_ctrl_disable(n, 0);
+        nvme_ctrl_disable(n);
     } else if (old & NVME_CC_EN) {
         /* only SHN may change while enabled */
         n->cc = (old & ~(3u << 14)) | (shn << 14);
@@ -211,18 +208,57 @@ static void reg_write32(nvme_ctrl *n, uint64_t off, uint32_t v)
     }
 }
 
+/* A register access, carried to the controller thread. */
+typedef struct reg_access {
+    nvme_ctrl *n;
+    uint64_t off;
+    unsigned size;
+    uint64_t value;
+    int is_write;
+} reg_access;
+
+static void reg_access_fn(void *opaque)
+{
+    reg_access *a = opaque;
+
+    if (a->is_write) {
+        reg_write32(a->n, a->off, (uint32_t)a->value);
+        if (a->size == 8)
+            reg_write32(a->n, a->off + 4, (uint32_t)(a->value >> 32));
+        return;
+    }
+    a->value = reg_read32(a->n, a->off);
+    if (a->size == 8)
+        a->value |= (uint64_t)reg_read32(a->n, a->off + 4) << 32;
+}
+
+/* Registers belong to the controller thread: an access from any other
+ * thread runs there (emk_loop_call waits; from the controller's own
+ * thread, or under a driving host's lock, it runs at once).  Doorbells
+ * never take that trip (doorbell.c). */
+static int bar0_access(nvme_ctrl *n, uint64_t off, unsigned size,
+                       uint64_t *value, int is_write)
+{
+    reg_access a;
+
+    a.n = n;
+    a.off = off;
+    a.size = size;
+    a.value = *value;
+    a.is_write = is_write;
+    emk_loop_call(n->dev.loop, reg_access_fn, &a);
+    *value = a.value;
+    return 0;
+}
+
 static int bar0_read(void *opaque, uint64_t off, unsigned size, uint64_t *value)
 {
     nvme_ctrl *n = opaque;
 
-    if (off >= EMK_NVME_DB_BASE) {
-        *value = 0;
+    *value = 0;
+    if (off >= EMK_NVME_DB_BASE)
         return 0;
-    }
-    *value = reg_read32(n, off);
-    if (size == 8)
-        *value |= (uint64_t)reg_read32(n, off + 4) << 32;
-    return 0;
+    return bar0_access(n, off, size, value, 0);
 }
 
 static int bar0_write(void *opaque, uint64_t off, unsigned size, uint64_t value)
@@ -235,10 +271,7 @@ static int bar0_write(void *opaque, uint64_t off, unsigned size, uint64_t value)
         nvme_doorbell_write(n, off - EMK_NVME_DB_BASE, (uint32_t)value);
         return 0;
     }
-    reg_write32(n, off, (uint32_t)value);
-    if (size == 8)
-        reg_write32(n, off + 4, (uint32_t)(value >> 32));
-    return 0;
+    return bar0_access(n, off, size, &value, 1);
 }
 
 int nvme_regs_init(nvme_ctrl *n)
@@ -265,6 +298,7 @@ int nvme_regs_init(nvme_ctrl *n)
     n->bar0.size = n->bar0_size;
     n->bar0.space = EMK_SPACE_MEM;
     emk_bh_init(&n->state_bh, n->dev.loop, state_bh, n);
+    emk_bh_init(&n->event_bh, n->dev.loop, nvme_event_bh, n);
     features_default(n);
     n->temperature = 310;
     return emk_dev_add_region(&n->dev, &n->bar0);

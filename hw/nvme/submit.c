@@ -7,15 +7,24 @@
 
 /* ---- submission ---------------------------------------------------------- */
 
+/* The MMIO tail from the slot's mailbox (checked against this queue: the
+ * slot outlives it). */
+static uint32_t sq_mmio_tail(nvme_sq *sq)
+{
+    uint32_t t = nvme_load(&sq->n->slot[sq->qid].sq_tail);
+
+    return t < sq->size ? t : sq->head;
+}
+
 static uint32_t sq_current_tail(nvme_sq *sq)
 {
-    if (sq->db_addr) {
-        uint32_t t = nvme_shadow_ld(sq->n, sq->db_addr);
+    if (sq->db.addr) {
+        uint32_t t = nvme_shw_ld(sq->n, &sq->db);
         nvme_stat(&sq->n->stats.shadow_reads, 1);
         if (t < sq->size)
             return t;
     }
-    return nvme_load(&sq->tail);
+    return sq_mmio_tail(sq);
 }
 
 static void decode_cmd(nvme_cmd *c)
@@ -50,6 +59,8 @@ static int sq_fetch_one(nvme_sq *sq)
     if (r) {
         sq->free = r->next;
         nvme_inc(&sq->inflight);
+        if (sq->qid)
+            nvme_inc(&n->io_inflight);
     } else {
         sq->stalled = 1;
     }
@@ -65,7 +76,6 @@ static int sq_fetch_one(nvme_sq *sq)
     if (sq->qid && (op == NVME_CMD_COMPARE || op == NVME_CMD_DSM) &&
         sq->scratch_busy) {
         nvme_req_release(r);           /* retried when the scratch frees */
-        sq->stalled = 1;
         return 0;
     }
     decode_cmd(&r->cmd);
@@ -117,23 +127,29 @@ void nvme_sq_process(nvme_sq *sq)
             emk_bh_schedule(&sq->bh); /* yield, continue later */
             return;
         }
-        if (sq->ei_addr) {
+        if (sq->ei.addr) {
             if (nvme_poll_continue(sq, found)) {
                 /* polling: EventIdx one behind, the guest need not ring */
-                nvme_shadow_st(n, sq->ei_addr,
-                               (sq->head + sq->size - 1) % sq->size);
+                nvme_shw_st(n, &sq->ei, (sq->head + sq->size - 1) % sq->size);
                 emk_bh_schedule(&sq->bh);
                 return;
             }
-            nvme_shadow_st(n, sq->ei_addr, sq->head);
+            nvme_shw_st(n, &sq->ei, sq->head);
             nvme_fence();
             if (sq_current_tail(sq) != sq->head)
                 continue;
             return;
         }
         nvme_fence();
-        if (nvme_load(&sq->tail) != sq->head)
+        if (sq_mmio_tail(sq) != sq->head)
             continue;
         return;
     }
+}
+
+/* The SQ's own bottom half (owner): more work after a yield, a free slot
+ * or scratch buffer, polling. */
+void nvme_sq_bh(void *opaque)
+{
+    nvme_sq_process(opaque);
 }

@@ -160,6 +160,11 @@ typedef struct emk_bus_ops {
     /** Routes writes of `size` bytes at region offset to a notifier. */
     int (*add_ioeventfd)(struct emk_bus *bus, const emk_ioeventfd *e);
     void (*del_ioeventfd)(struct emk_bus *bus, const emk_ioeventfd *e);
+    /** 1 if [addr, addr + len) is ordinary guest RAM that a mapping may
+     *  keep for long (no bounce buffer, no MMIO behind it), else 0.
+     *  Optional: without it nothing counts as RAM. */
+    int (*dma_is_ram)(struct emk_bus *bus, emk_dev *dev, uint64_t addr,
+                      uint64_t len);
 } emk_bus_ops;
 
 /** A host: its ops, its private state and its main loop. */
@@ -196,6 +201,13 @@ int emk_dma_write(emk_dev *dev, uint64_t addr, const void *buf,
 /** Maps guest memory for direct access; *len may come back shorter.
  *  Returns NULL (and *len = 0) if nothing can be mapped. */
 void *emk_dma_map(emk_dev *dev, uint64_t addr, uint64_t *len, int is_write);
+/** 1 if [addr, addr + len) is plain RAM the device may keep mapped for
+ *  long (e.g. shadow doorbell pages), 0 otherwise (MMIO, a bounce buffer,
+ *  DMA disabled, or a host that cannot tell). */
+int emk_dma_is_ram(emk_dev *dev, uint64_t addr, uint64_t len);
+/** Turns bus mastering for the device on or off (transports call this;
+ *  any thread). */
+void emk_dev_set_dma(emk_dev *dev, int enabled);
 /** Releases a mapping obtained from emk_dma_map. */
 void emk_dma_unmap(emk_dev *dev, void *host, uint64_t len, int is_write,
                    uint64_t written);

@@ -75,6 +75,13 @@ void emk_loop_wake(emk_loop *loop);
  *  from the loop's own thread, runs it directly.  Thread-safe. */
 int emk_loop_call(emk_loop *loop, void (*fn)(void *arg), void *arg);
 
+/** 1 if the calling thread may act as the loop's thread right now: it is
+ *  the loop's thread, or it holds the lock under which a driving host
+ *  loop runs the loop (emk_loop_driver.lock_held).  Such a caller may
+ *  touch state the loop's thread owns; any other thread must hand the
+ *  work over (emk_bh_schedule, emk_loop_call).  Thread-safe. */
+int emk_loop_in_thread(emk_loop *loop);
+
 /** Declares the calling thread as the loop's thread (done by emk_loop_run
  *  and by iothreads; call it if you drive emk_loop_run_once yourself from
  *  another thread than the creator). */

@@ -135,7 +135,7 @@ int emk_pci_fn_init(emk_pci_fn *fn, emk_dev *dev, const emk_pci_id *id,
         init_type0(fn, id);
     /* Bus Master Enable is clear after reset: no DMA until the guest
      * turns it on. */
-    dev->dma_enabled = 0;
+    emk_dev_set_dma(dev, 0);
     return 0;
 }
 
@@ -202,7 +202,7 @@ static void after_write(emk_pci_fn *fn, uint32_t off, unsigned len,
     }
 
     if (emk_pci__overlaps(off, len, EMK_PCI_COMMAND, 2)) {
-        fn->dev->dma_enabled = (cmd & EMK_PCI_COMMAND_MASTER) != 0;
+        emk_dev_set_dma(fn->dev, (cmd & EMK_PCI_COMMAND_MASTER) != 0);
         if ((cmd ^ old_cmd) & (EMK_PCI_COMMAND_IO | EMK_PCI_COMMAND_MEMORY))
             remap = 1;
         emk_pci__intx_update(fn);

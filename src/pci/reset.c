@@ -22,7 +22,7 @@ static void reset_one(emk_pci_fn *fn)
     fn->hp_irq = 0;
     emk_pcie__defaults(fn);
     emk_pci__msi_reset(fn);
-    fn->dev->dma_enabled = 0;
+    emk_dev_set_dma(fn->dev, 0);
     emk_pci__intx_update(fn);
     emk_pci_update_mappings(fn);
     for (c = fn->children; c; c = c->next)

@@ -116,6 +116,29 @@ static void *emk_qemu_dma_map(emk_bus *bus, emk_dev *dev, uint64_t addr,
     return p;
 }
 
+/* Plain RAM behind the whole range (no IOMMU-translated or MMIO part, so
+ * pci_dma_map will not hand out the global bounce buffer for it). */
+static int emk_qemu_dma_is_ram(emk_bus *bus, emk_dev *dev, uint64_t addr,
+                               uint64_t len)
+{
+    EmkQemuHost *h = host_of(bus);
+    AddressSpace *as = pci_get_address_space(h->pdev);
+    MemoryRegion *mr;
+    hwaddr xlat, plen = len;
+    int ok;
+
+    (void)dev;
+    if (dma_allowed(h, addr, len) < 0) {
+        return 0;
+    }
+    rcu_read_lock();
+    mr = address_space_translate(as, addr, &xlat, &plen, true,
+                                 MEMTXATTRS_UNSPECIFIED);
+    ok = plen >= len && memory_access_is_direct(mr, true);
+    rcu_read_unlock();
+    return ok;
+}
+
 static void emk_qemu_dma_unmap(emk_bus *bus, emk_dev *dev, void *host,
                                uint64_t len, int is_write, uint64_t written)
 {
@@ -371,6 +394,7 @@ const emk_bus_ops emk_qemu_bus_ops = {
     .unmap_region = emk_qemu_unmap_region,
     .add_ioeventfd = emk_qemu_add_ioeventfd,
     .del_ioeventfd = emk_qemu_del_ioeventfd,
+    .dma_is_ram = emk_qemu_dma_is_ram,
 };
 
 /* emkit loops in QEMU run on the guest's virtual clock, so device timers
