@@ -13,30 +13,6 @@
  */
 #include "nvme_int.h"
 
-/* How far v is ahead of from in a ring of size entries. */
-static uint32_t ring_dist(uint32_t from, uint32_t v, uint32_t size)
-{
-    return (v + size - from) % size;
-}
-
-/* The newer of the MMIO and shadow values of an index that only moves
- * forward from base (a tail past the head, a head towards the tail); an
- * MMIO value ahead of the shadow one is copied there, so that the two
- * stay in step for a host that rings without updating the buffer. */
-static uint32_t newest(nvme_ctrl *n, const nvme_shw *db, uint32_t base,
-                       uint32_t mmio, uint32_t size)
-{
-    uint32_t sh;
-
-    if (!db->addr)
-        return mmio;
-    sh = nvme_shw_ld(n, db);
-    if (sh < size && ring_dist(base, sh, size) >= ring_dist(base, mmio, size))
-        return sh;
-    nvme_shw_st(n, db, mmio);
-    return mmio;
-}
-
 static void slot_resync(nvme_cq *cq)
 {
     int due;
@@ -56,24 +32,17 @@ static void slot_run(nvme_qslot *s, unsigned work)
     nvme_cq *cq = n->cq[s->qid];
 
     if ((work & NVME_SLOT_CQ) && cq) {
-        uint32_t head = nvme_load(&s->cq_head), base;
+        uint32_t head;
 
-        if (head < cq->size) {
-            pthread_mutex_lock(&cq->lock);
-            base = cq->head;
-            head = newest(n, &cq->db, base, head, cq->size);
-            pthread_mutex_unlock(&cq->lock);
+        /* the shadow word is at least as new as the mailbox */
+        pthread_mutex_lock(&cq->lock);
+        head = cq->db.addr ? nvme_shw_ld(n, &cq->db) : nvme_load(&s->cq_head);
+        pthread_mutex_unlock(&cq->lock);
+        if (head < cq->size)
             nvme_cq_head_update(cq, head);
-        }
     }
-    if ((work & NVME_SLOT_SQ) && sq && !nvme_load_int(&sq->dead)) {
-        uint32_t tail = nvme_load(&s->sq_tail);
-
-        if (tail < sq->size) {
-            (void)newest(n, &sq->db, sq->head, tail, sq->size);
-            nvme_sq_process(sq);
-        }
-    }
+    if ((work & NVME_SLOT_SQ) && sq && !nvme_load_int(&sq->dead))
+        nvme_sq_process(sq);
     if ((work & NVME_SLOT_RESYNC) && cq)
         slot_resync(cq);
 }
@@ -108,6 +77,7 @@ void nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val)
     unsigned idx = (unsigned)(off / 4), qid = idx / 2, is_cq = idx & 1;
     nvme_qslot *s;
     uint32_t size;
+    uint64_t shadow;
 
     if ((off & 3) || !nvme_ready(n))
         return;
@@ -127,6 +97,9 @@ void nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val)
         return;
     }
     nvme_store(is_cq ? &s->cq_head : &s->sq_tail, val);
+    shadow = emk_load_relaxed_u64(is_cq ? &s->cq_db : &s->sq_db);
+    if (shadow)                 /* keep the shadow word in step (a host */
+        (void)emk_dma_st(&n->dev, shadow, 4, val);  /* rang without it) */
     nvme_slot_kick(s, is_cq ? NVME_SLOT_CQ : NVME_SLOT_SQ);
 }
 

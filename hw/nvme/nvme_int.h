@@ -224,6 +224,9 @@ typedef struct nvme_qslot {
     uint32_t cq_size;       /* likewise for the CQ */
     uint32_t sq_tail;       /* last SQ tail doorbell (MMIO) */
     uint32_t cq_head;       /* last CQ head doorbell (MMIO) */
+    uint64_t sq_db, cq_db;  /* shadow doorbell words of the live queues, 0
+                               if none: an MMIO doorbell is copied there at
+                               once, as the host's shadow update would be */
     uint32_t work;          /* NVME_SLOT_* for bh */
     emk_bh bh;
 } nvme_qslot;

@@ -153,6 +153,7 @@ static void cq_remove(void *opaque)
     nvme_ctrl *n = cq->n;
 
     nvme_store(&n->slot[cq->qid].cq_size, 0);
+    emk_store_relaxed_u64(&n->slot[cq->qid].cq_db, 0);
     emk_timer_del(&cq->timer);
     emk_bh_cancel(&cq->irq_bh);
     emk_bh_cancel(&cq->fire_bh);
@@ -206,6 +207,7 @@ static void sq_remove(void *opaque)
     nvme_ctrl *n = sq->n;
 
     nvme_store(&n->slot[sq->qid].sq_size, 0);
+    emk_store_relaxed_u64(&n->slot[sq->qid].sq_db, 0);
     n->sq[sq->qid] = NULL;
     pthread_mutex_lock(&sq->cq->lock);
     nvme_store_int(&sq->dead, 1);
@@ -226,6 +228,8 @@ void nvme_sq_destroy(nvme_sq *sq)
 
 /* ---- shadow doorbells -------------------------------------------------- */
 
+/* The admin queue pair has no shadow words: hosts (Linux) only keep them
+ * for I/O queues. */
 static void queue_shadow(void *opaque)
 {
     nvme_qslot *s = opaque;
@@ -234,6 +238,8 @@ static void queue_shadow(void *opaque)
     nvme_cq *cq = n->cq[s->qid];
     uint64_t db = n->dbbuf_dbs + 8ull * s->qid, ei = n->dbbuf_eis + 8ull * s->qid;
 
+    if (s->qid == 0)
+        return;
     if (sq) {
         uint32_t tail = nvme_load(&s->sq_tail);
 
@@ -241,6 +247,7 @@ static void queue_shadow(void *opaque)
         nvme_shw_set(n, &sq->ei, ei);
         nvme_shw_st(n, &sq->db, tail < sq->size ? tail : sq->head);
         nvme_shw_st(n, &sq->ei, sq->head);
+        emk_store_relaxed_u64(&s->sq_db, sq->db.addr);
     }
     if (cq) {
         pthread_mutex_lock(&cq->lock);
@@ -249,6 +256,7 @@ static void queue_shadow(void *opaque)
         nvme_shw_st(n, &cq->db, cq->head);
         nvme_shw_st(n, &cq->ei, cq->head);
         pthread_mutex_unlock(&cq->lock);
+        emk_store_relaxed_u64(&s->cq_db, cq->db.addr);
     }
 }
 
@@ -259,7 +267,7 @@ void nvme_queues_set_shadow(nvme_ctrl *n)
 {
     unsigned qid;
 
-    for (qid = 0; qid <= n->max_queues; qid++) {
+    for (qid = 1; qid <= n->max_queues; qid++) {
         if (!n->sq[qid] && !n->cq[qid])
             continue;
         emk_loop_call(n->slot[qid].loop, queue_shadow, &n->slot[qid]);
