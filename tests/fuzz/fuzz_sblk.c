@@ -24,7 +24,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     emk_sblk dev;
     emk_sblk_options o = {0, 1};
     size_t i = 0;
-    uint8_t *ram;
 
     if (size < 1)
         return 0;
@@ -39,7 +38,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     emk_tm_bus(tm)->ops->map_region(emk_tm_bus(tm), &dev.mmio, BASE);
-    ram = (uint8_t *)emk_tm_ram(tm, 0, RAM);
     i = 1;
     /* Each op: 1 byte kind/size, 1 byte offset, 8 bytes value. */
     while (i + 10 <= size) {
