@@ -4,6 +4,19 @@
 
 #include "compat.h"
 #include "emkit/bus.h"
+#include "trace_int.h"
+
+/* Trace events of the bus (docs/architecture.md, "Tracing"). */
+static emk_trace_event ev_mmio_read = EMK_TRACE_EVENT_INIT("bus_mmio_read");
+static emk_trace_event ev_mmio_write = EMK_TRACE_EVENT_INIT("bus_mmio_write");
+static emk_trace_event ev_pio_read = EMK_TRACE_EVENT_INIT("bus_pio_read");
+static emk_trace_event ev_pio_write = EMK_TRACE_EVENT_INIT("bus_pio_write");
+static emk_trace_event ev_ioeventfd = EMK_TRACE_EVENT_INIT("bus_ioeventfd");
+static emk_trace_event ev_dma_read = EMK_TRACE_EVENT_INIT("bus_dma_read");
+static emk_trace_event ev_dma_write = EMK_TRACE_EVENT_INIT("bus_dma_write");
+static emk_trace_event ev_dma_map = EMK_TRACE_EVENT_INIT("bus_dma_map");
+static emk_trace_event ev_irq = EMK_TRACE_EVENT_INIT("bus_irq_set");
+static emk_trace_event ev_msi = EMK_TRACE_EVENT_INIT("bus_msi_send");
 
 void emk_dev_init(emk_dev *dev, const char *name, emk_bus *bus,
                   emk_loop *loop)
@@ -115,28 +128,40 @@ static int dma_rw(emk_dev *dev, uint64_t addr, void *buf, uint64_t len,
 
 int emk_dma_read(emk_dev *dev, uint64_t addr, void *buf, uint64_t len)
 {
-    return dma_rw(dev, addr, buf, len, 0);
+    int ret = dma_rw(dev, addr, buf, len, 0);
+
+    EMK_TRACE(ev_dma_read, "%s addr=0x%llx len=%llu ret=%d", dev->name,
+              (unsigned long long)addr, (unsigned long long)len, ret);
+    return ret;
 }
 
 int emk_dma_write(emk_dev *dev, uint64_t addr, const void *buf, uint64_t len)
 {
-    return dma_rw(dev, addr, (void *)(uintptr_t)buf, len, 1);
+    int ret = dma_rw(dev, addr, (void *)(uintptr_t)buf, len, 1);
+
+    EMK_TRACE(ev_dma_write, "%s addr=0x%llx len=%llu ret=%d", dev->name,
+              (unsigned long long)addr, (unsigned long long)len, ret);
+    return ret;
 }
 
 void *emk_dma_map(emk_dev *dev, uint64_t addr, uint64_t *len, int is_write)
 {
-    void *p;
+    uint64_t asked = *len;
+    void *p = NULL;
 
     if (!dev->bus || !dev->bus->ops->dma_map || *len == 0 ||
         dma_check(dev, addr, *len) < 0) {
         *len = 0;
-        return NULL;
+    } else {
+        p = dev->bus->ops->dma_map(dev->bus, dev, addr, len, is_write);
+        if (!p) {
+            *len = 0;
+            dma_refused(dev);
+        }
     }
-    p = dev->bus->ops->dma_map(dev->bus, dev, addr, len, is_write);
-    if (!p) {
-        *len = 0;
-        dma_refused(dev);
-    }
+    EMK_TRACE(ev_dma_map, "%s addr=0x%llx len=%llu %s mapped=%llu", dev->name,
+              (unsigned long long)addr, (unsigned long long)asked,
+              is_write ? "write" : "read", (unsigned long long)*len);
     return p;
 }
 
@@ -186,20 +211,39 @@ int emk_dma_st(emk_dev *dev, uint64_t addr, unsigned size, uint64_t value)
 
 void emk_irq_set(emk_dev *dev, unsigned line, int level)
 {
+    EMK_TRACE(ev_irq, "%s line=%u level=%d", dev->name, line, level ? 1 : 0);
     if (dev->bus && dev->bus->ops->set_irq)
         dev->bus->ops->set_irq(dev->bus, dev, line, level ? 1 : 0);
 }
 
 int emk_msi_send(emk_dev *dev, uint64_t addr, uint32_t data)
 {
-    if (!dev->bus || !dev->bus->ops->msi)
-        return -ENOSYS;
-    return dev->bus->ops->msi(dev->bus, dev, addr, data);
+    int ret = -ENOSYS;
+
+    if (dev->bus && dev->bus->ops->msi)
+        ret = dev->bus->ops->msi(dev->bus, dev, addr, data);
+    EMK_TRACE(ev_msi, "%s addr=0x%llx data=0x%x ret=%d", dev->name,
+              (unsigned long long)addr, (unsigned)data, ret);
+    return ret;
 }
 
 static uint64_t size_mask(unsigned size)
 {
     return size >= 8 ? UINT64_MAX : (((uint64_t)1 << (size * 8)) - 1);
+}
+
+/* One event per access, named after the space and the direction. */
+static void trace_access(const emk_region *r, uint64_t offset, unsigned size,
+                         uint64_t value, int is_write, int ret)
+{
+    emk_trace_event *ev = r->space == EMK_SPACE_IO
+                              ? (is_write ? &ev_pio_write : &ev_pio_read)
+                              : (is_write ? &ev_mmio_write : &ev_mmio_read);
+
+    if (emk_trace_on(ev))
+        emk_trace_emit(ev, "%s+0x%llx size=%u value=0x%llx ret=%d",
+                       r->name ? r->name : "?", (unsigned long long)offset,
+                       size, (unsigned long long)value, ret);
 }
 
 int emk_region_access(emk_region *r, uint64_t offset, unsigned size,
@@ -230,24 +274,33 @@ int emk_region_access(emk_region *r, uint64_t offset, unsigned size,
         if (ret < 0)
             *value = UINT64_MAX;
         *value &= size_mask(size);
+        trace_access(r, offset, size, *value, 0, ret);
         return ret;
     }
     if (owner) {
         for (i = 0; i < owner->nioeventfds; i++) {
             const emk_ioeventfd *e = &owner->ioeventfds[i];
-            if (e->region == r && e->offset == offset && e->size == size)
+            if (e->region == r && e->offset == offset && e->size == size) {
+                EMK_TRACE(ev_ioeventfd, "%s+0x%llx size=%u value=0x%llx",
+                          r->name ? r->name : "?",
+                          (unsigned long long)offset, size,
+                          (unsigned long long)(*value & size_mask(size)));
                 return emk_notifier_set(e->notifier);
+            }
         }
     }
     if (!r->ops->write) {
         ret = -EINVAL;
         goto bad;
     }
-    return r->ops->write(r->opaque, offset, size, *value & size_mask(size));
+    ret = r->ops->write(r->opaque, offset, size, *value & size_mask(size));
+    trace_access(r, offset, size, *value & size_mask(size), 1, ret);
+    return ret;
 bad:
     if (owner)
         owner->stat_bad_access++;
     if (!is_write)
         *value &= size_mask(size ? (size > 8 ? 8 : size) : 1);
+    trace_access(r, offset, size, *value, is_write, ret);
     return ret;
 }

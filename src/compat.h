@@ -7,6 +7,7 @@
 #ifndef EMKIT_COMPAT_H
 #define EMKIT_COMPAT_H
 
+#include <sched.h>
 #include <stdint.h>
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -65,9 +66,30 @@ static inline uint32_t emk_xchg_u32(uint32_t *p, uint32_t v)
 {
     return __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL);
 }
+static inline uint64_t emk_fetch_add_u64(uint64_t *p, uint64_t v)
+{
+    return __atomic_fetch_add(p, v, __ATOMIC_RELAXED);
+}
+static inline uint32_t emk_fetch_add_u32(uint32_t *p, uint32_t v)
+{
+    return __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL);
+}
+/** Atomically clears the bits not in mask; returns the old value. */
+static inline uint32_t emk_fetch_and_u32(uint32_t *p, uint32_t mask)
+{
+    return __atomic_fetch_and(p, mask, __ATOMIC_ACQ_REL);
+}
+/** Atomically sets the bits of v; returns the old value. */
 static inline uint32_t emk_fetch_or_u32(uint32_t *p, uint32_t v)
 {
     return __atomic_fetch_or(p, v, __ATOMIC_ACQ_REL);
+}
+/** Compare and swap: if *p == *expected stores v and returns 1; else
+ *  loads *p into *expected and returns 0. */
+static inline int emk_cas_u32(uint32_t *p, uint32_t *expected, uint32_t v)
+{
+    return __atomic_compare_exchange_n(p, expected, v, 0, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE);
 }
 static inline int emk_load_relaxed_int(const int *p)
 {
@@ -77,13 +99,18 @@ static inline void emk_store_relaxed_int(int *p, int v)
 {
     __atomic_store_n(p, v, __ATOMIC_RELAXED);
 }
-static inline uint64_t emk_fetch_add_u64(uint64_t *p, uint64_t v)
+static inline int emk_cas_int(int *p, int *expected, int v)
 {
-    return __atomic_fetch_add(p, v, __ATOMIC_RELAXED);
+    return __atomic_compare_exchange_n(p, expected, v, 0, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE);
 }
-static inline uint32_t emk_fetch_add_u32(uint32_t *p, uint32_t v)
+static inline void *emk_load_acquire_ptr(void *const *p)
 {
-    return __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL);
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+static inline void emk_store_release_ptr(void **p, void *v)
+{
+    __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 static inline uint64_t emk_load_relaxed_u64(const uint64_t *p)
 {
@@ -92,6 +119,23 @@ static inline uint64_t emk_load_relaxed_u64(const uint64_t *p)
 static inline void emk_store_relaxed_u64(uint64_t *p, uint64_t v)
 {
     __atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+/** A tiny spin lock on an int (0 free, 1 held) for short critical
+ *  sections that must not need a pthread type in a public struct. */
+static inline void emk_spin_lock(int *l)
+{
+    int expected = 0;
+
+    while (!__atomic_compare_exchange_n(l, &expected, 1, 1, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED)) {
+        expected = 0;
+        while (__atomic_load_n(l, __ATOMIC_RELAXED))
+            sched_yield();
+    }
+}
+static inline void emk_spin_unlock(int *l)
+{
+    __atomic_store_n(l, 0, __ATOMIC_RELEASE);
 }
 /** Full barrier: orders earlier stores before later loads (shadow
  *  doorbells, event-idx checks). */

@@ -56,7 +56,16 @@ typedef struct emk_sblk_options {
     unsigned irq_line;    /**< level IRQ line */
 } emk_sblk_options;
 
-/** The device.  emk_dev first, as every emkit device. */
+/** A request as latched from the registers when the doorbell rang.  The
+ *  device loop only ever works on a latched copy, never on the live
+ *  registers, which the guest may rewrite at any time. */
+typedef struct emk_sblk_cmd {
+    uint32_t op, count, msi_data, gen;
+    uint64_t lba, addr, msi_addr;
+} emk_sblk_cmd;
+
+/** The device.  emk_dev first, as every emkit device.  Everything after
+ *  `dev` is private; tests read `completed` only through the register. */
 typedef struct emk_sblk {
     emk_dev dev;
     emk_region mmio;
@@ -67,16 +76,46 @@ typedef struct emk_sblk {
     emk_blk_req req;
     struct iovec iov[16];
     int niov;
-    /* registers */
+    /* guest-visible registers, accessed atomically (guest thread and
+     * device loop) */
     uint32_t status, op, count, msi_data, result;
     uint64_t lba, addr, msi_addr, completed;
+    /* private */
+    emk_sblk_cmd latch;   /* written by the ring that set BUSY */
+    emk_sblk_cmd cur;     /* device loop: the request being executed */
+    uint32_t gen;         /* bumped by reset: completions of older
+                             generations are dropped */
+    int inflight;         /* a block request is outstanding */
+    int kick_deferred;    /* device loop: a ring waits for a dropped
+                             request to finish */
+    int irq_lock;         /* spin lock: status DONE vs the IRQ line */
+    int irq_level;        /* line level last driven (under irq_lock) */
 } emk_sblk;
 
-/** Initialises the device on bus; its work runs in loop (NULL: main
- *  loop).  The caller maps s->mmio (emk_bus ops map_region). */
+/** Initialises the caller-owned device on bus; its work runs in loop
+ *  (NULL: the bus's main loop).  The caller maps s->mmio (emk_bus ops
+ *  map_region).  Returns 0 or a negative errno (nothing to clean up). */
 int emk_sblk_init(emk_sblk *s, emk_bus *bus, emk_loop *loop, emk_blk *blk,
                   const emk_sblk_options *opt);
-/** Tears the device down (no request may be in flight). */
+
+/** Returns the device to its power-on state: every register reads as after
+ *  emk_sblk_init, the IRQ line is low and a pending doorbell is
+ *  forgotten.  A block request in flight cannot be cancelled: it runs to
+ *  completion in the device loop and its result is dropped (no DONE, no
+ *  interrupt, COMPLETED unchanged).  A request the guest starts meanwhile
+ *  waits for it, so the device is usable at once.  Runs in the device's
+ *  loop (emk_loop_call: from another thread it waits for that loop, which
+ *  must be running). */
+void emk_sblk_reset(emk_sblk *s);
+
+/** 1 while a block request (possibly a dropped one) is outstanding. */
+int emk_sblk_busy(const emk_sblk *s);
+
+/** Tears the device down.  Runs in the device's loop (emk_loop_call, as
+ *  emk_sblk_reset); call it while that loop still runs, or from the
+ *  loop's thread, and only when emk_sblk_busy() is 0 (for example after
+ *  emk_sblk_reset and waiting for the dropped request).  The caller
+ *  unmaps s->mmio first. */
 void emk_sblk_cleanup(emk_sblk *s);
 
 #ifdef __cplusplus

@@ -1,7 +1,10 @@
 /* fuzz_sblk.c - libFuzzer: a fuzzer-driven guest pokes the simple block
  * device's registers (any size, any offset, doorbells) over fuzzer-filled
  * guest RAM, through the real bus dispatcher.  Exercises region access
- * validation, DMA bounds, sglists and block requests. */
+ * validation, DMA bounds, sglists and block requests.
+ *
+ * Stateless: every input gets a fresh machine, disk and device, so a crash
+ * reproduces from its input alone. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -15,26 +18,26 @@ enum { RAM = 1 << 20, BASE = 0x40000000 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static emk_tm *tm;
-    static emk_blk *blk;
+    emk_tm_config cfg = {0, RAM, 0};
+    emk_tm *tm;
+    emk_blk *blk;
     emk_sblk dev;
     emk_sblk_options o = {0, 1};
     size_t i = 0;
-    uint8_t *ram;
 
-    if (!tm) {
-        emk_tm_config cfg = {0, RAM, 0};
-        tm = emk_tm_new(&cfg, NULL);
-        blk = emk_blk_open("ram:256K", 0, NULL);
-    }
     if (size < 1)
         return 0;
+    tm = emk_tm_new(&cfg, NULL);
+    blk = emk_blk_open("ram:256K", 0, NULL);
     o.ioeventfd = data[0] & 1;
-    if (emk_sblk_init(&dev, emk_tm_bus(tm), NULL, blk, &o) < 0)
+    if (!tm || !blk || emk_sblk_init(&dev, emk_tm_bus(tm), NULL, blk, &o) < 0) {
+        if (blk)
+            emk_blk_close(blk);
+        if (tm)
+            emk_tm_free(tm);
         return 0;
+    }
     emk_tm_bus(tm)->ops->map_region(emk_tm_bus(tm), &dev.mmio, BASE);
-    ram = (uint8_t *)emk_tm_ram(tm, 0, RAM);
-    memset(ram, 0, 4096);
     i = 1;
     /* Each op: 1 byte kind/size, 1 byte offset, 8 bytes value. */
     while (i + 10 <= size) {
@@ -51,12 +54,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             emk_tm_mmio_write(tm, BASE + EMK_SBLK_REG_ADDR, 8,
                               (kind & 16) ? BASE + (v & 0xff) : (v % (RAM + 8192)));
             break;
-        default: emk_tm_run_pending(tm, 8); break;
+        default:
+            if ((kind & 0xf0) == 0xf0)
+                emk_sblk_reset(&dev);
+            else
+                emk_tm_run_pending(tm, 8);
+            break;
         }
     }
+    /* finish (or, after a reset, drop) whatever is in flight, then tear
+     * everything down */
     emk_tm_run_pending(tm, 16);
+    emk_sblk_reset(&dev);
+    while (emk_sblk_busy(&dev) && emk_tm_run_pending(tm, 16) > 0)
+        ;
     emk_tm_bus(tm)->ops->unmap_region(emk_tm_bus(tm), &dev.mmio);
     emk_sblk_cleanup(&dev);
     emk_tm_run_pending(tm, 4);
+    emk_blk_close(blk);
+    emk_tm_free(tm);
     return 0;
 }
