@@ -50,30 +50,35 @@ int emk_dev_add_ioeventfd(emk_dev *dev, emk_region *r, uint64_t offset,
     if ((size != 1 && size != 2 && size != 4 && size != 8) ||
         offset > r->size || r->size - offset < size)
         return -EINVAL;
-    if (dev->nioeventfds >= EMK_DEV_MAX_IOEVENTFDS)
+    emk_spin_lock(&dev->ioeventfd_lock);
+    if (dev->nioeventfds >= EMK_DEV_MAX_IOEVENTFDS) {
+        emk_spin_unlock(&dev->ioeventfd_lock);
         return -ENOSPC;
+    }
     e = &dev->ioeventfds[dev->nioeventfds];
     e->region = r;
     e->offset = offset;
     e->size = size;
     e->notifier = n;
-    if (dev->bus && dev->bus->ops->add_ioeventfd) {
+    ret = 0;
+    if (dev->bus && dev->bus->ops->add_ioeventfd)
         ret = dev->bus->ops->add_ioeventfd(dev->bus, e);
-        if (ret < 0)
-            return ret;
-    }
-    dev->nioeventfds++;
-    return 0;
+    if (ret >= 0)
+        dev->nioeventfds++;
+    emk_spin_unlock(&dev->ioeventfd_lock);
+    return ret < 0 ? ret : 0;
 }
 
 void emk_dev_del_ioeventfds(emk_dev *dev)
 {
     unsigned i;
 
+    emk_spin_lock(&dev->ioeventfd_lock);
     for (i = 0; i < dev->nioeventfds; i++)
         if (dev->bus && dev->bus->ops->del_ioeventfd)
             dev->bus->ops->del_ioeventfd(dev->bus, &dev->ioeventfds[i]);
     dev->nioeventfds = 0;
+    emk_spin_unlock(&dev->ioeventfd_lock);
 }
 
 /* Devices count refusals from any of their threads. */
@@ -246,11 +251,35 @@ static void trace_access(const emk_region *r, uint64_t offset, unsigned size,
                        size, (unsigned long long)value, ret);
 }
 
+/* 1 if the write hits one of the owner's ioeventfds (then its notifier
+ * is signalled, *ret its result).  The table is read under its lock, so
+ * that a device removing its ioeventfds (and closing the notifiers'
+ * fds) on another thread never races a vCPU's write. */
+static int owner_ioeventfd(emk_dev *owner, emk_region *r, uint64_t offset,
+                           unsigned size, uint64_t value, int *ret)
+{
+    unsigned i;
+    int hit = 0;
+
+    emk_spin_lock(&owner->ioeventfd_lock);
+    for (i = 0; i < owner->nioeventfds && !hit; i++) {
+        const emk_ioeventfd *e = &owner->ioeventfds[i];
+        if (e->region == r && e->offset == offset && e->size == size) {
+            EMK_TRACE(ev_ioeventfd, "%s+0x%llx size=%u value=0x%llx",
+                      r->name ? r->name : "?", (unsigned long long)offset,
+                      size, (unsigned long long)(value & size_mask(size)));
+            *ret = emk_notifier_set(e->notifier);
+            hit = 1;
+        }
+    }
+    emk_spin_unlock(&owner->ioeventfd_lock);
+    return hit;
+}
+
 int emk_region_access(emk_region *r, uint64_t offset, unsigned size,
                       uint64_t *value, int is_write)
 {
     emk_dev *owner = r->owner;
-    unsigned i;
     int ret;
 
     if (!is_write)
@@ -277,18 +306,8 @@ int emk_region_access(emk_region *r, uint64_t offset, unsigned size,
         trace_access(r, offset, size, *value, 0, ret);
         return ret;
     }
-    if (owner) {
-        for (i = 0; i < owner->nioeventfds; i++) {
-            const emk_ioeventfd *e = &owner->ioeventfds[i];
-            if (e->region == r && e->offset == offset && e->size == size) {
-                EMK_TRACE(ev_ioeventfd, "%s+0x%llx size=%u value=0x%llx",
-                          r->name ? r->name : "?",
-                          (unsigned long long)offset, size,
-                          (unsigned long long)(*value & size_mask(size)));
-                return emk_notifier_set(e->notifier);
-            }
-        }
-    }
+    if (owner && owner_ioeventfd(owner, r, offset, size, *value, &ret))
+        return ret;
     if (!r->ops->write) {
         ret = -EINVAL;
         goto bad;

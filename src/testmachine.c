@@ -107,9 +107,9 @@ static void ram_copy(uint8_t *p, void *buf, uint64_t len, int is_write)
             memcpy(buf, &v16, 2);
         } else if (len == 4 && is_write) {
             memcpy(&v32, buf, 4);
-            emk_store_relaxed_u32((uint32_t *)(void *)p, v32);
+            emk_store_release_u32((uint32_t *)(void *)p, v32);
         } else if (len == 4) {
-            v32 = emk_load_relaxed_u32((const uint32_t *)(void *)p);
+            v32 = emk_load_acquire_u32((const uint32_t *)(void *)p);
             memcpy(buf, &v32, 4);
         } else if (is_write) {
             memcpy(&v64, buf, 8);

@@ -43,10 +43,12 @@ static int cq_post_locked(nvme_cq *cq, nvme_req *r)
     nvme_st16(e + 10, r->sq->qid);
     nvme_st16(e + 12, r->cmd.cid);
     nvme_st16(e + 14, sf);
-    if (emk_dma_write(&n->dev, addr, e, 14) != 0)
+    /* DW0-DW2, then DW3 (CID, status, phase) as one 32-bit store: a host
+     * polling the phase tag with a 32-bit load sees the whole entry */
+    if (emk_dma_write(&n->dev, addr, e, 12) != 0)
         return -EFAULT;
     nvme_fence();                     /* entry before its phase tag */
-    if (emk_dma_write(&n->dev, addr + 14, e + 14, 2) != 0)
+    if (emk_dma_write(&n->dev, addr + 12, e + 12, 4) != 0)
         return -EFAULT;
     cq->tail = (cq->tail + 1) % cq->size;
     if (cq->tail == 0)

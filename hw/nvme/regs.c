@@ -75,9 +75,11 @@ static void features_default(nvme_ctrl *n)
     n->coal_thr = 0;
     n->coal_time = 0;
     memset(n->vec_cd, 0, sizeof(n->vec_cd));
+    pthread_mutex_lock(&n->ev_lock);       /* events come from any thread */
     n->naer = 0;
     n->nevents = 0;
     n->event_masked = 0;
+    pthread_mutex_unlock(&n->ev_lock);
 }
 
 static void finish_reset(nvme_ctrl *n)

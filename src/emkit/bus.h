@@ -128,6 +128,7 @@ typedef struct emk_dev {
     unsigned nregions;
     emk_ioeventfd ioeventfds[EMK_DEV_MAX_IOEVENTFDS];
     unsigned nioeventfds;
+    int ioeventfd_lock;    /**< private: guards the two fields above */
     /* statistics, readable by tests and reports */
     uint64_t stat_dma_refused;
     uint64_t stat_bad_access;
