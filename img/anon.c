@@ -95,8 +95,10 @@ static int list_extents(emk_img_ctx *c, extent **out, size_t *n)
             e[k++].b = c->file_size;
             break;
         }
+        if ((uint64_t)d >= c->file_size)
+            break;      /* the file grew: only what was parsed counts */
         h = lseek(c->fd, d, SEEK_HOLE);
-        if (h < 0)
+        if (h < 0 || (uint64_t)h > c->file_size)
             h = (off_t)c->file_size;
         if (k == cap) {
             extent *ne = realloc(e, cap * 2 * sizeof(*e));
@@ -271,6 +273,11 @@ static int fill(anon *an, uint64_t a, uint64_t b, enum fill how)
 static int do_extent(anon *an, uint64_t a, uint64_t b)
 {
     emk_img_ctx *c = an->c;
+    if (b > c->file_size)
+        return emk_img_fail(c, -EBUSY, "image changed while it was being "
+                            "processed (data at offset %llu beyond the %llu "
+                            "bytes parsed)", (unsigned long long)b,
+                            (unsigned long long)c->file_size);
     while (a < b) {
         uint64_t u = a / c->unit, v = u + 1, end;
         int cat = c->cat[u], r;
@@ -303,8 +310,56 @@ static int do_extent(anon *an, uint64_t a, uint64_t b)
     return 0;
 }
 
-static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
-                          const emk_img_opts *o);
+static int anonymize_file(emk_img_ctx *c, int out, const emk_img_opts *o);
+
+/* Where one file's results go: nowhere (dry run, *out = -1), the file itself
+ * (in place: its own read-write descriptor, or src opened once and checked
+ * to be the parsed inode) or a new dst.  The file must be unchanged since it
+ * was parsed; nothing is created or written otherwise. */
+static int open_output(emk_img_ctx *c, const char *src, const char *dst,
+                       const emk_img_opts *o, int *out)
+{
+    int r = emk_img_unchanged(c, c->fd, 1), fd;
+    *out = -1;
+    if (r < 0 || o->dry_run)
+        return r;
+    if (o->in_place && c->writable) {
+        *out = c->fd;
+        return 0;
+    }
+    if (o->in_place) {
+        fd = open(src, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+            return emk_img_fail(c, -errno, "cannot open %s for writing", src);
+        r = emk_img_unchanged(c, fd, 1);
+    } else {
+        fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0)
+            return emk_img_fail(c, -errno, "cannot create %s (it must not "
+                                "exist)", dst);
+        if (ftruncate(fd, (off_t)c->file_size) < 0)
+            r = emk_img_fail(c, -errno, "cannot size %s", dst);
+    }
+    if (r < 0) {
+        close(fd);
+        return r;
+    }
+    *out = fd;
+    return 0;
+}
+
+/* Opens the output, anonymizes one parsed file into it and closes it. */
+static int anonymize_to(emk_img_ctx *c, const char *src, const char *dst,
+                        const emk_img_opts *o)
+{
+    int out, r = open_output(c, src, dst, o, &out);
+    if (r < 0)
+        return r;
+    r = anonymize_file(c, out, o);
+    if (out >= 0 && out != c->fd)
+        close(out);
+    return r;
+}
 
 /* dir(base)/name into out; returns 0 or -ENAMETOOLONG. */
 static int sibling(char *out, size_t cap, const char *base, const char *name)
@@ -335,9 +390,10 @@ static int anonymize_extents(emk_img_ctx *c, const char *src, const char *dst,
             r = emk_img_fail(c, -ENAMETOOLONG, "extent path too long");
             break;
         }
-        r = emk_img_open_extent(e, sp, (int)c->extents[i].kind);
+        r = emk_img_open_extent(e, sp, (int)c->extents[i].kind,
+                                o->in_place && !o->dry_run);
         if (r == 0)
-            r = anonymize_file(e, sp, dp, o);
+            r = anonymize_to(e, sp, dp, o);
         if (r < 0) {
             emk_img_fail(c, r, "extent %s: %s", c->extents[i].name, e->err);
         } else {
@@ -419,7 +475,7 @@ static int precheck_extents(emk_img_ctx *c, const char *src, const char *dst,
                              "its extents must not exist)", dp);
             break;
         }
-        r = emk_img_open_extent(e, sp, (int)c->extents[i].kind);
+        r = emk_img_open_extent(e, sp, (int)c->extents[i].kind, 0);
         if (r < 0)
             emk_img_fail(c, r, "extent %s: %s", c->extents[i].name, e->err);
         emk_img_close(e);
@@ -442,15 +498,14 @@ int emk_img_anonymize(emk_img_ctx *c, const char *src, const char *dst,
         r = scrub_names(c);
     if (r < 0)
         return r;
-    r = anonymize_file(c, src, dst, o);
+    r = anonymize_to(c, src, dst, o);
     c->nfiles = 1;
     if (r == 0 && c->nextents)
         r = anonymize_extents(c, src, dst, o);
     return r;
 }
 
-static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
-                          const emk_img_opts *o)
+static int anonymize_file(emk_img_ctx *c, int out, const emk_img_opts *o)
 {
     anon *an;
     extent *ext = NULL;
@@ -462,7 +517,7 @@ static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
         return emk_img_fail(c, -ENOMEM, "out of memory");
     an->c = c;
     an->o = o;
-    an->out = -1;
+    an->out = out;
     an->last_pct = -1;
     an->buf = malloc(IO_CHUNK > c->unit ? IO_CHUNK : c->unit);
     an->zero = calloc(1, IO_CHUNK);
@@ -494,26 +549,6 @@ static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
         goto out;
     for (i = 0; i < next; i++)
         an->total += ext[i].b - ext[i].a;
-    if (!o->dry_run) {
-        if (o->in_place) {
-            an->out = open(src, O_RDWR);
-            if (an->out < 0) {
-                r = emk_img_fail(c, -errno, "cannot open %s for writing", src);
-                goto out;
-            }
-        } else {
-            an->out = open(dst, O_WRONLY | O_CREAT | O_EXCL, 0644);
-            if (an->out < 0) {
-                r = emk_img_fail(c, -errno, "cannot create %s (it must not "
-                                 "exist)", dst);
-                goto out;
-            }
-            if (ftruncate(an->out, (off_t)c->file_size) < 0) {
-                r = emk_img_fail(c, -errno, "cannot size %s", dst);
-                goto out;
-            }
-        }
-    }
     for (i = 0; i < next; i++) {
         r = do_extent(an, ext[i].a, ext[i].b);
         if (r < 0)
@@ -531,12 +566,14 @@ static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
         r = emk_img_fail(c, -errno, "fsync failed");
         goto out;
     }
+    /* in place, the run itself changed the modification time */
+    r = emk_img_unchanged(c, c->fd, !o->in_place || o->dry_run);
+    if (r < 0)
+        goto out;
     if (o->progress)
         fprintf(stderr, "\r    (100.00/100%%)\n");
     r = 0;
 out:
-    if (an->out >= 0)
-        close(an->out);
     free(ext);
     free(an->buf);
     free(an->zero);

@@ -13,8 +13,14 @@ int emk_img_vmdk_parse(emk_img_ctx *ctx, const char *path);
 int emk_img_vhdx_parse(emk_img_ctx *ctx);
 /** A flat extent: every byte is guest data. */
 int emk_img_flat_parse(emk_img_ctx *ctx);
-/** Opens a VMDK extent file of the given enum emk_img_extent_kind. */
-int emk_img_open_extent(emk_img_ctx *ctx, const char *path, int kind);
+/** Opens a VMDK extent file of the given enum emk_img_extent_kind
+ *  (read-write when writable, for an in-place run). */
+int emk_img_open_extent(emk_img_ctx *ctx, const char *path, int kind,
+                        int writable);
+/** Checks that fd is still the file ctx parsed (same st_dev/st_ino:
+ *  -ESTALE) with the same size and, if check_mtime, modification time
+ *  (-EBUSY).  Returns 0 or the error with ctx->err set. */
+int emk_img_unchanged(emk_img_ctx *ctx, int fd, int check_mtime);
 
 static inline uint64_t emk_be64(const uint8_t *p)
 {

@@ -187,7 +187,11 @@ int main(int argc, char **argv)
     c = calloc(1, sizeof(*c));
     if (!c)
         return 1;
-    r = emk_img_open(c, pos[0], fmt);
+    /* in place, the one descriptor that is parsed is the one written */
+    if (strcmp(cmd, "anonymize") == 0 && o.in_place && !o.dry_run)
+        r = emk_img_open_rw(c, pos[0], fmt);
+    else
+        r = emk_img_open(c, pos[0], fmt);
     if (r < 0) {
         fprintf(stderr, "emkit-img: %s\n", c->err);
         emk_img_close(c);
