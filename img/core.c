@@ -282,16 +282,21 @@ static int take_fd(emk_img_ctx *ctx, int fd, const char *path)
     return 0;
 }
 
+static void reset(emk_img_ctx *ctx, int writable)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->fd = -1;
+    ctx->writable = writable;
+}
+
 static int open_file(emk_img_ctx *ctx, const char *path, int writable)
 {
     int fd;
-    memset(ctx, 0, sizeof(*ctx));
-    ctx->fd = -1;
+    reset(ctx, writable);
     fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
     if (fd < 0)
         return emk_img_fail(ctx, -errno, "cannot open %s%s", path,
                             writable ? " for writing" : "");
-    ctx->writable = writable;
     return take_fd(ctx, fd, path);
 }
 
@@ -316,16 +321,22 @@ int emk_img_unchanged(emk_img_ctx *ctx, int fd, int check_mtime)
     return 0;
 }
 
-int emk_img_open_extent(emk_img_ctx *ctx, const char *path, int kind,
-                        int writable)
+int emk_img_open_extent(emk_img_ctx *ctx, int dirfd, const char *name,
+                        int kind, int writable, int allow_external)
 {
-    int r = open_file(ctx, path, writable);
+    int fd, r;
+    reset(ctx, writable);
+    fd = emk_img_openat(ctx, dirfd, name, writable ? O_RDWR : O_RDONLY,
+                        allow_external);
+    if (fd < 0)
+        return fd;
+    r = take_fd(ctx, fd, name);
     if (r < 0)
         return r;
     ctx->format = EMK_IMG_FMT_VMDK;
     if (kind == EMK_IMG_EXTENT_FLAT)
         return emk_img_flat_parse(ctx);
-    return emk_img_vmdk_parse(ctx, path);
+    return emk_img_vmdk_parse(ctx, name);
 }
 
 static int open_image(emk_img_ctx *ctx, const char *path, int fmt,

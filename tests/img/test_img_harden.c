@@ -193,6 +193,174 @@ static void test_anon_replaced(void **state)
     fx_free(&f);
 }
 
+/* ---- finding 4: extent and data-file names stay inside the directory ---- */
+
+/* A qcow2 v3 with an external data file called name: header (with the data
+ * file extension), refcount table, refcount block; no L1. */
+static void write_dfile_qcow2(const char *path, const char *name)
+{
+    uint8_t *h = calloc(3, CS);
+    size_t len = strlen(name);
+    int i;
+    assert_non_null(h);
+    memcpy(h, "QFI\xfb", 4);
+    be32(h + 4, 3);
+    be32(h + 20, 16);
+    be64(h + 24, 1 << 20);
+    be64(h + 48, CS);                       /* refcount table */
+    be32(h + 56, 1);
+    be64(h + 72, 4);                        /* incompatible: data file */
+    be32(h + 96, 4);
+    be32(h + 100, 104);
+    be32(h + 104, 0x44415441);              /* data file name extension */
+    be32(h + 108, (uint32_t)len);
+    memcpy(h + 112, name, len);
+    be64(h + CS, 2 * CS);
+    for (i = 0; i < 3; i++)
+        h[2 * CS + 2 * i + 1] = 1;
+    write_file(path, h, 3 * (size_t)CS);
+    free(h);
+}
+
+static const char VICTIM[] = "VICTIM-DATA: must survive";
+
+static void mkdirs(const char *sub)
+{
+    char p[160];
+    assert_int_equal(mkdir(at(p, sizeof(p), sub), 0755), 0);
+}
+
+/* Anonymizes dir/a/b/evil.qcow2 (data file name) in place, then in copy
+ * mode into dir/out; both must fail with err naming want (errno e), and
+ * victim.txt and the image must stay untouched. */
+static void expect_refused(const char *name, int e, const char *want)
+{
+    char img[160], dst[160], victim[160];
+    uint8_t *before;
+    emk_img_ctx *c = calloc(1, sizeof(*c));
+    emk_img_opts o;
+    size_t n;
+    int mode;
+    at(img, sizeof(img), "a/b/evil.qcow2");
+    at(victim, sizeof(victim), "victim.txt");
+    write_dfile_qcow2(img, name);
+    write_file(victim, (const uint8_t *)VICTIM, sizeof(VICTIM));
+    before = read_file(img, &n);
+    for (mode = 0; mode < 2; mode++) {
+        memset(&o, 0, sizeof(o));
+        o.in_place = mode == 0;
+        assert_int_equal((mode ? emk_img_open : emk_img_open_rw)(
+                             c, img, EMK_IMG_FMT_QCOW2), 0);
+        assert_int_equal(emk_img_anonymize(c, img, at(dst, sizeof(dst),
+                                           "out/evil.qcow2"), &o), e);
+        if (!strstr(c->err, want))
+            fail_msg("'%s': error '%s' does not say '%s'", name, c->err, want);
+        emk_img_close(c);
+        assert_true(same_bytes(victim, (const uint8_t *)VICTIM, sizeof(VICTIM)));
+        assert_true(same_bytes(img, before, n));
+        assert_int_equal(access(dst, F_OK), -1);
+    }
+    free(before);
+    free(c);
+}
+
+static void test_datafile_outside(void **state)
+{
+    char abs[160], p[160], q[160];
+    (void)state;
+    mkdirs("a");
+    mkdirs("a/b");
+    mkdirs("out");
+    expect_refused("../../victim.txt", -EPERM, "leaves the image's directory");
+    expect_refused("x/../../../victim.txt", -EPERM, "--allow-external-paths");
+    expect_refused(at(abs, sizeof(abs), "victim.txt"), -EPERM,
+                   "is an absolute path");
+    /* a symbolic link as the name, or on the way */
+    assert_int_equal(symlink("../../victim.txt", at(p, sizeof(p), "a/b/l.raw")),
+                     0);
+    expect_refused("l.raw", -ELOOP, "symbolic link");
+    assert_int_equal(symlink(dir, at(p, sizeof(p), "a/b/sub")), 0);
+    expect_refused("sub/victim.txt", -ELOOP, "symbolic link");
+    /* allowed explicitly: the named file is the data file */
+    {
+        emk_img_ctx *c = calloc(1, sizeof(*c));
+        emk_img_opts o;
+        size_t n;
+        uint8_t *v;
+        memset(&o, 0, sizeof(o));
+        o.in_place = 1;
+        o.allow_external_paths = 1;
+        write_dfile_qcow2(at(q, sizeof(q), "a/b/evil.qcow2"), "../../victim.txt");
+        assert_int_equal(emk_img_open_rw(c, q, EMK_IMG_FMT_QCOW2), 0);
+        assert_int_equal(emk_img_anonymize(c, q, NULL, &o), 0);
+        emk_img_close(c);
+        v = read_file(at(p, sizeof(p), "victim.txt"), &n);
+        assert_false(contains(v, n, "VICTIM"));
+        free(v);
+        free(c);
+    }
+}
+
+/* A data file in a subdirectory of the image's directory: anonymized in
+ * place, and copied below DST's directory in copy mode. */
+static void test_datafile_inside(void **state)
+{
+    char img[160], data[160], dst[160], out[160];
+    emk_img_ctx *c = calloc(1, sizeof(*c));
+    emk_img_opts o;
+    uint8_t *b;
+    size_t n;
+    (void)state;
+    mkdirs("in");
+    mkdirs("in/data");
+    mkdirs("cp");
+    mkdirs("cp/data");
+    write_dfile_qcow2(at(img, sizeof(img), "in/d.qcow2"), "data/d.raw");
+    write_file(at(data, sizeof(data), "in/data/d.raw"),
+               (const uint8_t *)"EMKSECRET", 9);
+    memset(&o, 0, sizeof(o));
+    assert_int_equal(emk_img_open(c, img, EMK_IMG_FMT_QCOW2), 0);
+    assert_int_equal(emk_img_anonymize(c, img, at(dst, sizeof(dst),
+                                       "cp/d.qcow2"), &o), 0);
+    emk_img_close(c);
+    b = read_file(at(out, sizeof(out), "cp/data/d.raw"), &n);
+    assert_int_equal(n, 9);
+    assert_false(contains(b, n, "EMKSECRET"));
+    free(b);
+    o.in_place = 1;
+    assert_int_equal(emk_img_open_rw(c, img, EMK_IMG_FMT_QCOW2), 0);
+    assert_int_equal(emk_img_anonymize(c, img, NULL, &o), 0);
+    emk_img_close(c);
+    b = read_file(data, &n);
+    assert_false(contains(b, n, "EMKSECRET"));
+    free(b);
+    free(c);
+}
+
+/* VMDK extents go through the same check (one helper for both). */
+static void test_vmdk_extent_outside(void **state)
+{
+    static const char desc[] = "# Disk DescriptorFile\nversion=1\n"
+        "createType=\"monolithicFlat\"\nRW 8 FLAT \"../v.raw\" 0\n";
+    char img[160], v[160];
+    emk_img_ctx *c = calloc(1, sizeof(*c));
+    emk_img_opts o;
+    (void)state;
+    mkdirs("vm");
+    write_file(at(img, sizeof(img), "vm/x.vmdk"), (const uint8_t *)desc,
+               sizeof(desc) - 1);
+    write_file(at(v, sizeof(v), "v.raw"), (const uint8_t *)VICTIM,
+               sizeof(VICTIM));
+    memset(&o, 0, sizeof(o));
+    o.in_place = 1;
+    assert_int_equal(emk_img_open_rw(c, img, EMK_IMG_FMT_VMDK), 0);
+    assert_int_equal(emk_img_anonymize(c, img, NULL, &o), -EPERM);
+    assert_non_null(strstr(c->err, "leaves the image's directory"));
+    emk_img_close(c);
+    assert_true(same_bytes(v, (const uint8_t *)VICTIM, sizeof(VICTIM)));
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +368,9 @@ int main(void)
         cmocka_unit_test(test_anon_grown_in_place),
         cmocka_unit_test(test_anon_modified),
         cmocka_unit_test(test_anon_replaced),
+        cmocka_unit_test(test_datafile_outside),
+        cmocka_unit_test(test_datafile_inside),
+        cmocka_unit_test(test_vmdk_extent_outside),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
