@@ -178,6 +178,9 @@ typedef struct emk_img_ctx {
     uint64_t n_leaked;          /**< refcounted but unreferenced units */
     uint64_t n_refcount_errors; /**< reference count mismatches */
     uint64_t n_unfit;           /**< compressed slots too small for zeros */
+    uint64_t n_walked;          /**< qcow2: L1/L2 entries the parser walked
+                                     (bounded; snapshots sharing an L1
+                                     table walk it once) */
     /* names that may carry personal data (for --scrub-names) */
     emk_img_slot *names;        /**< off/len of each name */
     size_t nnames, cap_names;

@@ -361,6 +361,122 @@ static void test_vmdk_extent_outside(void **state)
     free(c);
 }
 
+/* ---- finding 8: many snapshots sharing one huge L1 table ---- */
+
+enum { SN_L2 = 64, SN_DATA = 65, SN_L1 = 128, SN_STRIDE = 512 };
+
+static void put_refcount(int fd, uint64_t cluster, uint32_t count)
+{
+    uint8_t b[4];
+    be32(b, count);
+    assert_int_equal(pwrite(fd, b, 4, (off_t)(2 * CS + 4 * cluster)), 4);
+}
+
+/* A sparse qcow2 (32-bit refcounts): active L1 at cluster 3 -> L2 at 64 ->
+ * data at 65; nsnap snapshots whose L1 tables of l1n entries (entry 0 ->
+ * the same L2) all sit at cluster 128 (distinct = 0), or at 128 + i % 512.
+ * The stored refcounts are what QEMU's check expects when they share. */
+static void write_snap_qcow2(const char *path, uint32_t nsnap, uint32_t l1n,
+                             int distinct)
+{
+    uint64_t l1_clusters = ((uint64_t)l1n * 8 + CS - 1) / CS, i;
+    uint64_t size = (SN_L1 + l1_clusters + (distinct ? SN_STRIDE : 0)) * CS;
+    uint8_t h[112], e[48], ptr[8];
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)size), 0);
+    memset(h, 0, sizeof(h));
+    memcpy(h, "QFI\xfb", 4);
+    be32(h + 4, 3);
+    be32(h + 20, 16);
+    be64(h + 24, 1 << 20);
+    be32(h + 36, 1);                        /* active L1: 1 entry */
+    be64(h + 40, 3 * CS);
+    be64(h + 48, CS);
+    be32(h + 56, 1);
+    be32(h + 60, nsnap);
+    be64(h + 64, 4 * CS);
+    be32(h + 96, 5);                        /* 32-bit refcounts */
+    be32(h + 100, 104);
+    assert_int_equal(pwrite(fd, h, sizeof(h), 0), (ssize_t)sizeof(h));
+    be64(ptr, 2 * CS);
+    assert_int_equal(pwrite(fd, ptr, 8, CS), 8);
+    be64(ptr, (1ULL << 63) | (uint64_t)SN_L2 * CS);
+    assert_int_equal(pwrite(fd, ptr, 8, 3 * CS), 8);
+    for (i = 0; i < (distinct ? SN_STRIDE : 1); i++)
+        assert_int_equal(pwrite(fd, ptr, 8, (off_t)((SN_L1 + i) * CS)), 8);
+    be64(ptr, (1ULL << 63) | (uint64_t)SN_DATA * CS);
+    assert_int_equal(pwrite(fd, ptr, 8, (off_t)SN_L2 * CS), 8);
+    assert_int_equal(pwrite(fd, "EMKSECRET", 9, (off_t)SN_DATA * CS), 9);
+    memset(e, 0, sizeof(e));
+    be32(e + 8, l1n);
+    be32(e + 12, 1 << 16);                  /* id_size 1, name_size 0 */
+    e[40] = '1';
+    for (i = 0; i < nsnap; i++) {
+        be64(e, (SN_L1 + (distinct ? i % SN_STRIDE : 0)) * CS);
+        assert_int_equal(pwrite(fd, e, 48, (off_t)(4 * CS + 48 * i)), 48);
+    }
+    for (i = 0; i < 4 + (48ULL * nsnap + CS - 1) / CS; i++)
+        put_refcount(fd, i, 1);
+    put_refcount(fd, SN_L2, 1 + nsnap);
+    put_refcount(fd, SN_DATA, 1 + nsnap);
+    for (i = 0; !distinct && i < l1_clusters; i++)
+        put_refcount(fd, SN_L1 + i, nsnap);
+    close(fd);
+}
+
+/* Opens, checks and anonymizes (dry run) an image whose nsnap snapshots
+ * share one L1 table of l1n entries: the table is walked once. */
+static void shared_l1(uint32_t nsnap, uint32_t l1n)
+{
+    char img[160];
+    emk_img_ctx *c = calloc(1, sizeof(*c));
+    emk_img_opts o;
+    FILE *null = fopen("/dev/null", "w");
+    assert_non_null(null);
+    write_snap_qcow2(at(img, sizeof(img), "snaps.qcow2"), nsnap, l1n, 0);
+    if (emk_img_open(c, img, EMK_IMG_FMT_QCOW2) < 0)
+        fail_msg("open: %s", c->err);
+    assert_int_equal(c->nb_snapshots, nsnap);
+    /* active: 1 L1 + 1 L2 (8192 entries); snapshots: l1n + 8192, once */
+    assert_true(c->n_walked <= 1 + 8192 + (uint64_t)l1n + 8192);
+    assert_int_equal(c->cat[SN_DATA], EMK_IMG_CAT_ACTIVE);
+    /* each snapshot still counts as a reference, as in QEMU's check */
+    assert_int_equal(c->n_refcount_errors, 0);
+    assert_int_equal(c->n_leaked, 0);
+    assert_int_equal(emk_img_print_check(c, null, 1), 0);
+    emk_img_print_info(c, null, 1);
+    memset(&o, 0, sizeof(o));
+    o.dry_run = 1;
+    assert_int_equal(emk_img_anonymize(c, img, NULL, &o), 0);
+    emk_img_close(c);
+    fclose(null);
+    free(c);
+}
+
+static void test_snapshots_share_l1(void **state)
+{
+    (void)state;
+    shared_l1(3, 1);
+    /* 65536 snapshots x 4M L1 entries: 2^38 entries if walked each time */
+    shared_l1(65536, 4u << 20);
+}
+
+/* Distinct huge L1 tables beyond the walk budget: refused before walking. */
+static void test_snapshots_budget(void **state)
+{
+    char img[160];
+    emk_img_ctx *c = calloc(1, sizeof(*c));
+    (void)state;
+    write_snap_qcow2(at(img, sizeof(img), "budget.qcow2"), 65536, 4u << 20, 1);
+    assert_int_equal(emk_img_open(c, img, EMK_IMG_FMT_QCOW2), -EFBIG);
+    if (!strstr(c->err, "snapshot") || !strstr(c->err, "limit"))
+        fail_msg("unexpected error '%s'", c->err);
+    assert_true(c->n_walked <= 1 + 8192);     /* only the active layer */
+    emk_img_close(c);
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +487,8 @@ int main(void)
         cmocka_unit_test(test_datafile_outside),
         cmocka_unit_test(test_datafile_inside),
         cmocka_unit_test(test_vmdk_extent_outside),
+        cmocka_unit_test(test_snapshots_share_l1),
+        cmocka_unit_test(test_snapshots_budget),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
