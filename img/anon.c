@@ -95,8 +95,10 @@ static int list_extents(emk_img_ctx *c, extent **out, size_t *n)
             e[k++].b = c->file_size;
             break;
         }
+        if ((uint64_t)d >= c->file_size)
+            break;      /* the file grew: only what was parsed counts */
         h = lseek(c->fd, d, SEEK_HOLE);
-        if (h < 0)
+        if (h < 0 || (uint64_t)h > c->file_size)
             h = (off_t)c->file_size;
         if (k == cap) {
             extent *ne = realloc(e, cap * 2 * sizeof(*e));
@@ -271,6 +273,11 @@ static int fill(anon *an, uint64_t a, uint64_t b, enum fill how)
 static int do_extent(anon *an, uint64_t a, uint64_t b)
 {
     emk_img_ctx *c = an->c;
+    if (b > c->file_size)
+        return emk_img_fail(c, -EBUSY, "image changed while it was being "
+                            "processed (data at offset %llu beyond the %llu "
+                            "bytes parsed)", (unsigned long long)b,
+                            (unsigned long long)c->file_size);
     while (a < b) {
         uint64_t u = a / c->unit, v = u + 1, end;
         int cat = c->cat[u], r;
@@ -303,56 +310,122 @@ static int do_extent(anon *an, uint64_t a, uint64_t b)
     return 0;
 }
 
-static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
-                          const emk_img_opts *o);
+static int anonymize_file(emk_img_ctx *c, int out, const emk_img_opts *o);
 
-/* dir(base)/name into out; returns 0 or -ENAMETOOLONG. */
-static int sibling(char *out, size_t cap, const char *base, const char *name)
+/* Where one file's results go: nowhere (dry run, *out = -1), the file itself
+ * (in place: its own read-write descriptor, or src opened once and checked
+ * to be the parsed inode) or a new file dst below dir (emk_img_openat
+ * rules unless allow).  The file must be unchanged since it was parsed;
+ * nothing is created or written otherwise. */
+static int open_output(emk_img_ctx *c, const emk_img_opts *o, const char *src,
+                       int dir, const char *dst, int allow, int *out)
 {
-    const char *slash = base ? strrchr(base, '/') : NULL;
-    int n = name[0] == '/' ? snprintf(out, cap, "%s", name)
-          : slash ? snprintf(out, cap, "%.*s/%s", (int)(slash - base), base,
-                             name)
-                  : snprintf(out, cap, "%s", name);
-    return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+    int r = emk_img_unchanged(c, c->fd, 1), fd;
+    *out = -1;
+    if (r < 0 || o->dry_run)
+        return r;
+    if (o->in_place && c->writable) {
+        *out = c->fd;
+        return 0;
+    }
+    if (o->in_place) {
+        fd = open(src, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+            return emk_img_fail(c, -errno, "cannot open %s for writing", src);
+        r = emk_img_unchanged(c, fd, 1);
+    } else {
+        fd = emk_img_openat(c, dir, dst, O_WRONLY | O_CREAT | O_EXCL, allow);
+        if (fd < 0)
+            return fd;
+        if (ftruncate(fd, (off_t)c->file_size) < 0)
+            r = emk_img_fail(c, -errno, "cannot size %s", dst);
+    }
+    if (r < 0) {
+        close(fd);
+        return r;
+    }
+    *out = fd;
+    return 0;
 }
 
-/* Anonymizes every extent file a VMDK descriptor names, adding the counts
- * to the descriptor's context. */
-static int anonymize_extents(emk_img_ctx *c, const char *src, const char *dst,
+/* Opens the output, anonymizes one parsed file into it and closes it. */
+static int anonymize_to(emk_img_ctx *c, const emk_img_opts *o,
+                        const char *src, int dir, const char *dst, int allow)
+{
+    int out, r = open_output(c, o, src, dir, dst, allow, &out);
+    if (r < 0)
+        return r;
+    r = anonymize_file(c, out, o);
+    if (out >= 0 && out != c->fd)
+        close(out);
+    return r;
+}
+
+/* The directories extent names are relative to: the image's, and in copy
+ * mode DST's (-1 otherwise). */
+typedef struct dirs {
+    int src, dst;
+} dirs;
+
+static int open_dirs(emk_img_ctx *c, const char *src, const char *dst,
+                     const emk_img_opts *o, dirs *d)
+{
+    d->src = d->dst = -1;
+    if (!c->nextents)
+        return 0;
+    d->src = emk_img_dir_open(c, src);
+    if (d->src < 0)
+        return d->src;
+    if (o->in_place || o->dry_run || !dst)
+        return 0;
+    d->dst = emk_img_dir_open(c, dst);
+    return d->dst < 0 ? d->dst : 0;
+}
+
+static void close_dirs(dirs *d)
+{
+    if (d->src >= 0)
+        close(d->src);
+    if (d->dst >= 0)
+        close(d->dst);
+}
+
+static void add_counts(emk_img_ctx *c, const emk_img_ctx *e, const char *name)
+{
+    int k;
+    for (k = 0; k < EMK_IMG_CAT_COUNT; k++) {
+        c->wiped[k].units += e->wiped[k].units;
+        c->wiped[k].bytes += e->wiped[k].bytes;
+    }
+    for (k = 0; k < 3; k++)
+        c->slot_counts[k] += e->slot_counts[k];
+    c->n_unfit += e->n_unfit;
+    c->n_compressed += e->n_compressed;
+    c->nfiles++;
+    for (k = 0; k < e->nwarn; k++)
+        emk_img_warn(c, "%s: %s", name, e->warn[k]);
+}
+
+/* Anonymizes every extent file a VMDK descriptor names (or the qcow2 data
+ * file), adding the counts to the image's context. */
+static int anonymize_extents(emk_img_ctx *c, const dirs *d,
                              const emk_img_opts *o)
 {
     emk_img_ctx *e = calloc(1, sizeof(*e));
-    char sp[4096], dp[4096];
+    int allow = o->allow_external_paths, r = 0;
     uint32_t i;
-    int r = 0, k;
     if (!e)
         return emk_img_fail(c, -ENOMEM, "out of memory");
     for (i = 0; r == 0 && i < c->nextents; i++) {
-        if (sibling(sp, sizeof(sp), src, c->extents[i].name) < 0 ||
-            sibling(dp, sizeof(dp), o->in_place ? src : dst,
-                    c->extents[i].name) < 0) {
-            r = emk_img_fail(c, -ENAMETOOLONG, "extent path too long");
-            break;
-        }
-        r = emk_img_open_extent(e, sp, (int)c->extents[i].kind);
+        const char *name = c->extents[i].name;
+        r = emk_img_open_extent(e, d->src, name, (int)c->extents[i].kind,
+                                o->in_place && !o->dry_run, allow);
         if (r == 0)
-            r = anonymize_file(e, sp, dp, o);
-        if (r < 0) {
-            emk_img_fail(c, r, "extent %s: %s", c->extents[i].name, e->err);
-        } else {
-            for (k = 0; k < EMK_IMG_CAT_COUNT; k++) {
-                c->wiped[k].units += e->wiped[k].units;
-                c->wiped[k].bytes += e->wiped[k].bytes;
-            }
-            for (k = 0; k < 3; k++)
-                c->slot_counts[k] += e->slot_counts[k];
-            c->n_unfit += e->n_unfit;
-            c->n_compressed += e->n_compressed;
-            c->nfiles++;
-            for (k = 0; k < e->nwarn; k++)
-                emk_img_warn(c, "%s: %s", c->extents[i].name, e->warn[k]);
-        }
+            r = anonymize_to(e, o, NULL, d->dst, name, allow);
+        if (r < 0)
+            emk_img_fail(c, r, "extent %s: %s", name, e->err);
+        else
+            add_counts(c, e, name);
         emk_img_close(e);
     }
     free(e);
@@ -388,13 +461,35 @@ static int scrub_names(emk_img_ctx *c)
     return 0;
 }
 
-/* Before anything is written: every extent parses and no DST extent
- * exists. */
-static int precheck_extents(emk_img_ctx *c, const char *src, const char *dst,
+/* Before anything is written: extent x parses (e is scratch) and, in copy
+ * mode, its copy below DST's directory does not exist yet. */
+static int precheck_extent(emk_img_ctx *c, emk_img_ctx *e, const dirs *d,
+                           const emk_img_extent *x, int allow)
+{
+    int r = emk_img_open_extent(e, d->src, x->name, (int)x->kind, 0, allow);
+    emk_img_close(e);
+    if (r < 0)
+        return emk_img_fail(c, r, "extent %s: %s", x->name, e->err);
+    if (d->dst < 0)
+        return 0;
+    if (x->name[0] == '/')
+        return emk_img_fail(c, -EINVAL, "%s has an absolute path: a copy "
+                            "would share it (use --in-place on a copy)",
+                            x->name);
+    r = emk_img_openat(e, d->dst, x->name, O_RDONLY, allow);
+    if (r >= 0) {
+        close(r);
+        return emk_img_fail(c, -EEXIST, "extent %s already exists (DST and "
+                            "its extents must not exist)", x->name);
+    }
+    return r == -ENOENT ? 0 : emk_img_fail(c, r, "extent %s: %s", x->name,
+                                           e->err);
+}
+
+static int precheck_extents(emk_img_ctx *c, const dirs *d,
                             const emk_img_opts *o)
 {
     emk_img_ctx *e;
-    char sp[4096], dp[4096];
     uint32_t i;
     int r = 0;
     if (!c->nextents)
@@ -402,28 +497,9 @@ static int precheck_extents(emk_img_ctx *c, const char *src, const char *dst,
     e = calloc(1, sizeof(*e));
     if (!e)
         return emk_img_fail(c, -ENOMEM, "out of memory");
-    for (i = 0; r == 0 && i < c->nextents; i++) {
-        if (sibling(sp, sizeof(sp), src, c->extents[i].name) < 0 ||
-            sibling(dp, sizeof(dp), dst ? dst : src, c->extents[i].name) < 0) {
-            r = emk_img_fail(c, -ENAMETOOLONG, "extent path too long");
-            break;
-        }
-        if (!o->in_place && !o->dry_run && c->extents[i].name[0] == '/') {
-            r = emk_img_fail(c, -EINVAL, "%s has an absolute path: a copy "
-                             "would share it (use --in-place on a copy)",
-                             c->extents[i].name);
-            break;
-        }
-        if (!o->in_place && !o->dry_run && access(dp, F_OK) == 0) {
-            r = emk_img_fail(c, -EEXIST, "extent %s already exists (DST and "
-                             "its extents must not exist)", dp);
-            break;
-        }
-        r = emk_img_open_extent(e, sp, (int)c->extents[i].kind);
-        if (r < 0)
-            emk_img_fail(c, r, "extent %s: %s", c->extents[i].name, e->err);
-        emk_img_close(e);
-    }
+    e->fd = -1;
+    for (i = 0; r == 0 && i < c->nextents; i++)
+        r = precheck_extent(c, e, d, &c->extents[i], o->allow_external_paths);
     free(e);
     return r;
 }
@@ -431,7 +507,10 @@ static int precheck_extents(emk_img_ctx *c, const char *src, const char *dst,
 int emk_img_anonymize(emk_img_ctx *c, const char *src, const char *dst,
                       const emk_img_opts *o)
 {
-    int r = precheck_extents(c, src, dst, o);
+    dirs d;
+    int r = open_dirs(c, src, dst, o, &d);
+    if (r == 0)
+        r = precheck_extents(c, &d, o);
     if (r == 0 && o->secret) {
         if (!c->encrypted)
             emk_img_warn(c, "a secret was given but the image is not encrypted");
@@ -440,17 +519,18 @@ int emk_img_anonymize(emk_img_ctx *c, const char *src, const char *dst,
     }
     if (r == 0 && o->scrub_names)
         r = scrub_names(c);
-    if (r < 0)
-        return r;
-    r = anonymize_file(c, src, dst, o);
-    c->nfiles = 1;
+    if (r == 0) {
+        /* DST itself is the caller's path, taken as given */
+        r = anonymize_to(c, o, src, AT_FDCWD, dst, 1);
+        c->nfiles = 1;
+    }
     if (r == 0 && c->nextents)
-        r = anonymize_extents(c, src, dst, o);
+        r = anonymize_extents(c, &d, o);
+    close_dirs(&d);
     return r;
 }
 
-static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
-                          const emk_img_opts *o)
+static int anonymize_file(emk_img_ctx *c, int out, const emk_img_opts *o)
 {
     anon *an;
     extent *ext = NULL;
@@ -462,7 +542,7 @@ static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
         return emk_img_fail(c, -ENOMEM, "out of memory");
     an->c = c;
     an->o = o;
-    an->out = -1;
+    an->out = out;
     an->last_pct = -1;
     an->buf = malloc(IO_CHUNK > c->unit ? IO_CHUNK : c->unit);
     an->zero = calloc(1, IO_CHUNK);
@@ -494,26 +574,6 @@ static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
         goto out;
     for (i = 0; i < next; i++)
         an->total += ext[i].b - ext[i].a;
-    if (!o->dry_run) {
-        if (o->in_place) {
-            an->out = open(src, O_RDWR);
-            if (an->out < 0) {
-                r = emk_img_fail(c, -errno, "cannot open %s for writing", src);
-                goto out;
-            }
-        } else {
-            an->out = open(dst, O_WRONLY | O_CREAT | O_EXCL, 0644);
-            if (an->out < 0) {
-                r = emk_img_fail(c, -errno, "cannot create %s (it must not "
-                                 "exist)", dst);
-                goto out;
-            }
-            if (ftruncate(an->out, (off_t)c->file_size) < 0) {
-                r = emk_img_fail(c, -errno, "cannot size %s", dst);
-                goto out;
-            }
-        }
-    }
     for (i = 0; i < next; i++) {
         r = do_extent(an, ext[i].a, ext[i].b);
         if (r < 0)
@@ -531,12 +591,14 @@ static int anonymize_file(emk_img_ctx *c, const char *src, const char *dst,
         r = emk_img_fail(c, -errno, "fsync failed");
         goto out;
     }
+    /* in place, the run itself changed the modification time */
+    r = emk_img_unchanged(c, c->fd, !o->in_place || o->dry_run);
+    if (r < 0)
+        goto out;
     if (o->progress)
         fprintf(stderr, "\r    (100.00/100%%)\n");
     r = 0;
 out:
-    if (an->out >= 0)
-        close(an->out);
     free(ext);
     free(an->buf);
     free(an->zero);

@@ -265,40 +265,87 @@ static int detect(const uint8_t *b, size_t n)
     return EMK_IMG_FMT_UNKNOWN;
 }
 
-static int open_file(emk_img_ctx *ctx, const char *path)
+/* Records the identity of the opened file (ctx->fd) and its size. */
+static int take_fd(emk_img_ctx *ctx, int fd, const char *path)
 {
     struct stat st;
-    memset(ctx, 0, sizeof(*ctx));
-    ctx->fd = open(path, O_RDONLY);
-    if (ctx->fd < 0) {
-        ctx->fd = -1;
-        return emk_img_fail(ctx, -errno, "cannot open %s", path);
-    }
+    ctx->fd = fd;
     if (fstat(ctx->fd, &st) < 0)
         return emk_img_fail(ctx, -errno, "cannot stat %s", path);
     if (!S_ISREG(st.st_mode))
         return emk_img_fail(ctx, -EINVAL, "%s is not a regular file", path);
     ctx->file_size = (uint64_t)st.st_size;
+    ctx->st_dev = (uint64_t)st.st_dev;
+    ctx->st_ino = (uint64_t)st.st_ino;
+    ctx->mtime_sec = (int64_t)st.st_mtim.tv_sec;
+    ctx->mtime_nsec = st.st_mtim.tv_nsec;
     return 0;
 }
 
-int emk_img_open_extent(emk_img_ctx *ctx, const char *path, int kind)
+static void reset(emk_img_ctx *ctx, int writable)
 {
-    int r = open_file(ctx, path);
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->fd = -1;
+    ctx->writable = writable;
+}
+
+static int open_file(emk_img_ctx *ctx, const char *path, int writable)
+{
+    int fd;
+    reset(ctx, writable);
+    fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0)
+        return emk_img_fail(ctx, -errno, "cannot open %s%s", path,
+                            writable ? " for writing" : "");
+    return take_fd(ctx, fd, path);
+}
+
+int emk_img_unchanged(emk_img_ctx *ctx, int fd, int check_mtime)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return emk_img_fail(ctx, -errno, "cannot stat the image");
+    if ((uint64_t)st.st_dev != ctx->st_dev ||
+        (uint64_t)st.st_ino != ctx->st_ino)
+        return emk_img_fail(ctx, -ESTALE, "the file is no longer the image "
+                            "that was parsed (it was replaced)");
+    if ((uint64_t)st.st_size != ctx->file_size ||
+        (check_mtime && ((int64_t)st.st_mtim.tv_sec != ctx->mtime_sec ||
+                         st.st_mtim.tv_nsec != ctx->mtime_nsec)))
+        return emk_img_fail(ctx, -EBUSY, "image changed while it was being "
+                            "processed (%llu bytes when parsed, %llu now%s)",
+                            (unsigned long long)ctx->file_size,
+                            (unsigned long long)st.st_size,
+                            (uint64_t)st.st_size == ctx->file_size
+                                ? ", modified" : "");
+    return 0;
+}
+
+int emk_img_open_extent(emk_img_ctx *ctx, int dirfd, const char *name,
+                        int kind, int writable, int allow_external)
+{
+    int fd, r;
+    reset(ctx, writable);
+    fd = emk_img_openat(ctx, dirfd, name, writable ? O_RDWR : O_RDONLY,
+                        allow_external);
+    if (fd < 0)
+        return fd;
+    r = take_fd(ctx, fd, name);
     if (r < 0)
         return r;
     ctx->format = EMK_IMG_FMT_VMDK;
     if (kind == EMK_IMG_EXTENT_FLAT)
         return emk_img_flat_parse(ctx);
-    return emk_img_vmdk_parse(ctx, path);
+    return emk_img_vmdk_parse(ctx, name);
 }
 
-int emk_img_open(emk_img_ctx *ctx, const char *path, int fmt)
+static int open_image(emk_img_ctx *ctx, const char *path, int fmt,
+                      int writable)
 {
     uint8_t head[64];
     size_t n;
     int got, r;
-    r = open_file(ctx, path);
+    r = open_file(ctx, path, writable);
     if (r < 0)
         return r;
     n = ctx->file_size < sizeof(head) ? (size_t)ctx->file_size : sizeof(head);
@@ -325,6 +372,16 @@ int emk_img_open(emk_img_ctx *ctx, const char *path, int fmt)
     default:
         return -EINVAL;
     }
+}
+
+int emk_img_open(emk_img_ctx *ctx, const char *path, int fmt)
+{
+    return open_image(ctx, path, fmt, 0);
+}
+
+int emk_img_open_rw(emk_img_ctx *ctx, const char *path, int fmt)
+{
+    return open_image(ctx, path, fmt, 1);
 }
 
 void emk_img_close(emk_img_ctx *ctx)

@@ -13,8 +13,27 @@ int emk_img_vmdk_parse(emk_img_ctx *ctx, const char *path);
 int emk_img_vhdx_parse(emk_img_ctx *ctx);
 /** A flat extent: every byte is guest data. */
 int emk_img_flat_parse(emk_img_ctx *ctx);
-/** Opens a VMDK extent file of the given enum emk_img_extent_kind. */
-int emk_img_open_extent(emk_img_ctx *ctx, const char *path, int kind);
+/** Opens the extent file name (a VMDK extent or the qcow2 external data
+ *  file) of the given enum emk_img_extent_kind below the image's directory
+ *  dirfd, with the rules of emk_img_openat(); read-write when writable
+ *  (in place). */
+int emk_img_open_extent(emk_img_ctx *ctx, int dirfd, const char *name,
+                        int kind, int writable, int allow_external);
+/** Opens the directory that holds path ("." for a bare name).  Returns a
+ *  descriptor or a negative errno with ctx->err set. */
+int emk_img_dir_open(emk_img_ctx *ctx, const char *path);
+/** The one way to open a file an image names: name relative to dirfd,
+ *  with open(2) flags (mode 0644 with O_CREAT).  Unless allow_external,
+ *  absolute names and ".." components are refused (-EPERM) and the path is
+ *  walked component by component with O_NOFOLLOW (directories also
+ *  O_DIRECTORY), so a symbolic link anywhere on it is refused (-ELOOP).
+ *  Returns a descriptor or a negative errno with ctx->err set. */
+int emk_img_openat(emk_img_ctx *ctx, int dirfd, const char *name, int flags,
+                   int allow_external);
+/** Checks that fd is still the file ctx parsed (same st_dev/st_ino:
+ *  -ESTALE) with the same size and, if check_mtime, modification time
+ *  (-EBUSY).  Returns 0 or the error with ctx->err set. */
+int emk_img_unchanged(emk_img_ctx *ctx, int fd, int check_mtime);
 
 static inline uint64_t emk_be64(const uint8_t *p)
 {

@@ -16,7 +16,13 @@ enum {
     QC_INCOMPAT_DIRTY = 1, QC_INCOMPAT_CORRUPT = 2, QC_INCOMPAT_DATA_FILE = 4,
     QC_INCOMPAT_COMPRESSION = 8, QC_INCOMPAT_EXTL2 = 16,
     QC_MAX_L1 = 32 * 1024 * 1024 / 8,
-    QC_MAX_SNAPS = 65536
+    QC_MAX_SNAPS = 65536,
+    /* QEMU's bound on the whole snapshot table (QCOW_MAX_SNAPSHOTS_SIZE) */
+    QC_MAX_SNAP_TABLE = 1024 * 65536,
+    /* L1 + L2 entries the parser walks in all, active layer and snapshots
+     * together (2 GiB of tables); snapshots with the same L1 table are
+     * walked once */
+    QC_WALK_BUDGET = 1 << 28
 };
 
 static const uint32_t QC_EXT_BITMAPS = 0x23852875, QC_EXT_CRYPTO = 0x0537be77,
@@ -30,7 +36,15 @@ typedef struct qc {
     uint64_t *exp;          /* expected refcount per cluster */
     uint8_t *l2buf;
     int ext_data;
+    uint32_t weight;        /* references per walked entry (snapshots that
+                               share the L1 table being walked) */
 } qc;
+
+/* A snapshot's L1 table, as the snapshot table names it. */
+typedef struct qc_snap_l1 {
+    uint64_t off, disk;
+    uint32_t n, index;
+} qc_snap_l1;
 
 static int qc_ref(qc *q, uint64_t off, uint64_t len)
 {
@@ -42,7 +56,18 @@ static int qc_ref(qc *q, uint64_t off, uint64_t len)
     first = off >> q->cbits;
     last = (off + len - 1) >> q->cbits;
     for (u = first; u <= last; u++)
-        q->exp[u]++;
+        q->exp[u] += q->weight;
+    return 0;
+}
+
+/* Takes n entries from the walk budget, or fails naming what. */
+static int qc_budget(qc *q, uint64_t n, const char *what)
+{
+    if (n > QC_WALK_BUDGET - q->c->n_walked)
+        return emk_img_fail(q->c, -EFBIG, "%s: more than %u L1/L2 table "
+                            "entries to walk in all (limit)", what,
+                            (unsigned)QC_WALK_BUDGET);
+    q->c->n_walked += n;
     return 0;
 }
 
@@ -167,6 +192,8 @@ static int qc_walk_l1(qc *q, uint64_t l1off, uint32_t l1n, uint64_t disk_size,
                             "%u)", owner, l1n, (unsigned)QC_MAX_L1);
     snprintf(what, sizeof(what), "%s L1 table", owner);
     r = qc_meta_x(q, l1off, (uint64_t)l1n * 8, what, 1);
+    if (r == 0)
+        r = qc_budget(q, l1n, what);
     if (r < 0)
         return r;
     l1 = malloc((size_t)l1n * 8);
@@ -180,17 +207,119 @@ static int qc_walk_l1(qc *q, uint64_t l1off, uint32_t l1n, uint64_t disk_size,
         snprintf(what, sizeof(what), "%s L1 entry %u: L2 table", owner, i);
         r = qc_meta(q, l2off, q->cs, what);
         if (r == 0)
+            r = qc_budget(q, q->l2n, what);
+        if (r == 0)
             r = qc_walk_l2(q, l2off, i, vm_index, cat, what);
     }
     free(l1);
     return r;
 }
 
+/* Reads snapshot entry i at *pos (facts for info, its name for
+ * --scrub-names, its L1 table into l1) and moves *pos to the next one. */
+static int qc_read_snap(qc *q, uint64_t *pos, uint32_t i, qc_snap_l1 *l1)
+{
+    uint8_t h[40], extra[24];
+    uint64_t vmsz, p = *pos;
+    uint32_t extra_size, vm32;
+    uint16_t id_size, name_size;
+    int r = emk_img_pread(q->c, h, sizeof(h), p, "snapshot table entry");
+    if (r < 0)
+        return r;
+    l1->off = emk_be64(h);
+    l1->n = emk_be32(h + 8);
+    l1->disk = q->c->virtual_size;
+    l1->index = i;
+    id_size = emk_be16(h + 12);
+    name_size = emk_be16(h + 14);
+    vm32 = emk_be32(h + 32);
+    extra_size = emk_be32(h + 36);
+    if (extra_size > 1024)
+        return emk_img_fail(q->c, -EINVAL, "snapshot %u at offset %llu: "
+                            "extra data size %u is too large", i,
+                            (unsigned long long)p, extra_size);
+    memset(extra, 0, sizeof(extra));
+    r = emk_img_pread(q->c, extra, extra_size < 24 ? extra_size : 24, p + 40,
+                      "snapshot extra data");
+    if (r < 0)
+        return r;
+    vmsz = extra_size >= 8 ? emk_be64(extra) : vm32;
+    if (extra_size >= 16)
+        l1->disk = emk_be64(extra + 8);
+    if (i < EMK_IMG_MAX_SNAPS) {
+        emk_img_snap *s = &q->c->snaps[i];
+        size_t k = id_size < sizeof(s->id) - 1 ? id_size : sizeof(s->id) - 1;
+        r = emk_img_pread(q->c, s->id, k, p + 40 + extra_size, "snapshot id");
+        if (r < 0)
+            return r;
+        k = name_size < sizeof(s->name) - 1 ? name_size : sizeof(s->name) - 1;
+        r = emk_img_pread(q->c, s->name, k, p + 40 + extra_size + id_size,
+                          "snapshot name");
+        if (r < 0)
+            return r;
+        s->vm_state_size = vmsz;
+        s->disk_size = l1->disk;
+        s->date_sec = emk_be32(h + 16);
+        s->l1_size = l1->n;
+        s->l1_offset = l1->off;
+    }
+    *pos = p + ((40 + (uint64_t)extra_size + id_size + name_size + 7) & ~7ULL);
+    return emk_img_add_name(q->c, p + 40 + extra_size + id_size, name_size);
+}
+
+static int cmp_snap_l1(const void *x, const void *y)
+{
+    const qc_snap_l1 *a = x, *b = y;
+    if (a->off != b->off)
+        return a->off < b->off ? -1 : 1;
+    if (a->n != b->n)
+        return a->n < b->n ? -1 : 1;
+    if (a->disk != b->disk)
+        return a->disk < b->disk ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static int same_l1(const qc_snap_l1 *a, const qc_snap_l1 *b)
+{
+    return a->off == b->off && a->n == b->n && a->disk == b->disk;
+}
+
+/* Walks each distinct snapshot L1 table once, counting its references once
+ * per snapshot that names it (as QEMU's check does).  The L1 entries of
+ * all distinct tables must fit the walk budget before any is walked. */
+static int qc_walk_snaps(qc *q, qc_snap_l1 *l1, uint32_t n)
+{
+    uint64_t total = 0;
+    uint32_t i, j;
+    int r = 0;
+    qsort(l1, n, sizeof(*l1), cmp_snap_l1);
+    for (i = 0; i < n; i++)
+        if (i == 0 || !same_l1(&l1[i - 1], &l1[i]))
+            total += l1[i].n;
+    if (total > QC_WALK_BUDGET - q->c->n_walked)
+        return emk_img_fail(q->c, -EFBIG, "snapshot table: the snapshots' L1 "
+                            "tables hold %llu entries in all (limit %u)",
+                            (unsigned long long)total,
+                            (unsigned)QC_WALK_BUDGET);
+    for (i = 0; r == 0 && i < n; i = j) {
+        char owner[48];
+        for (j = i + 1; j < n && same_l1(&l1[i], &l1[j]); j++)
+            ;
+        snprintf(owner, sizeof(owner), "snapshot %u", l1[i].index);
+        q->weight = j - i;
+        r = qc_walk_l1(q, l1[i].off, l1[i].n, l1[i].disk,
+                       EMK_IMG_CAT_SNAPSHOT, owner);
+        q->weight = 1;
+    }
+    return r;
+}
+
 static int qc_snapshots(qc *q, uint64_t off, uint32_t n)
 {
+    qc_snap_l1 *l1;
     uint64_t pos = off;
     uint32_t i;
-    int r;
+    int r = 0;
     if (n == 0)
         return 0;
     if (n > QC_MAX_SNAPS)
@@ -199,61 +328,21 @@ static int qc_snapshots(qc *q, uint64_t off, uint32_t n)
     if (off & (q->cs - 1))
         return emk_img_fail(q->c, -EINVAL, "snapshot table at offset %llu is "
                             "not cluster aligned", (unsigned long long)off);
-    for (i = 0; i < n; i++) {
-        uint8_t h[40], extra[24];
-        uint64_t l1off, vmsz, disk = q->c->virtual_size;
-        uint32_t l1n, extra_size, vm32;
-        uint16_t id_size, name_size;
-        char owner[48];
-        r = emk_img_pread(q->c, h, sizeof(h), pos, "snapshot table entry");
-        if (r < 0)
-            return r;
-        l1off = emk_be64(h);
-        l1n = emk_be32(h + 8);
-        id_size = emk_be16(h + 12);
-        name_size = emk_be16(h + 14);
-        vm32 = emk_be32(h + 32);
-        extra_size = emk_be32(h + 36);
-        if (extra_size > 1024)
-            return emk_img_fail(q->c, -EINVAL, "snapshot %u at offset %llu: "
-                                "extra data size %u is too large", i,
-                                (unsigned long long)pos, extra_size);
-        memset(extra, 0, sizeof(extra));
-        r = emk_img_pread(q->c, extra, extra_size < 24 ? extra_size : 24,
-                          pos + 40, "snapshot extra data");
-        if (r < 0)
-            return r;
-        vmsz = extra_size >= 8 ? emk_be64(extra) : vm32;
-        if (extra_size >= 16)
-            disk = emk_be64(extra + 8);
-        if (i < EMK_IMG_MAX_SNAPS) {
-            emk_img_snap *s = &q->c->snaps[i];
-            size_t k = id_size < sizeof(s->id) - 1 ? id_size : sizeof(s->id) - 1;
-            r = emk_img_pread(q->c, s->id, k, pos + 40 + extra_size,
-                              "snapshot id");
-            if (r < 0)
-                return r;
-            k = name_size < sizeof(s->name) - 1 ? name_size
-                                                 : sizeof(s->name) - 1;
-            r = emk_img_pread(q->c, s->name, k,
-                              pos + 40 + extra_size + id_size, "snapshot name");
-            if (r < 0)
-                return r;
-            s->vm_state_size = vmsz;
-            s->disk_size = disk;
-            s->date_sec = emk_be32(h + 16);
-            s->l1_size = l1n;
-            s->l1_offset = l1off;
-        }
-        r = emk_img_add_name(q->c, pos + 40 + extra_size + id_size, name_size);
-        if (r < 0)
-            return r;
-        snprintf(owner, sizeof(owner), "snapshot %u", i);
-        r = qc_walk_l1(q, l1off, l1n, disk, EMK_IMG_CAT_SNAPSHOT, owner);
-        if (r < 0)
-            return r;
-        pos += (40 + (uint64_t)extra_size + id_size + name_size + 7) & ~7ULL;
+    l1 = malloc((size_t)n * sizeof(*l1));
+    if (!l1)
+        return emk_img_fail(q->c, -ENOMEM, "out of memory (snapshots)");
+    for (i = 0; r == 0 && i < n; i++) {
+        r = qc_read_snap(q, &pos, i, &l1[i]);
+        if (r == 0 && pos - off > QC_MAX_SNAP_TABLE)
+            r = emk_img_fail(q->c, -EFBIG, "snapshot table at offset %llu is "
+                             "larger than %u bytes", (unsigned long long)off,
+                             (unsigned)QC_MAX_SNAP_TABLE);
     }
+    if (r == 0)
+        r = qc_walk_snaps(q, l1, n);
+    free(l1);
+    if (r < 0)
+        return r;
     q->c->nb_snapshots = n;
     return qc_meta_x(q, off, pos - off, "snapshot table", 1);
 }
@@ -443,6 +532,7 @@ int emk_img_qcow2_parse(emk_img_ctx *ctx)
     int r;
     memset(&q, 0, sizeof(q));
     q.c = ctx;
+    q.weight = 1;
     memset(h, 0, sizeof(h));
     r = emk_img_pread(ctx, h, ctx->file_size < sizeof(h) ? (size_t)ctx->file_size
                                                          : sizeof(h),

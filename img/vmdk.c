@@ -112,12 +112,6 @@ static int parse_extents(emk_img_ctx *c, const char *desc)
                 else
                     return emk_img_fail(c, -ENOTSUP, "descriptor: extent type "
                                         "%s is not supported", type);
-                if (strchr(name, '/') == name)
-                    return emk_img_fail(c, -ENOTSUP, "descriptor: absolute "
-                                        "extent path '%s'", name);
-                if (strstr(name, ".."))
-                    return emk_img_fail(c, -EINVAL, "descriptor: extent path "
-                                        "'%s' leaves the directory", name);
                 if (e->kind != EMK_IMG_EXTENT_ZERO)
                     c->nextents++;
                 c->virtual_size += sectors * 512;

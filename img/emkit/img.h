@@ -115,6 +115,9 @@ typedef struct emk_img_opts {
     int scrub_names;    /**< replace names that may carry personal data */
     const char *secret; /**< LUKS passphrase (qemu-img --object secret) */
     size_t secret_len;
+    int allow_external_paths; /**< accept extent and data-file names that
+                             are absolute, contain "..", or pass through
+                             symbolic links (--allow-external-paths) */
     int kill_after;     /**< testing only: SIGKILL itself after this many
                              writes (simulates a crash); 0 = never.  Only
                              the test build of the tool sets it
@@ -133,6 +136,12 @@ enum emk_img_limits {
  *  call emk_img_open(), then emk_img_close() to release the tables. */
 typedef struct emk_img_ctx {
     int fd;
+    int writable;               /**< fd is read-write (emk_img_open_rw) */
+    /* identity of the file as parsed: anonymize refuses a file that is no
+     * longer this one or whose size or modification time changed */
+    uint64_t st_dev, st_ino;
+    int64_t mtime_sec;
+    long mtime_nsec;
     int format;                 /**< enum emk_img_format */
     uint64_t file_size;
     uint64_t virtual_size;
@@ -169,6 +178,9 @@ typedef struct emk_img_ctx {
     uint64_t n_leaked;          /**< refcounted but unreferenced units */
     uint64_t n_refcount_errors; /**< reference count mismatches */
     uint64_t n_unfit;           /**< compressed slots too small for zeros */
+    uint64_t n_walked;          /**< qcow2: L1/L2 entries the parser walked
+                                     (bounded; snapshots sharing an L1
+                                     table walk it once) */
     /* names that may carry personal data (for --scrub-names) */
     emk_img_slot *names;        /**< off/len of each name */
     size_t nnames, cap_names;
@@ -194,12 +206,22 @@ typedef struct emk_img_ctx {
  *  set. */
 int emk_img_open(emk_img_ctx *ctx, const char *path, int fmt);
 
+/** Like emk_img_open(), but the file is opened read-write, for an
+ *  in-place anonymize: parsing and writing then use this one descriptor,
+ *  so the writes reach the file that was parsed. */
+int emk_img_open_rw(emk_img_ctx *ctx, const char *path, int fmt);
+
 /** Releases what emk_img_open() allocated and closes the file. */
 void emk_img_close(emk_img_ctx *ctx);
 
 /** Anonymizes the opened image into dst (copy mode; dst must not exist) or,
- *  with opts->in_place, into the file itself (dst ignored; the file is
- *  reopened read-write).  Returns 0 or a negative errno with ctx->err set. */
+ *  with opts->in_place, into the file itself (dst ignored).  In place, the
+ *  writes go through ctx->fd when it was opened by emk_img_open_rw();
+ *  otherwise src is opened read-write once and must be the inode that was
+ *  parsed (-ESTALE if not).  The file must still have the size and
+ *  modification time seen at open, before and after the work (-EBUSY:
+ *  "image changed while it was being processed"); a refused run writes
+ *  nothing.  Returns 0 or a negative errno with ctx->err set. */
 int emk_img_anonymize(emk_img_ctx *ctx, const char *src, const char *dst,
                       const emk_img_opts *opts);
 

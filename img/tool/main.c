@@ -2,7 +2,8 @@
  * emkit-img - inspect and anonymize qcow2, VMDK and VHDX images.
  *
  *   emkit-img anonymize [-f fmt] [-p] [--output=human|json] [--dry-run]
- *                       [--in-place] [--scrub-names] [--object ...] SRC [DST]
+ *                       [--in-place] [--scrub-names] [--allow-external-paths]
+ *                       [--object ...] SRC [DST]
  *   emkit-img info|check|map [-f fmt] [--output=human|json] IMAGE
  */
 #include "emkit/img.h"
@@ -17,10 +18,17 @@ static int usage(void)
             "usage: emkit-img anonymize [-f qcow2|vhdx|vmdk] [-p] "
             "[--output=human|json]\n"
             "                           [--dry-run] [--in-place] "
-            "[--scrub-names] [--object secret,id=ID,data=TEXT]\n"
-            "                           [-o encrypt.key-secret=ID] SRC [DST]\n"
+            "[--scrub-names] [--allow-external-paths]\n"
+            "                           [--object secret,id=ID,data=TEXT] "
+            "[-o encrypt.key-secret=ID] SRC [DST]\n"
             "       emkit-img info|check|map [-f fmt] [--output=human|json] "
-            "IMAGE\n");
+            "IMAGE\n"
+            "  --allow-external-paths: accept VMDK extent and qcow2 data-file "
+            "names that are\n"
+            "    absolute, contain '..' or pass through symbolic links "
+            "(refused by default:\n"
+            "    they are resolved inside the image's and DST's "
+            "directories)\n");
     return 2;
 }
 
@@ -133,6 +141,8 @@ int main(int argc, char **argv)
             o.in_place = 1;
         } else if (strcmp(a, "--scrub-names") == 0) {
             o.scrub_names = 1;
+        } else if (strcmp(a, "--allow-external-paths") == 0) {
+            o.allow_external_paths = 1;
         } else if ((strcmp(a, "--object") == 0 && i + 1 < argc) ||
                    strncmp(a, "--object=", 9) == 0) {
             const char *v = a[8] == '=' ? a + 9 : argv[++i];
@@ -187,7 +197,11 @@ int main(int argc, char **argv)
     c = calloc(1, sizeof(*c));
     if (!c)
         return 1;
-    r = emk_img_open(c, pos[0], fmt);
+    /* in place, the one descriptor that is parsed is the one written */
+    if (strcmp(cmd, "anonymize") == 0 && o.in_place && !o.dry_run)
+        r = emk_img_open_rw(c, pos[0], fmt);
+    else
+        r = emk_img_open(c, pos[0], fmt);
     if (r < 0) {
         fprintf(stderr, "emkit-img: %s\n", c->err);
         emk_img_close(c);
