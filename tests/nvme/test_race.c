@@ -6,6 +6,7 @@
  * fails the run; under ASan a use-after-free does.
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <time.h>
 
@@ -525,5 +526,7 @@ int main(void)
         cmocka_unit_test(test_stress_dev_iothread),
         cmocka_unit_test(test_stress_all_iothreads),
     };
+    if (getenv("EMK_TEST_FILTER"))     /* e.g. EMK_TEST_FILTER='*stress*' */
+        cmocka_set_test_filter(getenv("EMK_TEST_FILTER"));
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
