@@ -62,6 +62,14 @@ static void pump(emk_nvme_drv *d)
         sched_yield();
 }
 
+/* How long to wait for the controller, in polls. */
+static long spin_limit(const emk_nvme_drv *d)
+{
+    if (d->opts.max_polls)
+        return (long)d->opts.max_polls;
+    return d->opts.threaded ? SPIN_THREADED : SPIN_LOCAL;
+}
+
 static uint32_t rd32(emk_nvme_drv *d, uint64_t off)
 {
     uint64_t v = 0;
@@ -85,7 +93,7 @@ static int wait_rdy(emk_nvme_drv *d, uint32_t want)
 {
     long i;
 
-    for (i = 0; i < SPIN_THREADED / 10; i++) {
+    for (i = 0; i < spin_limit(d) / 10; i++) {
         uint32_t csts = rd32(d, 0x1c);
         if (csts == 0xffffffffu || (csts & 2))
             return -EIO;
@@ -182,7 +190,7 @@ int emk_nvme_drv_reap(emk_nvme_drv *d, emk_nvme_drv_q *q, emk_nvme_cqe *out,
 int emk_nvme_drv_exec(emk_nvme_drv *d, emk_nvme_drv_q *q, uint8_t cmd[64],
                       emk_nvme_cqe *cqe)
 {
-    long i, spins = d->opts.threaded ? SPIN_THREADED : SPIN_LOCAL;
+    long i, spins = spin_limit(d);
     int cid = emk_nvme_drv_queue_cmd(d, q, cmd);
 
     if (cid < 0)

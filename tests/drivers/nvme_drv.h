@@ -44,6 +44,8 @@ typedef struct emk_nvme_drv_opts {
     unsigned qsize;       /**< entries per I/O queue (0: 64) */
     int shadow;           /**< use Doorbell Buffer Config if offered */
     int threaded;         /**< device runs in iothreads: wait on host time */
+    unsigned long max_polls; /**< polls before a command or CSTS wait gives
+                                up (0: a default for threaded or not) */
 } emk_nvme_drv_opts;
 
 typedef struct emk_nvme_drv {

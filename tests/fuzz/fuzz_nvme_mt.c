@@ -112,6 +112,8 @@ static void admin_op(fz *f, unsigned op, unsigned arg)
     emk_nvme_cqe c;
     int i;
 
+    if (f->d.admin.size == 0 || dq->size == 0)
+        return;                   /* a re-initialisation failed: stop */
     switch (op % 8) {
     case 0: admin_cmd(f, 0x00, q, 0, 0, 0); break;
     case 1: admin_cmd(f, 0x04, q, 0, 0, 0); break;
@@ -198,6 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     f.dopts.qsize = FZ_QS;
     f.dopts.shadow = (flags >> 5) & 1;
     f.dopts.threaded = 1;
+    f.dopts.max_polls = 20000;    /* a lost command costs milliseconds */
     f.buf = emk_tm_alloc(f.tm, 4096, 4096);
     f.dbs = emk_tm_alloc(f.tm, 4096, 4096);
     f.eis = emk_tm_alloc(f.tm, 4096, 4096);
