@@ -39,6 +39,89 @@ int emk_dev_add_region(emk_dev *dev, emk_region *r)
     return 0;
 }
 
+int emk_dev_del_region(emk_dev *dev, emk_region *r)
+{
+    unsigned i;
+
+    for (i = 0; i < dev->nregions; i++) {
+        if (dev->regions[i] == r) {
+            memmove(&dev->regions[i], &dev->regions[i + 1],
+                    (dev->nregions - i - 1) * sizeof(dev->regions[0]));
+            dev->nregions--;
+            r->owner = NULL;
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
+int emk_bus_map_region(emk_bus *bus, emk_region *r, uint64_t addr)
+{
+    if (!bus || !bus->ops || !bus->ops->map_region)
+        return -ENOSYS;
+    return bus->ops->map_region(bus, r, addr);
+}
+
+void emk_bus_unmap_region(emk_bus *bus, emk_region *r)
+{
+    if (bus && bus->ops && bus->ops->unmap_region)
+        bus->ops->unmap_region(bus, r);
+}
+
+/* ---- interrupt objects ---------------------------------------------- */
+
+void emk_irq_raise(const emk_irq *irq, int level)
+{
+    if (irq && irq->set)
+        irq->set(irq, level);
+}
+
+int emk_irq_ready(const emk_irq *irq)
+{
+    return irq && irq->set && (!irq->ready || irq->ready(irq));
+}
+
+static void line_set(const emk_irq *irq, int level)
+{
+    emk_irq_set((emk_dev *)irq->opaque, irq->index, level);
+}
+
+void emk_irq_init_line(emk_irq *irq, const char *name, emk_dev *dev,
+                       unsigned line)
+{
+    memset(irq, 0, sizeof(*irq));
+    irq->name = name;
+    irq->set = line_set;
+    irq->opaque = dev;
+    irq->index = line;
+}
+
+static void msi_set(const emk_irq *irq, int level)
+{
+    if (level)
+        (void)emk_msi_send((emk_dev *)irq->opaque, irq->addr, irq->index);
+}
+
+void emk_irq_init_msi(emk_irq *irq, const char *name, emk_dev *dev,
+                      uint64_t addr, uint32_t data)
+{
+    memset(irq, 0, sizeof(*irq));
+    irq->name = name;
+    irq->set = msi_set;
+    irq->opaque = dev;
+    irq->index = data;
+    irq->addr = addr;
+}
+
+void emk_irq_init_msis(emk_irq *vec, unsigned n, const char *name,
+                       emk_dev *dev, uint64_t addr, uint32_t data0)
+{
+    unsigned i;
+
+    for (i = 0; i < n; i++)
+        emk_irq_init_msi(&vec[i], name, dev, addr, data0 + i);
+}
+
 int emk_dev_add_ioeventfd(emk_dev *dev, emk_region *r, uint64_t offset,
                           unsigned size, emk_notifier *n)
 {

@@ -1,6 +1,7 @@
 /*
- * coalesce.c - interrupt delivery: MSI-X vectors through the transport
- * (or raw MSIs), INTx level with INTMS masking, and interrupt coalescing
+ * coalesce.c - interrupt delivery: message vectors and the pin as the
+ * transport's interrupt objects (emk_irq), INTx level with INTMS masking,
+ * and interrupt coalescing
  * (Set Features 0x08 aggregation threshold/time, 0x09 per-vector
  * Coalescing Disable).  Coalescing applies to I/O completion queues only;
  * an aggregation time of 0 disables it.
@@ -21,22 +22,18 @@
  */
 #include "nvme_int.h"
 
+/* Message vectors while the transport's first one is deliverable (MSI-X
+ * or MSI enabled), else the pin. */
 static int msix_on(nvme_ctrl *n)
 {
-    if (n->have_transport && n->transport.msix_enabled)
-        return n->transport.msix_enabled(n->transport.opaque);
-    return !n->have_transport;
+    return n->irq_nvec && emk_irq_ready(&n->irq_vec[0]);
 }
 
 static void raise_vector(nvme_ctrl *n, unsigned vector)
 {
     nvme_stat(&n->stats.interrupts, 1);
-    if (n->have_transport) {
-        if (n->transport.msix_notify)
-            n->transport.msix_notify(n->transport.opaque, vector);
-    } else {
-        (void)emk_msi_send(&n->dev, (uint64_t)EMK_NVME_RAW_MSI_PAGE << 12, vector);
-    }
+    if (vector < n->irq_nvec)
+        emk_irq_raise(&n->irq_vec[vector], 1);
 }
 
 void nvme_irq_intx_update(nvme_ctrl *n)
@@ -68,12 +65,7 @@ void nvme_irq_intx_update(nvme_ctrl *n)
         n->intx_level = level;
         if (level)
             nvme_stat(&n->stats.interrupts, 1);
-        if (n->have_transport) {
-            if (n->transport.intx_set)
-                n->transport.intx_set(n->transport.opaque, level);
-        } else {
-            emk_irq_set(&n->dev, 0, level);
-        }
+        emk_irq_raise(n->irq_intx, level);
     }
     pthread_mutex_unlock(&n->irq_lock);
 }

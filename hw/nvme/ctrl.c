@@ -139,17 +139,14 @@ emk_region *emk_nvme_bar0(emk_nvme *e)
     return &((nvme_ctrl *)e)->bar0;
 }
 
-void emk_nvme_set_transport(emk_nvme *e, const emk_nvme_transport *t)
+void emk_nvme_set_irqs(emk_nvme *e, const emk_irq *vectors, unsigned nvec,
+                       const emk_irq *intx)
 {
     nvme_ctrl *n = (nvme_ctrl *)e;
 
-    if (t) {
-        n->transport = *t;
-        n->have_transport = 1;
-    } else {
-        memset(&n->transport, 0, sizeof(n->transport));
-        n->have_transport = 0;
-    }
+    n->irq_vec = vectors;
+    n->irq_nvec = vectors ? nvec : 0;
+    n->irq_intx = intx;
 }
 
 /* Any thread (MSI-X table writes): each CQ is looked at by its owner. */

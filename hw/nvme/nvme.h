@@ -4,10 +4,9 @@
  *
  * The controller is transport-free spec logic: a BAR0 register file
  * (emk_nvme_bar0), admin and I/O command sets, namespaces on emkit block
- * backends.  It raises "vector N" through a small transport callback
- * table; nvme_pci.c maps that onto the PCI core's MSI-X (or INTx).  With
- * no transport attached, vector N is delivered as a plain MSI with data N
- * at EMK_NVME_RAW_MSI_ADDR (handy for tests on the bare test machine).
+ * backends.  It raises interrupt objects (emk_irq, emkit/bus.h) that its
+ * transport gives it: nvme_pci.c hands over the PCI core's message
+ * vectors and INTx pin; a test can wire plain MSIs (emk_irq_init_msi).
  *
  * Every optimisation of the GSoC "NVMe performance" ideas is a switch in
  * emk_nvme_options so its effect can be measured:
@@ -44,10 +43,6 @@ enum emk_nvme_limits {
     EMK_NVME_DB_BASE = 0x1000
 };
 
-/** With no transport attached, vector N goes out as an MSI with data N at
- *  address EMK_NVME_RAW_MSI_PAGE << 12 (0xfee00000). */
-enum emk_nvme_raw_msi { EMK_NVME_RAW_MSI_PAGE = 0xfee00 };
-
 /** One namespace.  Give either an open backend (blk, not owned) or a
  *  backend spec ("ram:64M", "file:/path", opened and owned). */
 typedef struct emk_nvme_ns_config {
@@ -82,17 +77,6 @@ typedef struct emk_nvme_options {
     const char *serial;            /**< NULL: "EMK0001" */
     const char *model;             /**< NULL: "emkit NVMe" */
 } emk_nvme_options;
-
-/** How the controller raises interrupts; nvme_pci.c provides one. */
-typedef struct emk_nvme_transport {
-    /** 1 if MSI-X is enabled (vectors), 0 for pin interrupts. */
-    int (*msix_enabled)(void *opaque);
-    /** Raise MSI-X vector (edge). */
-    void (*msix_notify)(void *opaque, unsigned vector);
-    /** Drive the INTx pin. */
-    void (*intx_set)(void *opaque, int level);
-    void *opaque;
-} emk_nvme_transport;
 
 typedef struct emk_nvme emk_nvme;
 
@@ -130,11 +114,18 @@ emk_dev *emk_nvme_dev(emk_nvme *n);
 /** The BAR0 register region (registers + doorbells). */
 emk_region *emk_nvme_bar0(emk_nvme *n);
 
-/** Attaches a transport (copied); NULL detaches (raw MSI). */
-void emk_nvme_set_transport(emk_nvme *n, const emk_nvme_transport *t);
+/** Wires the controller's interrupts: vectors[0..nvec) are its message
+ *  vectors (completion queue vector i raises vectors[i]); intx (may be
+ *  NULL) is its pin, used while vectors[0] is not ready.  Kept by pointer:
+ *  they must stay valid while the controller lives.  Call before the
+ *  guest enables the controller.  Without it no interrupt is sent (a
+ *  driver must poll). */
+void emk_nvme_set_irqs(emk_nvme *n, const emk_irq *vectors, unsigned nvec,
+                       const emk_irq *intx);
 
 /** Asks the controller to re-send interrupts for vectors with pending
- *  completions (a transport calls this when MSI-X gets enabled). */
+ *  completions (a transport calls this when MSI-X gets enabled).  Any
+ *  thread. */
 void emk_nvme_irq_resync(emk_nvme *n);
 
 /** Controller-level reset (as a PCI function reset): like CC.EN 1->0. */

@@ -259,8 +259,9 @@ typedef struct nvme_ctrl {
     emk_region bar0;
     emk_region_ops bar0_ops;
     emk_nvme_options opts;
-    emk_nvme_transport transport;
-    int have_transport;
+    const emk_irq *irq_vec; /* message vectors (emk_nvme_set_irqs) */
+    unsigned irq_nvec;
+    const emk_irq *irq_intx;
     pthread_mutex_t irq_lock; /* INTx level, cq[] stores, error log */
     pthread_mutex_t ev_lock;  /* async events */
     int intx_level;

@@ -1,8 +1,8 @@
 /*
- * nvme_pci.c - PCI transport glue: maps the controller's "raise vector N"
- * onto the PCI core's MSI-X (or INTx when MSI-X is off), registers BAR0
- * and the MSI-X BAR, and re-sends pending vectors when MSI-X gets enabled
- * or unmasked.
+ * nvme_pci.c - PCI transport glue: hands the controller the PCI core's
+ * interrupt objects (message vectors and INTx), registers BAR0 and the
+ * MSI-X BAR, and re-sends pending vectors when MSI-X gets enabled or
+ * unmasked.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,28 +13,9 @@ struct emk_nvme_pci {
     emk_pci_fn fn;
     emk_nvme *ctrl;
     void *msix_storage;
+    emk_irq vec[EMK_NVME_MAX_VECTORS];
+    emk_irq intx;
 };
-
-static int t_msix_enabled(void *opaque)
-{
-    emk_nvme_pci *p = opaque;
-
-    return emk_pci_msix_enabled(&p->fn);
-}
-
-static void t_msix_notify(void *opaque, unsigned vector)
-{
-    emk_nvme_pci *p = opaque;
-
-    (void)emk_pci_msix_notify(&p->fn, vector);  /* masked: left pending */
-}
-
-static void t_intx(void *opaque, int level)
-{
-    emk_nvme_pci *p = opaque;
-
-    emk_pci_set_irq(&p->fn, level);
-}
 
 static void msi_changed(emk_pci_fn *fn)
 {
@@ -52,30 +33,14 @@ static void fn_reset(emk_pci_fn *fn)
 }
 
 static const emk_pci_fn_ops nvme_pci_ops = {
-    NULL, NULL, msi_changed, fn_reset
+    .msi_changed = msi_changed,
+    .reset = fn_reset,
 };
-
-/* The controller registered BAR0 with its device for standalone use; the
- * PCI core registers it again as a BAR, so drop the first entry. */
-static void forget_region(emk_dev *dev, emk_region *r)
-{
-    unsigned i;
-
-    for (i = 0; i < dev->nregions; i++) {
-        if (dev->regions[i] == r) {
-            memmove(&dev->regions[i], &dev->regions[i + 1],
-                    (dev->nregions - i - 1) * sizeof(dev->regions[0]));
-            dev->nregions--;
-            return;
-        }
-    }
-}
 
 emk_nvme_pci *emk_nvme_pci_new(const emk_nvme_options *opts, emk_bus *bus,
                                emk_loop *loop, int *err)
 {
     emk_nvme_pci *p = calloc(1, sizeof(*p));
-    emk_nvme_transport t;
     emk_pci_id id;
     emk_pcie_link link = { EMK_PCIE_SPEED_8GT, 4, 0, 0 };
     unsigned nvec;
@@ -104,7 +69,9 @@ emk_nvme_pci *emk_nvme_pci_new(const emk_nvme_options *opts, emk_bus *bus,
     e = emk_pci_fn_init(&p->fn, emk_nvme_dev(p->ctrl), &id, &nvme_pci_ops, p);
     if (e)
         goto fail;
-    forget_region(emk_nvme_dev(p->ctrl), emk_nvme_bar0(p->ctrl));
+    /* the controller registered BAR0 for standalone use; the PCI core
+     * registers it again as a BAR */
+    (void)emk_dev_del_region(emk_nvme_dev(p->ctrl), emk_nvme_bar0(p->ctrl));
     e = emk_pci_bar_register(&p->fn, 0, emk_nvme_bar0(p->ctrl),
                              EMK_PCI_BAR_MEM64);
     if (e)
@@ -121,12 +88,10 @@ emk_nvme_pci *emk_nvme_pci_new(const emk_nvme_options *opts, emk_bus *bus,
                           EMK_NVME_PCI_MSIX_BAR, 0x800, p->msix_storage);
     if (e < 0)
         goto fail;
-    memset(&t, 0, sizeof(t));
-    t.msix_enabled = t_msix_enabled;
-    t.msix_notify = t_msix_notify;
-    t.intx_set = t_intx;
-    t.opaque = p;
-    emk_nvme_set_transport(p->ctrl, &t);
+    if (nvec > EMK_NVME_MAX_VECTORS)
+        nvec = EMK_NVME_MAX_VECTORS;
+    emk_pci_fn_irqs(&p->fn, p->vec, nvec, &p->intx);
+    emk_nvme_set_irqs(p->ctrl, p->vec, nvec, &p->intx);
     return p;
 fail:
     if (err)

@@ -45,7 +45,7 @@ static void sblk_irq_sync(emk_sblk *s)
     level = (emk_load_acquire_u32(&s->status) & EMK_SBLK_STATUS_DONE) != 0;
     if (level != s->irq_level) {
         s->irq_level = level;
-        emk_irq_set(&s->dev, s->opt.irq_line, level);
+        emk_irq_raise(s->irq, level);
     }
     emk_spin_unlock(&s->irq_lock);
 }
@@ -264,6 +264,8 @@ int emk_sblk_init(emk_sblk *s, emk_bus *bus, emk_loop *loop, emk_blk *blk,
     s->blk = blk;
     if (opt)
         s->opt = *opt;
+    emk_irq_init_line(&s->line, "sblk-irq", &s->dev, s->opt.irq_line);
+    s->irq = s->opt.irq ? s->opt.irq : &s->line;
     s->mmio.name = "sblk-mmio";
     s->mmio.ops = &sblk_ops;
     s->mmio.opaque = s;

@@ -53,7 +53,10 @@ typedef enum emk_sblk_op {
 
 typedef struct emk_sblk_options {
     int ioeventfd;        /**< doorbell through an emk_notifier */
-    unsigned irq_line;    /**< level IRQ line */
+    /** The interrupt object DONE drives (level), given by the transport;
+     *  kept by pointer.  NULL: bus line irq_line. */
+    const emk_irq *irq;
+    unsigned irq_line;    /**< level IRQ line when irq is NULL */
 } emk_sblk_options;
 
 /** A request as latched from the registers when the doorbell rang.  The
@@ -88,13 +91,14 @@ typedef struct emk_sblk {
     int inflight;         /* a block request is outstanding */
     int kick_deferred;    /* device loop: a ring waits for a dropped
                              request to finish */
+    emk_irq line;         /* the bus line when opt.irq is NULL */
+    const emk_irq *irq;   /* what DONE drives */
     int irq_lock;         /* spin lock: status DONE vs the IRQ line */
     int irq_level;        /* line level last driven (under irq_lock) */
 } emk_sblk;
 
 /** Initialises the caller-owned device on bus; its work runs in loop
- *  (NULL: the bus's main loop).  The caller maps s->mmio (emk_bus ops
- *  map_region).  Returns 0 or a negative errno (nothing to clean up). */
+ *  (NULL: the bus's main loop).  The caller maps s->mmio (emk_bus_map_region).  Returns 0 or a negative errno (nothing to clean up). */
 int emk_sblk_init(emk_sblk *s, emk_bus *bus, emk_loop *loop, emk_blk *blk,
                   const emk_sblk_options *opt);
 

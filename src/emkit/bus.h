@@ -186,6 +186,9 @@ void emk_dev_init(emk_dev *dev, const char *name, emk_bus *bus,
  *  and for hosts that map regions themselves).  -ENOSPC if full. */
 int emk_dev_add_region(emk_dev *dev, emk_region *r);
 
+/** Removes a region registered with emk_dev_add_region (e.g. before a
+ *  transport registers it again as a BAR).  -ENOENT if not registered. */
+int emk_dev_del_region(emk_dev *dev, emk_region *r);
 /** Routes guest writes of `size` bytes at r+offset to n instead of the
  *  region's write callback.  The host decides how (test machine: in its
  *  dispatcher; QEMU: memory_region_add_eventfd). */
@@ -221,6 +224,42 @@ int emk_dma_st(emk_dev *dev, uint64_t addr, unsigned size, uint64_t value);
 void emk_irq_set(emk_dev *dev, unsigned line, int level);
 /** Sends a message-signalled interrupt.  0 or -errno. */
 int emk_msi_send(emk_dev *dev, uint64_t addr, uint32_t data);
+
+/* ---- interrupt objects ----------------------------------------------- */
+
+/** A named interrupt output of a device, given to the device by whatever
+ *  it is plugged into: the PCI core's MSI-X/MSI vectors and INTx pin
+ *  (emk_pci_fn_irqs), a plain bus line or MSI (emk_irq_init_line,
+ *  emk_irq_init_msi), a test's recorder.  The device only raises it and
+ *  never knows the transport.  Caller-owned; set up by the provider. */
+typedef struct emk_irq {
+    const char *name;
+    /** Level 1 raises, 0 lowers; a message interrupt is sent on 1 only.
+     *  Any thread. */
+    void (*set)(const struct emk_irq *irq, int level);
+    /** Optional: 1 if the interrupt is deliverable now (a message vector
+     *  while the guest has enabled messages); NULL: always. */
+    int (*ready)(const struct emk_irq *irq);
+    void *opaque;         /**< the provider's */
+    unsigned index;       /**< vector or line number */
+    uint64_t addr;        /**< message address (emk_irq_init_msi) */
+} emk_irq;
+
+/** Drives irq (NULL or not set up: nothing). */
+void emk_irq_raise(const emk_irq *irq, int level);
+/** 1 if irq is set up and deliverable now. */
+int emk_irq_ready(const emk_irq *irq);
+/** Sets irq up as level line `line` of dev's bus (emk_irq_set). */
+void emk_irq_init_line(emk_irq *irq, const char *name, emk_dev *dev,
+                       unsigned line);
+/** Sets irq up as a message interrupt: an MSI of data at addr through
+ *  dev's bus (emk_msi_send). */
+void emk_irq_init_msi(emk_irq *irq, const char *name, emk_dev *dev,
+                      uint64_t addr, uint32_t data);
+
+/** emk_irq_init_msi for vec[0..n): vector i sends data0 + i at addr. */
+void emk_irq_init_msis(emk_irq *vec, unsigned n, const char *name,
+                       emk_dev *dev, uint64_t addr, uint32_t data0);
 
 /* ---- scatter-gather lists ---------------------------------------------- */
 
@@ -259,6 +298,13 @@ int emk_dma_sg_map(emk_dev *dev, const emk_sglist *l, struct iovec *iov,
 void emk_dma_sg_unmap(emk_dev *dev, struct iovec *iov, int n, int is_write);
 
 /* ---- host side ------------------------------------------------------ */
+
+/** Makes r visible at addr through the host's map_region.  -ENOSYS if the
+ *  host does not map regions. */
+int emk_bus_map_region(emk_bus *bus, emk_region *r, uint64_t addr);
+/** Hides r again (nothing if the host cannot). */
+void emk_bus_unmap_region(emk_bus *bus, emk_region *r);
+
 
 /** Performs one guest access on region r: validates size, alignment and
  *  bounds, honours ioeventfds, then calls the device.  For reads *value is

@@ -479,6 +479,15 @@ int emk_pci_msix_notify(emk_pci_fn *fn, unsigned vector);
  *  behind an interrupt went away before it was delivered). */
 void emk_pci_msix_clear_pending(emk_pci_fn *fn, unsigned vector);
 
+/* ---- interrupt objects ------------------------------------------------- */
+
+/** Sets vec[0..n) up as the function's message vectors and *intx (may be
+ *  NULL) as its INTx pin, for the device behind the function (emk_irq in
+ *  emkit/bus.h).  Vector i goes out as MSI-X vector i while MSI-X is
+ *  enabled, else as MSI vector i while MSI is; it is ready while either is
+ *  enabled.  A masked MSI-X vector is left pending and sent on unmask. */
+void emk_pci_fn_irqs(emk_pci_fn *fn, emk_irq *vec, unsigned n, emk_irq *intx);
+
 /* ---- lspci -F dumps -------------------------------------------------------- */
 
 /** Formats fn's config space as one `lspci -xxxx` record ("SSSS:BB:DD.F"

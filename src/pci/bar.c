@@ -178,8 +178,7 @@ void emk_pci__bar_unmap(emk_pci_fn *fn, unsigned bar)
 
     if (!b->mapped)
         return;
-    if (bus && bus->ops && bus->ops->unmap_region)
-        bus->ops->unmap_region(bus, b->region);
+    emk_bus_unmap_region(bus, b->region);
     b->mapped = 0;
     if (fn->ops && fn->ops->bar_mapped)
         fn->ops->bar_mapped(fn, bar, 0, b->addr);
@@ -191,9 +190,7 @@ static int bar_map(emk_pci_fn *fn, unsigned bar, uint64_t addr)
     emk_bus *bus = fn->dev->bus;
     int err;
 
-    if (!bus || !bus->ops || !bus->ops->map_region)
-        return -ENOSYS;
-    err = bus->ops->map_region(bus, b->region, addr);
+    err = emk_bus_map_region(bus, b->region, addr);
     if (err < 0)
         return err;
     b->mapped = 1;

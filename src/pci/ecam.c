@@ -93,9 +93,7 @@ int emk_pci_host_add_segment(emk_pci_host *h, uint16_t segment,
     err = emk_dev_add_region(&h->dev, &s->ecam);
     if (err < 0 && err != -ENOSPC)
         return err;
-    if (!bus || !bus->ops || !bus->ops->map_region)
-        return -ENOSYS;
-    err = bus->ops->map_region(bus, &s->ecam, ecam_base);
+    err = emk_bus_map_region(bus, &s->ecam, ecam_base);
     if (err < 0)
         return err;
     return (int)h->nsegs++;

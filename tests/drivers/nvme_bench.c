@@ -56,6 +56,7 @@ static int run_one(const bcfg *c, int is_write, unsigned qd, unsigned nit,
     emk_iothread *its[2] = { NULL, NULL };
     emk_nvme_options o;
     emk_nvme *n = NULL;
+    emk_irq vec[EMK_NVME_MAX_VECTORS];
     emk_nvme_drv d;
     emk_nvme_drv_opts dopt;
     emk_bus *bus;
@@ -90,8 +91,11 @@ static int run_one(const bcfg *c, int is_write, unsigned qd, unsigned nit,
     n = emk_nvme_new(&o, emk_tm_bus(tm), NULL, &err);
     if (!n)
         goto out;
+    emk_irq_init_msis(vec, EMK_NVME_MAX_VECTORS, "nvme-msi", emk_nvme_dev(n),
+                      0xfee00000u, 0);
+    emk_nvme_set_irqs(n, vec, EMK_NVME_MAX_VECTORS, NULL);
     bus = emk_tm_bus(tm);
-    if ((err = bus->ops->map_region(bus, emk_nvme_bar0(n), BENCH_BAR)) != 0)
+    if ((err = emk_bus_map_region(bus, emk_nvme_bar0(n), BENCH_BAR)) != 0)
         goto out;
     memset(&dopt, 0, sizeof(dopt));
     dopt.nioq = nit > 1 ? 2 : 1;
@@ -164,7 +168,7 @@ static int run_one(const bcfg *c, int is_write, unsigned qd, unsigned nit,
 out:
     if (n) {
         bus = emk_tm_bus(tm);
-        bus->ops->unmap_region(bus, emk_nvme_bar0(n));
+        emk_bus_unmap_region(bus, emk_nvme_bar0(n));
         emk_nvme_free(n);
     }
     for (i = 0; i < 2; i++)

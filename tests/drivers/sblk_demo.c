@@ -16,7 +16,7 @@ static int demo_pass(FILE *out, emk_tm *tm, emk_blk *blk, int iothread,
     emk_iothread *it = NULL;
     emk_sblk dev;
     emk_sblk_drv drv;
-    emk_sblk_options opt = {0, 0};
+    emk_sblk_options opt = { .irq_line = 0 };
     uint64_t buf = emk_tm_alloc(tm, 64 * 1024, 4096);
     uint64_t sectors = emk_blk_size(blk) / EMK_SBLK_SECTOR;
     int64_t t0;
@@ -34,7 +34,7 @@ static int demo_pass(FILE *out, emk_tm *tm, emk_blk *blk, int iothread,
     ret = emk_sblk_init(&dev, emk_tm_bus(tm), it ? emk_iothread_loop(it) : NULL,
                         blk, &opt);
     if (ret == 0)
-        ret = emk_tm_bus(tm)->ops->map_region(emk_tm_bus(tm), &dev.mmio, DEMO_BASE);
+        ret = emk_bus_map_region(emk_tm_bus(tm), &dev.mmio, DEMO_BASE);
     if (ret == 0)
         ret = emk_sblk_drv_init(&drv, tm, DEMO_BASE, iothread ? DEMO_MSI : 0);
     t0 = emk_host_now_ns();
@@ -66,7 +66,7 @@ static int demo_pass(FILE *out, emk_tm *tm, emk_blk *blk, int iothread,
         if (bad_dma != -EFAULT || bad_lba != -ERANGE)
             ret = -EIO;
     }
-    emk_tm_bus(tm)->ops->unmap_region(emk_tm_bus(tm), &dev.mmio);
+    emk_bus_unmap_region(emk_tm_bus(tm), &dev.mmio);
     emk_sblk_cleanup(&dev);
     if (it)
         emk_iothread_stop(it);

@@ -62,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rd r = { data, size };
     uint8_t flags, op, b[3 + 255];
     uint16_t tail[3] = { 0, 0, 0 };
+    emk_irq vec[EMK_NVME_MAX_VECTORS];
     unsigned steps = 0;
     int err = 0;
 
@@ -86,8 +87,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         emk_tm_free(tm);
         return 0;
     }
+    emk_irq_init_msis(vec, EMK_NVME_MAX_VECTORS, "nvme-msi", emk_nvme_dev(n),
+                      0xfee00000u, 0);
+    emk_nvme_set_irqs(n, vec, EMK_NVME_MAX_VECTORS, NULL);
     bus = emk_tm_bus(tm);
-    bus->ops->map_region(bus, emk_nvme_bar0(n), FZ_BAR);
+    emk_bus_map_region(bus, emk_nvme_bar0(n), FZ_BAR);
     while (!get(&r, &op, 1) && steps++ < 4096) {
         uint64_t v = 0;
         switch (op % 10) {
@@ -164,7 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 done:
     emk_tm_run_pending(tm, 64);
-    bus->ops->unmap_region(bus, emk_nvme_bar0(n));
+    emk_bus_unmap_region(bus, emk_nvme_bar0(n));
     emk_nvme_free(n);
     emk_tm_free(tm);
     return 0;

@@ -42,6 +42,7 @@ typedef struct fz {
     emk_nvme_drv d;
     emk_nvme_drv_opts dopts;
     uint64_t buf, dbs, eis;
+    emk_irq vec[EMK_NVME_MAX_VECTORS];
     const uint8_t *sched;
     size_t nsched;
     int done;                 /* the doorbell thread finished */
@@ -194,8 +195,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     f.n = emk_nvme_new(&o, emk_tm_bus(f.tm), dev_loop, &err);
     if (!f.n)
         goto out;
+    emk_irq_init_msis(f.vec, EMK_NVME_MAX_VECTORS, "nvme-msi",
+                      emk_nvme_dev(f.n), 0xfee00000u, 0);
+    emk_nvme_set_irqs(f.n, f.vec, EMK_NVME_MAX_VECTORS, NULL);
     bus = emk_tm_bus(f.tm);
-    bus->ops->map_region(bus, emk_nvme_bar0(f.n), FZ_BAR);
+    emk_bus_map_region(bus, emk_nvme_bar0(f.n), FZ_BAR);
     f.dopts.nioq = 2;
     f.dopts.qsize = FZ_QS;
     f.dopts.shadow = (flags >> 5) & 1;
@@ -221,7 +225,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     emk_nvme_reset(f.n);
     emk_tm_run_pending(f.tm, 64);
-    bus->ops->unmap_region(bus, emk_nvme_bar0(f.n));
+    emk_bus_unmap_region(bus, emk_nvme_bar0(f.n));
     emk_nvme_free(f.n);
 out:
     for (i = 0; i < 3; i++)

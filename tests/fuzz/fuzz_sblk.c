@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     emk_tm *tm;
     emk_blk *blk;
     emk_sblk dev;
-    emk_sblk_options o = {0, 1};
+    emk_sblk_options o = { .irq_line = 1 };
     size_t i = 0;
 
     if (size < 1)
@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             emk_tm_free(tm);
         return 0;
     }
-    emk_tm_bus(tm)->ops->map_region(emk_tm_bus(tm), &dev.mmio, BASE);
+    emk_bus_map_region(emk_tm_bus(tm), &dev.mmio, BASE);
     i = 1;
     /* Each op: 1 byte kind/size, 1 byte offset, 8 bytes value. */
     while (i + 10 <= size) {
@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     emk_sblk_reset(&dev);
     while (emk_sblk_busy(&dev) && emk_tm_run_pending(tm, 16) > 0)
         ;
-    emk_tm_bus(tm)->ops->unmap_region(emk_tm_bus(tm), &dev.mmio);
+    emk_bus_unmap_region(emk_tm_bus(tm), &dev.mmio);
     emk_sblk_cleanup(&dev);
     emk_tm_run_pending(tm, 4);
     emk_blk_close(blk);

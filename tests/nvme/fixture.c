@@ -36,8 +36,9 @@ void fx_start(fx *f, void (*setup)(emk_nvme_options *o), int niothreads)
     f->n = emk_nvme_new(&f->o, emk_tm_bus(f->tm), NULL, &err);
     assert_int_equal(err, 0);
     assert_non_null(f->n);
+    fx_wire_msis(f);
     bus = emk_tm_bus(f->tm);
-    assert_int_equal(bus->ops->map_region(bus, emk_nvme_bar0(f->n), FX_BAR), 0);
+    assert_int_equal(emk_bus_map_region(bus, emk_nvme_bar0(f->n), FX_BAR), 0);
     f->buf = emk_tm_alloc(f->tm, 128 << 10, FX_PAGE);
     f->buf2 = emk_tm_alloc(f->tm, 128 << 10, FX_PAGE);
     f->list = emk_tm_alloc(f->tm, 3 * FX_PAGE, FX_PAGE);
@@ -58,6 +59,13 @@ void fx_start_drv(fx *f, void (*setup)(emk_nvme_options *o), int niothreads,
     assert_int_equal(emk_nvme_drv_init(&f->d, f->tm, FX_BAR, &o), 0);
 }
 
+void fx_wire_msis(fx *f)
+{
+    emk_irq_init_msis(f->vec, EMK_NVME_MAX_VECTORS, "nvme-msi",
+                      emk_nvme_dev(f->n), FX_MSI_ADDR, 0);
+    emk_nvme_set_irqs(f->n, f->vec, EMK_NVME_MAX_VECTORS, NULL);
+}
+
 void fx_stop(fx *f)
 {
     emk_bus *bus = emk_tm_bus(f->tm);
@@ -65,7 +73,7 @@ void fx_stop(fx *f)
 
     emk_nvme_reset(f->n);      /* quiesces the queues' threads first */
     emk_tm_run_pending(f->tm, 1000);
-    bus->ops->unmap_region(bus, emk_nvme_bar0(f->n));
+    emk_bus_unmap_region(bus, emk_nvme_bar0(f->n));
     emk_nvme_free(f->n);
     for (i = 0; i < 2; i++)
         if (f->it[i])

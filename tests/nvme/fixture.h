@@ -18,10 +18,12 @@
 #include "drivers/nvme_drv.h"
 
 enum { FX_BAR = 0x40000000, FX_PAGE = 4096 };
+#define FX_MSI_ADDR 0xfee00000u   /* where the test machine's MSIs go */
 
 typedef struct fx {
     emk_tm *tm;
     emk_nvme *n;
+    emk_irq vec[EMK_NVME_MAX_VECTORS];  /* MSIs: data = vector */
     emk_nvme_options o;
     emk_nvme_drv d;
     emk_iothread *it[2];
@@ -35,6 +37,8 @@ void fx_start(fx *f, void (*setup)(emk_nvme_options *o), int niothreads);
 void fx_start_drv(fx *f, void (*setup)(emk_nvme_options *o), int niothreads,
                   unsigned nioq, int shadow);
 void fx_stop(fx *f);
+/** Wires vector i as an MSI with data i (fx_start does it). */
+void fx_wire_msis(fx *f);
 /** Runs an admin command, returns the status (asserts no timeout). */
 uint16_t fx_admin(fx *f, uint8_t cmd[64], emk_nvme_cqe *c);
 /** Runs an I/O command on queue 1, returns the status. */

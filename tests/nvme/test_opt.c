@@ -302,10 +302,10 @@ typedef struct intx_rec {
     unsigned raises;
 } intx_rec;
 
-static int t_msix_off(void *o) { (void)o; return 0; }
-static void t_intx(void *o, int level)
+/* A pin-interrupt recorder given to the controller as its INTx object. */
+static void t_intx(const emk_irq *irq, int level)
 {
-    intx_rec *r = o;
+    intx_rec *r = irq->opaque;
     if (level && !r->level)
         r->raises++;
     r->level = level;
@@ -315,17 +315,17 @@ static void test_intx(void **state)
 {
     fx f;
     intx_rec rec = {0, 0};
-    emk_nvme_transport t;
+    emk_irq pin;
     emk_nvme_drv_opts o;
     emk_nvme_cqe cs[8];
 
     (void)state;
     fx_start(&f, NULL, 0);
-    memset(&t, 0, sizeof(t));
-    t.msix_enabled = t_msix_off;
-    t.intx_set = t_intx;
-    t.opaque = &rec;
-    emk_nvme_set_transport(f.n, &t);
+    memset(&pin, 0, sizeof(pin));
+    pin.name = "intx-recorder";
+    pin.set = t_intx;
+    pin.opaque = &rec;
+    emk_nvme_set_irqs(f.n, NULL, 0, &pin);     /* no message vectors */
     memset(&o, 0, sizeof(o));
     o.nioq = 1;
     assert_int_equal(emk_nvme_drv_init(&f.d, f.tm, FX_BAR, &o), 0);

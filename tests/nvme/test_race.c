@@ -161,8 +161,9 @@ static void start_dev_iothread(fx *f, int niothreads, int shadow,
     f->n = emk_nvme_new(&f->o, emk_tm_bus(f->tm), emk_iothread_loop(dev_thread),
                         &err);
     assert_non_null(f->n);
+    fx_wire_msis(f);
     bus = emk_tm_bus(f->tm);
-    assert_int_equal(bus->ops->map_region(bus, emk_nvme_bar0(f->n), FX_BAR), 0);
+    assert_int_equal(emk_bus_map_region(bus, emk_nvme_bar0(f->n), FX_BAR), 0);
     f->buf = emk_tm_alloc(f->tm, 128 << 10, FX_PAGE);
     memset(&d, 0, sizeof(d));
     d.nioq = 1;
@@ -178,7 +179,7 @@ static void stop_dev_iothread(fx *f)
     int i;
 
     emk_nvme_reset(f->n);
-    bus->ops->unmap_region(bus, emk_nvme_bar0(f->n));
+    emk_bus_unmap_region(bus, emk_nvme_bar0(f->n));
     emk_nvme_free(f->n);
     for (i = 0; i < 2; i++)
         if (f->it[i])

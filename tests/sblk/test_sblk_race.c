@@ -39,7 +39,7 @@ typedef struct fx {
 static void fx_open(fx *f, int real_clock, emk_blk *blk, emk_loop *loop)
 {
     emk_tm_config cfg = {0, 1u << 20, 0};
-    emk_sblk_options o = {0, LINE};
+    emk_sblk_options o = { .irq_line = LINE };
 
     cfg.real_clock = real_clock;
     f->tm = emk_tm_new(&cfg, NULL);
@@ -48,13 +48,12 @@ static void fx_open(fx *f, int real_clock, emk_blk *blk, emk_loop *loop)
     assert_non_null(f->blk);
     assert_int_equal(emk_sblk_init(&f->dev, emk_tm_bus(f->tm), loop, f->blk,
                                    &o), 0);
-    assert_int_equal(emk_tm_bus(f->tm)->ops->map_region(emk_tm_bus(f->tm),
-                                                       &f->dev.mmio, BASE), 0);
+    assert_int_equal(emk_bus_map_region(emk_tm_bus(f->tm), &f->dev.mmio, BASE), 0);
 }
 
 static void fx_close(fx *f)
 {
-    emk_tm_bus(f->tm)->ops->unmap_region(emk_tm_bus(f->tm), &f->dev.mmio);
+    emk_bus_unmap_region(emk_tm_bus(f->tm), &f->dev.mmio);
     emk_sblk_cleanup(&f->dev);
     emk_blk_close(f->blk);
     emk_tm_free(f->tm);

@@ -194,13 +194,13 @@ static void bus_events(void **state)
     emk_tm_config cfg = {0, 1u << 20, 0};
     emk_tm *tm = emk_tm_new(&cfg, NULL);
     emk_blk *blk = emk_blk_open("ram:64K", 0, NULL);
-    emk_sblk_options o = {0, 2};
+    emk_sblk_options o = { .irq_line = 2 };
     emk_sblk dev;
     uint64_t v;
 
     (void)state;
     assert_int_equal(emk_sblk_init(&dev, emk_tm_bus(tm), NULL, blk, &o), 0);
-    assert_int_equal(emk_tm_bus(tm)->ops->map_region(emk_tm_bus(tm), &dev.mmio,
+    assert_int_equal(emk_bus_map_region(emk_tm_bus(tm), &dev.mmio,
                                                     0x10000000), 0);
     cap_reset();
     emk_trace_set_sink(cap_sink, &cap);
@@ -219,7 +219,7 @@ static void bus_events(void **state)
                                     "write mapped=512\n"));
     assert_non_null(strstr(cap.all, " bus_irq_set emkit-sblk line=2 level=1\n"));
     assert_null(strstr(cap.all, "bus_mmio_write"));
-    emk_tm_bus(tm)->ops->unmap_region(emk_tm_bus(tm), &dev.mmio);
+    emk_bus_unmap_region(emk_tm_bus(tm), &dev.mmio);
     emk_sblk_cleanup(&dev);
     emk_blk_close(blk);
     emk_tm_free(tm);

@@ -65,7 +65,7 @@ static int setup(void **state)
     f.p.r.size = 64;
     f.p.r.space = EMK_SPACE_MEM;
     assert_int_equal(emk_dev_add_region(&f.p.dev, &f.p.r), 0);
-    assert_int_equal(emk_tm_bus(f.tm)->ops->map_region(emk_tm_bus(f.tm), &f.p.r, 0x1000), 0);
+    assert_int_equal(emk_bus_map_region(emk_tm_bus(f.tm), &f.p.r, 0x1000), 0);
     *state = &f;
     return 0;
 }
@@ -148,10 +148,10 @@ static void overlap_refused(void **state)
     q.r.ops = &ops4;
     q.r.size = 16;
     q.r.space = EMK_SPACE_MEM;
-    assert_int_equal(emk_tm_bus(f->tm)->ops->map_region(emk_tm_bus(f->tm), &q.r, 0x1030), -EBUSY);
+    assert_int_equal(emk_bus_map_region(emk_tm_bus(f->tm), &q.r, 0x1030), -EBUSY);
     q.r.space = EMK_SPACE_IO;
-    assert_int_equal(emk_tm_bus(f->tm)->ops->map_region(emk_tm_bus(f->tm), &q.r, 0x1030), 0);
-    emk_tm_bus(f->tm)->ops->unmap_region(emk_tm_bus(f->tm), &q.r);
+    assert_int_equal(emk_bus_map_region(emk_tm_bus(f->tm), &q.r, 0x1030), 0);
+    emk_bus_unmap_region(emk_tm_bus(f->tm), &q.r);
 }
 
 static void dma_bounds(void **state)
@@ -194,8 +194,8 @@ static void dma_own_mmio_refused(void **state)
     uint8_t b[8];
     uint64_t before = f->p.dev.stat_dma_refused;
     /* RAM base 0x100000: map the probe inside RAM's address range too */
-    emk_tm_bus(f->tm)->ops->unmap_region(emk_tm_bus(f->tm), &f->p.r);
-    assert_int_equal(emk_tm_bus(f->tm)->ops->map_region(emk_tm_bus(f->tm), &f->p.r, 0x180000), 0);
+    emk_bus_unmap_region(emk_tm_bus(f->tm), &f->p.r);
+    assert_int_equal(emk_bus_map_region(emk_tm_bus(f->tm), &f->p.r, 0x180000), 0);
     assert_int_equal(emk_dma_read(&f->p.dev, 0x17fffc, b, 8), -EFAULT);
     assert_int_equal(emk_dma_write(&f->p.dev, 0x180000 + 63, b, 1), -EFAULT);
     assert_int_equal(emk_dma_read(&f->p.dev, 0x180040, b, 8), 0);

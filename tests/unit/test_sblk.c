@@ -25,7 +25,7 @@ static int setup_common(void **state, int ioeventfd, int iothread)
 {
     static fx f;
     emk_tm_config cfg = {0, 8u << 20, iothread};
-    emk_sblk_options o = {0, 5};
+    emk_sblk_options o = { .irq_line = 5 };
     memset(&f, 0, sizeof(f));
     f.tm = emk_tm_new(&cfg, NULL);
     f.blk = emk_blk_open("ram:1M", 0, NULL);
@@ -34,7 +34,7 @@ static int setup_common(void **state, int ioeventfd, int iothread)
     o.ioeventfd = ioeventfd;
     assert_int_equal(emk_sblk_init(&f.dev, emk_tm_bus(f.tm),
                                    f.it ? emk_iothread_loop(f.it) : NULL, f.blk, &o), 0);
-    assert_int_equal(emk_tm_bus(f.tm)->ops->map_region(emk_tm_bus(f.tm), &f.dev.mmio, BASE), 0);
+    assert_int_equal(emk_bus_map_region(emk_tm_bus(f.tm), &f.dev.mmio, BASE), 0);
     assert_int_equal(emk_sblk_drv_init(&f.drv, f.tm, BASE, iothread ? 0xfee00000 : 0), 0);
     f.buf = emk_tm_alloc(f.tm, 65536, 4096);
     *state = &f;
