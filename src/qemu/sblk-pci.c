@@ -1,7 +1,9 @@
 /*
  * sblk-pci.c - `-device emkit-sblk`: emkit's simple block device
- * (hw/sblk/, unchanged) as a QEMU PCI device.  Its MMIO window is BAR 0,
- * its doorbell an ioeventfd, its level IRQ INTA, its data DMA'd through
+ * (hw/sblk/, unchanged) on emkit's PCI core (hw/sblk/sblk_pci.c), as a
+ * QEMU PCI device through the same path as emkit-nvme: config space
+ * answered by the core, BAR 0 its MMIO window, its doorbell an ioeventfd,
+ * its level IRQ INTA, its data DMA'd through
  * pci_dma_* by the device's loop (QEMU's main loop; iothread=ID: a QEMU
  * IOThread; emkit-iothread=on: an emkit iothread).  The smallest complete
  * example of the adapter: every further device is one more file like
@@ -22,7 +24,8 @@
 
 #include "emk-qemu.h"
 #include "emkit/block.h"
-#include "emkit-hw/sblk/sblk.h"
+#include "emk-qemu-pci.h"
+#include "emkit-hw/sblk/sblk_pci.h"
 
 #define TYPE_EMKIT_SBLK "emkit-sblk"
 OBJECT_DECLARE_SIMPLE_TYPE(EmkSblkPci, EMKIT_SBLK)
@@ -30,7 +33,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(EmkSblkPci, EMKIT_SBLK)
 struct EmkSblkPci {
     PCIDevice parent_obj;
     EmkQemuHost host;
-    emk_sblk sblk;
+    emk_sblk_pci sblk;
+    bool inited;
     emk_blk *blk;
     /* properties */
     char *backend;
@@ -46,9 +50,6 @@ static void emkit_sblk_realize(PCIDevice *pdev, Error **errp)
     emk_sblk_options opt = { .ioeventfd = s->ioeventfd, .irq_line = 0 };
     int err = 0;
 
-    pci_set_word(pdev->config + PCI_VENDOR_ID, s->vendor_id);
-    pci_set_word(pdev->config + PCI_DEVICE_ID, s->device_id);
-    pci_config_set_interrupt_pin(pdev->config, 1);
     s->blk = emk_blk_open(s->backend ? s->backend : "ram:16M", 0, &err);
     if (!s->blk) {
         error_setg(errp, "emkit-sblk: backend '%s': %s",
@@ -59,21 +60,25 @@ static void emkit_sblk_realize(PCIDevice *pdev, Error **errp)
                            errp) < 0) {
         goto fail_blk;
     }
-    err = emk_sblk_init(&s->sblk, &s->host.bus, s->host.loop, s->blk, &opt);
+    err = emk_sblk_pci_init(&s->sblk, &s->host.bus, s->host.loop, s->blk,
+                            &opt, s->vendor_id, s->device_id);
     if (err < 0) {
         error_setg(errp, "emkit-sblk: %s", emk_strerror(err));
         goto fail_host;
     }
-    if (emk_qemu_register_bar(&s->host, 0, &s->sblk.mmio,
-                              PCI_BASE_ADDRESS_SPACE_MEMORY) < 0) {
-        error_setg(errp, "emkit-sblk: cannot register BAR 0");
+    s->inited = true;
+    err = emk_qemu_pci_attach(&s->host, &s->sblk.fn);
+    if (err < 0) {
+        error_setg(errp, "emkit-sblk: cannot register BAR 0: %s",
+                   emk_strerror(err));
         goto fail_dev;
     }
     return;
 
 fail_dev:
     emk_qemu_host_quiesce(&s->host);
-    emk_sblk_cleanup(&s->sblk);
+    emk_sblk_pci_cleanup(&s->sblk);
+    s->inited = false;
 fail_host:
     emk_qemu_host_cleanup(&s->host);
 fail_blk:
@@ -86,11 +91,35 @@ static void emkit_sblk_exit(PCIDevice *pdev)
     EmkSblkPci *s = EMKIT_SBLK(pdev);
 
     emk_qemu_host_quiesce(&s->host);
-    emk_sblk_cleanup(&s->sblk);
+    if (s->inited) {
+        emk_sblk_pci_cleanup(&s->sblk);
+        s->inited = false;
+    }
     emk_qemu_host_cleanup(&s->host);
     if (s->blk) {
         emk_blk_close(s->blk);
         s->blk = NULL;
+    }
+}
+
+static uint32_t emkit_sblk_config_read(PCIDevice *pdev, uint32_t addr,
+                                       int len)
+{
+    return emk_qemu_pci_config_read(&EMKIT_SBLK(pdev)->host, addr, len);
+}
+
+static void emkit_sblk_config_write(PCIDevice *pdev, uint32_t addr,
+                                    uint32_t val, int len)
+{
+    emk_qemu_pci_config_write(&EMKIT_SBLK(pdev)->host, addr, val, len);
+}
+
+static void emkit_sblk_reset(DeviceState *dev)
+{
+    EmkSblkPci *s = EMKIT_SBLK(dev);
+
+    if (s->inited) {
+        emk_sblk_pci_reset(&s->sblk);
     }
 }
 
@@ -115,6 +144,9 @@ static void emkit_sblk_class_init(ObjectClass *oc, void *data)
 
     pc->realize = emkit_sblk_realize;
     pc->exit = emkit_sblk_exit;
+    pc->config_read = emkit_sblk_config_read;
+    pc->config_write = emkit_sblk_config_write;
+    dc->reset = emkit_sblk_reset;
     pc->vendor_id = 0x1b36;
     pc->device_id = 0x0e4b;
     pc->class_id = PCI_CLASS_STORAGE_OTHER;
