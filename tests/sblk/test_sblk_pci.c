@@ -89,7 +89,9 @@ static void test_enumerate_io_intx_flr(void **state)
     emk_pci_fn_reset(&p.fn);
     emk_tm_run_pending(tm, 100);
     assert_int_equal(emk_sblk_busy(&p.sblk), 0);
-    emk_pci_config_write(&p.fn, 0x04, 2, 0x0006);     /* FLR cleared MSE */
+    /* FLR cleared BAR 0 and MSE: program them again, as firmware would */
+    emk_pci_config_write(&p.fn, 0x10, 4, (uint32_t)bar);
+    emk_pci_config_write(&p.fn, 0x04, 2, 0x0006);
     v = 1;
     assert_int_equal(emk_tm_mmio_read(tm, bar + EMK_SBLK_REG_LBA, 8, &v), 0);
     assert_int_equal(v, 0);
