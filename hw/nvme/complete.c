@@ -4,6 +4,9 @@
  * read when full), request slot recycling and the interrupt decision.
  */
 #include "nvme_int.h"
+#include "trace_int.h"
+
+static emk_trace_event ev_cqe = EMK_TRACE_EVENT_INIT("nvme_cqe");
 
 /* ---- completion ---------------------------------------------------------- */
 
@@ -43,6 +46,9 @@ static int cq_post_locked(nvme_cq *cq, nvme_req *r)
     nvme_st16(e + 10, r->sq->qid);
     nvme_st16(e + 12, r->cmd.cid);
     nvme_st16(e + 14, sf);
+    EMK_TRACE(ev_cqe, "cq=%u sq=%u cid=%u status=0x%x dw0=0x%x",
+              (unsigned)cq->qid, (unsigned)r->sq->qid, (unsigned)r->cmd.cid,
+              (unsigned)st, (unsigned)r->dw0);
     /* DW0-DW2, then DW3 (CID, status, phase) as one 32-bit store: a host
      * polling the phase tag with a 32-bit load sees the whole entry */
     if (emk_dma_write(&n->dev, addr, e, 12) != 0)

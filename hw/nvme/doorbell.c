@@ -12,6 +12,7 @@
  * newest value; the owner re-validates it against the live queue.
  */
 #include "nvme_int.h"
+#include "trace_int.h"
 
 static void slot_resync(nvme_cq *cq)
 {
@@ -66,6 +67,8 @@ void nvme_slot_kick(nvme_qslot *s, unsigned work)
     emk_bh_schedule(&s->bh);
 }
 
+static emk_trace_event ev_db = EMK_TRACE_EVENT_INIT("nvme_doorbell");
+
 static void bad_doorbell(nvme_ctrl *n, uint8_t info)
 {
     nvme_event_post(n, NVME_AER_TYPE_ERROR, info, NVME_LOG_ERROR);
@@ -82,6 +85,7 @@ void nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val)
     if ((off & 3) || !nvme_ready(n))
         return;
     nvme_stat(&n->stats.mmio_doorbells, 1);
+    EMK_TRACE(ev_db, "%s%u=%u", is_cq ? "cq" : "sq", qid, (unsigned)val);
     if (qid > n->max_queues) {
         bad_doorbell(n, NVME_AER_INFO_INVALID_DB_REG);
         return;

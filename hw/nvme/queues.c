@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "nvme_int.h"
+#include "trace_int.h"
 
 emk_loop *nvme_queue_loop(nvme_ctrl *n, unsigned qid)
 {
@@ -24,6 +25,8 @@ emk_loop *nvme_queue_loop(nvme_ctrl *n, unsigned qid)
     idx = n->opts.queue_map ? n->opts.queue_map[qid - 1] : qid - 1;
     return n->opts.iothreads[idx % n->opts.niothreads];
 }
+
+static emk_trace_event ev_queue = EMK_TRACE_EVENT_INIT("nvme_queue");
 
 /* ---- slots ------------------------------------------------------------ */
 
@@ -71,6 +74,8 @@ static void cq_install(void *opaque)
     n->cq[cq->qid] = cq;
     pthread_mutex_unlock(&n->irq_lock);
     nvme_store(&s->cq_size, cq->size);
+    EMK_TRACE(ev_queue, "create cq %u: %u entries, vector %u", (unsigned)cq->qid,
+              (unsigned)cq->size, (unsigned)cq->vector);
 }
 
 int nvme_cq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
@@ -108,6 +113,8 @@ static void sq_install(void *opaque)
     nvme_store(&s->sq_tail, 0);
     n->sq[sq->qid] = sq;
     nvme_store(&s->sq_size, sq->size);
+    EMK_TRACE(ev_queue, "create sq %u: %u entries on cq %u", (unsigned)sq->qid,
+              (unsigned)sq->size, (unsigned)sq->cq->qid);
 }
 
 int nvme_sq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
@@ -152,6 +159,7 @@ static void cq_remove(void *opaque)
     nvme_cq *cq = opaque;
     nvme_ctrl *n = cq->n;
 
+    EMK_TRACE(ev_queue, "delete cq %u", (unsigned)cq->qid);
     nvme_store(&n->slot[cq->qid].cq_size, 0);
     emk_store_relaxed_u64(&n->slot[cq->qid].cq_db, 0);
     emk_timer_del(&cq->timer);
@@ -206,6 +214,7 @@ static void sq_remove(void *opaque)
     nvme_sq *sq = opaque;
     nvme_ctrl *n = sq->n;
 
+    EMK_TRACE(ev_queue, "delete sq %u", (unsigned)sq->qid);
     nvme_store(&n->slot[sq->qid].sq_size, 0);
     emk_store_relaxed_u64(&n->slot[sq->qid].sq_db, 0);
     n->sq[sq->qid] = NULL;

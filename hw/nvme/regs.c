@@ -4,6 +4,7 @@
  * with outstanding I/O drained before CSTS.RDY drops) and shutdown.
  */
 #include "nvme_int.h"
+#include "trace_int.h"
 
 static uint32_t reg_read32(nvme_ctrl *n, uint64_t off)
 {
@@ -23,6 +24,8 @@ static uint32_t reg_read32(nvme_ctrl *n, uint64_t off)
     default: return 0;   /* reserved, CMB/PMR absent, doorbells read 0 */
     }
 }
+
+static emk_trace_event ev_state = EMK_TRACE_EVENT_INIT("nvme_state");
 
 static void ctrl_enable(nvme_ctrl *n)
 {
@@ -49,6 +52,7 @@ static void ctrl_enable(nvme_ctrl *n)
         return;
     }
     nvme_store(&n->csts, NVME_CSTS_RDY);
+    EMK_TRACE(ev_state, "enabled: admin sq %u cq %u entries", asqs, acqs);
 }
 
 static int all_drained(nvme_ctrl *n)
@@ -98,6 +102,7 @@ static void finish_reset(nvme_ctrl *n)
     nvme_store_int(&n->resetting, 0);
     nvme_irq_intx_update(n);
     nvme_store(&n->csts, 0);
+    EMK_TRACE(ev_state, "reset done%s", "");
 }
 
 static void state_bh(void *opaque)

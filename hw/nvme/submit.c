@@ -4,6 +4,9 @@
  * barrier-and-recheck, and the polling hand-off.
  */
 #include "nvme_int.h"
+#include "trace_int.h"
+
+static emk_trace_event ev_cmd = EMK_TRACE_EVENT_INIT("nvme_cmd");
 
 /* ---- submission ---------------------------------------------------------- */
 
@@ -90,6 +93,9 @@ static int sq_fetch_one(nvme_sq *sq)
     r->next = NULL;
     emk_sglist_reset(&r->sgl);
     nvme_stat(&n->stats.commands, 1);
+    EMK_TRACE(ev_cmd, "sq=%u cid=%u op=0x%02x nsid=%u cdw10=0x%x",
+              (unsigned)sq->qid, (unsigned)r->cmd.cid, (unsigned)r->cmd.opcode,
+              (unsigned)r->cmd.nsid, (unsigned)r->cmd.cdw10);
     if (sq->qid == 0)
         nvme_admin_exec(r);
     else

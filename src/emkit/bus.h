@@ -79,8 +79,7 @@ enum emk_region_flags {
 /** Limits shared by every device. */
 enum emk_bus_limits {
     EMK_DEV_MAX_REGIONS = 8,
-    EMK_DEV_MAX_IOEVENTFDS = 64,
-    EMK_DMA_MAX_DEPTH = 1
+    EMK_DEV_MAX_IOEVENTFDS = 64
 };
 
 /** Callbacks of one region.  offset + size never exceeds the region size
@@ -132,7 +131,6 @@ typedef struct emk_dev {
     /* statistics, readable by tests and reports */
     uint64_t stat_dma_refused;
     uint64_t stat_bad_access;
-    void *host_priv;       /**< for the host (e.g. the QEMU adapter) */
 } emk_dev;
 
 /** What a host provides.  All DMA addresses are guest-physical (or bus)

@@ -17,19 +17,28 @@
  *                              valid/impl sizes from the region's sizes
  *   emk_dev_add_ioeventfd      memory_region_add_eventfd on the emkit
  *                              notifier's own eventfd
- *   dev->loop                  an emkit iothread (emk_iothread) whose loop
- *                              runs on QEMU_CLOCK_VIRTUAL
+ *   emk_dma_is_ram             address_space_translate + memory_access_
+ *                              is_direct (long-lived maps only of RAM)
+ *   dev->loop                  where the device's work runs: QEMU's main
+ *                              loop (default), a QEMU IOThread
+ *                              (iothread=ID) or an emkit iothread
+ *                              (emkit-iothread=on), all on
+ *                              QEMU_CLOCK_VIRTUAL (EmkQemuLoopConf)
  *
  * Threads and locks.  MMIO callbacks run on vCPU threads under QEMU's
  * global lock (BQL).  Device work (timers, bottom halves, notifier
- * handlers, block completions) runs on the device's emkit iothread, which
- * does not hold the BQL; DMA from there is fine (QEMU's memory API is
+ * handlers, block completions) runs in the device's loop.  In the main
+ * loop that is under the BQL, so emk_loop_in_thread() is true on a vCPU
+ * too and a device may run its loop's work there directly (the loop
+ * driver's lock_held); an IOThread or emkit iothread does not hold the
+ * BQL, and vCPUs hand work to it (docs/architecture.md, "Threads and
+ * owners").  DMA from any thread is fine (QEMU's memory API is
  * RCU-protected).  Interrupt delivery and ioeventfd changes need the BQL:
- * on a thread that holds it (vCPU, main loop) they happen at once; an
- * emkit thread never waits for the BQL (a device may raise an interrupt
- * while holding its own lock, which a vCPU in an MMIO callback may be
- * waiting for): it queues the work and a bottom half of QEMU's main loop
- * does it.  Identical pending MSI messages are merged (edge semantics).
+ * on a thread that holds it (vCPU, main loop) they happen at once; a
+ * thread without it never waits for the BQL (a vCPU in an MMIO callback
+ * may be waiting for that thread): it queues the work and a bottom half
+ * of QEMU's main loop does it.  Identical pending MSI messages are merged
+ * (edge semantics).
  */
 #ifndef EMKIT_QEMU_ADAPTER_H
 #define EMKIT_QEMU_ADAPTER_H

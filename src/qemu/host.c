@@ -12,8 +12,10 @@
 #include "sysemu/dma.h"
 #include "sysemu/iothread.h"
 #include "block/aio-wait.h"
+#include "qemu/log.h"
 
 #include "emk-qemu.h"
+#include "emkit/trace.h"
 
 /* The BQL, taken only if this thread does not already hold it.  Used only
  * for mapping non-BAR regions, which devices do while being realized (with
@@ -574,6 +576,18 @@ static void loop_drive_free(EmkQemuHost *h)
     }
 }
 
+/* emkit's trace lines (EMKIT_TRACE=patterns) join QEMU's log when QEMU
+ * logs to a file or stream (-D, -d); otherwise they stay on stderr. */
+static void trace_to_qemu_log(void *opaque, const char *line, size_t len)
+{
+    (void)opaque;
+    if (qemu_log_enabled()) {
+        qemu_log("emkit: %.*s", (int)len, line);
+    } else if (fwrite(line, 1, len, stderr) != len) {
+        /* nowhere else to report it */
+    }
+}
+
 int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
                        const EmkQemuLoopConf *lc, Error **errp)
 {
@@ -589,6 +603,7 @@ int emk_qemu_host_init(EmkQemuHost *h, PCIDevice *pdev, const char *name,
         return -EINVAL;
     }
 
+    emk_trace_set_sink(trace_to_qemu_log, NULL);
     memset(h, 0, sizeof(*h));
     h->pdev = pdev;
     h->owner = OBJECT(pdev);
