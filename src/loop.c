@@ -469,9 +469,12 @@ void emk_bh_schedule(emk_bh *bh)
     }
     kick = loop->drv.kick;
     opaque = loop->drv.opaque;
-    pthread_mutex_unlock(&loop->lock);
+    /* wake before unlocking: once the owner can take the bh off the list
+     * it may run it and free the loop (a pool worker's completion), so
+     * this thread must not touch the loop after the unlock */
     if (queued && !mine)
         wake(loop, kick, opaque);
+    pthread_mutex_unlock(&loop->lock);
 }
 
 void emk_bh_cancel(emk_bh *bh)
