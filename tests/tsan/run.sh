@@ -69,6 +69,9 @@ for line in open(sys.argv[1]):
     t = json.loads(line)
     out = (t.get("stdout") or "") + (t.get("stderr") or "")
     summ = [l for l in out.splitlines() if l.startswith("SUMMARY: ThreadSanitizer")]
+    if "unexpected memory mapping" in out:
+        print("%-24s TSan cannot map its shadow: try sysctl vm.mmap_rnd_bits=28 (clang <= 17)" % t["name"])
+        continue
     if summ:
         what = summ[0].split("ThreadSanitizer: ", 1)[1]
         print("%-24s REPORT %s" % (t["name"], " ".join(short(w) for w in what.split())))
