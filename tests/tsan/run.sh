@@ -70,7 +70,7 @@ for line in open(sys.argv[1]):
     out = (t.get("stdout") or "") + (t.get("stderr") or "")
     summ = [l for l in out.splitlines() if l.startswith("SUMMARY: ThreadSanitizer")]
     if "unexpected memory mapping" in out:
-        print("%-24s TSan cannot map its shadow: try sysctl vm.mmap_rnd_bits=28 (clang <= 17)" % t["name"])
+        print("%-24s TSan cannot map its shadow: try sysctl vm.mmap_rnd_bits=28 (older clang)" % t["name"])
         continue
     if summ:
         what = summ[0].split("ThreadSanitizer: ", 1)[1]
