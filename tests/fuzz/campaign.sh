@@ -60,8 +60,8 @@ nfiles() { find "$1" -maxdepth 1 -type f | wc -l; }
 mkdir -p "$cdir" "$crashdir"
 if [ ! -s "$results" ]; then
   {
-    echo "| date | target | seconds run | executions | exec/s | cov/ft before (seeds) | cov/ft after (seeds) | work corpus (files) | seed files added (bytes) | crashes |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
+    echo "| date | target | seconds run | executions | exec/s | cov/ft seeds before | cov/ft end of run | cov/ft seeds after | work corpus (files) | seed files added (bytes) | crashes |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
   } >"$results"
 fi
 
@@ -144,7 +144,7 @@ for name in "${names[@]}"; do
   elif [ $skipped -gt 0 ]; then
     added_s="$added_s, $skipped over budget (work corpus only)"
   fi
-  row="| $(date -u +%Y-%m-%d) | $name | $ran | ${execs:-?} | ${rate:-?} | ${before:-?} | ${after:-?} | $worksize | $added_s | $crash |"
+  row="| $(date -u +%Y-%m-%d) | $name | $ran | ${execs:-?} | ${rate:-?} | ${before:-?} | ${runcov:-?} | ${after:-?} | $worksize | $added_s | $crash |"
   echo "$row" >>"$results"
   echo "fuzz-$name: ${execs:-?} execs, run cov/ft $runcov, seeds $before -> $after, added $added_s, work corpus $worksize files"
 done
