@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: gcc and clang builds with -Werror and the cmocka suites,
 # the make-only fallback build, zig cc and the Zig @cImport program, the
-# static build, a short libFuzzer run under ASan+UBSan, and each
+# static build, the multi-threaded tests under ThreadSanitizer
+# (tests/tsan/run.sh), a short libFuzzer run under ASan+UBSan, and each
 # component's real-peer suite (tests/*/suite.sh).  Exit status 0 only if
 # all pass.  Env: EMK_FUZZ_SECONDS (default 15), EMK_CACHE, EMK_JOBS.
 set -uo pipefail
@@ -68,6 +69,7 @@ staticcheck() {
 
 step gcc meson_build build/gcc gcc
 step clang meson_build build/clang clang
+step tsan tests/tsan/run.sh build/tsan
 step fallback fallback
 step zig zigcheck
 step static staticcheck
