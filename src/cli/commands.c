@@ -2,7 +2,7 @@
 #include <stddef.h>
 
 #include "commands.h"
-#include "drivers/nvme_demo.h"
+#include "nvme_demo.h"
 #include "cache_sim_cmd.h"
 
 const emk_command emk_commands[] = {

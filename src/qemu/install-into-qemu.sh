@@ -45,11 +45,12 @@ cd "$REPO"
 : >"$LIST.lib"
 : >"$LIST.ad"
 # portable sources: runtime (src/*.c), larger cores (src/<core>/), devices
-# (hw/<device>/); never the tools (src/cli) or the adapter itself.
+# (hw/<device>/); never the tools (src/cli), the guest-side drivers
+# (src/guest) or the adapter itself.
 for f in src/*.[ch] src/*/*.[ch] hw/*/*.[ch]; do
     [ -f "$f" ] || continue
     case $f in
-        src/cli/*|src/qemu/*) continue ;;
+        src/cli/*|src/guest/*|src/qemu/*) continue ;;
     esac
     put "$f" "$DEST/tree/$f"
     case $f in *.c) echo "tree/$f" >>"$LIST.lib" ;; esac

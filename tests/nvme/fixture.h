@@ -15,7 +15,7 @@
 
 #include "emkit/testmachine.h"
 #include "nvme/nvme.h"
-#include "drivers/nvme_drv.h"
+#include "emkit/guest/nvme_drv.h"
 
 enum { FX_BAR = 0x40000000, FX_PAGE = 4096 };
 

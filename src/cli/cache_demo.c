@@ -4,7 +4,7 @@
 #include <errno.h>
 
 #include "cache.h"
-#include "drivers/demos.h"
+#include "demos.h"
 
 enum { N = 128, BLK = 16 };
 

@@ -1,7 +1,7 @@
 /* sblk_drv.h - guest-side driver for the emkit simple block device, on the
  * test machine.  Test code: it plays the guest. */
-#ifndef EMKIT_DRIVERS_SBLK_DRV_H
-#define EMKIT_DRIVERS_SBLK_DRV_H
+#ifndef EMK_GUEST_SBLK_DRV_H
+#define EMK_GUEST_SBLK_DRV_H
 
 #include "emkit/testmachine.h"
 #include "sblk/sblk.h"

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/demos.h"
-#include "drivers/sblk_drv.h"
+#include "demos.h"
+#include "emkit/guest/sblk_drv.h"
 #include "sblk/sblk.h"
 
 static const uint64_t DEMO_BASE = 0xfe000000u, DEMO_MSI = 0xfee00000u;
