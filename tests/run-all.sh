@@ -46,7 +46,7 @@ fallback() {
   rm -rf build/fallback
   make -f Makefile.fallback -j "$jobs" CFLAGS=-Werror >/dev/null &&
   build/fallback/emkit &&
-  tests/build/fallback-sources.sh build/gcc
+  tests/build/manifest.sh
 }
 
 zigcheck() {
