@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "nvme/nvme.h"
+#include "emkit/nvme.h"
 
 #include "compat.h"
 

@@ -3,7 +3,7 @@
 
 #include "commands.h"
 #include "nvme_demo.h"
-#include "cache_sim_cmd.h"
+#include "emkit/cache_sim.h"
 
 const emk_command emk_commands[] = {
     {"run", "run [--iothread] [--disk SPEC]",

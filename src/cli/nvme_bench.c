@@ -15,7 +15,7 @@
 
 #include "nvme_demo.h"
 #include "emkit/guest/nvme_drv.h"
-#include "nvme/nvme.h"
+#include "emkit/nvme.h"
 
 enum { BENCH_BAR = 0x40000000, MAXQD = 32 };
 

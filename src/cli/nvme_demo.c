@@ -8,7 +8,7 @@
 #include "emkit/guest/nvme_drv.h"
 #include "emkit/guest/pci_enum.h"
 #include "emkit/pci.h"
-#include "nvme/nvme_pci.h"
+#include "emkit/nvme_pci.h"
 
 enum { DEMO_ECAM = 0x0b000000, DEMO_XFER = 65536 };
 

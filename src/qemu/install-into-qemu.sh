@@ -6,9 +6,9 @@
 #
 # What it does, every step idempotent:
 #   - copies emkit's portable sources (the src/ and hw/ entries of
-#     sources.txt, with the headers beside them) to hw/emkit/tree/, the adapter (src/qemu/*.[ch])
-#     to hw/emkit/adapter/, the public headers to hw/emkit/include/emkit/
-#     and the devices' headers to hw/emkit/include/emkit-hw/<device>/;
+#     sources.txt, with the headers beside them) to hw/emkit/tree/, the
+#     adapter (src/qemu/*.[ch]) to hw/emkit/adapter/ and the public headers
+#     (src/emkit/*.h) to hw/emkit/include/emkit/;
 #   - writes hw/emkit/lib-sources.txt and adapter-sources.txt, and copies
 #     hw/emkit/meson.build and hw/emkit/Kconfig from src/qemu/qemu-tree/;
 #   - appends `subdir('emkit')` to hw/meson.build and `source emkit/Kconfig`
@@ -59,13 +59,9 @@ for d in $(sed 's|/[^/]*$||' "$LIST.src" | sort -u) src/emkit; do
         [ -f "$f" ] && put "$f" "$DEST/tree/$f"
     done
 done
-# what the adapter may include: the public headers as emkit/*.h and the
-# devices' headers as emkit-hw/<device>/*.h (a name no QEMU header uses)
+# what the adapter may include: the public headers, as emkit/*.h
 for f in src/emkit/*.h; do
     [ -f "$f" ] && put "$f" "$DEST/include/emkit/$(basename "$f")"
-done
-for f in hw/*/*.h; do
-    [ -f "$f" ] && put "$f" "$DEST/include/emkit-hw/${f#hw/}"
 done
 # defined SYMBOL: 1 if a portable source being synced defines SYMBOL
 defined() {

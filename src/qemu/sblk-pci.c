@@ -22,7 +22,7 @@
 
 #include "emk-qemu.h"
 #include "emkit/block.h"
-#include "emkit-hw/sblk/sblk.h"
+#include "emkit/sblk.h"
 
 #define TYPE_EMKIT_SBLK "emkit-sblk"
 OBJECT_DECLARE_SIMPLE_TYPE(EmkSblkPci, EMKIT_SBLK)

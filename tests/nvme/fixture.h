@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "emkit/testmachine.h"
-#include "nvme/nvme.h"
+#include "emkit/nvme.h"
 #include "emkit/guest/nvme_drv.h"
 
 enum { FX_BAR = 0x40000000, FX_PAGE = 4096 };

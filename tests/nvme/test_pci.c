@@ -10,7 +10,7 @@
 
 #include "fixture.h"
 #include "emkit/pci.h"
-#include "nvme/nvme_pci.h"
+#include "emkit/nvme_pci.h"
 #include "emkit/guest/pci_enum.h"
 
 enum { ECAM = 0xb0000000u >> 4 };   /* shifted: enums are ints */

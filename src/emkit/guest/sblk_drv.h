@@ -4,7 +4,7 @@
 #define EMK_GUEST_SBLK_DRV_H
 
 #include "emkit/testmachine.h"
-#include "sblk/sblk.h"
+#include "emkit/sblk.h"
 
 typedef struct emk_sblk_drv {
     emk_tm *tm;
