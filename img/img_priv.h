@@ -4,6 +4,60 @@
 
 #include "emkit/img.h"
 
+/* Parser and anonymizer internals (not part of the public emkit/img.h). */
+
+/** Fills buf (len a multiple of 512) with the encryption of zeros for the
+ *  file offset off: LUKS AES-XTS-plain64 with sector = off / 512, or legacy
+ *  qcow2 AES-128-CBC-plain64 with the sector of the guest offset. */
+void emk_img_luks_zeros(const emk_img_ctx *ctx, uint64_t off, uint8_t *buf,
+                        size_t len);
+
+/** Marks units covering [off, off + len) with category cat unless a unit
+ *  already holds a higher category.  Returns 0, or -ERANGE when the range
+ *  leaves the file (ctx->err names what). */
+int emk_img_mark(emk_img_ctx *ctx, uint64_t off, uint64_t len, int cat,
+                 const char *what);
+
+/** Marks a metadata structure of exactly [off, off + len): units it fills
+ *  become META, units it covers partly become META_PART and remember the
+ *  range, so the stale rest of those units is zeroed.  Returns 0 or
+ *  -ERANGE / -ENOMEM. */
+int emk_img_mark_exact(emk_img_ctx *ctx, uint64_t off, uint64_t len,
+                       const char *what);
+
+/** Adds a compressed slot.  Returns 0 or -ENOMEM / -ERANGE. */
+int emk_img_add_slot(emk_img_ctx *ctx, uint64_t off, uint64_t len,
+                     uint32_t usize, int kind);
+
+/** Like emk_img_add_slot(), keeping the keep bytes before off (a VMDK
+ *  grain marker) as they are. */
+int emk_img_add_slot_keep(emk_img_ctx *ctx, uint64_t off, uint64_t len,
+                          uint32_t usize, int kind, unsigned keep);
+
+/** Records a name at [off, off + len) that --scrub-names replaces.
+ *  Returns 0 or -ENOMEM. */
+int emk_img_add_name(emk_img_ctx *ctx, uint64_t off, uint32_t len);
+
+/** Like emk_img_add_name() for a UTF-16LE name (VHDX parent locator
+ *  values): the replacement is UTF-16LE too.  Returns 0 or -ENOMEM. */
+int emk_img_add_name16(emk_img_ctx *ctx, uint64_t off, uint32_t len);
+
+/** Adds a metadata patch (takes ownership of data, which must come from
+ *  malloc).  Returns 0 or -ENOMEM. */
+int emk_img_add_patch(emk_img_ctx *ctx, uint64_t off, uint32_t len,
+                      uint8_t *data);
+
+/** Formats ctx->err and returns err. */
+int emk_img_fail(emk_img_ctx *ctx, int err, const char *fmt, ...);
+
+/** Adds a warning to the report. */
+void emk_img_warn(emk_img_ctx *ctx, const char *fmt, ...);
+
+/** Reads exactly len bytes at off; a short file is -EIO with ctx->err
+ *  naming what. */
+int emk_img_pread(emk_img_ctx *ctx, void *buf, size_t len, uint64_t off,
+                  const char *what);
+
 /** Sets the classification unit and allocates the unit map. */
 int emk_img_set_unit(emk_img_ctx *ctx, uint32_t unit);
 

@@ -5,7 +5,7 @@
 #define EMK_PLUGIN_CACHE_ARGS_H
 
 #include <stddef.h>
-#include "cache.h"
+#include "emkit/cache.h"
 
 /** Counting modes. */
 enum emk_cache_count {

@@ -1,6 +1,6 @@
 /* The fast hierarchy path (emk_cache_sys.fast); the code is in
  * cache_fast.h so that the TCG plugin's callback can inline it. */
-#include "cache.h"
+#include "emkit/cache.h"
 #include "cache_fast.h"
 
 uint64_t emk_fast_ref_holes(struct emk_cache_level *c, uint64_t ln, uint64_t st, uint32_t a)

@@ -14,7 +14,7 @@
 #ifndef EMK_PLUGIN_CACHE_FAST_H
 #define EMK_PLUGIN_CACHE_FAST_H
 
-#include "cache.h"
+#include "emkit/cache.h"
 #include "cache_scan.h"
 
 enum { EMK_FAST_HIT = 2 }; /* never a replaced word: those are valid or 0 */

@@ -1,6 +1,6 @@
 /* The hierarchy: private L1I/L1D/L2 per CPU, optional shared LLC,
  * inclusion policies, write policies and invalidation-based coherence. */
-#include "cache.h"
+#include "emkit/cache.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* One set-associative cache level: lookup, fill, replacement policies. */
-#include "cache.h"
+#include "emkit/cache.h"
 #include "cache_scan.h"
 
 #include <errno.h>

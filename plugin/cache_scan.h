@@ -4,7 +4,7 @@
 #ifndef EMK_PLUGIN_CACHE_SCAN_H
 #define EMK_PLUGIN_CACHE_SCAN_H
 
-#include "cache.h"
+#include "emkit/cache.h"
 #include "compat.h"
 
 /* Way of the valid line with tag word @want (line << 2 | 3) among the @a

@@ -1,6 +1,6 @@
 /* `emkit cache-sim`: trace-driven cache simulation. */
-#include "cache_sim_cmd.h"
-#include "cache.h"
+#include "emkit/cache_sim.h"
+#include "emkit/cache.h"
 #include "cache_args.h"
 #include "cache_trace.h"
 

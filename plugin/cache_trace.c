@@ -1,6 +1,6 @@
 /* Streaming parser for din and binary address traces. */
 #include "cache_trace.h"
-#include "cache.h"
+#include "emkit/cache.h"
 
 #include <errno.h>
 #include <stdarg.h>

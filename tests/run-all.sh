@@ -47,14 +47,14 @@ fallback() {
   rm -rf build/fallback
   make -f Makefile.fallback -j "$jobs" CFLAGS=-Werror >/dev/null &&
   build/fallback/emkit &&
-  tests/build/fallback-sources.sh build/gcc
+  tests/build/manifest.sh
 }
 
 zigcheck() {
   [ -x "$zig" ] || { echo "zig not installed (tests/install-deps.sh)"; return 1; }
   rm -rf build/zig
   make -f Makefile.fallback -j "$jobs" CC="$zig cc" O=build/zig CFLAGS=-Werror >/dev/null &&
-  (cd tests/zig && "$zig" build-exe main.zig -lc -I ../../src -I ../../hw \
+  (cd tests/zig && "$zig" build-exe main.zig -lc -I ../../src \
       ../../build/zig/libemkit.a -femit-bin=../../build/zig/zig-demo \
       --cache-dir ../../build/zig/cache --global-cache-dir "$cache/zig-global") &&
   build/zig/zig-demo

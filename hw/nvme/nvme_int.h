@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "nvme/nvme.h"
+#include "emkit/nvme.h"
 
 #include "compat.h"
 
@@ -350,11 +350,6 @@ static inline int nvme_ready(const nvme_ctrl *n)
 int nvme_regs_init(nvme_ctrl *n);
 void nvme_ctrl_disable(nvme_ctrl *n);
 
-/* queues.c, doorbell.c, submit.c, complete.c */
-int nvme_cq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
-                   uint16_t vector, int ien);
-int nvme_sq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
-                   nvme_cq *cq);
 /* queues.c: every function runs in the controller thread and hands the
  * queue's part to its owner */
 void nvme_slots_init(nvme_ctrl *n);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nvme/nvme_pci.h"
+#include "emkit/nvme_pci.h"
 
 struct emk_nvme_pci {
     emk_pci_fn fn;

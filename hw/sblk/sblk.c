@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "compat.h"
-#include "sblk/sblk.h"
+#include "emkit/sblk.h"
 #include "trace_int.h"
 
 static emk_trace_event ev_sblk_cmd = EMK_TRACE_EVENT_INIT("sblk_cmd");

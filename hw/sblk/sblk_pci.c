@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "sblk/sblk_pci.h"
+#include "emkit/sblk_pci.h"
 
 static void fn_reset(emk_pci_fn *fn)
 {

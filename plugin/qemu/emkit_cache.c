@@ -16,7 +16,7 @@
 
 #include <qemu-plugin.h>
 
-#include "cache.h"
+#include "emkit/cache.h"
 #include "cache_args.h"
 #include "cache_fast.h"
 #include "cg_plugin.h"

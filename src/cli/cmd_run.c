@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "drivers/demos.h"
-#include "drivers/nvme_demo.h"
+#include "demos.h"
+#include "nvme_demo.h"
 #include "emkit/base.h"
 
 /* One line per component; later components add theirs here. */

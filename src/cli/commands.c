@@ -2,8 +2,8 @@
 #include <stddef.h>
 
 #include "commands.h"
-#include "drivers/nvme_demo.h"
-#include "cache_sim_cmd.h"
+#include "nvme_demo.h"
+#include "emkit/cache_sim.h"
 
 const emk_command emk_commands[] = {
     {"run", "run [--iothread] [--disk SPEC]",

@@ -5,10 +5,10 @@
 #   src/qemu/install-into-qemu.sh /path/to/qemu-7.2
 #
 # What it does, every step idempotent:
-#   - copies emkit's portable sources (src/*.c, src/<core>/, hw/<device>/,
-#     with their headers) to hw/emkit/tree/, the adapter (src/qemu/*.[ch])
-#     to hw/emkit/adapter/, the public headers to hw/emkit/include/emkit/
-#     and the devices' headers to hw/emkit/include/emkit-hw/<device>/;
+#   - copies emkit's portable sources (the src/ and hw/ entries of
+#     sources.txt, with the headers beside them) to hw/emkit/tree/, the
+#     adapter (src/qemu/*.[ch]) to hw/emkit/adapter/ and the public headers
+#     (src/emkit/*.h) to hw/emkit/include/emkit/;
 #   - writes hw/emkit/lib-sources.txt and adapter-sources.txt, and copies
 #     hw/emkit/meson.build and hw/emkit/Kconfig from src/qemu/qemu-tree/;
 #   - appends `subdir('emkit')` to hw/meson.build and `source emkit/Kconfig`
@@ -26,7 +26,7 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 DEST=$QEMU/hw/emkit
 mkdir -p "$DEST"
 LIST=$(mktemp)
-trap 'rm -f "$LIST" "$LIST.lib" "$LIST.ad" "$LIST.tmp"' EXIT
+trap 'rm -f "$LIST" "$LIST.lib" "$LIST.ad" "$LIST.src" "$LIST.tmp"' EXIT
 
 # put SRC DST: copy if the content differs, remember DST as wanted
 put() {
@@ -44,23 +44,24 @@ put_text() {
 cd "$REPO"
 : >"$LIST.lib"
 : >"$LIST.ad"
-# portable sources: runtime (src/*.c), larger cores (src/<core>/), devices
-# (hw/<device>/); never the tools (src/cli) or the adapter itself.
-for f in src/*.[ch] src/*/*.[ch] hw/*/*.[ch]; do
-    [ -f "$f" ] || continue
-    case $f in
-        src/cli/*|src/qemu/*) continue ;;
-    esac
+# portable sources: the src/ and hw/ entries of sources.txt (runtime,
+# larger cores such as src/pci/, devices); img/ and plugin/ are not built
+# into QEMU.  Each listed source comes with the headers beside it, and the
+# public headers (src/emkit/*.h) with them.
+sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' sources.txt | grep -E '^(src|hw)/' >"$LIST.src"
+while read -r f; do
+    [ -f "$f" ] || { echo "install-into-qemu: sources.txt names $f, which does not exist" >&2; exit 1; }
     put "$f" "$DEST/tree/$f"
-    case $f in *.c) echo "tree/$f" >>"$LIST.lib" ;; esac
+    echo "tree/$f" >>"$LIST.lib"
+done <"$LIST.src"
+for d in $(sed 's|/[^/]*$||' "$LIST.src" | sort -u) src/emkit; do
+    for f in "$d"/*.h; do
+        [ -f "$f" ] && put "$f" "$DEST/tree/$f"
+    done
 done
-# what the adapter may include: the public headers as emkit/*.h and the
-# devices' headers as emkit-hw/<device>/*.h (a name no QEMU header uses)
+# what the adapter may include: the public headers, as emkit/*.h
 for f in src/emkit/*.h; do
     [ -f "$f" ] && put "$f" "$DEST/include/emkit/$(basename "$f")"
-done
-for f in hw/*/*.h; do
-    [ -f "$f" ] && put "$f" "$DEST/include/emkit-hw/${f#hw/}"
 done
 # defined SYMBOL: 1 if a portable source being synced defines SYMBOL
 defined() {

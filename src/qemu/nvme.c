@@ -49,8 +49,8 @@
 #include "emk-qemu-pci.h"
 #include "emk-qemu-blk.h"
 #include "emkit/block.h"
-#include "nvme/nvme.h"
-#include "nvme/nvme_pci.h"
+#include "emkit/nvme.h"
+#include "emkit/nvme_pci.h"
 
 #define TYPE_EMKIT_NVME "emkit-nvme"
 OBJECT_DECLARE_SIMPLE_TYPE(EmkNvmePci, EMKIT_NVME)

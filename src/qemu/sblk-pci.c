@@ -25,7 +25,7 @@
 #include "emk-qemu.h"
 #include "emkit/block.h"
 #include "emk-qemu-pci.h"
-#include "emkit-hw/sblk/sblk_pci.h"
+#include "emkit/sblk_pci.h"
 
 #define TYPE_EMKIT_SBLK "emkit-sblk"
 OBJECT_DECLARE_SIMPLE_TYPE(EmkSblkPci, EMKIT_SBLK)

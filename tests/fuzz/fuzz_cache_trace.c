@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cache.h"
+#include "emkit/cache.h"
 #include "cache_trace.h"
 
 static struct emk_cache_sys sys;

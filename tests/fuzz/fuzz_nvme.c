@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "emkit/testmachine.h"
-#include "nvme/nvme.h"
+#include "emkit/nvme.h"
 
 enum { FZ_BAR = 0x40000000, FZ_QENT = 16 };
 

@@ -31,8 +31,8 @@
 
 #include "emkit/testmachine.h"
 #include "emkit/loop.h"
-#include "nvme/nvme.h"
-#include "drivers/nvme_drv.h"
+#include "emkit/nvme.h"
+#include "emkit/guest/nvme_drv.h"
 
 enum { FZ_BAR = 0x40000000, FZ_DB = 0x1000, FZ_QS = 16, FZ_SPINS = 3000 };
 

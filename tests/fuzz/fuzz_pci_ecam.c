@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/pci_enum.h"
+#include "emkit/guest/pci_enum.h"
 #include "pci/pci_fixture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "emkit/testmachine.h"
-#include "sblk/sblk.h"
+#include "emkit/sblk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

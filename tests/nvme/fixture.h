@@ -14,8 +14,8 @@
 #include <cmocka.h>
 
 #include "emkit/testmachine.h"
-#include "nvme/nvme.h"
-#include "drivers/nvme_drv.h"
+#include "emkit/nvme.h"
+#include "emkit/guest/nvme_drv.h"
 
 enum { FX_BAR = 0x40000000, FX_PAGE = 4096 };
 #define FX_MSI_ADDR 0xfee00000u   /* where the test machine's MSIs go */

@@ -10,8 +10,8 @@
 
 #include "fixture.h"
 #include "emkit/pci.h"
-#include "nvme/nvme_pci.h"
-#include "drivers/pci_enum.h"
+#include "emkit/nvme_pci.h"
+#include "emkit/guest/pci_enum.h"
 
 enum { ECAM = 0xb0000000u >> 4 };   /* shifted: enums are ints */
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "drivers/pci_enum.h"
+#include "emkit/guest/pci_enum.h"
 #include "pci/pci_fixture.h"
 #include "pci/pci_test_util.h"
 

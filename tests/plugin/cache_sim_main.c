@@ -1,6 +1,6 @@
 /* Stand-alone driver for `emkit cache-sim` (used by tests and the suite
  * before/besides the emkit command). */
-#include "cache_sim_cmd.h"
+#include "emkit/cache_sim.h"
 
 int main(int argc, char **argv)
 {

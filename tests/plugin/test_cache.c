@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "cache.h"
+#include "emkit/cache.h"
 #include "cache_args.h"
 
 /* Line numbers A..E all map to set 0 of a one-set cache. */

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cache.h"
+#include "emkit/cache.h"
 
 enum { NSYS = 3, FAST = 0, SIMPLE = 1, GENERAL = 2 };
 

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "cache.h"
+#include "emkit/cache.h"
 #include "cache_trace.h"
 
 struct got {

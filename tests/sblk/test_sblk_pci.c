@@ -13,9 +13,9 @@
 
 #include "emkit/testmachine.h"
 #include "emkit/pci.h"
-#include "sblk/sblk_pci.h"
-#include "drivers/pci_enum.h"
-#include "drivers/sblk_drv.h"
+#include "emkit/sblk_pci.h"
+#include "emkit/guest/pci_enum.h"
+#include "emkit/guest/sblk_drv.h"
 
 enum { ECAM = 0xb0000000u >> 4 };
 

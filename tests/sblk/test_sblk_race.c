@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "emkit/testmachine.h"
-#include "sblk/sblk.h"
+#include "emkit/sblk.h"
 
 enum { BASE = 0x10000000, LINE = 3 };
 

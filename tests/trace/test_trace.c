@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "emkit/testmachine.h"
-#include "sblk/sblk.h"
+#include "emkit/sblk.h"
 #include "trace_int.h"
 
 static emk_trace_event ev_a = EMK_TRACE_EVENT_INIT("t_alpha");

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "drivers/sblk_drv.h"
+#include "emkit/guest/sblk_drv.h"
 
 enum { BASE = 0x10000000 };
 

@@ -5,7 +5,22 @@ const std = @import("std");
 const c = @cImport({
     @cInclude("emkit/testmachine.h");
     @cInclude("emkit/block.h");
-    @cInclude("sblk/sblk.h");
+    @cInclude("emkit/sblk.h");
+    // every other public header must import too
+    @cInclude("emkit/nvme.h");
+    @cInclude("emkit/nvme_pci.h");
+    @cInclude("emkit/sblk_pci.h");
+    @cInclude("emkit/pci.h");
+    @cInclude("emkit/trace.h");
+    @cInclude("emkit/vcd.h");
+    @cInclude("emkit/virtq.h");
+    @cInclude("emkit/ring.h");
+    @cInclude("emkit/img.h");
+    @cInclude("emkit/cache.h");
+    @cInclude("emkit/cache_sim.h");
+    @cInclude("emkit/guest/pci_enum.h");
+    @cInclude("emkit/guest/nvme_drv.h");
+    @cInclude("emkit/guest/sblk_drv.h");
 });
 
 fn reg(tm: ?*c.emk_tm, off: u64, size: c_uint, v: u64) void {

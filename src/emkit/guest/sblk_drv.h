@@ -1,10 +1,10 @@
 /* sblk_drv.h - guest-side driver for the emkit simple block device, on the
  * test machine.  Test code: it plays the guest. */
-#ifndef EMKIT_DRIVERS_SBLK_DRV_H
-#define EMKIT_DRIVERS_SBLK_DRV_H
+#ifndef EMK_GUEST_SBLK_DRV_H
+#define EMK_GUEST_SBLK_DRV_H
 
 #include "emkit/testmachine.h"
-#include "sblk/sblk.h"
+#include "emkit/sblk.h"
 
 typedef struct emk_sblk_drv {
     emk_tm *tm;

@@ -3,8 +3,8 @@
  * hierarchy (32K/8/64 L1D, 256K/8/64 L2), with the miss rates each sees. */
 #include <errno.h>
 
-#include "cache.h"
-#include "drivers/demos.h"
+#include "emkit/cache.h"
+#include "demos.h"
 
 enum { N = 128, BLK = 16 };
 

@@ -2,8 +2,8 @@
  * Each builds a test machine, attaches its device, drives it with its
  * in-tree guest driver and prints a few report lines.  Returns 0 when
  * everything it checked was right, else a negative errno. */
-#ifndef EMKIT_DRIVERS_DEMOS_H
-#define EMKIT_DRIVERS_DEMOS_H
+#ifndef EMK_CLI_DEMOS_H
+#define EMK_CLI_DEMOS_H
 
 #include <stdio.h>
 

@@ -1,5 +1,5 @@
 /*
- * nvme/nvme.h - an NVM Express 1.4 controller (PCIe transport) on the
+ * emkit/nvme.h - an NVM Express 1.4 controller (PCIe transport) on the
  * machine bus.
  *
  * The controller is transport-free spec logic: a BAR0 register file

@@ -5,7 +5,7 @@
 #include <sched.h>
 
 #include "compat.h"
-#include "drivers/nvme_drv.h"
+#include "emkit/guest/nvme_drv.h"
 
 #define drv_fence() emk_smp_mb()
 

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "drivers/demos.h"
+#include "demos.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -4,11 +4,11 @@
  */
 #include <string.h>
 
-#include "drivers/nvme_demo.h"
-#include "drivers/nvme_drv.h"
-#include "drivers/pci_enum.h"
+#include "nvme_demo.h"
+#include "emkit/guest/nvme_drv.h"
+#include "emkit/guest/pci_enum.h"
 #include "emkit/pci.h"
-#include "nvme/nvme_pci.h"
+#include "emkit/nvme_pci.h"
 
 enum { DEMO_ECAM = 0x0b000000, DEMO_XFER = 65536 };
 

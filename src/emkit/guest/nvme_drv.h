@@ -6,8 +6,8 @@
  * does for I/O queues only), I/O queue pairs, submission at any queue
  * depth and completion by polling or by waiting for MSIs.
  */
-#ifndef EMK_NVME_DRV_H
-#define EMK_NVME_DRV_H
+#ifndef EMK_GUEST_NVME_DRV_H
+#define EMK_GUEST_NVME_DRV_H
 
 #include "emkit/testmachine.h"
 

@@ -1,7 +1,7 @@
 /* sblk_drv.c - guest-side driver for the emkit simple block device. */
 #include <time.h>
 
-#include "drivers/sblk_drv.h"
+#include "emkit/guest/sblk_drv.h"
 
 int emk_sblk_drv_init(emk_sblk_drv *d, emk_tm *tm, uint64_t base,
                       uint64_t msi_addr)

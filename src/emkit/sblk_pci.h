@@ -1,13 +1,13 @@
 /*
- * sblk/sblk_pci.h - the simple block device as a conventional PCI function
+ * emkit/sblk_pci.h - the simple block device as a conventional PCI function
  * on emkit's PCI core: its MMIO window is BAR 0 (32-bit memory), DONE
- * drives INTA#.  Transport glue only; the device is sblk/sblk.h.
+ * drives INTA#.  Transport glue only; the device is emkit/sblk.h.
  */
 #ifndef EMKIT_SBLK_PCI_H
 #define EMKIT_SBLK_PCI_H
 
 #include "emkit/pci.h"
-#include "sblk/sblk.h"
+#include "emkit/sblk.h"
 
 #ifdef __cplusplus
 extern "C" {

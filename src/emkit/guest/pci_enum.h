@@ -7,8 +7,8 @@
  * windows and enables decoding and bus mastering.  It can then program a
  * function's MSI-X table and enable MSI-X.
  */
-#ifndef EMK_TESTS_PCI_ENUM_H
-#define EMK_TESTS_PCI_ENUM_H
+#ifndef EMK_GUEST_PCI_ENUM_H
+#define EMK_GUEST_PCI_ENUM_H
 
 #include "emkit/testmachine.h"
 

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "drivers/pci_enum.h"
+#include "emkit/guest/pci_enum.h"
 
 int emk_pci_enum_init(emk_pci_enum *e, emk_tm *tm, const emk_pci_enum_seg *segs,
                       unsigned nsegs, uint64_t mem_base, uint64_t mem_end,

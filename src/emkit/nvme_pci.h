@@ -1,14 +1,14 @@
 /*
- * nvme/nvme_pci.h - the NVMe controller as a PCI Express function (class
+ * emkit/nvme_pci.h - the NVMe controller as a PCI Express function (class
  * 01:08:02): BAR0/1 64-bit registers and doorbells, BAR4 exclusive MSI-X
  * (one vector per completion queue plus the admin queue), INTA# as the
- * fallback.  Transport glue only; the spec logic is nvme/nvme.h.
+ * fallback.  Transport glue only; the spec logic is emkit/nvme.h.
  */
 #ifndef EMKIT_NVME_PCI_H
 #define EMKIT_NVME_PCI_H
 
 #include "emkit/pci.h"
-#include "nvme/nvme.h"
+#include "emkit/nvme.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -13,9 +13,9 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
-#include "drivers/nvme_demo.h"
-#include "drivers/nvme_drv.h"
-#include "nvme/nvme.h"
+#include "nvme_demo.h"
+#include "emkit/guest/nvme_drv.h"
+#include "emkit/nvme.h"
 
 enum { BENCH_BAR = 0x40000000, MAXQD = 32 };
 

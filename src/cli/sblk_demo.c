@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/demos.h"
-#include "drivers/sblk_drv.h"
-#include "sblk/sblk.h"
+#include "demos.h"
+#include "emkit/guest/sblk_drv.h"
+#include "emkit/sblk.h"
 
 static const uint64_t DEMO_BASE = 0xfe000000u, DEMO_MSI = 0xfee00000u;
 enum { DEMO_REQS = 256 };

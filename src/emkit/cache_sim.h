@@ -1,6 +1,6 @@
 /* `emkit cache-sim`: run an address trace through the cache model. */
-#ifndef EMK_PLUGIN_CACHE_SIM_CMD_H
-#define EMK_PLUGIN_CACHE_SIM_CMD_H
+#ifndef EMKIT_CACHE_SIM_H
+#define EMKIT_CACHE_SIM_H
 
 /**
  * Entry point of `emkit cache-sim [key=value...] [format=din|bin] FILE|-`.

@@ -2,8 +2,8 @@
  * private L1I/L1D/L2 per CPU with an optional shared last-level cache.
  * C99, no QEMU header.  Contexts are caller-owned; memory for the tag
  * arrays is allocated once at init, never on the access path. */
-#ifndef EMK_PLUGIN_CACHE_H
-#define EMK_PLUGIN_CACHE_H
+#ifndef EMKIT_CACHE_H
+#define EMKIT_CACHE_H
 
 #include <stddef.h>
 #include <stdint.h>
