@@ -6,9 +6,9 @@
  */
 #include "nvme_int.h"
 
-uint16_t nvme_xfer_to_host(nvme_req *r, const void *buf, uint64_t len)
+uint16_t emk_nvme_xfer_to_host(nvme_req *r, const void *buf, uint64_t len)
 {
-    uint16_t st = nvme_map_data(r, len, 0);
+    uint16_t st = emk_nvme_map_data(r, len, 0);
 
     if (st)
         return st;
@@ -40,7 +40,7 @@ static uint16_t create_cq(nvme_req *r)
         return NVME_SC_PRP_INVALID_OFFSET | NVME_SC_DNR;
     if (iv >= n->vectors)
         return NVME_SC_INVALID_VECTOR | NVME_SC_DNR;
-    if (nvme_cq_create(n, (uint16_t)qid, c->prp1, (uint16_t)((c->cdw10 >> 16) + 1),
+    if (emk_nvme_cq_create(n, (uint16_t)qid, c->prp1, (uint16_t)((c->cdw10 >> 16) + 1),
                        (uint16_t)iv, (c->cdw11 >> 1) & 1))
         return NVME_SC_INTERNAL;
     return 0;
@@ -62,7 +62,7 @@ static uint16_t create_sq(nvme_req *r)
         return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
     if (c->prp1 & (EMK_NVME_PAGE_SIZE - 1))
         return NVME_SC_PRP_INVALID_OFFSET | NVME_SC_DNR;
-    if (nvme_sq_create(n, (uint16_t)qid, c->prp1, (uint16_t)((c->cdw10 >> 16) + 1),
+    if (emk_nvme_sq_create(n, (uint16_t)qid, c->prp1, (uint16_t)((c->cdw10 >> 16) + 1),
                        n->cq[cqid]))
         return NVME_SC_INTERNAL;
     return 0;
@@ -79,16 +79,16 @@ static uint16_t delete_sq(nvme_req *r)
         n->sq[qid]->delete_req)
         return NVME_SC_QID_INVALID | NVME_SC_DNR;
     sq = n->sq[qid];
-    nvme_sq_kill(sq);
-    if (nvme_sq_idle(sq)) {
-        nvme_sq_destroy(sq);
+    emk_nvme_sq_kill(sq);
+    if (emk_nvme_sq_idle(sq)) {
+        emk_nvme_sq_destroy(sq);
         return 0;
     }
-    sq->delete_req = r;               /* nvme_deletions_check ends it */
+    sq->delete_req = r;               /* emk_nvme_deletions_check ends it */
     return NVME_PARKED;
 }
 
-void nvme_deletions_check(nvme_ctrl *n)
+void emk_nvme_deletions_check(nvme_ctrl *n)
 {
     unsigned i;
 
@@ -96,13 +96,13 @@ void nvme_deletions_check(nvme_ctrl *n)
         nvme_sq *sq = n->sq[i];
         nvme_req *r;
 
-        if (!sq || !sq->delete_req || !nvme_sq_idle(sq))
+        if (!sq || !sq->delete_req || !emk_nvme_sq_idle(sq))
             continue;
         r = sq->delete_req;
         sq->delete_req = NULL;
-        nvme_sq_destroy(sq);
+        emk_nvme_sq_destroy(sq);
         r->status = 0;
-        nvme_complete(r);
+        emk_nvme_complete(r);
     }
 }
 
@@ -121,7 +121,7 @@ static uint16_t delete_cq(nvme_req *r)
     pthread_mutex_unlock(&cq->lock);
     if (nsq)
         return NVME_SC_INVALID_QUEUE_DELETION | NVME_SC_DNR;
-    nvme_cq_destroy(cq);
+    emk_nvme_cq_destroy(cq);
     return 0;
 }
 
@@ -135,29 +135,29 @@ static uint16_t dbbuf_config(nvme_req *r)
     if (!dbs || !eis || (dbs & (EMK_NVME_PAGE_SIZE - 1)) ||
         (eis & (EMK_NVME_PAGE_SIZE - 1)) || dbs == eis)
         return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
-    if (nvme_shadow_config(n, dbs, eis))
+    if (emk_nvme_shadow_config(n, dbs, eis))
         return NVME_SC_INVALID_FIELD | NVME_SC_DNR;   /* not plain RAM */
     return 0;
 }
 
-void nvme_admin_release_parked(nvme_ctrl *n)
+void emk_nvme_admin_release_parked(nvme_ctrl *n)
 {
     unsigned i;
 
     pthread_mutex_lock(&n->ev_lock);
     for (i = 0; i < n->naer; i++)
-        nvme_req_release(n->aer_reqs[i]);
+        emk_nvme_req_release(n->aer_reqs[i]);
     n->naer = 0;
     pthread_mutex_unlock(&n->ev_lock);
     for (i = 1; i <= n->max_queues; i++) {
         if (n->sq[i] && n->sq[i]->delete_req) {
-            nvme_req_release(n->sq[i]->delete_req);
+            emk_nvme_req_release(n->sq[i]->delete_req);
             n->sq[i]->delete_req = NULL;
         }
     }
 }
 
-void nvme_admin_exec(nvme_req *r)
+void emk_nvme_admin_exec(nvme_req *r)
 {
     const nvme_cmd *c = &r->cmd;
     uint16_t st;
@@ -168,17 +168,17 @@ void nvme_admin_exec(nvme_req *r)
         switch (c->opcode) {
         case NVME_ADM_DELETE_SQ: st = delete_sq(r); break;
         case NVME_ADM_CREATE_SQ: st = create_sq(r); break;
-        case NVME_ADM_GET_LOG: st = nvme_get_log(r); break;
+        case NVME_ADM_GET_LOG: st = emk_nvme_get_log(r); break;
         case NVME_ADM_DELETE_CQ: st = delete_cq(r); break;
         case NVME_ADM_CREATE_CQ: st = create_cq(r); break;
-        case NVME_ADM_IDENTIFY: st = nvme_identify(r); break;
+        case NVME_ADM_IDENTIFY: st = emk_nvme_identify(r); break;
         case NVME_ADM_ABORT:
             r->dw0 = 1;               /* command not aborted */
             st = 0;
             break;
-        case NVME_ADM_SET_FEATURES: st = nvme_set_features(r); break;
-        case NVME_ADM_GET_FEATURES: st = nvme_get_features(r); break;
-        case NVME_ADM_AER: st = nvme_aer(r); break;
+        case NVME_ADM_SET_FEATURES: st = emk_nvme_set_features(r); break;
+        case NVME_ADM_GET_FEATURES: st = emk_nvme_get_features(r); break;
+        case NVME_ADM_AER: st = emk_nvme_aer(r); break;
         case NVME_ADM_KEEP_ALIVE: st = 0; break;
         case NVME_ADM_DBBUF: st = dbbuf_config(r); break;
         default: st = NVME_SC_INVALID_OPCODE | NVME_SC_DNR; break;
@@ -187,5 +187,5 @@ void nvme_admin_exec(nvme_req *r)
     if (st == NVME_PARKED)
         return;
     r->status = st;
-    nvme_complete(r);
+    emk_nvme_complete(r);
 }

@@ -36,7 +36,7 @@ static void raise_vector(nvme_ctrl *n, unsigned vector)
         emk_irq_raise(&n->irq_vec[vector], 1);
 }
 
-void nvme_irq_intx_update(nvme_ctrl *n)
+void emk_nvme_irq_intx_update(nvme_ctrl *n)
 {
     unsigned i;
     int level = 0;
@@ -53,7 +53,7 @@ void nvme_irq_intx_update(nvme_ctrl *n)
             pthread_mutex_lock(&cq->lock);
             head = cq->head;
             if (cq->db.addr) {         /* the guest may skip CQ doorbells */
-                uint32_t sh = nvme_shw_ld(n, &cq->db);
+                uint32_t sh = emk_nvme_shw_ld(n, &cq->db);
                 if (sh < cq->size)
                     head = sh;
             }
@@ -83,7 +83,7 @@ static int host_busy(nvme_cq *cq)
         return 1;
     if (!cq->db.addr)
         return 0;
-    head = nvme_shw_ld(cq->n, &cq->db);
+    head = emk_nvme_shw_ld(cq->n, &cq->db);
     return head < cq->size && head != cq->signalled;
 }
 
@@ -95,7 +95,7 @@ static int coalesced(const nvme_cq *cq)
            cq->vector < EMK_NVME_MAX_VECTORS && !n->vec_cd[cq->vector];
 }
 
-int nvme_cq_irq_decide_locked(nvme_cq *cq)
+int emk_nvme_cq_irq_decide_locked(nvme_cq *cq)
 {
     nvme_ctrl *n = cq->n;
 
@@ -128,21 +128,21 @@ int nvme_cq_irq_decide_locked(nvme_cq *cq)
     return NVME_IRQ_ARM;
 }
 
-void nvme_cq_irq_act(nvme_cq *cq, int action, int same_thread)
+void emk_nvme_cq_irq_act(nvme_cq *cq, int action, int same_thread)
 {
     switch (action) {
     case NVME_IRQ_FIRE:
         raise_vector(cq->n, cq->vector);
         break;
     case NVME_IRQ_INTX:
-        nvme_irq_intx_update(cq->n);
+        emk_nvme_irq_intx_update(cq->n);
         break;
     case NVME_IRQ_BATCH:
         emk_bh_schedule(&cq->fire_bh);
         break;
     case NVME_IRQ_ARM:
         if (same_thread)
-            nvme_cq_irq_bh(cq);
+            emk_nvme_cq_irq_bh(cq);
         else
             emk_bh_schedule(&cq->irq_bh);
         break;
@@ -151,7 +151,7 @@ void nvme_cq_irq_act(nvme_cq *cq, int action, int same_thread)
     }
 }
 
-void nvme_cq_irq_bh(void *opaque)
+void emk_nvme_cq_irq_bh(void *opaque)
 {
     nvme_cq *cq = opaque;
     int64_t hold;
@@ -163,7 +163,7 @@ void nvme_cq_irq_bh(void *opaque)
         emk_timer_mod(&cq->timer, emk_loop_now(cq->loop) + hold);
 }
 
-void nvme_cq_fire_bh(void *opaque)
+void emk_nvme_cq_fire_bh(void *opaque)
 {
     nvme_cq *cq = opaque;
     int want;
@@ -180,7 +180,7 @@ void nvme_cq_fire_bh(void *opaque)
         raise_vector(cq->n, cq->vector);
 }
 
-void nvme_cq_irq_timer(void *opaque)
+void emk_nvme_cq_irq_timer(void *opaque)
 {
     nvme_cq *cq = opaque;
     unsigned pending;
@@ -196,7 +196,7 @@ void nvme_cq_irq_timer(void *opaque)
         raise_vector(cq->n, cq->vector);
 }
 
-void nvme_cq_irq_fire(nvme_cq *cq)
+void emk_nvme_cq_irq_fire(nvme_cq *cq)
 {
     pthread_mutex_lock(&cq->lock);
     cq->irq_pending = 0;

@@ -83,7 +83,7 @@ static void req_free_locked(nvme_req *r)
     sq->stalled = 0;
 }
 
-void nvme_req_release(nvme_req *r)
+void emk_nvme_req_release(nvme_req *r)
 {
     nvme_sq *sq = r->sq;
 
@@ -92,7 +92,7 @@ void nvme_req_release(nvme_req *r)
     pthread_mutex_unlock(&sq->cq->lock);
 }
 
-void nvme_complete(nvme_req *r)
+void emk_nvme_complete(nvme_req *r)
 {
     nvme_sq *sq = r->sq;
     nvme_cq *cq = sq->cq;
@@ -101,7 +101,7 @@ void nvme_complete(nvme_req *r)
 
     if (r->status) {
         nvme_stat(&n->stats.errors, 1);
-        nvme_error_log_add(n, r, r->status);
+        emk_nvme_error_log_add(n, r, r->status);
     }
     if (sq->qid)
         nvme_stat(&n->stats.io_completed, 1);
@@ -110,7 +110,7 @@ void nvme_complete(nvme_req *r)
         req_free_locked(r);                      /* reset: drop it */
     } else {
         if (cq_full(cq) && cq->db.addr)
-            cq_set_head(cq, nvme_shw_ld(n, &cq->db));
+            cq_set_head(cq, emk_nvme_shw_ld(n, &cq->db));
         if (cq_full(cq) || cq->backlog) {
             r->next = NULL;                      /* wait for room */
             if (cq->backlog_tail)
@@ -119,9 +119,9 @@ void nvme_complete(nvme_req *r)
                 cq->backlog = r;
             cq->backlog_tail = r;
             if (cq->ei.addr) {
-                nvme_shw_st(n, &cq->ei, cq->head);
+                emk_nvme_shw_st(n, &cq->ei, cq->head);
                 nvme_fence();
-                cq_set_head(cq, nvme_shw_ld(n, &cq->db));
+                cq_set_head(cq, emk_nvme_shw_ld(n, &cq->db));
             }
             pthread_mutex_unlock(&cq->lock);
             return;
@@ -129,14 +129,14 @@ void nvme_complete(nvme_req *r)
         if (cq_post_locked(cq, r) != 0)
             nvme_ctrl_fatal(n);
         else
-            action = nvme_cq_irq_decide_locked(cq);
+            action = emk_nvme_cq_irq_decide_locked(cq);
         req_free_locked(r);
     }
     pthread_mutex_unlock(&cq->lock);
-    nvme_cq_irq_act(cq, action, sq->loop == cq->loop);
+    emk_nvme_cq_irq_act(cq, action, sq->loop == cq->loop);
 }
 
-void nvme_cq_drop_backlog(nvme_cq *cq)
+void emk_nvme_cq_drop_backlog(nvme_cq *cq)
 {
     nvme_req *r;
 
@@ -146,12 +146,12 @@ void nvme_cq_drop_backlog(nvme_cq *cq)
     pthread_mutex_unlock(&cq->lock);
     while (r) {
         nvme_req *next = r->next;
-        nvme_req_release(r);           /* reset: completions are dropped */
+        emk_nvme_req_release(r);           /* reset: completions are dropped */
         r = next;
     }
 }
 
-void nvme_cq_head_update(nvme_cq *cq, uint32_t head)
+void emk_nvme_cq_head_update(nvme_cq *cq, uint32_t head)
 {
     nvme_ctrl *n = cq->n;
     int action = NVME_IRQ_NONE, ok;
@@ -168,15 +168,15 @@ void nvme_cq_head_update(nvme_cq *cq, uint32_t head)
         req_free_locked(r);
     }
     if (ok)
-        action = nvme_cq_irq_decide_locked(cq);
+        action = emk_nvme_cq_irq_decide_locked(cq);
     pthread_mutex_unlock(&cq->lock);
     if (!ok) {
-        nvme_event_post(n, NVME_AER_TYPE_ERROR, NVME_AER_INFO_INVALID_DB_VALUE,
+        emk_nvme_event_post(n, NVME_AER_TYPE_ERROR, NVME_AER_INFO_INVALID_DB_VALUE,
                         NVME_LOG_ERROR);
         return;
     }
     if (action != NVME_IRQ_NONE)
-        nvme_cq_irq_act(cq, action, 1);
+        emk_nvme_cq_irq_act(cq, action, 1);
     else
-        nvme_irq_intx_update(n);
+        emk_nvme_irq_intx_update(n);
 }

@@ -55,10 +55,10 @@ emk_nvme *emk_nvme_new(const emk_nvme_options *opts, emk_bus *bus,
     pthread_mutex_init(&n->irq_lock, NULL);
     pthread_mutex_init(&n->ev_lock, NULL);
     emk_dev_init(&n->dev, "nvme", bus, loop);
-    nvme_slots_init(n);
-    e = nvme_regs_init(n);
+    emk_nvme_slots_init(n);
+    e = emk_nvme_regs_init(n);
     for (i = 0; !e && i < opts->nns; i++) {
-        e = nvme_ns_open(n, i, &opts->ns[i]);
+        e = emk_nvme_ns_open(n, i, &opts->ns[i]);
         if (!e)
             n->nns = i + 1;
     }
@@ -76,8 +76,8 @@ static void reset_fn(void *opaque)
     nvme_ctrl *n = opaque;
 
     n->cc = 0;
-    nvme_admin_release_parked(n);
-    nvme_ctrl_disable(n);
+    emk_nvme_admin_release_parked(n);
+    emk_nvme_ctrl_disable(n);
 }
 
 void emk_nvme_reset(emk_nvme *e)
@@ -91,7 +91,7 @@ static void free_fn(void *opaque)
 {
     nvme_ctrl *n = opaque;
 
-    nvme_notifiers_off(n);
+    emk_nvme_notifiers_off(n);
     emk_bh_cancel(&n->state_bh);
     emk_bh_cancel(&n->event_bh);
 }
@@ -121,9 +121,9 @@ void emk_nvme_free(emk_nvme *e)
     emk_nvme_reset(e);
     wait_reset(n);
     emk_loop_call(n->dev.loop, free_fn, n);
-    nvme_slots_cleanup(n);
+    emk_nvme_slots_cleanup(n);
     for (i = 0; i < n->nns; i++)
-        nvme_ns_close(&n->ns[i]);
+        emk_nvme_ns_close(&n->ns[i]);
     pthread_mutex_destroy(&n->irq_lock);
     pthread_mutex_destroy(&n->ev_lock);
     free(n);
@@ -157,8 +157,8 @@ void emk_nvme_irq_resync(emk_nvme *e)
 
     for (i = 0; i <= n->max_queues; i++)
         if (nvme_load(&n->slot[i].cq_size))
-            nvme_slot_kick(&n->slot[i], NVME_SLOT_RESYNC);
-    nvme_irq_intx_update(n);
+            emk_nvme_slot_kick(&n->slot[i], NVME_SLOT_RESYNC);
+    emk_nvme_irq_intx_update(n);
 }
 
 void emk_nvme_get_stats(emk_nvme *e, emk_nvme_stats *out)
@@ -168,7 +168,7 @@ void emk_nvme_get_stats(emk_nvme *e, emk_nvme_stats *out)
 
 emk_blk *emk_nvme_ns_blk(emk_nvme *e, unsigned nsid)
 {
-    nvme_ns *ns = nvme_ns_get((nvme_ctrl *)e, nsid);
+    nvme_ns *ns = emk_nvme_ns_get((nvme_ctrl *)e, nsid);
 
     return ns ? ns->blk : NULL;
 }

@@ -22,7 +22,7 @@ static void slot_resync(nvme_cq *cq)
     due = cq->ien && cq->head != cq->tail;
     pthread_mutex_unlock(&cq->lock);
     if (due)
-        nvme_cq_irq_fire(cq);
+        emk_nvme_cq_irq_fire(cq);
 }
 
 /* In the owner: the queue pair's doorbells and interrupt resync. */
@@ -37,18 +37,18 @@ static void slot_run(nvme_qslot *s, unsigned work)
 
         /* the shadow word is at least as new as the mailbox */
         pthread_mutex_lock(&cq->lock);
-        head = cq->db.addr ? nvme_shw_ld(n, &cq->db) : nvme_load(&s->cq_head);
+        head = cq->db.addr ? emk_nvme_shw_ld(n, &cq->db) : nvme_load(&s->cq_head);
         pthread_mutex_unlock(&cq->lock);
         if (head < cq->size)
-            nvme_cq_head_update(cq, head);
+            emk_nvme_cq_head_update(cq, head);
     }
     if ((work & NVME_SLOT_SQ) && sq && !nvme_load_int(&sq->dead))
-        nvme_sq_process(sq);
+        emk_nvme_sq_process(sq);
     if ((work & NVME_SLOT_RESYNC) && cq)
         slot_resync(cq);
 }
 
-void nvme_slot_bh(void *opaque)
+void emk_nvme_slot_bh(void *opaque)
 {
     nvme_qslot *s = opaque;
 
@@ -57,7 +57,7 @@ void nvme_slot_bh(void *opaque)
 
 /* Hands work to the slot's owner: at once if this thread may act as the
  * owner, else through the slot's bottom half.  Any thread. */
-void nvme_slot_kick(nvme_qslot *s, unsigned work)
+void emk_nvme_slot_kick(nvme_qslot *s, unsigned work)
 {
     if (emk_loop_in_thread(s->loop)) {
         slot_run(s, work | emk_xchg_u32(&s->work, 0));
@@ -71,11 +71,11 @@ static emk_trace_event ev_db = EMK_TRACE_EVENT_INIT("nvme_doorbell");
 
 static void bad_doorbell(nvme_ctrl *n, uint8_t info)
 {
-    nvme_event_post(n, NVME_AER_TYPE_ERROR, info, NVME_LOG_ERROR);
+    emk_nvme_event_post(n, NVME_AER_TYPE_ERROR, info, NVME_LOG_ERROR);
 }
 
 /* Any thread.  Touches only the slot. */
-void nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val)
+void emk_nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val)
 {
     unsigned idx = (unsigned)(off / 4), qid = idx / 2, is_cq = idx & 1;
     nvme_qslot *s;
@@ -104,7 +104,7 @@ void nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val)
     shadow = emk_load_relaxed_u64(is_cq ? &s->cq_db : &s->sq_db);
     if (shadow)                 /* keep the shadow word in step (a host */
         (void)emk_dma_st(&n->dev, shadow, 4, val);  /* rang without it) */
-    nvme_slot_kick(s, is_cq ? NVME_SLOT_CQ : NVME_SLOT_SQ);
+    emk_nvme_slot_kick(s, is_cq ? NVME_SLOT_CQ : NVME_SLOT_SQ);
 }
 
 /* ---- notifier doorbells ------------------------------------------------ */
@@ -121,7 +121,7 @@ static void dbn_cb(void *opaque)
     if (!d->is_cq) {
         nvme_sq *sq = n->sq[d->qid];
         if (sq && !nvme_load_int(&sq->dead))
-            nvme_sq_process(sq);
+            emk_nvme_sq_process(sq);
     } else {
         nvme_cq *cq = n->cq[d->qid];
         uint32_t head = UINT32_MAX;
@@ -129,11 +129,11 @@ static void dbn_cb(void *opaque)
         if (cq) {
             pthread_mutex_lock(&cq->lock);
             if (cq->db.addr)
-                head = nvme_shw_ld(n, &cq->db);
+                head = emk_nvme_shw_ld(n, &cq->db);
             pthread_mutex_unlock(&cq->lock);
         }
         if (head != UINT32_MAX)
-            nvme_cq_head_update(cq, head);
+            emk_nvme_cq_head_update(cq, head);
     }
 }
 
@@ -156,7 +156,7 @@ static void dbn_attach_fn(void *opaque)
 
 /* Controller thread.  A qid's notifiers live as long as the shadow buffer
  * (they outlive a deleted queue: their handler finds no queue). */
-int nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid)
+int emk_nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid)
 {
     int k, err;
 
@@ -197,7 +197,7 @@ int nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid)
 
 /* Controller thread: the host stops routing writes first, then each
  * handler is detached in its owner. */
-void nvme_notifiers_off(nvme_ctrl *n)
+void emk_nvme_notifiers_off(nvme_ctrl *n)
 {
     unsigned i;
 

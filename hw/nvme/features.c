@@ -28,12 +28,12 @@ static void temp_check(nvme_ctrl *n)
 {
     if (n->temperature > n->temp_over || n->temperature < n->temp_under) {
         if (n->async_config & 0x2)     /* temperature warning enabled */
-            nvme_event_post(n, NVME_AER_TYPE_SMART, NVME_AER_INFO_SMART_TEMP,
+            emk_nvme_event_post(n, NVME_AER_TYPE_SMART, NVME_AER_INFO_SMART_TEMP,
                             NVME_LOG_SMART);
     }
 }
 
-uint16_t nvme_set_features(nvme_req *r)
+uint16_t emk_nvme_set_features(nvme_req *r)
 {
     nvme_ctrl *n = r->sq->n;
     unsigned fid = r->cmd.cdw10 & 0xff;
@@ -98,7 +98,7 @@ uint16_t nvme_set_features(nvme_req *r)
     return 0;
 }
 
-uint16_t nvme_get_features(nvme_req *r)
+uint16_t emk_nvme_get_features(nvme_req *r)
 {
     nvme_ctrl *n = r->sq->n;
     unsigned fid = r->cmd.cdw10 & 0xff, sel = (r->cmd.cdw10 >> 8) & 7;

@@ -96,7 +96,7 @@ static void id_descs(nvme_ns *ns, uint8_t *b)
     nvme_st32(b + 36, ns->nsid);
 }
 
-uint16_t nvme_identify(nvme_req *r)
+uint16_t emk_nvme_identify(nvme_req *r)
 {
     nvme_ctrl *n = r->sq->n;
     unsigned cns = r->cmd.cdw10 & 0xff, nsid = r->cmd.nsid, i, k = 0;
@@ -109,7 +109,7 @@ uint16_t nvme_identify(nvme_req *r)
         if (nsid == 0 || (nsid > n->nns && nsid != 0xffffffff) ||
             nsid == 0xffffffff)
             return NVME_SC_INVALID_NS | NVME_SC_DNR;
-        ns = nvme_ns_get(n, nsid);
+        ns = emk_nvme_ns_get(n, nsid);
         if (ns)
             id_ns(ns, b);              /* inactive: zeroes */
         break;
@@ -124,7 +124,7 @@ uint16_t nvme_identify(nvme_req *r)
                 nvme_st32(b + 4 * k++, n->ns[i].nsid);
         break;
     case 0x03:
-        ns = nvme_ns_get(n, nsid);
+        ns = emk_nvme_ns_get(n, nsid);
         if (!ns)
             return NVME_SC_INVALID_NS | NVME_SC_DNR;
         id_descs(ns, b);
@@ -132,5 +132,5 @@ uint16_t nvme_identify(nvme_req *r)
     default:
         return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
     }
-    return nvme_xfer_to_host(r, b, sizeof(b));
+    return emk_nvme_xfer_to_host(r, b, sizeof(b));
 }

@@ -65,7 +65,7 @@ static uint16_t data_cmd_prepare(nvme_req *r, uint64_t *slba, uint64_t *len)
     if ((st = check_range(r, *slba, nlb)) != 0)
         return st;
     *len = nlb << r->ns->lba_shift;
-    return nvme_map_data(r, *len, 1);
+    return emk_nvme_map_data(r, *len, 1);
 }
 
 static uint16_t do_rw(nvme_req *r)
@@ -174,7 +174,7 @@ static uint16_t do_dsm(nvme_req *r, int *async)
     *async = 0;
     if (!(r->cmd.cdw11 & 0x4))
         return 0;                      /* only deallocate has an effect */
-    if ((st = nvme_map_data(r, len, 1)) != 0)
+    if ((st = emk_nvme_map_data(r, len, 1)) != 0)
         return st;
     r->sq->scratch_busy = 1;
     r->uses_scratch = 1;
@@ -209,7 +209,7 @@ static void finish(nvme_req *r, uint16_t st)
 {
     release_scratch(r);
     r->status = st;
-    nvme_complete(r);
+    emk_nvme_complete(r);
 }
 
 static void io_done(emk_blk_req *b, int ret)
@@ -255,7 +255,7 @@ static void io_done(emk_blk_req *b, int ret)
     finish(r, st);
 }
 
-void nvme_io_exec(nvme_req *r)
+void emk_nvme_io_exec(nvme_req *r)
 {
     nvme_ctrl *n = r->sq->n;
     const nvme_cmd *c = &r->cmd;
@@ -273,7 +273,7 @@ void nvme_io_exec(nvme_req *r)
         async = !done;
         goto out;
     }
-    r->ns = nvme_ns_get(n, c->nsid);
+    r->ns = emk_nvme_ns_get(n, c->nsid);
     if (!r->ns) {
         st = NVME_SC_INVALID_NS | NVME_SC_DNR;
         goto out;

@@ -5,7 +5,7 @@
  */
 #include "nvme_int.h"
 
-void nvme_error_log_add(nvme_ctrl *n, const nvme_req *r, uint16_t status)
+void emk_nvme_error_log_add(nvme_ctrl *n, const nvme_req *r, uint16_t status)
 {
     uint8_t *e;
     uint16_t sf = (uint16_t)(((status & 0xff) << 1) | (((status >> 8) & 7) << 9) |
@@ -28,7 +28,7 @@ void nvme_error_log_add(nvme_ctrl *n, const nvme_req *r, uint16_t status)
     pthread_mutex_unlock(&n->irq_lock);
 }
 
-void nvme_event_post(nvme_ctrl *n, uint8_t type, uint8_t info, uint8_t log)
+void emk_nvme_event_post(nvme_ctrl *n, uint8_t type, uint8_t info, uint8_t log)
 {
     unsigned i;
 
@@ -45,17 +45,17 @@ void nvme_event_post(nvme_ctrl *n, uint8_t type, uint8_t info, uint8_t log)
     pthread_mutex_unlock(&n->ev_lock);
     /* AERs complete on the admin queue, in the controller thread */
     if (emk_loop_in_thread(n->dev.loop))
-        nvme_event_flush(n);
+        emk_nvme_event_flush(n);
     else
         emk_bh_schedule(&n->event_bh);
 }
 
-void nvme_event_bh(void *opaque)
+void emk_nvme_event_bh(void *opaque)
 {
-    nvme_event_flush(opaque);
+    emk_nvme_event_flush(opaque);
 }
 
-void nvme_event_flush(nvme_ctrl *n)
+void emk_nvme_event_flush(nvme_ctrl *n)
 {
     for (;;) {
         nvme_req *r = NULL;
@@ -81,11 +81,11 @@ void nvme_event_flush(nvme_ctrl *n)
         if (!r)
             return;
         r->status = 0;
-        nvme_complete(r);
+        emk_nvme_complete(r);
     }
 }
 
-uint16_t nvme_aer(nvme_req *r)
+uint16_t emk_nvme_aer(nvme_req *r)
 {
     nvme_ctrl *n = r->sq->n;
 
@@ -96,7 +96,7 @@ uint16_t nvme_aer(nvme_req *r)
     }
     n->aer_reqs[n->naer++] = r;
     pthread_mutex_unlock(&n->ev_lock);
-    nvme_event_flush(n);
+    emk_nvme_event_flush(n);
     return NVME_PARKED;
 }
 
@@ -106,7 +106,7 @@ static void put_u128(uint8_t *p, uint64_t v)
     nvme_st64(p + 8, 0);
 }
 
-uint16_t nvme_get_log(nvme_req *r)
+uint16_t emk_nvme_get_log(nvme_req *r)
 {
     nvme_ctrl *n = r->sq->n;
     const nvme_cmd *c = &r->cmd;
@@ -127,7 +127,7 @@ uint16_t nvme_get_log(nvme_req *r)
         pthread_mutex_unlock(&n->irq_lock);
         break;
     case NVME_LOG_SMART:
-        if (c->nsid != 0 && c->nsid != 0xffffffff && !nvme_ns_get(n, c->nsid))
+        if (c->nsid != 0 && c->nsid != 0xffffffff && !emk_nvme_ns_get(n, c->nsid))
             return NVME_SC_INVALID_NS | NVME_SC_DNR;
         size = 512;
         b[0] = (n->temperature > n->temp_over ||
@@ -161,9 +161,9 @@ uint16_t nvme_get_log(nvme_req *r)
         pthread_mutex_unlock(&n->ev_lock);
     }
     {
-        uint16_t st = nvme_xfer_to_host(r, b + off, len);
+        uint16_t st = emk_nvme_xfer_to_host(r, b + off, len);
         if (!st && !rae)
-            nvme_event_flush(n);
+            emk_nvme_event_flush(n);
         return st;
     }
 }

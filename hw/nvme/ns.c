@@ -4,7 +4,7 @@
  */
 #include "nvme_int.h"
 
-int nvme_ns_open(nvme_ctrl *n, unsigned idx, const emk_nvme_ns_config *c)
+int emk_nvme_ns_open(nvme_ctrl *n, unsigned idx, const emk_nvme_ns_config *c)
 {
     nvme_ns *ns = &n->ns[idx];
     int err = 0;
@@ -26,13 +26,13 @@ int nvme_ns_open(nvme_ctrl *n, unsigned idx, const emk_nvme_ns_config *c)
     }
     ns->nlbas = emk_blk_size(ns->blk) >> ns->lba_shift;
     if (ns->nlbas == 0) {
-        nvme_ns_close(ns);
+        emk_nvme_ns_close(ns);
         return -EINVAL;
     }
     return 0;
 }
 
-void nvme_ns_close(nvme_ns *ns)
+void emk_nvme_ns_close(nvme_ns *ns)
 {
     if (ns->blk && ns->owned)
         emk_blk_close(ns->blk);
@@ -40,7 +40,7 @@ void nvme_ns_close(nvme_ns *ns)
     ns->owned = 0;
 }
 
-nvme_ns *nvme_ns_get(nvme_ctrl *n, uint32_t nsid)
+nvme_ns *emk_nvme_ns_get(nvme_ctrl *n, uint32_t nsid)
 {
     if (nsid == 0 || nsid > n->nns || !n->ns[nsid - 1].blk)
         return NULL;

@@ -141,7 +141,7 @@ typedef struct nvme_req {
  *   controller thread  the device loop (n->dev.loop): registers, admin
  *                      queue pair, features, logs, events, the shadow
  *                      buffer mapping, queue creation/deletion decisions.
- *   queue owner        nvme_queue_loop(n, qid) for queue pair qid: the only
+ *   queue owner        emk_nvme_queue_loop(n, qid) for queue pair qid: the only
  *                      thread that creates, processes, publishes and frees
  *                      n->sq[qid] / n->cq[qid].  The controller asks it
  *                      with emk_loop_call and waits.
@@ -347,91 +347,91 @@ static inline int nvme_ready(const nvme_ctrl *n)
 }
 
 /* regs.c */
-int nvme_regs_init(nvme_ctrl *n);
-void nvme_ctrl_disable(nvme_ctrl *n);
+int emk_nvme_regs_init(nvme_ctrl *n);
+void emk_nvme_ctrl_disable(nvme_ctrl *n);
 
 /* queues.c: every function runs in the controller thread and hands the
  * queue's part to its owner */
-void nvme_slots_init(nvme_ctrl *n);
-void nvme_slots_cleanup(nvme_ctrl *n);
-int nvme_cq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
+void emk_nvme_slots_init(nvme_ctrl *n);
+void emk_nvme_slots_cleanup(nvme_ctrl *n);
+int emk_nvme_cq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
                    uint16_t vector, int ien);
-int nvme_sq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
+int emk_nvme_sq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
                    nvme_cq *cq);
-void nvme_cq_destroy(nvme_cq *cq);
-void nvme_sq_kill(nvme_sq *sq);
-int nvme_sq_idle(nvme_sq *sq);
-void nvme_sq_destroy(nvme_sq *sq);
-void nvme_queues_set_shadow(nvme_ctrl *n);
-emk_loop *nvme_queue_loop(nvme_ctrl *n, unsigned qid);
+void emk_nvme_cq_destroy(nvme_cq *cq);
+void emk_nvme_sq_kill(nvme_sq *sq);
+int emk_nvme_sq_idle(nvme_sq *sq);
+void emk_nvme_sq_destroy(nvme_sq *sq);
+void emk_nvme_queues_set_shadow(nvme_ctrl *n);
+emk_loop *emk_nvme_queue_loop(nvme_ctrl *n, unsigned qid);
 
 /* doorbell.c: MMIO doorbells into slots, slot bottom halves, notifiers */
-void nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val);
-void nvme_slot_kick(nvme_qslot *s, unsigned work);
-void nvme_slot_bh(void *opaque);
-int nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid);
-void nvme_notifiers_off(nvme_ctrl *n);
+void emk_nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val);
+void emk_nvme_slot_kick(nvme_qslot *s, unsigned work);
+void emk_nvme_slot_bh(void *opaque);
+int emk_nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid);
+void emk_nvme_notifiers_off(nvme_ctrl *n);
 
 /* shadow.c */
-int nvme_shadow_config(nvme_ctrl *n, uint64_t dbs, uint64_t eis);
-void nvme_shadow_off(nvme_ctrl *n);
-void nvme_shw_set(nvme_ctrl *n, nvme_shw *w, uint64_t addr);
-uint32_t nvme_shw_ld(nvme_ctrl *n, const nvme_shw *w);
-void nvme_shw_st(nvme_ctrl *n, const nvme_shw *w, uint32_t v);
+int emk_nvme_shadow_config(nvme_ctrl *n, uint64_t dbs, uint64_t eis);
+void emk_nvme_shadow_off(nvme_ctrl *n);
+void emk_nvme_shw_set(nvme_ctrl *n, nvme_shw *w, uint64_t addr);
+uint32_t emk_nvme_shw_ld(nvme_ctrl *n, const nvme_shw *w);
+void emk_nvme_shw_st(nvme_ctrl *n, const nvme_shw *w, uint32_t v);
 
 /* submit.c, complete.c (queue owners; CQ posting under cq->lock) */
-void nvme_sq_process(nvme_sq *sq);
-void nvme_sq_bh(void *opaque);
-void nvme_complete(nvme_req *r);
-void nvme_cq_head_update(nvme_cq *cq, uint32_t head);
-void nvme_cq_drop_backlog(nvme_cq *cq);
-void nvme_req_release(nvme_req *r);
-void nvme_deletions_check(nvme_ctrl *n);
+void emk_nvme_sq_process(nvme_sq *sq);
+void emk_nvme_sq_bh(void *opaque);
+void emk_nvme_complete(nvme_req *r);
+void emk_nvme_cq_head_update(nvme_cq *cq, uint32_t head);
+void emk_nvme_cq_drop_backlog(nvme_cq *cq);
+void emk_nvme_req_release(nvme_req *r);
+void emk_nvme_deletions_check(nvme_ctrl *n);
 
 /* poll.c */
-int nvme_poll_continue(nvme_sq *sq, int found);
-void nvme_poll_stop(nvme_sq *sq);
+int emk_nvme_poll_continue(nvme_sq *sq, int found);
+void emk_nvme_poll_stop(nvme_sq *sq);
 
 /* coalesce.c */
 enum { NVME_IRQ_NONE, NVME_IRQ_FIRE, NVME_IRQ_INTX, NVME_IRQ_ARM,
        NVME_IRQ_BATCH };
-int nvme_cq_irq_decide_locked(nvme_cq *cq);
-void nvme_cq_irq_act(nvme_cq *cq, int action, int same_thread);
-void nvme_cq_irq_fire(nvme_cq *cq);
-void nvme_irq_intx_update(nvme_ctrl *n);
-void nvme_cq_irq_timer(void *opaque);
-void nvme_cq_irq_bh(void *opaque);
-void nvme_cq_fire_bh(void *opaque);
+int emk_nvme_cq_irq_decide_locked(nvme_cq *cq);
+void emk_nvme_cq_irq_act(nvme_cq *cq, int action, int same_thread);
+void emk_nvme_cq_irq_fire(nvme_cq *cq);
+void emk_nvme_irq_intx_update(nvme_ctrl *n);
+void emk_nvme_cq_irq_timer(void *opaque);
+void emk_nvme_cq_irq_bh(void *opaque);
+void emk_nvme_cq_fire_bh(void *opaque);
 
 /* admin.c, identify.c, features.c, log.c */
-void nvme_admin_exec(nvme_req *r);
-uint16_t nvme_identify(nvme_req *r);
-uint16_t nvme_set_features(nvme_req *r);
-uint16_t nvme_get_features(nvme_req *r);
-uint16_t nvme_get_log(nvme_req *r);
-void nvme_error_log_add(nvme_ctrl *n, const nvme_req *r, uint16_t status);
-void nvme_event_post(nvme_ctrl *n, uint8_t type, uint8_t info, uint8_t log);
-void nvme_event_flush(nvme_ctrl *n);
-void nvme_event_bh(void *opaque);
-uint16_t nvme_aer(nvme_req *r);
-uint16_t nvme_xfer_to_host(nvme_req *r, const void *buf, uint64_t len);
-void nvme_admin_release_parked(nvme_ctrl *n);
+void emk_nvme_admin_exec(nvme_req *r);
+uint16_t emk_nvme_identify(nvme_req *r);
+uint16_t emk_nvme_set_features(nvme_req *r);
+uint16_t emk_nvme_get_features(nvme_req *r);
+uint16_t emk_nvme_get_log(nvme_req *r);
+void emk_nvme_error_log_add(nvme_ctrl *n, const nvme_req *r, uint16_t status);
+void emk_nvme_event_post(nvme_ctrl *n, uint8_t type, uint8_t info, uint8_t log);
+void emk_nvme_event_flush(nvme_ctrl *n);
+void emk_nvme_event_bh(void *opaque);
+uint16_t emk_nvme_aer(nvme_req *r);
+uint16_t emk_nvme_xfer_to_host(nvme_req *r, const void *buf, uint64_t len);
+void emk_nvme_admin_release_parked(nvme_ctrl *n);
 
 enum { NVME_PARKED = 0xffff };
 
 /* io.c */
-void nvme_io_exec(nvme_req *r);
+void emk_nvme_io_exec(nvme_req *r);
 
 /* prp.c, sgl.c */
-uint16_t nvme_map_prp(nvme_ctrl *n, emk_sglist *l, uint64_t prp1,
+uint16_t emk_nvme_map_prp(nvme_ctrl *n, emk_sglist *l, uint64_t prp1,
                       uint64_t prp2, uint64_t len);
-uint16_t nvme_map_sgl(nvme_ctrl *n, emk_sglist *l, const uint8_t *sgl1,
+uint16_t emk_nvme_map_sgl(nvme_ctrl *n, emk_sglist *l, const uint8_t *sgl1,
                       uint64_t len);
-uint16_t nvme_map_data(nvme_req *r, uint64_t len, int allow_sgl);
+uint16_t emk_nvme_map_data(nvme_req *r, uint64_t len, int allow_sgl);
 
 /* ns.c */
-int nvme_ns_open(nvme_ctrl *n, unsigned idx, const emk_nvme_ns_config *c);
-void nvme_ns_close(nvme_ns *ns);
-nvme_ns *nvme_ns_get(nvme_ctrl *n, uint32_t nsid);
+int emk_nvme_ns_open(nvme_ctrl *n, unsigned idx, const emk_nvme_ns_config *c);
+void emk_nvme_ns_close(nvme_ns *ns);
+nvme_ns *emk_nvme_ns_get(nvme_ctrl *n, uint32_t nsid);
 
 #endif

@@ -8,7 +8,7 @@
  */
 #include "nvme_int.h"
 
-int nvme_poll_continue(nvme_sq *sq, int found)
+int emk_nvme_poll_continue(nvme_sq *sq, int found)
 {
     nvme_ctrl *n = sq->n;
     int64_t max = n->opts.sq_poll_ns, min = max / 16, now;
@@ -43,7 +43,7 @@ int nvme_poll_continue(nvme_sq *sq, int found)
     return 0;
 }
 
-void nvme_poll_stop(nvme_sq *sq)
+void emk_nvme_poll_stop(nvme_sq *sq)
 {
     sq->polling = 0;
 }

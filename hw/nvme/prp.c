@@ -19,7 +19,7 @@ static uint16_t add_seg(emk_sglist *l, uint64_t addr, uint64_t len)
     return 0;
 }
 
-uint16_t nvme_map_prp(nvme_ctrl *n, emk_sglist *l, uint64_t prp1,
+uint16_t emk_nvme_map_prp(nvme_ctrl *n, emk_sglist *l, uint64_t prp1,
                       uint64_t prp2, uint64_t len)
 {
     const uint64_t ps = EMK_NVME_PAGE_SIZE;
@@ -73,7 +73,7 @@ uint16_t nvme_map_prp(nvme_ctrl *n, emk_sglist *l, uint64_t prp1,
     return 0;
 }
 
-uint16_t nvme_map_data(nvme_req *r, uint64_t len, int allow_sgl)
+uint16_t emk_nvme_map_data(nvme_req *r, uint64_t len, int allow_sgl)
 {
     unsigned psdt = (r->cmd.flags >> 6) & 3;
 
@@ -83,8 +83,8 @@ uint16_t nvme_map_data(nvme_req *r, uint64_t len, int allow_sgl)
     if (len > EMK_NVME_MAX_XFER && r->sq->qid)
         return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
     if (psdt == 0)
-        return nvme_map_prp(r->sq->n, &r->sgl, r->cmd.prp1, r->cmd.prp2, len);
+        return emk_nvme_map_prp(r->sq->n, &r->sgl, r->cmd.prp1, r->cmd.prp2, len);
     if (psdt == 3 || !allow_sgl)
         return NVME_SC_INVALID_FIELD | NVME_SC_DNR;
-    return nvme_map_sgl(r->sq->n, &r->sgl, r->cmd.raw + 24, len);
+    return emk_nvme_map_sgl(r->sq->n, &r->sgl, r->cmd.raw + 24, len);
 }

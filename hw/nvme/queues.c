@@ -16,7 +16,7 @@
 #include "nvme_int.h"
 #include "trace_int.h"
 
-emk_loop *nvme_queue_loop(nvme_ctrl *n, unsigned qid)
+emk_loop *emk_nvme_queue_loop(nvme_ctrl *n, unsigned qid)
 {
     unsigned idx;
 
@@ -30,7 +30,7 @@ static emk_trace_event ev_queue = EMK_TRACE_EVENT_INIT("nvme_queue");
 
 /* ---- slots ------------------------------------------------------------ */
 
-void nvme_slots_init(nvme_ctrl *n)
+void emk_nvme_slots_init(nvme_ctrl *n)
 {
     unsigned qid;
 
@@ -39,8 +39,8 @@ void nvme_slots_init(nvme_ctrl *n)
 
         s->n = n;
         s->qid = (uint16_t)qid;
-        s->loop = nvme_queue_loop(n, qid);
-        emk_bh_init(&s->bh, s->loop, nvme_slot_bh, s);
+        s->loop = emk_nvme_queue_loop(n, qid);
+        emk_bh_init(&s->bh, s->loop, emk_nvme_slot_bh, s);
     }
 }
 
@@ -50,7 +50,7 @@ static void slot_quiesce(void *opaque)
 }
 
 /* After every queue is gone: no slot bottom half runs or stays queued. */
-void nvme_slots_cleanup(nvme_ctrl *n)
+void emk_nvme_slots_cleanup(nvme_ctrl *n)
 {
     unsigned qid;
 
@@ -66,9 +66,9 @@ static void cq_install(void *opaque)
     nvme_ctrl *n = cq->n;
     nvme_qslot *s = &n->slot[cq->qid];
 
-    emk_timer_init(&cq->timer, cq->loop, nvme_cq_irq_timer, cq);
-    emk_bh_init(&cq->irq_bh, cq->loop, nvme_cq_irq_bh, cq);
-    emk_bh_init(&cq->fire_bh, cq->loop, nvme_cq_fire_bh, cq);
+    emk_timer_init(&cq->timer, cq->loop, emk_nvme_cq_irq_timer, cq);
+    emk_bh_init(&cq->irq_bh, cq->loop, emk_nvme_cq_irq_bh, cq);
+    emk_bh_init(&cq->fire_bh, cq->loop, emk_nvme_cq_fire_bh, cq);
     nvme_store(&s->cq_head, 0);
     pthread_mutex_lock(&n->irq_lock);
     n->cq[cq->qid] = cq;
@@ -78,7 +78,7 @@ static void cq_install(void *opaque)
               (unsigned)cq->size, (unsigned)cq->vector);
 }
 
-int nvme_cq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
+int emk_nvme_cq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
                    uint16_t vector, int ien)
 {
     nvme_cq *cq = calloc(1, sizeof(*cq));
@@ -96,7 +96,7 @@ int nvme_cq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
     pthread_mutex_init(&cq->lock, NULL);
     emk_loop_call(cq->loop, cq_install, cq);
     if (n->dbbuf_on)
-        nvme_queues_set_shadow(n);
+        emk_nvme_queues_set_shadow(n);
     return 0;
 }
 
@@ -106,7 +106,7 @@ static void sq_install(void *opaque)
     nvme_ctrl *n = sq->n;
     nvme_qslot *s = &n->slot[sq->qid];
 
-    emk_bh_init(&sq->bh, sq->loop, nvme_sq_bh, sq);
+    emk_bh_init(&sq->bh, sq->loop, emk_nvme_sq_bh, sq);
     pthread_mutex_lock(&sq->cq->lock);
     sq->cq->nsq++;
     pthread_mutex_unlock(&sq->cq->lock);
@@ -117,7 +117,7 @@ static void sq_install(void *opaque)
               (unsigned)sq->size, (unsigned)sq->cq->qid);
 }
 
-int nvme_sq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
+int emk_nvme_sq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
                    nvme_cq *cq)
 {
     nvme_sq *sq = calloc(1, sizeof(*sq));
@@ -148,7 +148,7 @@ int nvme_sq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
     sq->free = &sq->reqs[0];
     emk_loop_call(sq->loop, sq_install, sq);
     if (n->dbbuf_on)
-        nvme_queues_set_shadow(n);
+        emk_nvme_queues_set_shadow(n);
     return 0;
 }
 
@@ -174,7 +174,7 @@ static void cq_remove(void *opaque)
 
 /* Only once no SQ is bound to it (Delete CQ checks, reset deletes SQs
  * first), so no other thread can still post to it. */
-void nvme_cq_destroy(nvme_cq *cq)
+void emk_nvme_cq_destroy(nvme_cq *cq)
 {
     emk_loop_call(cq->loop, cq_remove, cq);
 }
@@ -191,7 +191,7 @@ static void sq_quiesce(void *opaque)
 }
 
 /* Stops fetching; commands in flight still complete. */
-void nvme_sq_kill(nvme_sq *sq)
+void emk_nvme_sq_kill(nvme_sq *sq)
 {
     emk_loop_call(sq->loop, sq_quiesce, sq);
 }
@@ -199,7 +199,7 @@ void nvme_sq_kill(nvme_sq *sq)
 /* 1 if no command of sq is in flight.  Read under the lock that frees
  * them, so a free that sees the queue alive cannot be missed by a caller
  * that killed the queue before asking. */
-int nvme_sq_idle(nvme_sq *sq)
+int emk_nvme_sq_idle(nvme_sq *sq)
 {
     uint32_t v;
 
@@ -229,8 +229,8 @@ static void sq_remove(void *opaque)
     free(sq);
 }
 
-/* Only once nvme_sq_idle: nothing of it is left on another thread. */
-void nvme_sq_destroy(nvme_sq *sq)
+/* Only once emk_nvme_sq_idle: nothing of it is left on another thread. */
+void emk_nvme_sq_destroy(nvme_sq *sq)
 {
     emk_loop_call(sq->loop, sq_remove, sq);
 }
@@ -252,18 +252,18 @@ static void queue_shadow(void *opaque)
     if (sq) {
         uint32_t tail = nvme_load(&s->sq_tail);
 
-        nvme_shw_set(n, &sq->db, db);
-        nvme_shw_set(n, &sq->ei, ei);
-        nvme_shw_st(n, &sq->db, tail < sq->size ? tail : sq->head);
-        nvme_shw_st(n, &sq->ei, sq->head);
+        emk_nvme_shw_set(n, &sq->db, db);
+        emk_nvme_shw_set(n, &sq->ei, ei);
+        emk_nvme_shw_st(n, &sq->db, tail < sq->size ? tail : sq->head);
+        emk_nvme_shw_st(n, &sq->ei, sq->head);
         emk_store_relaxed_u64(&s->sq_db, sq->db.addr);
     }
     if (cq) {
         pthread_mutex_lock(&cq->lock);
-        nvme_shw_set(n, &cq->db, db + 4);
-        nvme_shw_set(n, &cq->ei, ei + 4);
-        nvme_shw_st(n, &cq->db, cq->head);
-        nvme_shw_st(n, &cq->ei, cq->head);
+        emk_nvme_shw_set(n, &cq->db, db + 4);
+        emk_nvme_shw_set(n, &cq->ei, ei + 4);
+        emk_nvme_shw_st(n, &cq->db, cq->head);
+        emk_nvme_shw_st(n, &cq->ei, cq->head);
         pthread_mutex_unlock(&cq->lock);
         emk_store_relaxed_u64(&s->cq_db, cq->db.addr);
     }
@@ -272,7 +272,7 @@ static void queue_shadow(void *opaque)
 /* Points every live queue at the current shadow buffer (or at none, when
  * dbbuf_on is 0) in its owner.  When this returns no queue uses the
  * previous mapping any more, so the caller may unmap it. */
-void nvme_queues_set_shadow(nvme_ctrl *n)
+void emk_nvme_queues_set_shadow(nvme_ctrl *n)
 {
     unsigned qid;
 
@@ -281,6 +281,6 @@ void nvme_queues_set_shadow(nvme_ctrl *n)
             continue;
         emk_loop_call(n->slot[qid].loop, queue_shadow, &n->slot[qid]);
         if (qid && n->dbbuf_on && n->opts.notifier_doorbells)
-            nvme_queue_notifiers_on(n, qid);
+            emk_nvme_queue_notifiers_on(n, qid);
     }
 }

@@ -42,12 +42,12 @@ static void ctrl_enable(nvme_ctrl *n)
         nvme_store(&n->csts, n->csts | NVME_CSTS_CFS);
         return;
     }
-    err = nvme_cq_create(n, 0, n->acq, (uint16_t)acqs, 0, 1);
+    err = emk_nvme_cq_create(n, 0, n->acq, (uint16_t)acqs, 0, 1);
     if (err == 0)
-        err = nvme_sq_create(n, 0, n->asq, (uint16_t)asqs, n->cq[0]);
+        err = emk_nvme_sq_create(n, 0, n->asq, (uint16_t)asqs, n->cq[0]);
     if (err) {
         if (n->cq[0])
-            nvme_cq_destroy(n->cq[0]);
+            emk_nvme_cq_destroy(n->cq[0]);
         nvme_store(&n->csts, n->csts | NVME_CSTS_CFS);
         return;
     }
@@ -60,7 +60,7 @@ static int all_drained(nvme_ctrl *n)
     unsigned i;
 
     for (i = 0; i <= n->max_queues; i++)
-        if (n->sq[i] && !nvme_sq_idle(n->sq[i]))
+        if (n->sq[i] && !emk_nvme_sq_idle(n->sq[i]))
             return 0;
     return 1;
 }
@@ -92,15 +92,15 @@ static void finish_reset(nvme_ctrl *n)
 
     for (i = 0; i <= n->max_queues; i++)
         if (n->sq[i])
-            nvme_sq_destroy(n->sq[i]);
+            emk_nvme_sq_destroy(n->sq[i]);
     for (i = 0; i <= n->max_queues; i++)
         if (n->cq[i])
-            nvme_cq_destroy(n->cq[i]);
-    nvme_notifiers_off(n);
-    nvme_shadow_off(n);
+            emk_nvme_cq_destroy(n->cq[i]);
+    emk_nvme_notifiers_off(n);
+    emk_nvme_shadow_off(n);
     features_default(n);
     nvme_store_int(&n->resetting, 0);
-    nvme_irq_intx_update(n);
+    emk_nvme_irq_intx_update(n);
     nvme_store(&n->csts, 0);
     EMK_TRACE(ev_state, "reset done%s", "");
 }
@@ -109,7 +109,7 @@ static void state_bh(void *opaque)
 {
     nvme_ctrl *n = opaque;
 
-    nvme_deletions_check(n);
+    emk_nvme_deletions_check(n);
     if (!all_drained(n)) {
         emk_bh_schedule(&n->state_bh);    /* poll until the backends finish */
         return;
@@ -123,17 +123,17 @@ static void state_bh(void *opaque)
     }
 }
 
-void nvme_ctrl_disable(nvme_ctrl *n)
+void emk_nvme_ctrl_disable(nvme_ctrl *n)
 {
     unsigned i;
 
     nvme_store_int(&n->resetting, 1);
     for (i = 0; i <= n->max_queues; i++)
         if (n->sq[i])
-            nvme_sq_kill(n->sq[i]);
+            emk_nvme_sq_kill(n->sq[i]);
     for (i = 0; i <= n->max_queues; i++)
         if (n->cq[i])
-            nvme_cq_drop_backlog(n->cq[i]);
+            emk_nvme_cq_drop_backlog(n->cq[i]);
     if (all_drained(n))
         finish_reset(n);
     else
@@ -158,7 +158,7 @@ static void write_cc(nvme_ctrl *n, uint32_t v)
         ctrl_enable(n);
     } else if ((old & NVME_CC_EN) && !(v & NVME_CC_EN)) {
         n->cc = v;
-        nvme_ctrl_disable(n);
+        emk_nvme_ctrl_disable(n);
     } else if (old & NVME_CC_EN) {
         /* only SHN may change while enabled */
         n->cc = (old & ~(3u << 14)) | (shn << 14);
@@ -178,15 +178,15 @@ static void reg_write32(nvme_ctrl *n, uint64_t off, uint32_t v)
     switch (off) {
     case NVME_REG_INTMS:
         n->intms |= v;
-        nvme_irq_intx_update(n);
+        emk_nvme_irq_intx_update(n);
         break;
     case NVME_REG_INTMC:
         n->intms &= ~v;
-        nvme_irq_intx_update(n);
+        emk_nvme_irq_intx_update(n);
         break;
     case NVME_REG_CC:
         if ((n->cc & NVME_CC_EN) && !(v & NVME_CC_EN))
-            nvme_admin_release_parked(n);
+            emk_nvme_admin_release_parked(n);
         write_cc(n, v);
         break;
     case NVME_REG_AQA:
@@ -275,13 +275,13 @@ static int bar0_write(void *opaque, uint64_t off, unsigned size, uint64_t value)
     if (off >= EMK_NVME_DB_BASE) {
         if (size != 4)
             return -EINVAL;
-        nvme_doorbell_write(n, off - EMK_NVME_DB_BASE, (uint32_t)value);
+        emk_nvme_doorbell_write(n, off - EMK_NVME_DB_BASE, (uint32_t)value);
         return 0;
     }
     return bar0_access(n, off, size, &value, 1);
 }
 
-int nvme_regs_init(nvme_ctrl *n)
+int emk_nvme_regs_init(nvme_ctrl *n)
 {
     uint64_t size;
 
@@ -305,7 +305,7 @@ int nvme_regs_init(nvme_ctrl *n)
     n->bar0.size = n->bar0_size;
     n->bar0.space = EMK_SPACE_MEM;
     emk_bh_init(&n->state_bh, n->dev.loop, state_bh, n);
-    emk_bh_init(&n->event_bh, n->dev.loop, nvme_event_bh, n);
+    emk_bh_init(&n->event_bh, n->dev.loop, emk_nvme_event_bh, n);
     features_default(n);
     n->temperature = 310;
     return emk_dev_add_region(&n->dev, &n->bar0);

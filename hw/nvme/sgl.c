@@ -31,7 +31,7 @@ static uint16_t data_block(emk_sglist *l, const uint8_t *d, uint64_t *remaining)
     return 0;
 }
 
-uint16_t nvme_map_sgl(nvme_ctrl *n, emk_sglist *l, const uint8_t *sgl1,
+uint16_t emk_nvme_map_sgl(nvme_ctrl *n, emk_sglist *l, const uint8_t *sgl1,
                       uint64_t len)
 {
     uint64_t remaining = len, seg_addr, seg_len;

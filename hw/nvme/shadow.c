@@ -16,7 +16,7 @@
  * mapping belongs to the controller thread; each queue keeps its own
  * copy of its words' addresses (nvme_shw), set in the queue's owner, so a
  * new configuration swaps them queue by queue before the old pages are
- * unmapped (nvme_queues_set_shadow).  Nothing is written back on unmap:
+ * unmapped (emk_nvme_queues_set_shadow).  Nothing is written back on unmap:
  * the device's stores went straight to guest RAM.
  */
 #include "nvme_int.h"
@@ -44,7 +44,7 @@ static uint32_t *map_page(nvme_ctrl *n, uint64_t gpa)
  * every queue onto it in its owner, then unmaps the old pages, which no
  * queue uses any more.  -EINVAL if either page is not plain RAM (nothing
  * changes).  A page that does not map is reached through DMA instead. */
-int nvme_shadow_config(nvme_ctrl *n, uint64_t dbs, uint64_t eis)
+int emk_nvme_shadow_config(nvme_ctrl *n, uint64_t dbs, uint64_t eis)
 {
     uint32_t *old_dbs = n->dbs_host, *old_eis = n->eis_host;
 
@@ -56,25 +56,25 @@ int nvme_shadow_config(nvme_ctrl *n, uint64_t dbs, uint64_t eis)
     n->dbs_host = map_page(n, dbs);
     n->eis_host = map_page(n, eis);
     n->dbbuf_on = 1;
-    nvme_queues_set_shadow(n);
+    emk_nvme_queues_set_shadow(n);
     unmap_page(n, &old_dbs);
     unmap_page(n, &old_eis);
     return 0;
 }
 
 /* Turns the buffer off (reset): queues forget it, then it is unmapped. */
-void nvme_shadow_off(nvme_ctrl *n)
+void emk_nvme_shadow_off(nvme_ctrl *n)
 {
     n->dbbuf_on = 0;
     n->dbbuf_dbs = n->dbbuf_eis = 0;
-    nvme_queues_set_shadow(n);
+    emk_nvme_queues_set_shadow(n);
     unmap_page(n, &n->dbs_host);
     unmap_page(n, &n->eis_host);
 }
 
 /* Points w at guest address addr of the current configuration (none if
  * the buffer is off).  Runs in the queue's owner. */
-void nvme_shw_set(nvme_ctrl *n, nvme_shw *w, uint64_t addr)
+void emk_nvme_shw_set(nvme_ctrl *n, nvme_shw *w, uint64_t addr)
 {
     w->addr = n->dbbuf_on ? addr : 0;
     w->host = NULL;
@@ -93,7 +93,7 @@ static uint32_t *shw_host(nvme_ctrl *n, const nvme_shw *w)
                                                                 : NULL;
 }
 
-uint32_t nvme_shw_ld(nvme_ctrl *n, const nvme_shw *w)
+uint32_t emk_nvme_shw_ld(nvme_ctrl *n, const nvme_shw *w)
 {
     uint32_t *p = shw_host(n, w);
     uint64_t v = 0;
@@ -109,7 +109,7 @@ uint32_t nvme_shw_ld(nvme_ctrl *n, const nvme_shw *w)
     return (uint32_t)v;
 }
 
-void nvme_shw_st(nvme_ctrl *n, const nvme_shw *w, uint32_t v)
+void emk_nvme_shw_st(nvme_ctrl *n, const nvme_shw *w, uint32_t v)
 {
     uint32_t *p = shw_host(n, w);
 

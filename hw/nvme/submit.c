@@ -22,7 +22,7 @@ static uint32_t sq_mmio_tail(nvme_sq *sq)
 static uint32_t sq_current_tail(nvme_sq *sq)
 {
     if (sq->db.addr) {
-        uint32_t t = nvme_shw_ld(sq->n, &sq->db);
+        uint32_t t = emk_nvme_shw_ld(sq->n, &sq->db);
         nvme_stat(&sq->n->stats.shadow_reads, 1);
         if (t < sq->size)
             return t;
@@ -71,14 +71,14 @@ static int sq_fetch_one(nvme_sq *sq)
     if (!r)
         return 0;
     if (emk_dma_read(&n->dev, sq->base + 64ull * sq->head, r->cmd.raw, 64)) {
-        nvme_req_release(r);
+        emk_nvme_req_release(r);
         nvme_ctrl_fatal(n);
         return -1;
     }
     op = r->cmd.raw[0];
     if (sq->qid && (op == NVME_CMD_COMPARE || op == NVME_CMD_DSM) &&
         sq->scratch_busy) {
-        nvme_req_release(r);           /* retried when the scratch frees */
+        emk_nvme_req_release(r);           /* retried when the scratch frees */
         return 0;
     }
     decode_cmd(&r->cmd);
@@ -97,13 +97,13 @@ static int sq_fetch_one(nvme_sq *sq)
               (unsigned)sq->qid, (unsigned)r->cmd.cid, (unsigned)r->cmd.opcode,
               (unsigned)r->cmd.nsid, (unsigned)r->cmd.cdw10);
     if (sq->qid == 0)
-        nvme_admin_exec(r);
+        emk_nvme_admin_exec(r);
     else
-        nvme_io_exec(r);
+        emk_nvme_io_exec(r);
     return 1;
 }
 
-void nvme_sq_process(nvme_sq *sq)
+void emk_nvme_sq_process(nvme_sq *sq)
 {
     nvme_ctrl *n = sq->n;
     unsigned budget = sq->size;       /* bounded work per call */
@@ -134,13 +134,13 @@ void nvme_sq_process(nvme_sq *sq)
             return;
         }
         if (sq->ei.addr) {
-            if (nvme_poll_continue(sq, found)) {
+            if (emk_nvme_poll_continue(sq, found)) {
                 /* polling: EventIdx one behind, the guest need not ring */
-                nvme_shw_st(n, &sq->ei, (sq->head + sq->size - 1) % sq->size);
+                emk_nvme_shw_st(n, &sq->ei, (sq->head + sq->size - 1) % sq->size);
                 emk_bh_schedule(&sq->bh);
                 return;
             }
-            nvme_shw_st(n, &sq->ei, sq->head);
+            emk_nvme_shw_st(n, &sq->ei, sq->head);
             nvme_fence();
             if (sq_current_tail(sq) != sq->head)
                 continue;
@@ -155,7 +155,7 @@ void nvme_sq_process(nvme_sq *sq)
 
 /* The SQ's own bottom half (owner): more work after a yield, a free slot
  * or scratch buffer, polling. */
-void nvme_sq_bh(void *opaque)
+void emk_nvme_sq_bh(void *opaque)
 {
-    nvme_sq_process(opaque);
+    emk_nvme_sq_process(opaque);
 }
