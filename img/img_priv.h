@@ -3,6 +3,7 @@
 #define EMK_IMG_PRIV_H
 
 #include "emkit/img.h"
+#include "compat.h"
 
 /* Parser and anonymizer internals (not part of the public emkit/img.h). */
 
@@ -88,38 +89,5 @@ int emk_img_openat(emk_img_ctx *ctx, int dirfd, const char *name, int flags,
  *  -ESTALE) with the same size and, if check_mtime, modification time
  *  (-EBUSY).  Returns 0 or the error with ctx->err set. */
 int emk_img_unchanged(emk_img_ctx *ctx, int fd, int check_mtime);
-
-static inline uint64_t emk_be64(const uint8_t *p)
-{
-    return ((uint64_t)p[0] << 56) | ((uint64_t)p[1] << 48) |
-           ((uint64_t)p[2] << 40) | ((uint64_t)p[3] << 32) |
-           ((uint64_t)p[4] << 24) | ((uint64_t)p[5] << 16) |
-           ((uint64_t)p[6] << 8) | p[7];
-}
-static inline uint32_t emk_be32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-           ((uint32_t)p[2] << 8) | p[3];
-}
-static inline uint16_t emk_be16(const uint8_t *p)
-{
-    return (uint16_t)((p[0] << 8) | p[1]);
-}
-static inline uint64_t emk_le64(const uint8_t *p)
-{
-    return ((uint64_t)p[7] << 56) | ((uint64_t)p[6] << 48) |
-           ((uint64_t)p[5] << 40) | ((uint64_t)p[4] << 32) |
-           ((uint64_t)p[3] << 24) | ((uint64_t)p[2] << 16) |
-           ((uint64_t)p[1] << 8) | p[0];
-}
-static inline uint32_t emk_le32(const uint8_t *p)
-{
-    return ((uint32_t)p[3] << 24) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[1] << 8) | p[0];
-}
-static inline uint16_t emk_le16(const uint8_t *p)
-{
-    return (uint16_t)((p[1] << 8) | p[0]);
-}
 
 #endif

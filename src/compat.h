@@ -189,6 +189,24 @@ static inline void emk_st_le64(void *p, uint64_t v)
     emk_st_le32((uint8_t *)p + 4, (uint32_t)(v >> 32));
 }
 
+/* Big-endian loads (VHDX's and qcow2's on-disk fields). */
+static inline uint16_t emk_be16(const void *p)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    return (uint16_t)((b[0] << 8) | b[1]);
+}
+static inline uint32_t emk_be32(const void *p)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) |
+           ((uint32_t)b[2] << 8) | b[3];
+}
+static inline uint64_t emk_be64(const void *p)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    return ((uint64_t)emk_be32(b) << 32) | emk_be32(b + 4);
+}
+
 #define EMK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define EMK_CONTAINER_OF(ptr, type, member) \
     ((type *)(void *)((char *)(ptr) - offsetof(type, member)))

@@ -40,12 +40,12 @@ static int cq_post_locked(nvme_cq *cq, nvme_req *r)
     uint16_t sf = (uint16_t)(((st & 0xff) << 1) | (((st >> 8) & 7) << 9) |
                              ((st & NVME_SC_DNR) ? 0x8000 : 0) | cq->phase);
 
-    nvme_st32(e, r->dw0);
-    nvme_st32(e + 4, 0);
-    nvme_st16(e + 8, (uint16_t)nvme_load(&r->sq->head));
-    nvme_st16(e + 10, r->sq->qid);
-    nvme_st16(e + 12, r->cmd.cid);
-    nvme_st16(e + 14, sf);
+    emk_st_le32(e, r->dw0);
+    emk_st_le32(e + 4, 0);
+    emk_st_le16(e + 8, (uint16_t)nvme_load(&r->sq->head));
+    emk_st_le16(e + 10, r->sq->qid);
+    emk_st_le16(e + 12, r->cmd.cid);
+    emk_st_le16(e + 14, sf);
     EMK_TRACE(ev_cqe, "cq=%u sq=%u cid=%u status=0x%x dw0=0x%x",
               (unsigned)cq->qid, (unsigned)r->sq->qid, (unsigned)r->cmd.cid,
               (unsigned)st, (unsigned)r->dw0);

@@ -21,47 +21,47 @@ static void id_ctrl(nvme_ctrl *n, uint8_t *b)
     unsigned i;
     char nqn[128];
 
-    nvme_st16(b + 0, 0x1b36);          /* VID: Red Hat (QEMU's) */
-    nvme_st16(b + 2, 0x1af4);          /* SSVID */
+    emk_st_le16(b + 0, 0x1b36);          /* VID: Red Hat (QEMU's) */
+    emk_st_le16(b + 2, 0x1af4);          /* SSVID */
     put_str(b + 4, 20, n->opts.serial ? n->opts.serial : "EMK0001");
     put_str(b + 24, 40, n->opts.model ? n->opts.model : "emkit NVMe");
     put_str(b + 64, 8, "0.1");
     b[72] = 6;                         /* RAB */
     b[77] = EMK_NVME_MDTS;
-    nvme_st16(b + 78, 1);              /* CNTLID */
-    nvme_st32(b + 80, NVME_VERSION);
+    emk_st_le16(b + 78, 1);              /* CNTLID */
+    emk_st_le32(b + 80, NVME_VERSION);
     b[111] = 1;                        /* CNTRLTYPE: I/O controller */
-    nvme_st16(b + 256, n->opts.shadow_doorbells ? 0x0100 : 0); /* OACS */
+    emk_st_le16(b + 256, n->opts.shadow_doorbells ? 0x0100 : 0); /* OACS */
     b[258] = 3;                        /* ACL: 4 aborts */
     b[259] = NVME_AERL;                /* AERL */
     b[260] = 0x03;                     /* FRMW: slot 1 read-only, 1 slot */
     b[261] = 0x04;                     /* LPA: extended data for logs */
     b[262] = NVME_ERROR_LOG_ENTRIES - 1; /* ELPE */
-    nvme_st16(b + 266, 343);           /* WCTEMP */
-    nvme_st16(b + 268, 373);           /* CCTEMP */
+    emk_st_le16(b + 266, 343);           /* WCTEMP */
+    emk_st_le16(b + 268, 373);           /* CCTEMP */
     for (i = 0; i < n->nns; i++)
         cap += (uint64_t)n->ns[i].nlbas << n->ns[i].lba_shift;
-    nvme_st64(b + 280, cap);           /* TNVMCAP (low 64 bits) */
-    nvme_st16(b + 320, 1);             /* KAS: 100 ms granularity */
+    emk_st_le64(b + 280, cap);           /* TNVMCAP (low 64 bits) */
+    emk_st_le16(b + 320, 1);             /* KAS: 100 ms granularity */
     b[512] = (NVME_SQES << 4) | NVME_SQES;  /* SQES max/min */
     b[513] = (NVME_CQES << 4) | NVME_CQES;
-    nvme_st32(b + 516, n->nns);        /* NN */
-    nvme_st16(b + 520, 0x000d);        /* ONCS: Compare, DSM, Write Zeroes */
+    emk_st_le32(b + 516, n->nns);        /* NN */
+    emk_st_le16(b + 520, 0x000d);        /* ONCS: Compare, DSM, Write Zeroes */
     b[525] = 1;                        /* VWC present */
-    nvme_st32(b + 536, 0x1);           /* SGLS: supported, no alignment */
+    emk_st_le32(b + 536, 0x1);           /* SGLS: supported, no alignment */
     snprintf(nqn, sizeof(nqn), "nqn.2026-01.org.emkit:nvme:%s",
              n->opts.serial ? n->opts.serial : "EMK0001");
     memcpy(b + 768, nqn, strlen(nqn)); /* SUBNQN, NUL padded */
-    nvme_st16(b + 2048, 2500);         /* PSD0: MP 25 W */
-    nvme_st32(b + 2048 + 4, 16);       /* ENLAT */
-    nvme_st32(b + 2048 + 8, 4);        /* EXLAT */
+    emk_st_le16(b + 2048, 2500);         /* PSD0: MP 25 W */
+    emk_st_le32(b + 2048 + 4, 16);       /* ENLAT */
+    emk_st_le32(b + 2048 + 8, 4);        /* EXLAT */
 }
 
 static void id_ns(nvme_ns *ns, uint8_t *b)
 {
-    nvme_st64(b + 0, ns->nlbas);       /* NSZE */
-    nvme_st64(b + 8, ns->nlbas);       /* NCAP */
-    nvme_st64(b + 16, ns->nlbas);      /* NUSE */
+    emk_st_le64(b + 0, ns->nlbas);       /* NSZE */
+    emk_st_le64(b + 8, ns->nlbas);       /* NCAP */
+    emk_st_le64(b + 16, ns->nlbas);      /* NUSE */
     b[24] = 0x00;                      /* NSFEAT */
     b[25] = 1;                         /* NLBAF: two formats (0-based) */
     b[26] = ns->lba_shift == 12 ? 1 : 0; /* FLBAS */
@@ -70,13 +70,13 @@ static void id_ns(nvme_ns *ns, uint8_t *b)
     memset(b + 104, 0, 16);
     b[104] = 0xe7;                     /* NGUID: emkit prefix + nsid */
     b[105] = 0x4b;
-    nvme_st32(b + 116, ns->nsid);
+    emk_st_le32(b + 116, ns->nsid);
     b[120] = 0x52;                     /* EUI64 */
     b[121] = 0x54;
     b[122] = 0x00;
-    nvme_st32(b + 124, ns->nsid);
-    nvme_st32(b + 128, 9u << 16);      /* LBAF0: 512 B, no metadata */
-    nvme_st32(b + 132, 12u << 16);     /* LBAF1: 4 KiB */
+    emk_st_le32(b + 124, ns->nsid);
+    emk_st_le32(b + 128, 9u << 16);      /* LBAF0: 512 B, no metadata */
+    emk_st_le32(b + 132, 12u << 16);     /* LBAF1: 4 KiB */
 }
 
 static void id_descs(nvme_ns *ns, uint8_t *b)
@@ -85,7 +85,7 @@ static void id_descs(nvme_ns *ns, uint8_t *b)
     b[1] = 16;
     b[4] = 0xe7;
     b[5] = 0x4b;
-    nvme_st32(b + 16, ns->nsid);
+    emk_st_le32(b + 16, ns->nsid);
     b[20] = 3;                         /* NIDT: UUID (version 4 layout) */
     b[21] = 16;
     b[24] = 0x65;
@@ -93,7 +93,7 @@ static void id_descs(nvme_ns *ns, uint8_t *b)
     b[26] = 0x6b;
     b[30] = 0x40;
     b[32] = 0x80;
-    nvme_st32(b + 36, ns->nsid);
+    emk_st_le32(b + 36, ns->nsid);
 }
 
 uint16_t emk_nvme_identify(nvme_req *r)
@@ -121,7 +121,7 @@ uint16_t emk_nvme_identify(nvme_req *r)
             return NVME_SC_INVALID_NS | NVME_SC_DNR;
         for (i = 0; i < n->nns; i++)
             if (n->ns[i].blk && n->ns[i].nsid > nsid)
-                nvme_st32(b + 4 * k++, n->ns[i].nsid);
+                emk_st_le32(b + 4 * k++, n->ns[i].nsid);
         break;
     case 0x03:
         ns = emk_nvme_ns_get(n, nsid);

@@ -146,7 +146,7 @@ static uint16_t dsm_step(nvme_req *r, int *done)
     *done = 0;
     while (r->step < nr) {
         const uint8_t *rg = r->sq->scratch + 16 * r->step;
-        uint64_t nlb = nvme_ld32(rg + 4), slba = nvme_ld64(rg + 8);
+        uint64_t nlb = emk_le32(rg + 4), slba = emk_le64(rg + 8);
         uint16_t st;
 
         r->step++;
@@ -182,7 +182,7 @@ static uint16_t do_dsm(nvme_req *r, int *async)
         return NVME_SC_DATA_XFER_ERROR | NVME_SC_DNR;
     for (i = 0; i < nr; i++) {        /* validate every range first */
         const uint8_t *rg = r->sq->scratch + 16 * i;
-        if ((st = check_range(r, nvme_ld64(rg + 8), nvme_ld32(rg + 4))) != 0)
+        if ((st = check_range(r, emk_le64(rg + 8), emk_le32(rg + 4))) != 0)
             return st;
     }
     st = dsm_step(r, &done);

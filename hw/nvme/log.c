@@ -18,13 +18,13 @@ void emk_nvme_error_log_add(nvme_ctrl *n, const nvme_req *r, uint16_t status)
     e = n->errlog[0];
     memset(e, 0, 64);
     n->error_count++;
-    nvme_st64(e + 0, n->error_count);
-    nvme_st16(e + 8, r->sq->qid);
-    nvme_st16(e + 10, r->cmd.cid);
-    nvme_st16(e + 12, sf);
-    nvme_st16(e + 14, 0xffff);          /* parameter location: not given */
-    nvme_st64(e + 16, r->slba);
-    nvme_st32(e + 24, r->cmd.nsid);
+    emk_st_le64(e + 0, n->error_count);
+    emk_st_le16(e + 8, r->sq->qid);
+    emk_st_le16(e + 10, r->cmd.cid);
+    emk_st_le16(e + 12, sf);
+    emk_st_le16(e + 14, 0xffff);          /* parameter location: not given */
+    emk_st_le64(e + 16, r->slba);
+    emk_st_le32(e + 24, r->cmd.nsid);
     pthread_mutex_unlock(&n->irq_lock);
 }
 
@@ -102,8 +102,8 @@ uint16_t emk_nvme_aer(nvme_req *r)
 
 static void put_u128(uint8_t *p, uint64_t v)
 {
-    nvme_st64(p, v);
-    nvme_st64(p + 8, 0);
+    emk_st_le64(p, v);
+    emk_st_le64(p + 8, 0);
 }
 
 uint16_t emk_nvme_get_log(nvme_req *r)
@@ -132,7 +132,7 @@ uint16_t emk_nvme_get_log(nvme_req *r)
         size = 512;
         b[0] = (n->temperature > n->temp_over ||
                 n->temperature < n->temp_under) ? 0x02 : 0;
-        nvme_st16(b + 1, n->temperature);
+        emk_st_le16(b + 1, n->temperature);
         b[3] = 100;                    /* available spare */
         b[4] = 10;                     /* spare threshold */
         put_u128(b + 32, (n->units_read + 999) / 1000);

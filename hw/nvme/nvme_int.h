@@ -320,20 +320,6 @@ typedef struct nvme_ctrl {
     emk_nvme_stats stats;
 } nvme_ctrl;
 
-/* little-endian helpers */
-static inline void nvme_st16(uint8_t *p, uint16_t v)
-{ p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static inline void nvme_st32(uint8_t *p, uint32_t v)
-{ nvme_st16(p, (uint16_t)v); nvme_st16(p + 2, (uint16_t)(v >> 16)); }
-static inline void nvme_st64(uint8_t *p, uint64_t v)
-{ nvme_st32(p, (uint32_t)v); nvme_st32(p + 4, (uint32_t)(v >> 32)); }
-static inline uint16_t nvme_ld16(const uint8_t *p)
-{ return (uint16_t)(p[0] | (p[1] << 8)); }
-static inline uint32_t nvme_ld32(const uint8_t *p)
-{ return (uint32_t)nvme_ld16(p) | ((uint32_t)nvme_ld16(p + 2) << 16); }
-static inline uint64_t nvme_ld64(const uint8_t *p)
-{ return (uint64_t)nvme_ld32(p) | ((uint64_t)nvme_ld32(p + 4) << 32); }
-
 /* The controller cannot go on (e.g. a queue cannot be read): CSTS.CFS. */
 static inline void nvme_ctrl_fatal(nvme_ctrl *n)
 {

@@ -56,7 +56,7 @@ uint16_t emk_nvme_map_prp(nvme_ctrl *n, emk_sglist *l, uint64_t prp1,
         if (emk_dma_read(&n->dev, list, ents, nread * 8))
             return NVME_SC_DATA_XFER_ERROR | NVME_SC_DNR;
         for (i = 0; i < nread; i++) {
-            uint64_t e = nvme_ld64(ents + 8 * i), chunk;
+            uint64_t e = emk_le64(ents + 8 * i), chunk;
 
             if (e & (ps - 1))
                 return NVME_SC_PRP_INVALID_OFFSET | NVME_SC_DNR;

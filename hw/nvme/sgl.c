@@ -15,7 +15,7 @@ enum {
 
 static uint16_t data_block(emk_sglist *l, const uint8_t *d, uint64_t *remaining)
 {
-    uint64_t addr = nvme_ld64(d), len = nvme_ld32(d + 8);
+    uint64_t addr = emk_le64(d), len = emk_le32(d + 8);
     int err;
 
     if (len > *remaining)
@@ -50,8 +50,8 @@ uint16_t emk_nvme_map_sgl(nvme_ctrl *n, emk_sglist *l, const uint8_t *sgl1,
     if (type != SGL_SEGMENT && type != SGL_LAST_SEGMENT)
         return NVME_SC_SGL_INVALID_TYPE | NVME_SC_DNR;
     last = type == SGL_LAST_SEGMENT;
-    seg_addr = nvme_ld64(sgl1);
-    seg_len = nvme_ld32(sgl1 + 8);
+    seg_addr = emk_le64(sgl1);
+    seg_len = emk_le32(sgl1 + 8);
     for (;;) {
         uint64_t ndesc, i, next_addr = 0, next_len = 0;
         int have_next = 0, next_last = 0;
@@ -82,8 +82,8 @@ uint16_t emk_nvme_map_sgl(nvme_ctrl *n, emk_sglist *l, const uint8_t *sgl1,
                     return NVME_SC_SGL_INVALID_SEG | NVME_SC_DNR;
                 have_next = 1;
                 next_last = t == SGL_LAST_SEGMENT;
-                next_addr = nvme_ld64(d);
-                next_len = nvme_ld32(d + 8);
+                next_addr = emk_le64(d);
+                next_len = emk_le32(d + 8);
             } else {
                 return NVME_SC_SGL_INVALID_TYPE | NVME_SC_DNR;
             }

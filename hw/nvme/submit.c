@@ -36,17 +36,17 @@ static void decode_cmd(nvme_cmd *c)
 
     c->opcode = b[0];
     c->flags = b[1];
-    c->cid = nvme_ld16(b + 2);
-    c->nsid = nvme_ld32(b + 4);
-    c->mptr = nvme_ld64(b + 16);
-    c->prp1 = nvme_ld64(b + 24);
-    c->prp2 = nvme_ld64(b + 32);
-    c->cdw10 = nvme_ld32(b + 40);
-    c->cdw11 = nvme_ld32(b + 44);
-    c->cdw12 = nvme_ld32(b + 48);
-    c->cdw13 = nvme_ld32(b + 52);
-    c->cdw14 = nvme_ld32(b + 56);
-    c->cdw15 = nvme_ld32(b + 60);
+    c->cid = emk_le16(b + 2);
+    c->nsid = emk_le32(b + 4);
+    c->mptr = emk_le64(b + 16);
+    c->prp1 = emk_le64(b + 24);
+    c->prp2 = emk_le64(b + 32);
+    c->cdw10 = emk_le32(b + 40);
+    c->cdw11 = emk_le32(b + 44);
+    c->cdw12 = emk_le32(b + 48);
+    c->cdw13 = emk_le32(b + 52);
+    c->cdw14 = emk_le32(b + 56);
+    c->cdw15 = emk_le32(b + 60);
 }
 
 /* Fetches and dispatches one command.  1 done, 0 must wait (no slot or

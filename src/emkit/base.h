@@ -18,6 +18,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* EMK_API marks the public API.  libemkit is compiled with hidden
+ * visibility and EMK_BUILD_LIB, so the shared library exports only what
+ * carries EMK_API; for every user of the headers it expands to nothing. */
+#if defined(EMK_BUILD_LIB) && (defined(__GNUC__) || defined(__clang__))
+#define EMK_API __attribute__((visibility("default")))
+#else
+#define EMK_API
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -30,14 +39,14 @@ enum emk_version_parts {
 };
 
 /** Returns "MAJOR.MINOR.PATCH". */
-const char *emk_version(void);
+EMK_API const char *emk_version(void);
 
 /** Returns a static, human-readable text for a negative errno value. */
-const char *emk_strerror(int err);
+EMK_API const char *emk_strerror(int err);
 
 /** Parses a size such as "512", "64K", "64M", "2G" or "1T" (binary units).
  *  Returns 0 and stores the byte count, or -EINVAL / -ERANGE. */
-int emk_parse_size(const char *text, uint64_t *out);
+EMK_API int emk_parse_size(const char *text, uint64_t *out);
 
 #ifdef __cplusplus
 }

@@ -94,37 +94,37 @@ typedef struct emk_blk_ops {
  *  requests get the same validation, fault injection and completion in
  *  req->loop as the built-in ones; synchronous emk_blk_pread/pwrite are
  *  refused with -ENOTSUP.  Returns NULL and *err on failure. */
-emk_blk *emk_blk_new(const emk_blk_ops *ops, void *opaque, uint64_t size,
+EMK_API emk_blk *emk_blk_new(const emk_blk_ops *ops, void *opaque, uint64_t size,
                      unsigned flags, int *err);
 /** Completes a request of a host backend with 0 or a negative errno.
  *  Thread-safe; the callback then runs in req->loop. */
-void emk_blk_complete(emk_blk_req *req, int ret);
+EMK_API void emk_blk_complete(emk_blk_req *req, int ret);
 
 /** Opens a backend from a spec ("file:PATH[:SIZE]", "ram:SIZE",
  *  "null:SIZE").  Returns NULL and *err on failure. */
-emk_blk *emk_blk_open(const char *spec, unsigned flags, int *err);
+EMK_API emk_blk *emk_blk_open(const char *spec, unsigned flags, int *err);
 /** Waits for in-flight requests, then closes. */
-void emk_blk_close(emk_blk *blk);
+EMK_API void emk_blk_close(emk_blk *blk);
 /** Size in bytes. */
-uint64_t emk_blk_size(const emk_blk *blk);
+EMK_API uint64_t emk_blk_size(const emk_blk *blk);
 /** Backend kind: "file", "ram" or "null". */
-const char *emk_blk_kind(const emk_blk *blk);
+EMK_API const char *emk_blk_kind(const emk_blk *blk);
 /** 1 if the backend refuses writes (opened or made with EMK_BLK_RDONLY),
  *  else 0. */
-int emk_blk_readonly(const emk_blk *blk);
+EMK_API int emk_blk_readonly(const emk_blk *blk);
 /** For the RAM backend, its memory (tests, zero-copy benchmarks); else NULL. */
-void *emk_blk_ram(emk_blk *blk);
+EMK_API void *emk_blk_ram(emk_blk *blk);
 /** Queues a request.  Returns 0 (cb will run) or a negative errno (bad
  *  range, read-only; cb will not run). */
-int emk_blk_submit(emk_blk *blk, emk_blk_req *req);
+EMK_API int emk_blk_submit(emk_blk *blk, emk_blk_req *req);
 /** Synchronous helpers for tools and tests (not for device threads). */
-int emk_blk_pread(emk_blk *blk, uint64_t offset, void *buf, uint64_t len);
-int emk_blk_pwrite(emk_blk *blk, uint64_t offset, const void *buf,
+EMK_API int emk_blk_pread(emk_blk *blk, uint64_t offset, void *buf, uint64_t len);
+EMK_API int emk_blk_pwrite(emk_blk *blk, uint64_t offset, const void *buf,
                    uint64_t len);
 /** Installs (or with NULL removes) a fault. */
-void emk_blk_set_fault(emk_blk *blk, const emk_blk_fault *fault);
+EMK_API void emk_blk_set_fault(emk_blk *blk, const emk_blk_fault *fault);
 /** Number of requests submitted and not yet completed. */
-unsigned emk_blk_inflight(const emk_blk *blk);
+EMK_API unsigned emk_blk_inflight(const emk_blk *blk);
 
 #ifdef __cplusplus
 }

@@ -177,51 +177,51 @@ typedef struct emk_bus {
 
 /** Initialises a device base on bus; its work runs in loop (NULL: the
  *  bus's main loop).  DMA starts enabled. */
-void emk_dev_init(emk_dev *dev, const char *name, emk_bus *bus,
+EMK_API void emk_dev_init(emk_dev *dev, const char *name, emk_bus *bus,
                   emk_loop *loop);
 
 /** Registers a region as the device's own (for the DMA re-entrancy check
  *  and for hosts that map regions themselves).  -ENOSPC if full. */
-int emk_dev_add_region(emk_dev *dev, emk_region *r);
+EMK_API int emk_dev_add_region(emk_dev *dev, emk_region *r);
 
 /** Removes a region registered with emk_dev_add_region (e.g. before a
  *  transport registers it again as a BAR).  -ENOENT if not registered. */
-int emk_dev_del_region(emk_dev *dev, emk_region *r);
+EMK_API int emk_dev_del_region(emk_dev *dev, emk_region *r);
 /** Routes guest writes of `size` bytes at r+offset to n instead of the
  *  region's write callback.  The host decides how (test machine: in its
  *  dispatcher; QEMU: memory_region_add_eventfd). */
-int emk_dev_add_ioeventfd(emk_dev *dev, emk_region *r, uint64_t offset,
+EMK_API int emk_dev_add_ioeventfd(emk_dev *dev, emk_region *r, uint64_t offset,
                           unsigned size, emk_notifier *n);
 /** Removes every ioeventfd of the device. */
-void emk_dev_del_ioeventfds(emk_dev *dev);
+EMK_API void emk_dev_del_ioeventfds(emk_dev *dev);
 
 /** Reads len bytes of guest memory at addr into buf.  0 or -errno. */
-int emk_dma_read(emk_dev *dev, uint64_t addr, void *buf, uint64_t len);
+EMK_API int emk_dma_read(emk_dev *dev, uint64_t addr, void *buf, uint64_t len);
 /** Writes len bytes from buf to guest memory at addr.  0 or -errno. */
-int emk_dma_write(emk_dev *dev, uint64_t addr, const void *buf,
+EMK_API int emk_dma_write(emk_dev *dev, uint64_t addr, const void *buf,
                   uint64_t len);
 /** Maps guest memory for direct access; *len may come back shorter.
  *  Returns NULL (and *len = 0) if nothing can be mapped. */
-void *emk_dma_map(emk_dev *dev, uint64_t addr, uint64_t *len, int is_write);
+EMK_API void *emk_dma_map(emk_dev *dev, uint64_t addr, uint64_t *len, int is_write);
 /** 1 if [addr, addr + len) is plain RAM the device may keep mapped for
  *  long (e.g. shadow doorbell pages), 0 otherwise (MMIO, a bounce buffer,
  *  DMA disabled, or a host that cannot tell). */
-int emk_dma_is_ram(emk_dev *dev, uint64_t addr, uint64_t len);
+EMK_API int emk_dma_is_ram(emk_dev *dev, uint64_t addr, uint64_t len);
 /** Turns bus mastering for the device on or off (transports call this;
  *  any thread). */
-void emk_dev_set_dma(emk_dev *dev, int enabled);
+EMK_API void emk_dev_set_dma(emk_dev *dev, int enabled);
 /** Releases a mapping obtained from emk_dma_map. */
-void emk_dma_unmap(emk_dev *dev, void *host, uint64_t len, int is_write,
+EMK_API void emk_dma_unmap(emk_dev *dev, void *host, uint64_t len, int is_write,
                    uint64_t written);
 
 /** Loads/stores a little-endian value of 1, 2, 4 or 8 bytes. */
-int emk_dma_ld(emk_dev *dev, uint64_t addr, unsigned size, uint64_t *value);
-int emk_dma_st(emk_dev *dev, uint64_t addr, unsigned size, uint64_t value);
+EMK_API int emk_dma_ld(emk_dev *dev, uint64_t addr, unsigned size, uint64_t *value);
+EMK_API int emk_dma_st(emk_dev *dev, uint64_t addr, unsigned size, uint64_t value);
 
 /** Drives level interrupt line `line`. */
-void emk_irq_set(emk_dev *dev, unsigned line, int level);
+EMK_API void emk_irq_set(emk_dev *dev, unsigned line, int level);
 /** Sends a message-signalled interrupt.  0 or -errno. */
-int emk_msi_send(emk_dev *dev, uint64_t addr, uint32_t data);
+EMK_API int emk_msi_send(emk_dev *dev, uint64_t addr, uint32_t data);
 
 /* ---- interrupt objects ----------------------------------------------- */
 
@@ -244,19 +244,19 @@ typedef struct emk_irq {
 } emk_irq;
 
 /** Drives irq (NULL or not set up: nothing). */
-void emk_irq_raise(const emk_irq *irq, int level);
+EMK_API void emk_irq_raise(const emk_irq *irq, int level);
 /** 1 if irq is set up and deliverable now. */
-int emk_irq_ready(const emk_irq *irq);
+EMK_API int emk_irq_ready(const emk_irq *irq);
 /** Sets irq up as level line `line` of dev's bus (emk_irq_set). */
-void emk_irq_init_line(emk_irq *irq, const char *name, emk_dev *dev,
+EMK_API void emk_irq_init_line(emk_irq *irq, const char *name, emk_dev *dev,
                        unsigned line);
 /** Sets irq up as a message interrupt: an MSI of data at addr through
  *  dev's bus (emk_msi_send). */
-void emk_irq_init_msi(emk_irq *irq, const char *name, emk_dev *dev,
+EMK_API void emk_irq_init_msi(emk_irq *irq, const char *name, emk_dev *dev,
                       uint64_t addr, uint32_t data);
 
 /** emk_irq_init_msi for vec[0..n): vector i sends data0 + i at addr. */
-void emk_irq_init_msis(emk_irq *vec, unsigned n, const char *name,
+EMK_API void emk_irq_init_msis(emk_irq *vec, unsigned n, const char *name,
                        emk_dev *dev, uint64_t addr, uint32_t data0);
 
 /* ---- scatter-gather lists ---------------------------------------------- */
@@ -276,32 +276,32 @@ typedef struct emk_sglist {
 } emk_sglist;
 
 /** Uses storage[0..cap) for the segments. */
-void emk_sglist_init(emk_sglist *l, emk_sg_entry *storage, unsigned cap);
+EMK_API void emk_sglist_init(emk_sglist *l, emk_sg_entry *storage, unsigned cap);
 /** Empties the list. */
-void emk_sglist_reset(emk_sglist *l);
+EMK_API void emk_sglist_reset(emk_sglist *l);
 /** Appends a segment, merging with the previous one when contiguous.
  *  -ENOSPC when full, -EOVERFLOW if the address range wraps. */
-int emk_sglist_add(emk_sglist *l, uint64_t addr, uint64_t len);
+EMK_API int emk_sglist_add(emk_sglist *l, uint64_t addr, uint64_t len);
 /** Copies len bytes between buf and the list starting at byte `offset`
  *  of the list.  -EFAULT if the list is shorter or any DMA fails. */
-int emk_dma_sg_rw(emk_dev *dev, const emk_sglist *l, uint64_t offset,
+EMK_API int emk_dma_sg_rw(emk_dev *dev, const emk_sglist *l, uint64_t offset,
                   void *buf, uint64_t len, int is_write);
 /** Maps the whole list into iov (at most iovcap entries).  Returns the
  *  number of entries, or -EPERM (DMA disabled), -EFAULT or -ENOSPC (then
  *  nothing stays mapped).
  *  Every entry must be released with emk_dma_sg_unmap. */
-int emk_dma_sg_map(emk_dev *dev, const emk_sglist *l, struct iovec *iov,
+EMK_API int emk_dma_sg_map(emk_dev *dev, const emk_sglist *l, struct iovec *iov,
                    int iovcap, int is_write);
 /** Releases iov[0..n) from emk_dma_sg_map. */
-void emk_dma_sg_unmap(emk_dev *dev, struct iovec *iov, int n, int is_write);
+EMK_API void emk_dma_sg_unmap(emk_dev *dev, struct iovec *iov, int n, int is_write);
 
 /* ---- host side ------------------------------------------------------ */
 
 /** Makes r visible at addr through the host's map_region.  -ENOSYS if the
  *  host does not map regions. */
-int emk_bus_map_region(emk_bus *bus, emk_region *r, uint64_t addr);
+EMK_API int emk_bus_map_region(emk_bus *bus, emk_region *r, uint64_t addr);
 /** Hides r again (nothing if the host cannot). */
-void emk_bus_unmap_region(emk_bus *bus, emk_region *r);
+EMK_API void emk_bus_unmap_region(emk_bus *bus, emk_region *r);
 
 
 /** Performs one guest access on region r: validates size, alignment and
@@ -309,7 +309,7 @@ void emk_bus_unmap_region(emk_bus *bus, emk_region *r);
  *  filled (all-ones on rejection).  Returns 0, -EINVAL (bad size or
  *  alignment), -ERANGE (past the end) or the callback's error.  Hosts call
  *  this from their dispatchers; devices never do. */
-int emk_region_access(emk_region *r, uint64_t offset, unsigned size,
+EMK_API int emk_region_access(emk_region *r, uint64_t offset, unsigned size,
                       uint64_t *value, int is_write);
 
 #ifdef __cplusplus

@@ -5,6 +5,7 @@
 #ifndef EMKIT_CACHE_H
 #define EMKIT_CACHE_H
 
+#include "emkit/base.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -116,18 +117,18 @@ struct emk_cache_level {
  * Check a geometry.  Returns 0, or -EINVAL and a message in @err (if not
  * NULL, @errlen bytes) naming the bad field.
  */
-int emk_cache_geom_check(const struct emk_cache_geom *g, const char *name,
+EMK_API int emk_cache_geom_check(const struct emk_cache_geom *g, const char *name,
                          char *err, size_t errlen);
 
 /** Set up @c for geometry @g (checked); allocates its arrays. -EINVAL/-ENOMEM. */
-int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom *g,
+EMK_API int emk_cache_level_init(struct emk_cache_level *c, const struct emk_cache_geom *g,
                          uint64_t seed);
 
 /** Free the arrays of @c. */
-void emk_cache_level_fini(struct emk_cache_level *c);
+EMK_API void emk_cache_level_fini(struct emk_cache_level *c);
 
 /** Invalidate every line and clear the counters. */
-void emk_cache_level_reset(struct emk_cache_level *c);
+EMK_API void emk_cache_level_reset(struct emk_cache_level *c);
 
 /**
  * Look up line number @lineno (address >> line_shift).  Returns the way
@@ -135,7 +136,7 @@ void emk_cache_level_reset(struct emk_cache_level *c);
  * count; the hierarchy counts.  If @coh is not NULL it is set to 1 when the
  * miss found the tag invalidated by coherence.
  */
-int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh);
+EMK_API int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh);
 
 /**
  * Fill line @lineno after a miss.  Returns the way the new line occupies
@@ -143,7 +144,7 @@ int emk_cache_lookup(struct emk_cache_level *c, uint64_t lineno, int *coh);
  * replaced, *@victim is its line number, *@vdirty its dirty bit and the
  * return value has the valid victim flag: (way | 0x100).
  */
-int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
+EMK_API int emk_cache_fill(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
                    int *vdirty);
 
 /**
@@ -174,19 +175,19 @@ static inline void emk_cache_set_dirty(struct emk_cache_level *c, uint64_t linen
  * *@vdirty is set to 0, or on a miss that replaced a valid line, to its
  * dirty bit with its line number in *@victim.  Does not count accesses.
  */
-int emk_cache_lru_ref(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
+EMK_API int emk_cache_lru_ref(struct emk_cache_level *c, uint64_t lineno, uint64_t *victim,
                       int *vdirty);
 
 /** Find @lineno without touching replacement state: way or -1. */
-int emk_cache_probe(const struct emk_cache_level *c, uint64_t lineno);
+EMK_API int emk_cache_probe(const struct emk_cache_level *c, uint64_t lineno);
 
 /** Drop @lineno if present; returns 1 and its dirty bit in *@dirty. */
-int emk_cache_invalidate(struct emk_cache_level *c, uint64_t lineno, int state,
+EMK_API int emk_cache_invalidate(struct emk_cache_level *c, uint64_t lineno, int state,
                          int *dirty);
 
 /** Test hook: set the 64-bit fill counter.  LRU and FIFO are kept as an
  * order, not as stamps, so no count of accesses can wrap them. */
-void emk_cache_level_set_gen(struct emk_cache_level *c, uint64_t gen);
+EMK_API void emk_cache_level_set_gen(struct emk_cache_level *c, uint64_t gen);
 
 /** One CPU's private levels. */
 struct emk_cache_cpu {
@@ -223,24 +224,24 @@ struct emk_cache_sys {
 };
 
 /** Fill @cfg with defaults: 32K/8/64 L1s, 256K/8/64 L2, LRU, WB, WA, 1 CPU. */
-void emk_cache_config_default(struct emk_cache_config *cfg);
+EMK_API void emk_cache_config_default(struct emk_cache_config *cfg);
 
 /** Check @cfg; -EINVAL with a message in @err. */
-int emk_cache_config_check(const struct emk_cache_config *cfg, char *err, size_t errlen);
+EMK_API int emk_cache_config_check(const struct emk_cache_config *cfg, char *err, size_t errlen);
 
 /** Build the hierarchy from @cfg.  -EINVAL (message in @err) or -ENOMEM. */
-int emk_cache_sys_init(struct emk_cache_sys *s, const struct emk_cache_config *cfg,
+EMK_API int emk_cache_sys_init(struct emk_cache_sys *s, const struct emk_cache_config *cfg,
                        char *err, size_t errlen);
 
 /** Free the hierarchy. */
-void emk_cache_sys_fini(struct emk_cache_sys *s);
+EMK_API void emk_cache_sys_fini(struct emk_cache_sys *s);
 
 /**
  * Simulate one access of @size bytes (>= 1) at @addr by @cpu.  Every line
  * touched is simulated.  Returns the worst enum emk_cache_where, or
  * -EINVAL for a bad cpu/size.
  */
-int emk_cache_access(struct emk_cache_sys *s, unsigned cpu, int kind,
+EMK_API int emk_cache_access(struct emk_cache_sys *s, unsigned cpu, int kind,
                      uint64_t addr, uint32_t size);
 
 /**
@@ -249,7 +250,7 @@ int emk_cache_access(struct emk_cache_sys *s, unsigned cpu, int kind,
  * for a write.  The caller checks all of this; returns enum
  * emk_cache_where.
  */
-int emk_cache_simple_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
+EMK_API int emk_cache_simple_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
                           int wr, uint64_t ln);
 
 /**
@@ -257,7 +258,7 @@ int emk_cache_simple_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cach
  * written out in one function, same result and counters.  The caller
  * checks @s->fast and that the access stays in line @ln of @c.
  */
-int emk_cache_fast_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
+EMK_API int emk_cache_fast_line(struct emk_cache_sys *s, unsigned cpu, struct emk_cache_level *c,
                         int wr, uint64_t ln);
 
 /** Cachegrind-style reference result: misses at L1 and at the last level. */
@@ -272,10 +273,10 @@ struct emk_cache_cgres {
  * (LLC if configured, else L2).  Only LRU/state is updated, no write-back
  * traffic, matching cachegrind's model.  Returns 0 or -EINVAL.
  */
-int emk_cache_cg_ref(struct emk_cache_sys *s, unsigned cpu, int kind,
+EMK_API int emk_cache_cg_ref(struct emk_cache_sys *s, unsigned cpu, int kind,
                      uint64_t addr, uint32_t size, struct emk_cache_cgres *res);
 
 /** The last level of @cpu's path (LLC if configured, else L2, else L1D). */
-struct emk_cache_level *emk_cache_last_level(struct emk_cache_sys *s, unsigned cpu);
+EMK_API struct emk_cache_level *emk_cache_last_level(struct emk_cache_sys *s, unsigned cpu);
 
 #endif

@@ -35,7 +35,7 @@ typedef struct emk_pci_host {
 
 /** Initialises a host bridge on bus with room for cap segments in segs
  *  (caller storage). */
-void emk_pci_host_init(emk_pci_host *h, emk_bus *bus, emk_pci_seg *segs,
+EMK_API void emk_pci_host_init(emk_pci_host *h, emk_bus *bus, emk_pci_seg *segs,
                        unsigned cap);
 
 /** Adds segment `segment` covering buses [bus_start, bus_end] with its
@@ -43,28 +43,28 @@ void emk_pci_host_init(emk_pci_host *h, emk_bus *bus, emk_pci_seg *segs,
  *  bus.  -EEXIST for a duplicate segment number, -ENOSPC when full,
  *  -EINVAL for a bad range or alignment, or the bus's mapping error.
  *  Returns the index of the segment. */
-int emk_pci_host_add_segment(emk_pci_host *h, uint16_t segment,
+EMK_API int emk_pci_host_add_segment(emk_pci_host *h, uint16_t segment,
                              uint64_t ecam_base, uint8_t bus_start,
                              uint8_t bus_end);
 
 /** The segment with number `segment`, or NULL. */
-emk_pci_seg *emk_pci_host_segment(emk_pci_host *h, uint16_t segment);
+EMK_API emk_pci_seg *emk_pci_host_segment(emk_pci_host *h, uint16_t segment);
 
 /** Attaches fn to the root bus (bus_start) of segment seg at devfn.
  *  -EEXIST if taken. */
-int emk_pci_seg_attach(emk_pci_seg *seg, emk_pci_fn *fn, uint8_t devfn);
+EMK_API int emk_pci_seg_attach(emk_pci_seg *seg, emk_pci_fn *fn, uint8_t devfn);
 
 /** Finds the function answering config requests for (bus, devfn) in
  *  segment seg, following bridge bus numbers; NULL if none. */
-emk_pci_fn *emk_pci_seg_find(emk_pci_seg *seg, uint8_t bus, uint8_t devfn);
+EMK_API emk_pci_fn *emk_pci_seg_find(emk_pci_seg *seg, uint8_t bus, uint8_t devfn);
 
 /** Config access by (segment, bus, devfn, register) as decoded from ECAM.
  *  Reads of absent functions return all-ones (and -ENODEV); writes are
  *  dropped (-ENODEV). */
-int emk_pci_host_config_read(emk_pci_host *h, uint16_t segment,
+EMK_API int emk_pci_host_config_read(emk_pci_host *h, uint16_t segment,
                              uint8_t bus, uint8_t devfn, uint32_t reg,
                              unsigned size, uint32_t *val);
-int emk_pci_host_config_write(emk_pci_host *h, uint16_t segment,
+EMK_API int emk_pci_host_config_write(emk_pci_host *h, uint16_t segment,
                               uint8_t bus, uint8_t devfn, uint32_t reg,
                               unsigned size, uint32_t val);
 
@@ -79,7 +79,7 @@ enum emk_pci_mcfg {
  *  buf (cap bytes), with a valid checksum.  oem_id (6 chars) and
  *  oem_table_id (8 chars) may be NULL ("EMKIT ", "EMKITPCI").  Returns the
  *  table length, or -ENOSPC if cap is too small. */
-int emk_pci_mcfg_build(const emk_pci_host *h, void *buf, size_t cap,
+EMK_API int emk_pci_mcfg_build(const emk_pci_host *h, void *buf, size_t cap,
                        const char *oem_id, const char *oem_table_id);
 
 #ifdef __cplusplus

@@ -14,6 +14,7 @@
 #ifndef EMKIT_IMG_H
 #define EMKIT_IMG_H
 
+#include "emkit/base.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -204,15 +205,15 @@ typedef struct emk_img_ctx {
 /** Opens path read-only, detects the format (or uses fmt if not UNKNOWN)
  *  and classifies every unit.  Returns 0 or a negative errno with ctx->err
  *  set. */
-int emk_img_open(emk_img_ctx *ctx, const char *path, int fmt);
+EMK_API int emk_img_open(emk_img_ctx *ctx, const char *path, int fmt);
 
 /** Like emk_img_open(), but the file is opened read-write, for an
  *  in-place anonymize: parsing and writing then use this one descriptor,
  *  so the writes reach the file that was parsed. */
-int emk_img_open_rw(emk_img_ctx *ctx, const char *path, int fmt);
+EMK_API int emk_img_open_rw(emk_img_ctx *ctx, const char *path, int fmt);
 
 /** Releases what emk_img_open() allocated and closes the file. */
-void emk_img_close(emk_img_ctx *ctx);
+EMK_API void emk_img_close(emk_img_ctx *ctx);
 
 /** Anonymizes the opened image into dst (copy mode; dst must not exist) or,
  *  with opts->in_place, into the file itself (dst ignored).  In place, the
@@ -222,47 +223,47 @@ void emk_img_close(emk_img_ctx *ctx);
  *  modification time seen at open, before and after the work (-EBUSY:
  *  "image changed while it was being processed"); a refused run writes
  *  nothing.  Returns 0 or a negative errno with ctx->err set. */
-int emk_img_anonymize(emk_img_ctx *ctx, const char *src, const char *dst,
+EMK_API int emk_img_anonymize(emk_img_ctx *ctx, const char *src, const char *dst,
                       const emk_img_opts *opts);
 
 /** Opens the LUKS header of an encrypted qcow2 with a passphrase; on
  *  success the anonymizer writes encrypted zeros.  Returns 0, -EACCES for a
  *  wrong passphrase, or another negative errno with ctx->err set. */
-int emk_img_luks_unlock(emk_img_ctx *ctx, const char *secret, size_t len);
+EMK_API int emk_img_luks_unlock(emk_img_ctx *ctx, const char *secret, size_t len);
 
 /** Returns the name of a format ("qcow2", ...). */
-const char *emk_img_format_name(int fmt);
+EMK_API const char *emk_img_format_name(int fmt);
 
 /** Returns the report name of a category ("active_data", ...). */
-const char *emk_img_cat_name(int cat);
+EMK_API const char *emk_img_cat_name(int cat);
 
 /** Encodes usize zero bytes as a raw deflate stream into out (cap bytes).
  *  Returns the stream length, or -ENOSPC if it does not fit. */
-int emk_img_deflate_zeros(uint8_t *out, size_t cap, uint32_t usize);
+EMK_API int emk_img_deflate_zeros(uint8_t *out, size_t cap, uint32_t usize);
 
 /** Encodes usize zero bytes as a zlib stream (RFC 1950) into out.  Returns
  *  the length or -ENOSPC. */
-int emk_img_zlib_zeros(uint8_t *out, size_t cap, uint32_t usize);
+EMK_API int emk_img_zlib_zeros(uint8_t *out, size_t cap, uint32_t usize);
 
 /** Encodes usize zero bytes as a zstd frame of RLE blocks.  Returns the
  *  length or -ENOSPC. */
-int emk_img_zstd_zeros(uint8_t *out, size_t cap, uint32_t usize);
+EMK_API int emk_img_zstd_zeros(uint8_t *out, size_t cap, uint32_t usize);
 
 /** CRC-32C (Castagnoli) of buf, continuing from crc (start with 0). */
-uint32_t emk_img_crc32c(uint32_t crc, const void *buf, size_t len);
+EMK_API uint32_t emk_img_crc32c(uint32_t crc, const void *buf, size_t len);
 
 /** Prints what the parser found (info) as human text or JSON. */
-void emk_img_print_info(const emk_img_ctx *ctx, FILE *out, int json);
+EMK_API void emk_img_print_info(const emk_img_ctx *ctx, FILE *out, int json);
 
 /** Prints the consistency findings (check); returns 0 when clean, 1 when
  *  leaks only, 2 when errors. */
-int emk_img_print_check(const emk_img_ctx *ctx, FILE *out, int json);
+EMK_API int emk_img_print_check(const emk_img_ctx *ctx, FILE *out, int json);
 
 /** Prints the classification of the file as runs of units (map). */
-void emk_img_print_map(const emk_img_ctx *ctx, FILE *out, int json);
+EMK_API void emk_img_print_map(const emk_img_ctx *ctx, FILE *out, int json);
 
 /** Prints the anonymize report as human text or JSON. */
-void emk_img_print_report(const emk_img_ctx *ctx, const emk_img_opts *opts,
+EMK_API void emk_img_print_report(const emk_img_ctx *ctx, const emk_img_opts *opts,
                           FILE *out, int json);
 
 #ifdef __cplusplus

@@ -39,53 +39,53 @@ typedef struct emk_vclock {
 } emk_vclock;
 
 /** Initialises a virtual clock at time start_ns. */
-void emk_vclock_init(emk_vclock *vc, int64_t start_ns);
+EMK_API void emk_vclock_init(emk_vclock *vc, int64_t start_ns);
 
 /** Host monotonic time in nanoseconds. */
-int64_t emk_host_now_ns(void);
+EMK_API int64_t emk_host_now_ns(void);
 
 typedef struct emk_loop emk_loop;
 
 /** Creates a loop on clock (NULL: the host monotonic clock).
  *  Returns NULL on failure and stores a negative errno in *err if err. */
-emk_loop *emk_loop_new(const emk_clock *clock, int *err);
+EMK_API emk_loop *emk_loop_new(const emk_clock *clock, int *err);
 
 /** Destroys a loop.  Every timer, bh, fd handler and notifier must be
  *  removed first. */
-void emk_loop_free(emk_loop *loop);
+EMK_API void emk_loop_free(emk_loop *loop);
 
 /** Current time on the loop's clock. */
-int64_t emk_loop_now(const emk_loop *loop);
+EMK_API int64_t emk_loop_now(const emk_loop *loop);
 
 /** Runs one iteration: waits up to timeout_ns (<0: forever, 0: poll) for
  *  fds, then runs expired timers and scheduled bottom halves.  Returns the
  *  number of callbacks run, or a negative errno. */
-int emk_loop_run_once(emk_loop *loop, int64_t timeout_ns);
+EMK_API int emk_loop_run_once(emk_loop *loop, int64_t timeout_ns);
 
 /** Runs until emk_loop_stop.  Returns 0 or a negative errno. */
-int emk_loop_run(emk_loop *loop);
+EMK_API int emk_loop_run(emk_loop *loop);
 
 /** Makes emk_loop_run return after the current iteration.  Thread-safe. */
-void emk_loop_stop(emk_loop *loop);
+EMK_API void emk_loop_stop(emk_loop *loop);
 
 /** Interrupts a blocking emk_loop_run_once.  Thread-safe. */
-void emk_loop_wake(emk_loop *loop);
+EMK_API void emk_loop_wake(emk_loop *loop);
 
 /** Runs fn(arg) in the loop's thread and waits for it to return.  If called
  *  from the loop's own thread, runs it directly.  Thread-safe. */
-int emk_loop_call(emk_loop *loop, void (*fn)(void *arg), void *arg);
+EMK_API int emk_loop_call(emk_loop *loop, void (*fn)(void *arg), void *arg);
 
 /** 1 if the calling thread may act as the loop's thread right now: it is
  *  the loop's thread, or it holds the lock under which a driving host
  *  loop runs the loop (emk_loop_driver.lock_held).  Such a caller may
  *  touch state the loop's thread owns; any other thread must hand the
  *  work over (emk_bh_schedule, emk_loop_call).  Thread-safe. */
-int emk_loop_in_thread(emk_loop *loop);
+EMK_API int emk_loop_in_thread(emk_loop *loop);
 
 /** Declares the calling thread as the loop's thread (done by emk_loop_run
  *  and by iothreads; call it if you drive emk_loop_run_once yourself from
  *  another thread than the creator). */
-void emk_loop_claim(emk_loop *loop);
+EMK_API void emk_loop_claim(emk_loop *loop);
 
 /* ---- loops driven by another event loop ---------------------------- */
 
@@ -115,11 +115,11 @@ typedef struct emk_loop_driver {
 /** A file descriptor that becomes readable when the loop has fd events
  *  or wake-ups (bottom halves or calls from other threads) to run, for a
  *  host loop to watch.  -ENOTSUP on the poll() backend. */
-int emk_loop_fd(const emk_loop *loop);
+EMK_API int emk_loop_fd(const emk_loop *loop);
 
 /** Hands the loop to a host loop (see emk_loop_driver; NULL: detach).  d
  *  is copied.  Call before the loop runs anything, or from its thread. */
-void emk_loop_set_driver(emk_loop *loop, const emk_loop_driver *d);
+EMK_API void emk_loop_set_driver(emk_loop *loop, const emk_loop_driver *d);
 
 /* ---- fd handlers ---------------------------------------------------- */
 
@@ -140,9 +140,9 @@ typedef struct emk_fd_handler {
 } emk_fd_handler;
 
 /** Watches h->fd for h->events.  Thread-safe (see above). */
-int emk_loop_add_fd(emk_loop *loop, emk_fd_handler *h);
+EMK_API int emk_loop_add_fd(emk_loop *loop, emk_fd_handler *h);
 /** Stops watching.  Safe from inside the handler's own callback. */
-void emk_loop_del_fd(emk_fd_handler *h);
+EMK_API void emk_loop_del_fd(emk_fd_handler *h);
 
 /* ---- timers ---------------------------------------------------------- */
 
@@ -157,16 +157,16 @@ typedef struct emk_timer {
 } emk_timer;
 
 /** Prepares a timer on loop; it does not fire until emk_timer_mod. */
-void emk_timer_init(emk_timer *t, emk_loop *loop, void (*cb)(void *opaque),
+EMK_API void emk_timer_init(emk_timer *t, emk_loop *loop, void (*cb)(void *opaque),
                     void *opaque);
 /** (Re)arms the timer to fire once the loop clock reaches expire_ns. */
-void emk_timer_mod(emk_timer *t, int64_t expire_ns);
+EMK_API void emk_timer_mod(emk_timer *t, int64_t expire_ns);
 /** Disarms the timer (no-op if not armed). */
-void emk_timer_del(emk_timer *t);
+EMK_API void emk_timer_del(emk_timer *t);
 /** 1 if armed, else 0. */
-int emk_timer_pending(const emk_timer *t);
+EMK_API int emk_timer_pending(const emk_timer *t);
 /** Expiry of the loop's earliest armed timer, or INT64_MAX if none. */
-int64_t emk_loop_next_timer(const emk_loop *loop);
+EMK_API int64_t emk_loop_next_timer(const emk_loop *loop);
 
 /* ---- bottom halves ----------------------------------------------------- */
 
@@ -181,13 +181,13 @@ typedef struct emk_bh {
 
 /** Prepares a bottom half: a callback run once by the loop after it is
  *  scheduled, outside whatever code scheduled it. */
-void emk_bh_init(emk_bh *bh, emk_loop *loop, void (*cb)(void *opaque),
+EMK_API void emk_bh_init(emk_bh *bh, emk_loop *loop, void (*cb)(void *opaque),
                  void *opaque);
 /** Schedules the bh (idempotent until it runs).  Thread-safe. */
-void emk_bh_schedule(emk_bh *bh);
+EMK_API void emk_bh_schedule(emk_bh *bh);
 /** Unschedules the bh.  Thread-safe, but a bh already running still
  *  finishes. */
-void emk_bh_cancel(emk_bh *bh);
+EMK_API void emk_bh_cancel(emk_bh *bh);
 
 /* ---- event notifiers ------------------------------------------------- */
 
@@ -203,31 +203,31 @@ typedef struct emk_notifier {
 } emk_notifier;
 
 /** Creates the notifier's fds.  Returns 0 or a negative errno. */
-int emk_notifier_init(emk_notifier *n);
+EMK_API int emk_notifier_init(emk_notifier *n);
 /** Closes the fds (detach it from its loop first). */
-void emk_notifier_cleanup(emk_notifier *n);
+EMK_API void emk_notifier_cleanup(emk_notifier *n);
 /** Signals the notifier.  Thread-safe and async-signal-safe. */
-int emk_notifier_set(emk_notifier *n);
+EMK_API int emk_notifier_set(emk_notifier *n);
 /** Clears the notifier; returns 1 if it was set, else 0. */
-int emk_notifier_test_and_clear(emk_notifier *n);
+EMK_API int emk_notifier_test_and_clear(emk_notifier *n);
 /** Runs cb(opaque) in loop whenever the notifier is set (the notifier is
  *  cleared before cb runs).  Thread-safe (see above). */
-int emk_loop_add_notifier(emk_loop *loop, emk_notifier *n,
+EMK_API int emk_loop_add_notifier(emk_loop *loop, emk_notifier *n,
                           void (*cb)(void *opaque), void *opaque);
 /** Detaches the notifier from its loop. */
-void emk_loop_del_notifier(emk_notifier *n);
+EMK_API void emk_loop_del_notifier(emk_notifier *n);
 
 /* ---- iothreads ------------------------------------------------------- */
 
 typedef struct emk_iothread emk_iothread;
 
 /** Starts a thread named name running a new loop on clock (NULL: host). */
-emk_iothread *emk_iothread_start(const char *name, const emk_clock *clock,
+EMK_API emk_iothread *emk_iothread_start(const char *name, const emk_clock *clock,
                                  int *err);
 /** The iothread's loop. */
-emk_loop *emk_iothread_loop(emk_iothread *it);
+EMK_API emk_loop *emk_iothread_loop(emk_iothread *it);
 /** Stops the loop, joins the thread and frees everything. */
-void emk_iothread_stop(emk_iothread *it);
+EMK_API void emk_iothread_stop(emk_iothread *it);
 
 #ifdef __cplusplus
 }

@@ -96,23 +96,23 @@ typedef struct emk_nvme_stats {
 
 /** Fills opts with defaults (8 queues, 1024 entries, no optimisation,
  *  no namespaces). */
-void emk_nvme_options_default(emk_nvme_options *opts);
+EMK_API void emk_nvme_options_default(emk_nvme_options *opts);
 
 /** Creates a controller on bus; its admin work runs in loop (NULL: the
  *  bus's main loop).  Opens the namespaces' backends.  Returns NULL and
  *  *err (-EINVAL for bad options, or the backend's error). */
-emk_nvme *emk_nvme_new(const emk_nvme_options *opts, emk_bus *bus,
+EMK_API emk_nvme *emk_nvme_new(const emk_nvme_options *opts, emk_bus *bus,
                        emk_loop *loop, int *err);
 
 /** Resets the controller (queues torn down, waits for in-flight I/O),
  *  then frees it and closes owned backends. */
-void emk_nvme_free(emk_nvme *n);
+EMK_API void emk_nvme_free(emk_nvme *n);
 
 /** The device base (for DMA enable, statistics, ioeventfds). */
-emk_dev *emk_nvme_dev(emk_nvme *n);
+EMK_API emk_dev *emk_nvme_dev(emk_nvme *n);
 
 /** The BAR0 register region (registers + doorbells). */
-emk_region *emk_nvme_bar0(emk_nvme *n);
+EMK_API emk_region *emk_nvme_bar0(emk_nvme *n);
 
 /** Wires the controller's interrupts: vectors[0..nvec) are its message
  *  vectors (completion queue vector i raises vectors[i]); intx (may be
@@ -120,28 +120,28 @@ emk_region *emk_nvme_bar0(emk_nvme *n);
  *  they must stay valid while the controller lives.  Call before the
  *  guest enables the controller.  Without it no interrupt is sent (a
  *  driver must poll). */
-void emk_nvme_set_irqs(emk_nvme *n, const emk_irq *vectors, unsigned nvec,
+EMK_API void emk_nvme_set_irqs(emk_nvme *n, const emk_irq *vectors, unsigned nvec,
                        const emk_irq *intx);
 
 /** Asks the controller to re-send interrupts for vectors with pending
  *  completions (a transport calls this when MSI-X gets enabled).  Any
  *  thread. */
-void emk_nvme_irq_resync(emk_nvme *n);
+EMK_API void emk_nvme_irq_resync(emk_nvme *n);
 
 /** Controller-level reset (as a PCI function reset): like CC.EN 1->0. */
-void emk_nvme_reset(emk_nvme *n);
+EMK_API void emk_nvme_reset(emk_nvme *n);
 
 /** Copies the statistics. */
-void emk_nvme_get_stats(emk_nvme *n, emk_nvme_stats *out);
+EMK_API void emk_nvme_get_stats(emk_nvme *n, emk_nvme_stats *out);
 
 /** The backend of namespace nsid (1-based), or NULL. */
-emk_blk *emk_nvme_ns_blk(emk_nvme *n, unsigned nsid);
+EMK_API emk_blk *emk_nvme_ns_blk(emk_nvme *n, unsigned nsid);
 
 /** Number of I/O commands submitted to backends and not yet completed. */
-unsigned emk_nvme_inflight(emk_nvme *n);
+EMK_API unsigned emk_nvme_inflight(emk_nvme *n);
 
 /** Prints a short human-readable state summary (for reports). */
-void emk_nvme_dump(emk_nvme *n, FILE *out);
+EMK_API void emk_nvme_dump(emk_nvme *n, FILE *out);
 
 #ifdef __cplusplus
 }

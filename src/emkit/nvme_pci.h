@@ -27,14 +27,14 @@ typedef struct emk_nvme_pci emk_nvme_pci;
 /** Creates a controller (see emk_nvme_new) wrapped in a PCIe function.
  *  Attach emk_nvme_pci_fn() to a segment or a root port afterwards.
  *  Returns NULL and *err on failure. */
-emk_nvme_pci *emk_nvme_pci_new(const emk_nvme_options *opts, emk_bus *bus,
+EMK_API emk_nvme_pci *emk_nvme_pci_new(const emk_nvme_options *opts, emk_bus *bus,
                                emk_loop *loop, int *err);
 /** Frees the function and its controller (detach it from the bus first). */
-void emk_nvme_pci_free(emk_nvme_pci *p);
+EMK_API void emk_nvme_pci_free(emk_nvme_pci *p);
 /** The PCI function. */
-emk_pci_fn *emk_nvme_pci_fn(emk_nvme_pci *p);
+EMK_API emk_pci_fn *emk_nvme_pci_fn(emk_nvme_pci *p);
 /** The controller. */
-emk_nvme *emk_nvme_pci_ctrl(emk_nvme_pci *p);
+EMK_API emk_nvme *emk_nvme_pci_ctrl(emk_nvme_pci *p);
 
 #ifdef __cplusplus
 }

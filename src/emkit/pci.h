@@ -328,7 +328,7 @@ typedef struct emk_pci_fn {
 /** Initialises fn for device dev (which must outlive it): clears config
  *  space, writes the identity and the standard masks of a type 0 or type
  *  1 header.  ops may be NULL.  -EINVAL on a bad header type or pin. */
-int emk_pci_fn_init(emk_pci_fn *fn, emk_dev *dev, const emk_pci_id *id,
+EMK_API int emk_pci_fn_init(emk_pci_fn *fn, emk_dev *dev, const emk_pci_id *id,
                     const emk_pci_fn_ops *ops, void *opaque);
 
 /** Resets fn (and every function below it, for a bridge) to its
@@ -341,41 +341,41 @@ int emk_pci_fn_init(emk_pci_fn *fn, emk_dev *dev, const emk_pci_id *id,
  *  calls this itself for PCIe Function Level Reset (DevCtl bit 15, on
  *  endpoints, which advertise FLR) and for a Secondary Bus Reset (bridge
  *  control bit 6 going to 1) of the bridge above. */
-void emk_pci_fn_reset(emk_pci_fn *fn);
+EMK_API void emk_pci_fn_reset(emk_pci_fn *fn);
 
 /** Reads size (1..4) bytes of config space at off, little-endian.
  *  Returns all-ones for an access outside the space or of a bad size. */
-uint32_t emk_pci_config_read(emk_pci_fn *fn, uint32_t off, unsigned size);
+EMK_API uint32_t emk_pci_config_read(emk_pci_fn *fn, uint32_t off, unsigned size);
 
 /** Writes size (1..4) bytes of config space at off, applying the RO/RW/W1C
  *  masks and the side effects described above.  Returns 0, or -EINVAL
  *  (bad size) / -ERANGE (outside the space) without changing anything. */
-int emk_pci_config_write(emk_pci_fn *fn, uint32_t off, unsigned size,
+EMK_API int emk_pci_config_write(emk_pci_fn *fn, uint32_t off, unsigned size,
                          uint32_t val);
 
 /** Registers region r as BAR bar (0..5; a 64-bit BAR also takes bar + 1;
  *  a bridge has BARs 0..1) with flags from emk_pci_bar_flags.  The region
  *  is added to the device (emk_dev_add_region).  -EINVAL for a bad slot,
  *  flag combination or empty region, -EBUSY if the slot is taken. */
-int emk_pci_bar_register(emk_pci_fn *fn, unsigned bar, emk_region *r,
+EMK_API int emk_pci_bar_register(emk_pci_fn *fn, unsigned bar, emk_region *r,
                          unsigned flags);
 
 /** The address programmed in BAR bar (whether mapped or not). */
-uint64_t emk_pci_bar_addr(const emk_pci_fn *fn, unsigned bar);
+EMK_API uint64_t emk_pci_bar_addr(const emk_pci_fn *fn, unsigned bar);
 
 /** Re-evaluates which BARs should be mapped (and, for a bridge, those of
  *  every function below it).  The core calls this itself after every
  *  relevant config write; hosts call it after attaching.  0 or the first
  *  mapping error. */
-int emk_pci_update_mappings(emk_pci_fn *fn);
+EMK_API int emk_pci_update_mappings(emk_pci_fn *fn);
 
 /** Drives the function's INTx pin (level 0/1).  Sets the Interrupt Status
  *  bit; the line is asserted only while INTx Disable is clear and neither
  *  MSI nor MSI-X is enabled. */
-void emk_pci_set_irq(emk_pci_fn *fn, int level);
+EMK_API void emk_pci_set_irq(emk_pci_fn *fn, int level);
 
 /** 1 if Bus Master Enable is set. */
-int emk_pci_bus_master(const emk_pci_fn *fn);
+EMK_API int emk_pci_bus_master(const emk_pci_fn *fn);
 
 /* ---- capability list builder ------------------------------------------ */
 
@@ -383,30 +383,30 @@ int emk_pci_bus_master(const emk_pci_fn *fn);
  *  the end of the list (the list starts at 0x34; space is allocated from
  *  0x40 upwards, dword-aligned).  Sets Status.CapList.  Returns the offset
  *  (> 0) or -ENOSPC. */
-int emk_pci_cap_add(emk_pci_fn *fn, uint8_t id, unsigned size);
+EMK_API int emk_pci_cap_add(emk_pci_fn *fn, uint8_t id, unsigned size);
 
 /** Adds an extended capability (PCIe functions only) with ID id, version
  *  ver and size bytes (>= 4), linked after the previous one; the first
  *  sits at 0x100.  Returns the offset or -ENOSPC / -EINVAL. */
-int emk_pci_ext_cap_add(emk_pci_fn *fn, uint16_t id, uint8_t ver,
+EMK_API int emk_pci_ext_cap_add(emk_pci_fn *fn, uint16_t id, uint8_t ver,
                         unsigned size);
 
 /** Finds a standard capability by ID; returns its offset or 0. */
-unsigned emk_pci_cap_find(const emk_pci_fn *fn, uint8_t id);
+EMK_API unsigned emk_pci_cap_find(const emk_pci_fn *fn, uint8_t id);
 
 /** Finds an extended capability by ID; returns its offset or 0. */
-unsigned emk_pci_ext_cap_find(const emk_pci_fn *fn, uint16_t id);
+EMK_API unsigned emk_pci_ext_cap_find(const emk_pci_fn *fn, uint16_t id);
 
 /** Raw config helpers for device setup code (no masks, no side effects). */
-void emk_pci_set_byte(emk_pci_fn *fn, uint32_t off, uint8_t v);
-void emk_pci_set_word(emk_pci_fn *fn, uint32_t off, uint16_t v);
-void emk_pci_set_long(emk_pci_fn *fn, uint32_t off, uint32_t v);
-uint8_t emk_pci_get_byte(const emk_pci_fn *fn, uint32_t off);
-uint16_t emk_pci_get_word(const emk_pci_fn *fn, uint32_t off);
-uint32_t emk_pci_get_long(const emk_pci_fn *fn, uint32_t off);
+EMK_API void emk_pci_set_byte(emk_pci_fn *fn, uint32_t off, uint8_t v);
+EMK_API void emk_pci_set_word(emk_pci_fn *fn, uint32_t off, uint16_t v);
+EMK_API void emk_pci_set_long(emk_pci_fn *fn, uint32_t off, uint32_t v);
+EMK_API uint8_t emk_pci_get_byte(const emk_pci_fn *fn, uint32_t off);
+EMK_API uint16_t emk_pci_get_word(const emk_pci_fn *fn, uint32_t off);
+EMK_API uint32_t emk_pci_get_long(const emk_pci_fn *fn, uint32_t off);
 /** Sets the writable (wmask) and write-1-to-clear (w1cmask) bits of len
  *  bytes at off from little-endian masks (len 1..4). */
-void emk_pci_set_masks(emk_pci_fn *fn, uint32_t off, unsigned len,
+EMK_API void emk_pci_set_masks(emk_pci_fn *fn, uint32_t off, unsigned len,
                        uint32_t wmask, uint32_t w1cmask);
 
 /* ---- MSI ---------------------------------------------------------------- */
@@ -419,22 +419,22 @@ enum emk_pci_msi_opts {
 
 /** Adds an MSI capability asking for nvec (1, 2, 4, 8, 16 or 32)
  *  vectors.  Returns the capability offset or -EINVAL / -ENOSPC. */
-int emk_pci_msi_init(emk_pci_fn *fn, unsigned nvec, unsigned opts);
+EMK_API int emk_pci_msi_init(emk_pci_fn *fn, unsigned nvec, unsigned opts);
 
 /** 1 if MSI is enabled. */
-int emk_pci_msi_enabled(const emk_pci_fn *fn);
+EMK_API int emk_pci_msi_enabled(const emk_pci_fn *fn);
 
 /** Sends MSI vector (0 .. enabled vectors - 1): data is the programmed
  *  data with the vector in its low bits.  A masked vector becomes pending
  *  and is sent when unmasked.  Returns 0 (sent), 1 (left pending),
  *  -EPERM (bus mastering off), -ENOTCONN (MSI disabled), -EINVAL (vector
  *  out of range) or the bus's error. */
-int emk_pci_msi_notify(emk_pci_fn *fn, unsigned vector);
+EMK_API int emk_pci_msi_notify(emk_pci_fn *fn, unsigned vector);
 
 /* ---- MSI-X -------------------------------------------------------------- */
 
 /** Bytes of storage MSI-X with nvec vectors needs (table + PBA). */
-size_t emk_pci_msix_storage_size(unsigned nvec);
+EMK_API size_t emk_pci_msix_storage_size(unsigned nvec);
 
 /** Adds an MSI-X capability with nvec (1..2048) vectors; the table sits
  *  at table_off in BAR table_bar and the PBA at pba_off in BAR pba_bar
@@ -447,7 +447,7 @@ size_t emk_pci_msix_storage_size(unsigned nvec);
  *  PBA); then pba_bar must equal table_bar.  If the device registered the
  *  BAR itself, its region callbacks must call emk_pci_msix_mmio first.
  *  Returns the capability offset, or -EINVAL / -ENOSPC / -EBUSY. */
-int emk_pci_msix_init(emk_pci_fn *fn, unsigned nvec, unsigned table_bar,
+EMK_API int emk_pci_msix_init(emk_pci_fn *fn, unsigned nvec, unsigned table_bar,
                       uint32_t table_off, unsigned pba_bar, uint32_t pba_off,
                       void *storage);
 
@@ -455,17 +455,17 @@ int emk_pci_msix_init(emk_pci_fn *fn, unsigned nvec, unsigned table_bar,
  *  access of size bytes at BAR offset off when it hits the table or the
  *  PBA.  Returns 1 if handled (for reads *value is set), 0 if the access
  *  is not the core's (the device handles it). */
-int emk_pci_msix_mmio(emk_pci_fn *fn, unsigned bar, uint64_t off,
+EMK_API int emk_pci_msix_mmio(emk_pci_fn *fn, unsigned bar, uint64_t off,
                       unsigned size, uint64_t *value, int is_write);
 
 /** 1 if MSI-X is enabled (function mask aside). */
-int emk_pci_msix_enabled(const emk_pci_fn *fn);
+EMK_API int emk_pci_msix_enabled(const emk_pci_fn *fn);
 
 /** 1 if vector is masked (per-vector mask or function mask). */
-int emk_pci_msix_masked(const emk_pci_fn *fn, unsigned vector);
+EMK_API int emk_pci_msix_masked(const emk_pci_fn *fn, unsigned vector);
 
 /** 1 if vector's pending bit is set. */
-int emk_pci_msix_pending(const emk_pci_fn *fn, unsigned vector);
+EMK_API int emk_pci_msix_pending(const emk_pci_fn *fn, unsigned vector);
 
 /** Raises MSI-X vector: when enabled and unmasked (and bus mastering is
  *  on), sends the table entry's message; when masked, sets the pending
@@ -473,11 +473,11 @@ int emk_pci_msix_pending(const emk_pci_fn *fn, unsigned vector);
  *  Returns 0 (sent), 1 (left pending), -ENOTCONN (MSI-X disabled),
  *  -EPERM (bus mastering off; left pending), -EINVAL (vector out of
  *  range) or the bus's error. */
-int emk_pci_msix_notify(emk_pci_fn *fn, unsigned vector);
+EMK_API int emk_pci_msix_notify(emk_pci_fn *fn, unsigned vector);
 
 /** Clears vector's pending bit (a device does this when the condition
  *  behind an interrupt went away before it was delivered). */
-void emk_pci_msix_clear_pending(emk_pci_fn *fn, unsigned vector);
+EMK_API void emk_pci_msix_clear_pending(emk_pci_fn *fn, unsigned vector);
 
 /* ---- interrupt objects ------------------------------------------------- */
 
@@ -486,7 +486,7 @@ void emk_pci_msix_clear_pending(emk_pci_fn *fn, unsigned vector);
  *  emkit/bus.h).  Vector i goes out as MSI-X vector i while MSI-X is
  *  enabled, else as MSI vector i while MSI is; it is ready while either is
  *  enabled.  A masked MSI-X vector is left pending and sent on unmask. */
-void emk_pci_fn_irqs(emk_pci_fn *fn, emk_irq *vec, unsigned n, emk_irq *intx);
+EMK_API void emk_pci_fn_irqs(emk_pci_fn *fn, emk_irq *vec, unsigned n, emk_irq *intx);
 
 /* ---- lspci -F dumps -------------------------------------------------------- */
 
@@ -494,7 +494,7 @@ void emk_pci_fn_irqs(emk_pci_fn *fn, emk_irq *vec, unsigned n, emk_irq *intx);
  *  header line, then 16 bytes per line) into buf; the whole 4 KiB for
  *  express functions, 256 bytes otherwise.  `lspci -F file` reads it.
  *  Returns the length written (excluding the NUL) or -ENOSPC. */
-int emk_pci_dump_lspci(const emk_pci_fn *fn, uint16_t segment, uint8_t bus,
+EMK_API int emk_pci_dump_lspci(const emk_pci_fn *fn, uint16_t segment, uint8_t bus,
                        char *buf, size_t cap);
 
 #ifdef __cplusplus

@@ -79,19 +79,19 @@ typedef struct emk_pcie_link {
  *  LnkSta the current ones.  Ports (root/downstream) get DevCap2 ARI
  *  Forwarding Supported and a writable ARI Forwarding Enable in DevCtl2.
  *  Returns the offset or -EINVAL / -ENOSPC.  fn must be express. */
-int emk_pcie_cap_init(emk_pci_fn *fn, unsigned type,
+EMK_API int emk_pcie_cap_init(emk_pci_fn *fn, unsigned type,
                       const emk_pcie_link *link);
 
 /** Updates the current (negotiated) link speed and width in LnkSta.
  *  -EINVAL if above the capabilities. */
-int emk_pcie_link_set(emk_pci_fn *fn, unsigned speed, unsigned width);
+EMK_API int emk_pcie_link_set(emk_pci_fn *fn, unsigned speed, unsigned width);
 
 /** 1 if the port's ARI Forwarding Enable is set. */
-int emk_pcie_ari_forwarding(const emk_pci_fn *fn);
+EMK_API int emk_pcie_ari_forwarding(const emk_pci_fn *fn);
 
 /** Adds the ARI extended capability; next_fn is the Next Function Number
  *  (0 ends the chain).  Returns the offset or an error. */
-int emk_pcie_ari_init(emk_pci_fn *fn, uint8_t next_fn);
+EMK_API int emk_pcie_ari_init(emk_pci_fn *fn, uint8_t next_fn);
 
 /** ACS capability/control bits. */
 enum emk_pcie_acs_bits {
@@ -108,20 +108,20 @@ enum emk_pcie_acs_bits {
 /** Adds the ACS extended capability advertising caps (emk_pcie_acs_bits;
  *  egress control is not offered); each control bit is writable only if
  *  its capability bit is set.  Returns the offset or an error. */
-int emk_pcie_acs_init(emk_pci_fn *fn, unsigned caps);
+EMK_API int emk_pcie_acs_init(emk_pci_fn *fn, unsigned caps);
 
 /** The ACS control register (0 if no ACS capability). */
-unsigned emk_pcie_acs_ctrl(const emk_pci_fn *fn);
+EMK_API unsigned emk_pcie_acs_ctrl(const emk_pci_fn *fn);
 
 /** Adds the AER extended capability (uncorrectable/correctable status
  *  W1C, masks and severity RW; root ports also get the root error
  *  registers).  Returns the offset or an error. */
-int emk_pcie_aer_init(emk_pci_fn *fn);
+EMK_API int emk_pcie_aer_init(emk_pci_fn *fn);
 
 /** Records an error in AER: sets bit `bit` of the uncorrectable (or, with
  *  correctable, the correctable) status register unless masked, and sets
  *  the matching Device Status error bit.  -ENOENT without AER. */
-int emk_pcie_aer_report(emk_pci_fn *fn, int correctable, unsigned bit);
+EMK_API int emk_pcie_aer_report(emk_pci_fn *fn, int correctable, unsigned bit);
 
 /* ---- root port ---------------------------------------------------------- */
 
@@ -143,7 +143,7 @@ typedef struct emk_pcie_root_port_config {
  *  windows, bridge control, a PCIe capability (root port, with slot),
  *  one-vector MSI, ARI forwarding support, ACS and AER as configured.
  *  Returns 0 or -errno. */
-int emk_pcie_root_port_init(emk_pci_fn *rp, emk_dev *dev,
+EMK_API int emk_pcie_root_port_init(emk_pci_fn *rp, emk_dev *dev,
                             const emk_pcie_root_port_config *cfg);
 
 /** Window kinds of a bridge. */
@@ -156,13 +156,13 @@ typedef enum emk_pci_window {
 /** Reads the [base, limit] of a bridge window as programmed.  Returns 1
  *  if the window is open (base <= limit), 0 if closed, -EINVAL if fn is
  *  not a bridge. */
-int emk_pci_bridge_window(const emk_pci_fn *br, emk_pci_window w,
+EMK_API int emk_pci_bridge_window(const emk_pci_fn *br, emk_pci_window w,
                           uint64_t *base, uint64_t *limit);
 
 /** 1 if bridge br forwards a downstream access of len bytes at addr in
  *  space (its enable bit set and the range inside the I/O window, or
  *  inside the memory or prefetchable window). */
-int emk_pci_bridge_forwards(const emk_pci_fn *br, emk_space space,
+EMK_API int emk_pci_bridge_forwards(const emk_pci_fn *br, emk_space space,
                             uint64_t addr, uint64_t len);
 
 /** Attaches fn to the secondary bus of bridge br at devfn (device << 3 |
@@ -170,17 +170,17 @@ int emk_pci_bridge_forwards(const emk_pci_fn *br, emk_space space,
  *  changed: call emk_pcie_port_set_presence (cold plug) or
  *  emk_pcie_port_hotplug_event (hot plug) as well.  -EEXIST if taken,
  *  -EINVAL if br is not a bridge. */
-int emk_pci_bridge_attach(emk_pci_fn *br, emk_pci_fn *fn, uint8_t devfn);
+EMK_API int emk_pci_bridge_attach(emk_pci_fn *br, emk_pci_fn *fn, uint8_t devfn);
 
 /** Sets the Presence Detect State and Data Link Layer Link Active bits of
  *  a port without signalling anything (cold plug, before the guest runs;
  *  LnkSta then reports the link as trained). */
-void emk_pcie_port_set_presence(emk_pci_fn *port, int present);
+EMK_API void emk_pcie_port_set_presence(emk_pci_fn *port, int present);
 
 /** Detaches fn from the secondary bus of bridge br (hot unplug): its BARs
  *  are unmapped and it no longer answers config requests.  -ENOENT if fn
  *  is not below br. */
-int emk_pci_bridge_detach(emk_pci_fn *br, emk_pci_fn *fn);
+EMK_API int emk_pci_bridge_detach(emk_pci_fn *br, emk_pci_fn *fn);
 
 /** Slot Status / Slot Control bits used by hot-plug signalling. */
 enum emk_pcie_slot_bits {
@@ -201,11 +201,11 @@ enum emk_pcie_slot_bits {
  *  becomes true (MSI enabled), else INTx held until software clears the
  *  status bits (W1C).  -EINVAL if port is not a downstream port with a
  *  hot-plug capable slot. */
-int emk_pcie_port_hotplug_event(emk_pci_fn *port, int present);
+EMK_API int emk_pcie_port_hotplug_event(emk_pci_fn *port, int present);
 
 /** Presses the slot's attention button (Attention Button Pressed status,
  *  interrupt as above with ABPE).  -EINVAL without hot-plug. */
-int emk_pcie_port_attention(emk_pci_fn *port);
+EMK_API int emk_pcie_port_attention(emk_pci_fn *port);
 
 #ifdef __cplusplus
 }

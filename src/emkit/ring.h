@@ -60,37 +60,37 @@ typedef struct emk_ring {
 /** Prepares r over storage, which holds capacity elements of elem_size
  *  bytes and must outlive the ring.  capacity must be a power of two in
  *  [1, EMK_RING_MAX_CAPACITY].  Returns 0 or -EINVAL. */
-int emk_ring_init(emk_ring *r, void *storage, uint32_t capacity,
+EMK_API int emk_ring_init(emk_ring *r, void *storage, uint32_t capacity,
                   size_t elem_size);
 
 /** Number of slots. */
-uint32_t emk_ring_capacity(const emk_ring *r);
+EMK_API uint32_t emk_ring_capacity(const emk_ring *r);
 
 /** Elements currently queued (exact when called by either side while the
  *  other is idle; otherwise a snapshot). */
-uint32_t emk_ring_count(const emk_ring *r);
+EMK_API uint32_t emk_ring_count(const emk_ring *r);
 
 /** Free slots (a snapshot, like emk_ring_count). */
-uint32_t emk_ring_free(const emk_ring *r);
+EMK_API uint32_t emk_ring_free(const emk_ring *r);
 
 /** Producer: copies one element in.  0, or -EAGAIN when the ring is full. */
-int emk_ring_push(emk_ring *r, const void *elem);
+EMK_API int emk_ring_push(emk_ring *r, const void *elem);
 
 /** Producer: copies up to n consecutive elements from elems in, in order.
  *  Returns how many were pushed (0 when full). */
-uint32_t emk_ring_push_batch(emk_ring *r, const void *elems, uint32_t n);
+EMK_API uint32_t emk_ring_push_batch(emk_ring *r, const void *elems, uint32_t n);
 
 /** Consumer: removes the oldest element, copying it to elem (elem may be
  *  NULL to drop it).  0, or -EAGAIN when the ring is empty. */
-int emk_ring_pop(emk_ring *r, void *elem);
+EMK_API int emk_ring_pop(emk_ring *r, void *elem);
 
 /** Consumer: removes up to n elements into elems (in order).  Returns how
  *  many were popped (0 when empty). */
-uint32_t emk_ring_pop_batch(emk_ring *r, void *elems, uint32_t n);
+EMK_API uint32_t emk_ring_pop_batch(emk_ring *r, void *elems, uint32_t n);
 
 /** Consumer: the oldest element in place, without removing it, or NULL
  *  when empty.  The pointer stays valid until the consumer pops it. */
-const void *emk_ring_peek(emk_ring *r);
+EMK_API const void *emk_ring_peek(emk_ring *r);
 
 #ifdef __cplusplus
 }

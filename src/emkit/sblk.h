@@ -99,7 +99,7 @@ typedef struct emk_sblk {
 
 /** Initialises the caller-owned device on bus; its work runs in loop
  *  (NULL: the bus's main loop).  The caller maps s->mmio (emk_bus_map_region).  Returns 0 or a negative errno (nothing to clean up). */
-int emk_sblk_init(emk_sblk *s, emk_bus *bus, emk_loop *loop, emk_blk *blk,
+EMK_API int emk_sblk_init(emk_sblk *s, emk_bus *bus, emk_loop *loop, emk_blk *blk,
                   const emk_sblk_options *opt);
 
 /** Returns the device to its power-on state: every register reads as after
@@ -110,17 +110,17 @@ int emk_sblk_init(emk_sblk *s, emk_bus *bus, emk_loop *loop, emk_blk *blk,
  *  waits for it, so the device is usable at once.  Runs in the device's
  *  loop (emk_loop_call: from another thread it waits for that loop, which
  *  must be running). */
-void emk_sblk_reset(emk_sblk *s);
+EMK_API void emk_sblk_reset(emk_sblk *s);
 
 /** 1 while a block request (possibly a dropped one) is outstanding. */
-int emk_sblk_busy(const emk_sblk *s);
+EMK_API int emk_sblk_busy(const emk_sblk *s);
 
 /** Tears the device down.  Runs in the device's loop (emk_loop_call, as
  *  emk_sblk_reset); call it while that loop still runs, or from the
  *  loop's thread, and only when emk_sblk_busy() is 0 (for example after
  *  emk_sblk_reset and waiting for the dropped request).  The caller
  *  unmaps s->mmio first. */
-void emk_sblk_cleanup(emk_sblk *s);
+EMK_API void emk_sblk_cleanup(emk_sblk *s);
 
 #ifdef __cplusplus
 }

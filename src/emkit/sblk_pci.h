@@ -31,15 +31,15 @@ typedef struct emk_sblk_pci {
  *  drives INTA#) behind a PCI function with BAR 0 = its MMIO window.
  *  vendor/device 0 take the defaults.  Attach p->fn to a segment or a
  *  port afterwards.  0 or a negative errno (nothing to clean up). */
-int emk_sblk_pci_init(emk_sblk_pci *p, emk_bus *bus, emk_loop *loop,
+EMK_API int emk_sblk_pci_init(emk_sblk_pci *p, emk_bus *bus, emk_loop *loop,
                       emk_blk *blk, const emk_sblk_options *opts,
                       uint16_t vendor, uint16_t device);
 
 /** Function Level Reset semantics: emk_sblk_reset. */
-void emk_sblk_pci_reset(emk_sblk_pci *p);
+EMK_API void emk_sblk_pci_reset(emk_sblk_pci *p);
 
 /** Undoes emk_sblk_pci_init (as emk_sblk_cleanup). */
-void emk_sblk_pci_cleanup(emk_sblk_pci *p);
+EMK_API void emk_sblk_pci_cleanup(emk_sblk_pci *p);
 
 #ifdef __cplusplus
 }

@@ -42,46 +42,46 @@ typedef struct emk_tm_msi {
 typedef struct emk_tm emk_tm;
 
 /** Creates a machine (cfg may be NULL for defaults). */
-emk_tm *emk_tm_new(const emk_tm_config *cfg, int *err);
-void emk_tm_free(emk_tm *tm);
+EMK_API emk_tm *emk_tm_new(const emk_tm_config *cfg, int *err);
+EMK_API void emk_tm_free(emk_tm *tm);
 
 /** The bus devices attach to, its main loop and virtual clock. */
-emk_bus *emk_tm_bus(emk_tm *tm);
-emk_loop *emk_tm_loop(emk_tm *tm);
-emk_vclock *emk_tm_vclock(emk_tm *tm);
+EMK_API emk_bus *emk_tm_bus(emk_tm *tm);
+EMK_API emk_loop *emk_tm_loop(emk_tm *tm);
+EMK_API emk_vclock *emk_tm_vclock(emk_tm *tm);
 
 /** Host pointer to guest RAM [gpa, gpa+len), or NULL if out of RAM. */
-void *emk_tm_ram(emk_tm *tm, uint64_t gpa, uint64_t len);
+EMK_API void *emk_tm_ram(emk_tm *tm, uint64_t gpa, uint64_t len);
 /** Bump allocator over guest RAM, for drivers; 0 when exhausted. */
-uint64_t emk_tm_alloc(emk_tm *tm, uint64_t size, uint64_t align);
+EMK_API uint64_t emk_tm_alloc(emk_tm *tm, uint64_t size, uint64_t align);
 
 /** Guest register accesses.  Unmapped reads return all-ones and
  *  -ENODEV; rejected accesses return the region's error. */
-int emk_tm_mmio_read(emk_tm *tm, uint64_t addr, unsigned size, uint64_t *v);
-int emk_tm_mmio_write(emk_tm *tm, uint64_t addr, unsigned size, uint64_t v);
-int emk_tm_pio_read(emk_tm *tm, uint64_t port, unsigned size, uint64_t *v);
-int emk_tm_pio_write(emk_tm *tm, uint64_t port, unsigned size, uint64_t v);
+EMK_API int emk_tm_mmio_read(emk_tm *tm, uint64_t addr, unsigned size, uint64_t *v);
+EMK_API int emk_tm_mmio_write(emk_tm *tm, uint64_t addr, unsigned size, uint64_t v);
+EMK_API int emk_tm_pio_read(emk_tm *tm, uint64_t port, unsigned size, uint64_t *v);
+EMK_API int emk_tm_pio_write(emk_tm *tm, uint64_t port, unsigned size, uint64_t v);
 
 /** Advances the virtual clock by ns and runs due timers and bottom halves
  *  of the main loop. */
-void emk_tm_advance(emk_tm *tm, int64_t ns);
+EMK_API void emk_tm_advance(emk_tm *tm, int64_t ns);
 /** Runs the main loop without blocking until nothing is left to do (at
  *  most max_iter iterations).  Returns callbacks run. */
-int emk_tm_run_pending(emk_tm *tm, int max_iter);
+EMK_API int emk_tm_run_pending(emk_tm *tm, int max_iter);
 
 /** Interrupt recorder. */
-int emk_tm_irq_level(const emk_tm *tm, unsigned line);
-uint64_t emk_tm_irq_raises(const emk_tm *tm, unsigned line);
+EMK_API int emk_tm_irq_level(const emk_tm *tm, unsigned line);
+EMK_API uint64_t emk_tm_irq_raises(const emk_tm *tm, unsigned line);
 /** Pops the oldest MSI; 1 if one was pending, else 0.  Thread-safe. */
-int emk_tm_msi_pop(emk_tm *tm, emk_tm_msi *out);
+EMK_API int emk_tm_msi_pop(emk_tm *tm, emk_tm_msi *out);
 /** Total MSIs delivered (including dropped ones when the FIFO was full). */
-uint64_t emk_tm_msi_count(const emk_tm *tm);
+EMK_API uint64_t emk_tm_msi_count(const emk_tm *tm);
 /** Blocks until an MSI is pending or timeout_ns passes (host time); for
  *  devices running in iothreads.  1 if one is pending, else 0. */
-int emk_tm_msi_wait(emk_tm *tm, int64_t timeout_ns);
+EMK_API int emk_tm_msi_wait(emk_tm *tm, int64_t timeout_ns);
 
 /** Marks [gpa, gpa+len) of RAM as unavailable to DMA (tests of -EFAULT). */
-int emk_tm_dma_hole(emk_tm *tm, uint64_t gpa, uint64_t len);
+EMK_API int emk_tm_dma_hole(emk_tm *tm, uint64_t gpa, uint64_t len);
 
 #ifdef __cplusplus
 }

@@ -73,37 +73,37 @@ typedef void (*emk_trace_sink_fn)(void *opaque, const char *line, size_t len);
  *  effect and re-evaluates every registered event.  Thread-safe.  Returns
  *  0, or -ENOSPC if the pattern text would exceed EMK_TRACE_PATTERNS_MAX
  *  (nothing changes). */
-int emk_trace_enable(const char *patterns);
+EMK_API int emk_trace_enable(const char *patterns);
 
 /** Forgets every pattern (all events off, also those EMKIT_TRACE
  *  enabled).  Thread-safe. */
-void emk_trace_clear(void);
+EMK_API void emk_trace_clear(void);
 
 /** Sends lines to the file at path (created or truncated), or back to
  *  stderr if path is NULL.  Thread-safe: waits for lines being written.
  *  Returns 0 or a negative errno (the previous output stays). */
-int emk_trace_set_file(const char *path);
+EMK_API int emk_trace_set_file(const char *path);
 
 /** Sends lines to fn(opaque, line, len) instead of a file, or back to the
  *  file/stderr if fn is NULL.  Thread-safe: when it returns, no thread is
  *  still inside the previous sink. */
-void emk_trace_set_sink(emk_trace_sink_fn fn, void *opaque);
+EMK_API void emk_trace_set_sink(emk_trace_sink_fn fn, void *opaque);
 
 /** 1 if ev is enabled, else 0; registers ev on first use.  The portable,
  *  out-of-line form of the check EMK_TRACE does inline. */
-int emk_trace_enabled(emk_trace_event *ev);
+EMK_API int emk_trace_enabled(emk_trace_event *ev);
 
 /** Formats and writes one line for ev (whether or not it is enabled:
  *  check first).  printf-style; at least the format is always given, so
  *  callers stay C99-clean. */
-void emk_trace_emit(emk_trace_event *ev, const char *fmt, ...);
+EMK_API void emk_trace_emit(emk_trace_event *ev, const char *fmt, ...);
 
 /** emk_trace_emit with a va_list. */
-void emk_trace_vemit(emk_trace_event *ev, const char *fmt, va_list ap);
+EMK_API void emk_trace_vemit(emk_trace_event *ev, const char *fmt, va_list ap);
 
 /** 1 if name matches the glob pattern ('*' any run, '?' one character),
  *  else 0.  Exposed for tests and tools. */
-int emk_trace_glob(const char *pattern, const char *name);
+EMK_API int emk_trace_glob(const char *pattern, const char *name);
 
 #ifdef __cplusplus
 }

@@ -57,29 +57,29 @@ typedef struct emk_vcd {
 
 /** Prepares v to write to out (not closed by emk_vcd_finish), with room
  *  for cap signals in storage. */
-void emk_vcd_init(emk_vcd *v, FILE *out, emk_vcd_signal *storage,
+EMK_API void emk_vcd_init(emk_vcd *v, FILE *out, emk_vcd_signal *storage,
                   unsigned cap);
 
 /** Declares a signal of width 1..64 bits in scope with its initial value.
  *  Returns its index (>= 0), -EINVAL (bad width or name, or after
  *  emk_vcd_begin), or -ENOSPC. */
-int emk_vcd_add(emk_vcd *v, const char *scope, const char *name,
+EMK_API int emk_vcd_add(emk_vcd *v, const char *scope, const char *name,
                 unsigned width, uint64_t initial);
 
 /** Writes the header ($version, $timescale, $scope/$var/$upscope,
  *  $enddefinitions) and the initial values in $dumpvars at time t0_ns.
  *  Returns 0 or a negative errno. */
-int emk_vcd_begin(emk_vcd *v, int64_t t0_ns);
+EMK_API int emk_vcd_begin(emk_vcd *v, int64_t t0_ns);
 
 /** Records that signal sig has value (masked to its width) at t_ns, which
  *  must not be earlier than the previous call's.  Writes nothing if the
  *  value did not change.  Returns 0, -EINVAL (bad index, time going back,
  *  not begun) or the sticky error. */
-int emk_vcd_change(emk_vcd *v, int64_t t_ns, int sig, uint64_t value);
+EMK_API int emk_vcd_change(emk_vcd *v, int64_t t_ns, int sig, uint64_t value);
 
 /** Writes a final timestamp t_ns (if later than the last one) and flushes.
  *  Returns 0 or the sticky error. */
-int emk_vcd_finish(emk_vcd *v, int64_t t_ns);
+EMK_API int emk_vcd_finish(emk_vcd *v, int64_t t_ns);
 
 #ifdef __cplusplus
 }

@@ -132,70 +132,70 @@ typedef struct emk_virtq {
 } emk_virtq;
 
 /** Binds vq to dev (whose DMA it uses) and leaves it disabled. */
-void emk_virtq_init(emk_virtq *vq, emk_dev *dev);
+EMK_API void emk_virtq_init(emk_virtq *vq, emk_dev *dev);
 
 /** Enables the queue: size N (a power of two, 1..EMK_VIRTQ_MAX_SIZE), the
  *  guest addresses of its three parts and the negotiated features (OR of
  *  emk_virtq_features).  Indices start at 0.  Returns 0 or -EINVAL (bad
  *  size, misaligned or wrapping address, unknown feature bits). */
-int emk_virtq_enable(emk_virtq *vq, uint32_t size, uint64_t desc_addr,
+EMK_API int emk_virtq_enable(emk_virtq *vq, uint32_t size, uint64_t desc_addr,
                      uint64_t avail_addr, uint64_t used_addr,
                      unsigned features);
 
 /** Disables the queue and clears indices and any broken state (device
  *  reset, or queue reset). */
-void emk_virtq_reset(emk_virtq *vq);
+EMK_API void emk_virtq_reset(emk_virtq *vq);
 
 /** 1 if the queue is enabled and not broken. */
-int emk_virtq_ready(const emk_virtq *vq);
+EMK_API int emk_virtq_ready(const emk_virtq *vq);
 
 /** 1 if the queue is broken (see vq->fault). */
-int emk_virtq_broken(const emk_virtq *vq);
+EMK_API int emk_virtq_broken(const emk_virtq *vq);
 
 /** Number of chains the driver made available that were not popped yet,
  *  -ENXIO if disabled or -EIO if broken. */
-int emk_virtq_pending(emk_virtq *vq);
+EMK_API int emk_virtq_pending(emk_virtq *vq);
 
 /** Pops the next chain into elem.  Returns 1 with elem filled, 0 if the
  *  ring is empty, -ENXIO if disabled, -EIO if the queue is (or now
  *  becomes) broken. */
-int emk_virtq_pop(emk_virtq *vq, emk_virtq_elem *elem);
+EMK_API int emk_virtq_pop(emk_virtq *vq, emk_virtq_elem *elem);
 
 /** Writes elem's used entry (id = elem->head, len = bytes the device wrote
  *  into elem->in) without publishing it; see emk_virtq_flush.  Returns 0,
  *  -ENXIO, -EIO (broken) or -EINVAL (device bugs: len above
  *  elem->in.total, or more fills than pops; the queue is unchanged). */
-int emk_virtq_fill(emk_virtq *vq, const emk_virtq_elem *elem, uint32_t len);
+EMK_API int emk_virtq_fill(emk_virtq *vq, const emk_virtq_elem *elem, uint32_t len);
 
 /** Publishes every filled entry by storing used idx (after a release
  *  barrier).  Returns the number published, -ENXIO or -EIO. */
-int emk_virtq_flush(emk_virtq *vq);
+EMK_API int emk_virtq_flush(emk_virtq *vq);
 
 /** emk_virtq_fill followed by emk_virtq_flush.  0 or as those. */
-int emk_virtq_push(emk_virtq *vq, const emk_virtq_elem *elem, uint32_t len);
+EMK_API int emk_virtq_push(emk_virtq *vq, const emk_virtq_elem *elem, uint32_t len);
 
 /** After pushing: 1 if the driver wants an interrupt now, else 0 (also 0
  *  when disabled or broken).  With EMK_VIRTQ_F_EVENT_IDX this is
  *  emk_vring_need_event(used_event, used idx, used idx at the previous
  *  notification) (always 1 the first time after enable); without it, 1
  *  unless the driver set VRING_AVAIL_F_NO_INTERRUPT. */
-int emk_virtq_should_notify(emk_virtq *vq);
+EMK_API int emk_virtq_should_notify(emk_virtq *vq);
 
 /** Asks the driver to (enable=1) or not to (enable=0) kick the device on
  *  new buffers: with EVENT_IDX by writing avail_event (the current avail
  *  idx on enable), else by the VRING_USED_F_NO_NOTIFY flag.  Enabling ends
  *  with a full barrier; re-check emk_virtq_pending afterwards.  0, -ENXIO
  *  or -EIO. */
-int emk_virtq_set_notification(emk_virtq *vq, int enable);
+EMK_API int emk_virtq_set_notification(emk_virtq *vq, int enable);
 
 /** The spec's vring_need_event: 1 if moving an index from old_idx to
  *  new_idx passed event_idx (i.e. event_idx in [old_idx, new_idx) modulo
  *  2^16). */
-int emk_vring_need_event(uint16_t event_idx, uint16_t new_idx,
+EMK_API int emk_vring_need_event(uint16_t event_idx, uint16_t new_idx,
                          uint16_t old_idx);
 
 /** Static text for a fault code. */
-const char *emk_virtq_fault_str(emk_virtq_fault f);
+EMK_API const char *emk_virtq_fault_str(emk_virtq_fault f);
 
 #ifdef __cplusplus
 }

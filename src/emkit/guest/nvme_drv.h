@@ -70,48 +70,48 @@ typedef struct emk_nvme_drv {
  *  and its namespaces, configures shadow doorbells (if asked and offered)
  *  and creates the I/O queues.  0 or -errno (-EIO: a command failed,
  *  -ETIMEDOUT: the controller never became ready). */
-int emk_nvme_drv_init(emk_nvme_drv *d, emk_tm *tm, uint64_t bar,
+EMK_API int emk_nvme_drv_init(emk_nvme_drv *d, emk_tm *tm, uint64_t bar,
                       const emk_nvme_drv_opts *opts);
 
 /** Disables the controller (CC.EN = 0) and waits for CSTS.RDY = 0. */
-int emk_nvme_drv_disable(emk_nvme_drv *d);
+EMK_API int emk_nvme_drv_disable(emk_nvme_drv *d);
 
 /** Places a 64-byte command in q, assigning its CID (returned), without
  *  ringing.  -EBUSY if the queue is full. */
-int emk_nvme_drv_queue_cmd(emk_nvme_drv *d, emk_nvme_drv_q *q, uint8_t cmd[64]);
+EMK_API int emk_nvme_drv_queue_cmd(emk_nvme_drv *d, emk_nvme_drv_q *q, uint8_t cmd[64]);
 
 /** Rings q's SQ tail doorbell (through the shadow buffer when on). */
-void emk_nvme_drv_ring(emk_nvme_drv *d, emk_nvme_drv_q *q);
+EMK_API void emk_nvme_drv_ring(emk_nvme_drv *d, emk_nvme_drv_q *q);
 
 /** Reaps up to max completions from q (polling; also runs the machine's
  *  main loop once).  Returns the number reaped. */
-int emk_nvme_drv_reap(emk_nvme_drv *d, emk_nvme_drv_q *q, emk_nvme_cqe *out,
+EMK_API int emk_nvme_drv_reap(emk_nvme_drv *d, emk_nvme_drv_q *q, emk_nvme_cqe *out,
                       int max);
 
 /** Submits cmd on q and waits for its completion.  0 or -ETIMEDOUT. */
-int emk_nvme_drv_exec(emk_nvme_drv *d, emk_nvme_drv_q *q, uint8_t cmd[64],
+EMK_API int emk_nvme_drv_exec(emk_nvme_drv *d, emk_nvme_drv_q *q, uint8_t cmd[64],
                       emk_nvme_cqe *cqe);
 
 /** Builds a command: zeroes it and sets opcode and nsid. */
-void emk_nvme_cmd_init(uint8_t cmd[64], uint8_t opcode, uint32_t nsid);
+EMK_API void emk_nvme_cmd_init(uint8_t cmd[64], uint8_t opcode, uint32_t nsid);
 /** Sets a little-endian dword (index 0..15) of a command. */
-void emk_nvme_cmd_dw(uint8_t cmd[64], unsigned idx, uint32_t v);
+EMK_API void emk_nvme_cmd_dw(uint8_t cmd[64], unsigned idx, uint32_t v);
 /** Sets PRP1/PRP2 (or an SGL1 descriptor's first 16 bytes). */
-void emk_nvme_cmd_dptr(uint8_t cmd[64], uint64_t prp1, uint64_t prp2);
+EMK_API void emk_nvme_cmd_dptr(uint8_t cmd[64], uint64_t prp1, uint64_t prp2);
 /** A read/write-style command: slba, nlb (1-based) and PRPs. */
-void emk_nvme_cmd_rw(uint8_t cmd[64], uint8_t opcode, uint32_t nsid,
+EMK_API void emk_nvme_cmd_rw(uint8_t cmd[64], uint8_t opcode, uint32_t nsid,
                      uint64_t slba, uint32_t nlb, uint64_t prp1, uint64_t prp2);
 
 /** PRPs for a physically contiguous guest buffer of len bytes at gpa;
  *  list_gpa is a page for the PRP list if one is needed (may be 0 if
  *  len fits in two pages).  -EINVAL if a list is needed and missing. */
-int emk_nvme_drv_prp(emk_nvme_drv *d, uint64_t gpa, uint64_t len,
+EMK_API int emk_nvme_drv_prp(emk_nvme_drv *d, uint64_t gpa, uint64_t len,
                      uint64_t list_gpa, uint64_t *prp1, uint64_t *prp2);
 
 /** Synchronous I/O of nlb blocks at slba of nsid on q to/from gpa
  *  (contiguous, at most 128 KiB; list_gpa as for emk_nvme_drv_prp).
  *  Returns the completion status (0 ok) or -errno. */
-int emk_nvme_drv_io(emk_nvme_drv *d, emk_nvme_drv_q *q, uint8_t opcode,
+EMK_API int emk_nvme_drv_io(emk_nvme_drv *d, emk_nvme_drv_q *q, uint8_t opcode,
                     uint32_t nsid, uint64_t slba, uint32_t nlb, uint64_t gpa,
                     uint64_t list_gpa);
 

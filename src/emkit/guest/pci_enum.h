@@ -60,7 +60,7 @@ typedef struct emk_pci_enum {
 
 /** Prepares e for machine tm with the given segments and address pools
  *  (each [base, end)).  -EINVAL on bad arguments. */
-int emk_pci_enum_init(emk_pci_enum *e, emk_tm *tm, const emk_pci_enum_seg *segs,
+EMK_API int emk_pci_enum_init(emk_pci_enum *e, emk_tm *tm, const emk_pci_enum_seg *segs,
                       unsigned nsegs, uint64_t mem_base, uint64_t mem_end,
                       uint64_t pref_base, uint64_t pref_end,
                       uint64_t io_base, uint64_t io_end);
@@ -68,29 +68,29 @@ int emk_pci_enum_init(emk_pci_enum *e, emk_tm *tm, const emk_pci_enum_seg *segs,
 /** Enumerates and configures every segment.  Returns the number of
  *  functions found, or the first error (-ENOSPC when a pool or the table
  *  runs out). */
-int emk_pci_enum_run(emk_pci_enum *e);
+EMK_API int emk_pci_enum_run(emk_pci_enum *e);
 
 /** Config access by (segment, bus, devfn, offset) through ECAM. */
-int emk_pci_enum_cfg_read(emk_pci_enum *e, uint16_t seg, uint8_t bus,
+EMK_API int emk_pci_enum_cfg_read(emk_pci_enum *e, uint16_t seg, uint8_t bus,
                           uint8_t devfn, uint32_t off, unsigned size,
                           uint32_t *val);
-int emk_pci_enum_cfg_write(emk_pci_enum *e, uint16_t seg, uint8_t bus,
+EMK_API int emk_pci_enum_cfg_write(emk_pci_enum *e, uint16_t seg, uint8_t bus,
                            uint8_t devfn, uint32_t off, unsigned size,
                            uint32_t val);
 
 /** Index of the first function with the given IDs (from `from`), or -1. */
-int emk_pci_enum_find(const emk_pci_enum *e, uint16_t vendor, uint16_t device,
+EMK_API int emk_pci_enum_find(const emk_pci_enum *e, uint16_t vendor, uint16_t device,
                       unsigned from);
 
 /** Programs MSI-X entries 0..nvec-1 of function idx with address addr and
  *  data data_base + vector, unmasks them and enables MSI-X.  -ENOENT if
  *  the function has no MSI-X, -EINVAL if nvec is too large. */
-int emk_pci_enum_msix_setup(emk_pci_enum *e, unsigned idx, uint64_t addr,
+EMK_API int emk_pci_enum_msix_setup(emk_pci_enum *e, unsigned idx, uint64_t addr,
                             uint32_t data_base, unsigned nvec);
 
 /** Guest address of MSI-X table entry `vector` of function idx (0 if
  *  none). */
-uint64_t emk_pci_enum_msix_entry(const emk_pci_enum *e, unsigned idx,
+EMK_API uint64_t emk_pci_enum_msix_entry(const emk_pci_enum *e, unsigned idx,
                                  unsigned vector);
 
 #ifdef __cplusplus

@@ -14,11 +14,11 @@ typedef struct emk_sblk_drv {
 } emk_sblk_drv;
 
 /** Checks the device ID at base; programs MSI if msi_addr.  0 or -ENODEV. */
-int emk_sblk_drv_init(emk_sblk_drv *d, emk_tm *tm, uint64_t base,
+EMK_API int emk_sblk_drv_init(emk_sblk_drv *d, emk_tm *tm, uint64_t base,
                       uint64_t msi_addr);
 /** Runs one request and waits (main loop or iothread) up to 5 s.  Returns
  *  0, the device's negated RESULT, or -ETIMEDOUT. */
-int emk_sblk_drv_io(emk_sblk_drv *d, emk_sblk_op op, uint64_t lba,
+EMK_API int emk_sblk_drv_io(emk_sblk_drv *d, emk_sblk_op op, uint64_t lba,
                     uint32_t count, uint64_t gpa);
 
 #endif
