@@ -1,6 +1,7 @@
 /*
  * ctrl.c - controller lifetime and the public emk_nvme_ API: options,
- * creation on a bus, transport attachment, reset, statistics, dump.
+ * caller-owned init and cleanup on a bus, interrupt objects, reset,
+ * statistics, dump.
  */
 #include <stdlib.h>
 #include <time.h>
@@ -14,38 +15,32 @@ void emk_nvme_options_default(emk_nvme_options *opts)
     opts->max_queue_entries = 1024;
 }
 
-emk_nvme *emk_nvme_new(const emk_nvme_options *opts, emk_bus *bus,
-                       emk_loop *loop, int *err)
+static int options_ok(const emk_nvme_options *opts, const emk_bus *bus)
 {
-    nvme_ctrl *n;
     unsigned i;
-    int e;
 
-    if (err)
-        *err = 0;
     if (!opts || !bus || opts->nns > EMK_NVME_MAX_NS ||
         opts->max_queues > EMK_NVME_MAX_QUEUES ||
         opts->niothreads > EMK_NVME_MAX_IOTHREADS ||
         (opts->max_queue_entries &&
          (opts->max_queue_entries < 2 || opts->max_queue_entries > 4096)) ||
-        opts->msix_vectors > EMK_NVME_MAX_VECTORS) {
-        if (err)
-            *err = -EINVAL;
-        return NULL;
-    }
-    for (i = 0; i < opts->niothreads; i++) {
-        if (!opts->iothreads[i]) {
-            if (err)
-                *err = -EINVAL;
-            return NULL;
-        }
-    }
-    n = calloc(1, sizeof(*n));
-    if (!n) {
-        if (err)
-            *err = -ENOMEM;
-        return NULL;
-    }
+        opts->msix_vectors > EMK_NVME_MAX_VECTORS)
+        return 0;
+    for (i = 0; i < opts->niothreads; i++)
+        if (!opts->iothreads[i])
+            return 0;
+    return 1;
+}
+
+int emk_nvme_init(emk_nvme *n, const emk_nvme_options *opts, emk_bus *bus,
+                  emk_loop *loop)
+{
+    unsigned i;
+    int e;
+
+    if (!n || !options_ok(opts, bus))
+        return -EINVAL;
+    memset(n, 0, sizeof(*n));
     n->opts = *opts;
     n->max_queues = opts->max_queues ? opts->max_queues : 8;
     n->mqes = opts->max_queue_entries ? opts->max_queue_entries : 1024;
@@ -62,13 +57,9 @@ emk_nvme *emk_nvme_new(const emk_nvme_options *opts, emk_bus *bus,
         if (!e)
             n->nns = i + 1;
     }
-    if (e) {
-        emk_nvme_free((emk_nvme *)n);
-        if (err)
-            *err = e;
-        return NULL;
-    }
-    return (emk_nvme *)n;
+    if (e)
+        emk_nvme_cleanup(n);
+    return e;
 }
 
 static void reset_fn(void *opaque)
@@ -111,7 +102,7 @@ static void wait_reset(nvme_ctrl *n)
     }
 }
 
-void emk_nvme_free(emk_nvme *e)
+void emk_nvme_cleanup(emk_nvme *e)
 {
     nvme_ctrl *n = (nvme_ctrl *)e;
     unsigned i;
@@ -124,9 +115,9 @@ void emk_nvme_free(emk_nvme *e)
     emk_nvme_slots_cleanup(n);
     for (i = 0; i < n->nns; i++)
         emk_nvme_ns_close(&n->ns[i]);
+    n->nns = 0;
     pthread_mutex_destroy(&n->irq_lock);
     pthread_mutex_destroy(&n->ev_lock);
-    free(n);
 }
 
 emk_dev *emk_nvme_dev(emk_nvme *e)

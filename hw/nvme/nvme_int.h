@@ -84,7 +84,9 @@ enum {
     NVME_AER_INFO_INVALID_DB_REG = 0, NVME_AER_INFO_INVALID_DB_VALUE = 1,
     NVME_AER_INFO_SMART_TEMP = 1,
     NVME_LOG_ERROR = 1, NVME_LOG_SMART = 2, NVME_LOG_FW_SLOT = 3,
-    NVME_AERL = 3, NVME_ERROR_LOG_ENTRIES = 64, NVME_MAX_EVENTS = 8
+    NVME_AERL = EMK_NVME_AERS - 1,
+    NVME_ERROR_LOG_ENTRIES = EMK_NVME_ERROR_LOG,
+    NVME_MAX_EVENTS = EMK_NVME_EVENTS
 };
 
 enum {
@@ -104,8 +106,7 @@ typedef struct nvme_cmd {
     uint8_t raw[64];
 } nvme_cmd;
 
-struct nvme_ctrl;
-struct nvme_sq;
+struct emk_nvme_sq;
 
 /** One 32-bit word of the shadow doorbell or EventIdx buffer: its guest
  *  address (0: none) and, while the page is mapped, its host address. */
@@ -113,16 +114,15 @@ typedef struct nvme_shw {
     uint64_t addr;
     uint32_t *host;
 } nvme_shw;
-struct nvme_cq;
-struct nvme_ns;
+struct emk_nvme_cq;
 
 /** One command in flight; storage belongs to its SQ. */
-typedef struct nvme_req {
-    struct nvme_sq *sq;
+typedef struct emk_nvme_req {
+    struct emk_nvme_sq *sq;
     nvme_cmd cmd;
     uint16_t status;
     uint32_t dw0;
-    struct nvme_ns *ns;
+    emk_nvme_ns *ns;
     uint64_t slba;          /* for error log / compare */
     uint64_t nbytes;
     int mapped;             /* iov came from emk_dma_sg_map */
@@ -133,7 +133,7 @@ typedef struct nvme_req {
     emk_sglist sgl;
     emk_sg_entry sge[NVME_MAX_SGE];
     struct iovec iov[NVME_MAX_SGE];
-    struct nvme_req *next;  /* free list / CQ backlog */
+    struct emk_nvme_req *next;  /* free list / CQ backlog */
 } nvme_req;
 
 /*
@@ -156,8 +156,8 @@ typedef struct nvme_req {
 
 /** A completion queue.  Owner: its slot's loop.  Posting is guarded by
  *  lock (SQs on other threads may share it). */
-typedef struct nvme_cq {
-    struct nvme_ctrl *n;
+typedef struct emk_nvme_cq {
+    struct emk_nvme *n;
     uint16_t qid;
     uint16_t size;
     uint16_t vector;
@@ -184,8 +184,8 @@ typedef struct nvme_cq {
 
 /** A submission queue.  Owner: its slot's loop, the only thread that
  *  fetches from it. */
-typedef struct nvme_sq {
-    struct nvme_ctrl *n;
+typedef struct emk_nvme_sq {
+    struct emk_nvme *n;
     uint16_t qid;
     uint16_t size;
     uint64_t base;
@@ -212,113 +212,13 @@ typedef struct nvme_sq {
 /** Work a queue slot's bottom half hands to the owner (OR-ed). */
 enum { NVME_SLOT_SQ = 1, NVME_SLOT_CQ = 2, NVME_SLOT_RESYNC = 4 };
 
-/** Per queue id, for the controller's whole life: everything a thread
- *  other than the queue's owner may touch (atomics), and the bottom half
- *  that brings doorbells to the owner.  Never freed with a queue. */
-typedef struct nvme_qslot {
-    struct nvme_ctrl *n;
-    uint16_t qid;
-    emk_loop *loop;         /* the owner of queue pair qid (fixed) */
-    uint32_t sq_size;       /* entries of the live SQ, 0 if none (owner
-                               publishes) */
-    uint32_t cq_size;       /* likewise for the CQ */
-    uint32_t sq_tail;       /* last SQ tail doorbell (MMIO) */
-    uint32_t cq_head;       /* last CQ head doorbell (MMIO) */
-    uint64_t sq_db, cq_db;  /* shadow doorbell words of the live queues, 0
-                               if none: an MMIO doorbell is copied there at
-                               once, as the host's shadow update would be */
-    uint32_t work;          /* NVME_SLOT_* for bh */
-    emk_bh bh;
-} nvme_qslot;
-
-/** A namespace. */
-typedef struct nvme_ns {
-    unsigned nsid;
-    emk_blk *blk;
-    int owned;
-    unsigned lba_shift;
-    uint64_t nlbas;
-} nvme_ns;
-
-/** A doorbell delivered through an emk_notifier (ioeventfd). */
-typedef struct nvme_dbn {
-    struct nvme_ctrl *n;
-    unsigned qid;
-    int is_cq;
-    int on;
-    emk_notifier nt;
-} nvme_dbn;
-
-/** A posted asynchronous event. */
-typedef struct nvme_event {
-    uint8_t type, info, log;
-} nvme_event;
-
-typedef struct nvme_ctrl {
-    emk_dev dev;            /* first member */
-    emk_region bar0;
-    emk_region_ops bar0_ops;
-    emk_nvme_options opts;
-    const emk_irq *irq_vec; /* message vectors (emk_nvme_set_irqs) */
-    unsigned irq_nvec;
-    const emk_irq *irq_intx;
-    pthread_mutex_t irq_lock; /* INTx level, cq[] stores, error log */
-    pthread_mutex_t ev_lock;  /* async events */
-    int intx_level;
-
-    /* registers */
-    uint64_t cap;
-    uint32_t intms, cc, csts, aqa;
-    uint64_t asq, acq;
-    uint32_t bar0_size;
-    unsigned mqes;          /* max entries */
-    unsigned max_queues;
-    unsigned vectors;
-
-    nvme_sq *sq[EMK_NVME_MAX_QUEUES + 1];   /* written by the owners */
-    nvme_cq *cq[EMK_NVME_MAX_QUEUES + 1];
-    nvme_qslot slot[EMK_NVME_MAX_QUEUES + 1];
-    uint32_t io_inflight;   /* I/O commands in flight, all SQs (atomic) */
-    nvme_ns ns[EMK_NVME_MAX_NS];
-    unsigned nns;
-
-    /* shadow doorbell buffer (controller thread; queues keep copies) */
-    uint64_t dbbuf_dbs, dbbuf_eis;
-    int dbbuf_on;
-    uint32_t *dbs_host, *eis_host;  /* the two pages mapped, or NULL */
-    nvme_dbn dbn[2 * (EMK_NVME_MAX_QUEUES + 1)];
-
-    /* enable / reset / shutdown */
-    int resetting;          /* waiting for in-flight I/O before RDY=0
-                               (controller writes, others load atomically) */
-    int shutting_down;
-    emk_bh state_bh;
-    emk_bh event_bh;        /* flushes events posted on other threads */
-
-    /* features */
-    uint32_t arbitration, power_state, async_config, kato;
-    uint16_t temp_over, temp_under;
-    int vwc;
-    int nq_set;
-    uint32_t nq_dw0;
-    uint8_t coal_thr, coal_time;
-    uint8_t vec_cd[EMK_NVME_MAX_VECTORS]; /* coalescing disabled per vector */
-
-    /* async events */
-    nvme_req *aer_reqs[NVME_AERL + 1];
-    unsigned naer;
-    nvme_event events[NVME_MAX_EVENTS];
-    unsigned nevents;
-    unsigned event_masked;  /* bit per event type awaiting its log read */
-
-    /* logs */
-    uint8_t errlog[NVME_ERROR_LOG_ENTRIES][64];
-    uint64_t error_count;
-    uint64_t units_read, units_written, host_reads, host_writes;
-    uint16_t temperature;   /* kelvin */
-
-    emk_nvme_stats stats;
-} nvme_ctrl;
+/* The controller and its per-qid state are public (emkit/nvme.h: a
+ * caller-owned struct); their fields are private to hw/nvme/. */
+typedef struct emk_nvme nvme_ctrl;
+typedef emk_nvme_qslot nvme_qslot;
+typedef emk_nvme_ns nvme_ns;
+typedef emk_nvme_dbn nvme_dbn;
+typedef emk_nvme_event nvme_event;
 
 /* The controller cannot go on (e.g. a queue cannot be read): CSTS.CFS. */
 static inline void nvme_ctrl_fatal(nvme_ctrl *n)

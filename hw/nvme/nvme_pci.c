@@ -9,19 +9,12 @@
 
 #include "emkit/nvme_pci.h"
 
-struct emk_nvme_pci {
-    emk_pci_fn fn;
-    emk_nvme *ctrl;
-    void *msix_storage;
-    emk_irq vec[EMK_NVME_MAX_VECTORS];
-    emk_irq intx;
-};
 
 static void msi_changed(emk_pci_fn *fn)
 {
     emk_nvme_pci *p = fn->opaque;
 
-    emk_nvme_irq_resync(p->ctrl);
+    emk_nvme_irq_resync(&p->ctrl);
 }
 
 /* Function Level Reset: a controller-level reset (queues torn down). */
@@ -29,7 +22,7 @@ static void fn_reset(emk_pci_fn *fn)
 {
     emk_nvme_pci *p = fn->opaque;
 
-    emk_nvme_reset(p->ctrl);
+    emk_nvme_reset(&p->ctrl);
 }
 
 static const emk_pci_fn_ops nvme_pci_ops = {
@@ -37,23 +30,18 @@ static const emk_pci_fn_ops nvme_pci_ops = {
     .reset = fn_reset,
 };
 
-emk_nvme_pci *emk_nvme_pci_new(const emk_nvme_options *opts, emk_bus *bus,
-                               emk_loop *loop, int *err)
+int emk_nvme_pci_init(emk_nvme_pci *p, const emk_nvme_options *opts,
+                      emk_bus *bus, emk_loop *loop)
 {
-    emk_nvme_pci *p = calloc(1, sizeof(*p));
     emk_pci_id id;
     emk_pcie_link link = { EMK_PCIE_SPEED_8GT, 4, 0, 0 };
     unsigned nvec;
     int e = 0;
 
-    if (!p) {
-        if (err)
-            *err = -ENOMEM;
-        return NULL;
-    }
-    p->ctrl = emk_nvme_new(opts, bus, loop, &e);
-    if (!p->ctrl)
-        goto fail;
+    memset(p, 0, sizeof(*p));
+    e = emk_nvme_init(&p->ctrl, opts, bus, loop);
+    if (e)
+        return e;
     nvec = opts->msix_vectors ? opts->msix_vectors
                               : (opts->max_queues ? opts->max_queues : 8) + 1;
     memset(&id, 0, sizeof(id));
@@ -66,13 +54,13 @@ emk_nvme_pci *emk_nvme_pci_new(const emk_nvme_options *opts, emk_bus *bus,
     id.header_type = EMK_PCI_HEADER_TYPE_NORMAL;
     id.interrupt_pin = 1;
     id.express = 1;
-    e = emk_pci_fn_init(&p->fn, emk_nvme_dev(p->ctrl), &id, &nvme_pci_ops, p);
+    e = emk_pci_fn_init(&p->fn, &p->ctrl.dev, &id, &nvme_pci_ops, p);
     if (e)
         goto fail;
     /* the controller registered BAR0 for standalone use; the PCI core
      * registers it again as a BAR */
-    (void)emk_dev_del_region(emk_nvme_dev(p->ctrl), emk_nvme_bar0(p->ctrl));
-    e = emk_pci_bar_register(&p->fn, 0, emk_nvme_bar0(p->ctrl),
+    (void)emk_dev_del_region(&p->ctrl.dev, &p->ctrl.bar0);
+    e = emk_pci_bar_register(&p->fn, 0, &p->ctrl.bar0,
                              EMK_PCI_BAR_MEM64);
     if (e)
         goto fail;
@@ -91,23 +79,18 @@ emk_nvme_pci *emk_nvme_pci_new(const emk_nvme_options *opts, emk_bus *bus,
     if (nvec > EMK_NVME_MAX_VECTORS)
         nvec = EMK_NVME_MAX_VECTORS;
     emk_pci_fn_irqs(&p->fn, p->vec, nvec, &p->intx);
-    emk_nvme_set_irqs(p->ctrl, p->vec, nvec, &p->intx);
-    return p;
+    emk_nvme_set_irqs(&p->ctrl, p->vec, nvec, &p->intx);
+    return 0;
 fail:
-    if (err)
-        *err = e ? e : -EINVAL;
-    emk_nvme_pci_free(p);
-    return NULL;
+    emk_nvme_pci_cleanup(p);
+    return e ? e : -EINVAL;
 }
 
-void emk_nvme_pci_free(emk_nvme_pci *p)
+void emk_nvme_pci_cleanup(emk_nvme_pci *p)
 {
-    if (!p)
-        return;
-    if (p->ctrl)
-        emk_nvme_free(p->ctrl);
+    emk_nvme_cleanup(&p->ctrl);
     free(p->msix_storage);
-    free(p);
+    p->msix_storage = NULL;
 }
 
 emk_pci_fn *emk_nvme_pci_fn(emk_nvme_pci *p)
@@ -117,5 +100,5 @@ emk_pci_fn *emk_nvme_pci_fn(emk_nvme_pci *p)
 
 emk_nvme *emk_nvme_pci_ctrl(emk_nvme_pci *p)
 {
-    return p->ctrl;
+    return &p->ctrl;
 }

@@ -55,6 +55,7 @@ static int run_one(const bcfg *c, int is_write, unsigned qd, unsigned nit,
     emk_tm *tm;
     emk_iothread *its[2] = { NULL, NULL };
     emk_nvme_options o;
+    static emk_nvme nvme;       /* one run at a time */
     emk_nvme *n = NULL;
     emk_irq vec[EMK_NVME_MAX_VECTORS];
     emk_nvme_drv d;
@@ -88,9 +89,9 @@ static int run_one(const bcfg *c, int is_write, unsigned qd, unsigned nit,
         o.iothreads[i] = emk_iothread_loop(its[i]);
     }
     o.niothreads = nit;
-    n = emk_nvme_new(&o, emk_tm_bus(tm), NULL, &err);
-    if (!n)
+    if ((err = emk_nvme_init(&nvme, &o, emk_tm_bus(tm), NULL)) != 0)
         goto out;
+    n = &nvme;
     emk_irq_init_msis(vec, EMK_NVME_MAX_VECTORS, "nvme-msi", emk_nvme_dev(n),
                       0xfee00000u, 0);
     emk_nvme_set_irqs(n, vec, EMK_NVME_MAX_VECTORS, NULL);
@@ -169,7 +170,7 @@ out:
     if (n) {
         bus = emk_tm_bus(tm);
         emk_bus_unmap_region(bus, emk_nvme_bar0(n));
-        emk_nvme_free(n);
+        emk_nvme_cleanup(n);
     }
     for (i = 0; i < 2; i++)
         if (its[i])

@@ -105,6 +105,7 @@ int emk_nvme_demo(FILE *out, const emk_demo_opts *dopts)
     emk_pci_host host;
     emk_pci_seg seg;
     emk_nvme_options o;
+    static emk_nvme_pci pci;    /* caller-owned; one demo at a time */
     emk_nvme_pci *p;
     int err = 0;
 
@@ -130,15 +131,16 @@ int emk_nvme_demo(FILE *out, const emk_demo_opts *dopts)
         o.niothreads = 1;
         o.notifier_doorbells = 1;
     }
-    p = emk_nvme_pci_new(&o, emk_tm_bus(tm), NULL, &err);
-    if (!p)
+    err = emk_nvme_pci_init(&pci, &o, emk_tm_bus(tm), NULL);
+    if (err)
         goto out_tm;
+    p = &pci;
     err = emk_pci_seg_attach(&seg, emk_nvme_pci_fn(p), 0);
     if (!err)
         err = demo_run(tm, p, out, it != NULL);
     if (err)
         fprintf(out, "nvme demo: failed: %s\n", emk_strerror(err));
-    emk_nvme_pci_free(p);
+    emk_nvme_pci_cleanup(p);
 out_tm:
     if (it)
         emk_iothread_stop(it);

@@ -23,6 +23,7 @@
 #ifndef EMKIT_NVME_H
 #define EMKIT_NVME_H
 
+#include <pthread.h>
 #include <stdio.h>
 
 #include "emkit/bus.h"
@@ -40,6 +41,9 @@ enum emk_nvme_limits {
     EMK_NVME_PAGE_SIZE = 4096,     /**< the only memory page size (MPS 0) */
     EMK_NVME_MDTS = 5,             /**< max transfer 2^5 pages = 128 KiB */
     EMK_NVME_MAX_XFER = 4096 << 5,
+    EMK_NVME_AERS = 4,             /**< outstanding AERs (AERL + 1) */
+    EMK_NVME_EVENTS = 8,           /**< queued asynchronous events */
+    EMK_NVME_ERROR_LOG = 64,       /**< error log entries */
     EMK_NVME_DB_BASE = 0x1000
 };
 
@@ -78,7 +82,6 @@ typedef struct emk_nvme_options {
     const char *model;             /**< NULL: "emkit NVMe" */
 } emk_nvme_options;
 
-typedef struct emk_nvme emk_nvme;
 
 /** Counters for tests, reports and benchmarks. */
 typedef struct emk_nvme_stats {
@@ -94,19 +97,139 @@ typedef struct emk_nvme_stats {
     uint64_t poll_misses;          /**< poll windows that found nothing */
 } emk_nvme_stats;
 
+struct emk_nvme_sq;
+struct emk_nvme_cq;
+struct emk_nvme_req;
+
+/* The controller's state.  Caller-owned (emk_nvme_init); every field is
+ * private to hw/nvme/ (its threading rules: docs/architecture.md). */
+/** Per queue id, for the controller's whole life: everything a thread
+ *  other than the queue's owner may touch (atomics), and the bottom half
+ *  that brings doorbells to the owner.  Never freed with a queue. */
+typedef struct emk_nvme_qslot {
+    struct emk_nvme *n;
+    uint16_t qid;
+    emk_loop *loop;         /* the owner of queue pair qid (fixed) */
+    uint32_t sq_size;       /* entries of the live SQ, 0 if none (owner
+                               publishes) */
+    uint32_t cq_size;       /* likewise for the CQ */
+    uint32_t sq_tail;       /* last SQ tail doorbell (MMIO) */
+    uint32_t cq_head;       /* last CQ head doorbell (MMIO) */
+    uint64_t sq_db, cq_db;  /* shadow doorbell words of the live queues, 0
+                               if none: an MMIO doorbell is copied there at
+                               once, as the host's shadow update would be */
+    uint32_t work;          /* work for bh (hw/nvme: NVME_SLOT_*) */
+    emk_bh bh;
+} emk_nvme_qslot;
+
+/** A namespace. */
+typedef struct emk_nvme_ns {
+    unsigned nsid;
+    emk_blk *blk;
+    int owned;
+    unsigned lba_shift;
+    uint64_t nlbas;
+} emk_nvme_ns;
+
+/** A doorbell delivered through an emk_notifier (ioeventfd). */
+typedef struct emk_nvme_dbn {
+    struct emk_nvme *n;
+    unsigned qid;
+    int is_cq;
+    int on;
+    emk_notifier nt;
+} emk_nvme_dbn;
+
+/** A posted asynchronous event. */
+typedef struct emk_nvme_event {
+    uint8_t type, info, log;
+} emk_nvme_event;
+
+struct emk_nvme {
+    emk_dev dev;            /* first member */
+    emk_region bar0;
+    emk_region_ops bar0_ops;
+    emk_nvme_options opts;
+    const emk_irq *irq_vec; /* message vectors (emk_nvme_set_irqs) */
+    unsigned irq_nvec;
+    const emk_irq *irq_intx;
+    pthread_mutex_t irq_lock; /* INTx level, cq[] stores, error log */
+    pthread_mutex_t ev_lock;  /* async events */
+    int intx_level;
+
+    /* registers */
+    uint64_t cap;
+    uint32_t intms, cc, csts, aqa;
+    uint64_t asq, acq;
+    uint32_t bar0_size;
+    unsigned mqes;          /* max entries */
+    unsigned max_queues;
+    unsigned vectors;
+
+    struct emk_nvme_sq *sq[EMK_NVME_MAX_QUEUES + 1];   /* written by the owners */
+    struct emk_nvme_cq *cq[EMK_NVME_MAX_QUEUES + 1];
+    emk_nvme_qslot slot[EMK_NVME_MAX_QUEUES + 1];
+    uint32_t io_inflight;   /* I/O commands in flight, all SQs (atomic) */
+    emk_nvme_ns ns[EMK_NVME_MAX_NS];
+    unsigned nns;
+
+    /* shadow doorbell buffer (controller thread; queues keep copies) */
+    uint64_t dbbuf_dbs, dbbuf_eis;
+    int dbbuf_on;
+    uint32_t *dbs_host, *eis_host;  /* the two pages mapped, or NULL */
+    emk_nvme_dbn dbn[2 * (EMK_NVME_MAX_QUEUES + 1)];
+
+    /* enable / reset / shutdown */
+    int resetting;          /* waiting for in-flight I/O before RDY=0
+                               (controller writes, others load atomically) */
+    int shutting_down;
+    emk_bh state_bh;
+    emk_bh event_bh;        /* flushes events posted on other threads */
+
+    /* features */
+    uint32_t arbitration, power_state, async_config, kato;
+    uint16_t temp_over, temp_under;
+    int vwc;
+    int nq_set;
+    uint32_t nq_dw0;
+    uint8_t coal_thr, coal_time;
+    uint8_t vec_cd[EMK_NVME_MAX_VECTORS]; /* coalescing disabled per vector */
+
+    /* async events */
+    struct emk_nvme_req *aer_reqs[EMK_NVME_AERS];
+    unsigned naer;
+    emk_nvme_event events[EMK_NVME_EVENTS];
+    unsigned nevents;
+    unsigned event_masked;  /* bit per event type awaiting its log read */
+
+    /* logs */
+    uint8_t errlog[EMK_NVME_ERROR_LOG][64];
+    uint64_t error_count;
+    uint64_t units_read, units_written, host_reads, host_writes;
+    uint16_t temperature;   /* kelvin */
+
+    emk_nvme_stats stats;
+};
+
+/** A controller (see struct emk_nvme above). */
+typedef struct emk_nvme emk_nvme;
+
 /** Fills opts with defaults (8 queues, 1024 entries, no optimisation,
  *  no namespaces). */
 EMK_API void emk_nvme_options_default(emk_nvme_options *opts);
 
-/** Creates a controller on bus; its admin work runs in loop (NULL: the
- *  bus's main loop).  Opens the namespaces' backends.  Returns NULL and
- *  *err (-EINVAL for bad options, or the backend's error). */
-EMK_API emk_nvme *emk_nvme_new(const emk_nvme_options *opts, emk_bus *bus,
-                       emk_loop *loop, int *err);
+/** Initialises the caller-owned controller n on bus; its admin work runs
+ *  in loop (NULL: the bus's main loop).  Opens the namespaces' backends.
+ *  Returns 0, or -EINVAL for bad options or the backend's error (then
+ *  nothing is left to clean up). */
+EMK_API int emk_nvme_init(emk_nvme *n, const emk_nvme_options *opts,
+                          emk_bus *bus, emk_loop *loop);
 
-/** Resets the controller (queues torn down, waits for in-flight I/O),
- *  then frees it and closes owned backends. */
-EMK_API void emk_nvme_free(emk_nvme *n);
+/** Resets the controller (queues torn down, in-flight I/O waited for in
+ *  the queues' own loops) and releases what emk_nvme_init took (owned
+ *  backends, notifiers).  Call it from the device loop's thread, or while
+ *  that loop runs in a thread of its own; n's storage is the caller's. */
+EMK_API void emk_nvme_cleanup(emk_nvme *n);
 
 /** The device base (for DMA enable, statistics, ioeventfds). */
 EMK_API emk_dev *emk_nvme_dev(emk_nvme *n);

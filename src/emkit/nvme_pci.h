@@ -22,15 +22,22 @@ enum emk_nvme_pci_ids {
     EMK_NVME_PCI_MSIX_BAR = 4
 };
 
-typedef struct emk_nvme_pci emk_nvme_pci;
+/** A controller behind a PCIe function.  Caller-owned; fields private. */
+typedef struct emk_nvme_pci {
+    emk_pci_fn fn;
+    emk_nvme ctrl;
+    void *msix_storage;
+    emk_irq vec[EMK_NVME_MAX_VECTORS];  /* the function's message vectors */
+    emk_irq intx;
+} emk_nvme_pci;
 
-/** Creates a controller (see emk_nvme_new) wrapped in a PCIe function.
+/** Initialises a controller (see emk_nvme_init) behind a PCIe function.
  *  Attach emk_nvme_pci_fn() to a segment or a root port afterwards.
- *  Returns NULL and *err on failure. */
-EMK_API emk_nvme_pci *emk_nvme_pci_new(const emk_nvme_options *opts, emk_bus *bus,
-                               emk_loop *loop, int *err);
-/** Frees the function and its controller (detach it from the bus first). */
-EMK_API void emk_nvme_pci_free(emk_nvme_pci *p);
+ *  Returns 0 or a negative errno (nothing to clean up). */
+EMK_API int emk_nvme_pci_init(emk_nvme_pci *p, const emk_nvme_options *opts,
+                              emk_bus *bus, emk_loop *loop);
+/** Undoes emk_nvme_pci_init (detach the function from the bus first). */
+EMK_API void emk_nvme_pci_cleanup(emk_nvme_pci *p);
 /** The PCI function. */
 EMK_API emk_pci_fn *emk_nvme_pci_fn(emk_nvme_pci *p);
 /** The controller. */

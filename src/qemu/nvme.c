@@ -32,7 +32,7 @@
  * iothreads=N starts N emkit iothreads and spreads the I/O queues over
  * them round robin.  All run on QEMU_CLOCK_VIRTUAL.
  *
- * emkit-requires: emk_nvme_pci_new emk_pci_config_read
+ * emkit-requires: emk_nvme_pci_init emk_pci_config_read
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
@@ -60,7 +60,8 @@ enum { EMKIT_NVME_QEMU_NS = 4 };
 struct EmkNvmePci {
     PCIDevice parent_obj;
     EmkQemuHost host;
-    emk_nvme_pci *nvme;
+    emk_nvme_pci nvme_store;     /* the device (caller-owned) */
+    emk_nvme_pci *nvme;          /* &nvme_store once initialised */
     emk_iothread *io[EMK_NVME_MAX_IOTHREADS];
     char *file_spec;
     BlockConf conf[EMKIT_NVME_QEMU_NS];  /* drive, drive2..drive4 */
@@ -278,7 +279,8 @@ static void emkit_nvme_realize(PCIDevice *pdev, Error **errp)
     if (!build_options(s, &opts, errp)) {
         goto fail;
     }
-    s->nvme = emk_nvme_pci_new(&opts, &s->host.bus, s->host.loop, &err);
+    err = emk_nvme_pci_init(&s->nvme_store, &opts, &s->host.bus, s->host.loop);
+    s->nvme = err ? NULL : &s->nvme_store;
     if (!s->nvme) {
         error_setg(errp, "emkit-nvme: %s", emk_strerror(err));
         goto fail;
@@ -299,7 +301,7 @@ fail:
     quiesce_drives(s);
     emk_qemu_host_quiesce(&s->host);
     if (s->nvme) {
-        emk_nvme_pci_free(s->nvme);
+        emk_nvme_pci_cleanup(s->nvme);
         s->nvme = NULL;
     }
     close_drives(s);
@@ -317,7 +319,7 @@ static void emkit_nvme_exit(PCIDevice *pdev)
     quiesce_drives(s);
     emk_qemu_host_quiesce(&s->host);
     if (s->nvme) {
-        emk_nvme_pci_free(s->nvme);
+        emk_nvme_pci_cleanup(s->nvme);
         s->nvme = NULL;
     }
     close_drives(s);

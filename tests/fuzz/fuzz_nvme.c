@@ -57,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     emk_tm_config cfg;
     emk_tm *tm;
     emk_nvme_options o;
+    static emk_nvme nvme;       /* initialised afresh for each input */
     emk_nvme *n;
     emk_bus *bus;
     rd r = { data, size };
@@ -82,8 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.notifier_doorbells = (flags >> 1) & 1;
     o.sq_poll_ns = (flags & 4) ? 1000 : 0;
     o.coalescing = (flags >> 3) & 1;
-    n = emk_nvme_new(&o, emk_tm_bus(tm), NULL, &err);
-    if (!n) {
+    n = &nvme;
+    if (emk_nvme_init(n, &o, emk_tm_bus(tm), NULL) != 0) {
         emk_tm_free(tm);
         return 0;
     }
@@ -169,7 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 done:
     emk_tm_run_pending(tm, 64);
     emk_bus_unmap_region(bus, emk_nvme_bar0(n));
-    emk_nvme_free(n);
+    emk_nvme_cleanup(n);
     emk_tm_free(tm);
     return 0;
 }

@@ -38,6 +38,7 @@ enum { FZ_BAR = 0x40000000, FZ_DB = 0x1000, FZ_QS = 16, FZ_SPINS = 3000 };
 
 typedef struct fz {
     emk_tm *tm;
+    emk_nvme nvme;
     emk_nvme *n;
     emk_nvme_drv d;
     emk_nvme_drv_opts dopts;
@@ -192,9 +193,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             goto out;
         dev_loop = emk_iothread_loop(it[2]);
     }
-    f.n = emk_nvme_new(&o, emk_tm_bus(f.tm), dev_loop, &err);
-    if (!f.n)
+    if (emk_nvme_init(&f.nvme, &o, emk_tm_bus(f.tm), dev_loop) != 0)
         goto out;
+    f.n = &f.nvme;
     emk_irq_init_msis(f.vec, EMK_NVME_MAX_VECTORS, "nvme-msi",
                       emk_nvme_dev(f.n), 0xfee00000u, 0);
     emk_nvme_set_irqs(f.n, f.vec, EMK_NVME_MAX_VECTORS, NULL);
@@ -226,7 +227,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     emk_nvme_reset(f.n);
     emk_tm_run_pending(f.tm, 64);
     emk_bus_unmap_region(bus, emk_nvme_bar0(f.n));
-    emk_nvme_free(f.n);
+    emk_nvme_cleanup(f.n);
 out:
     for (i = 0; i < 3; i++)
         if (it[i])

@@ -113,10 +113,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < HDR) {
         return 0;
     }
-    if (!tm) {
+    /* the machine is kept (allocating 1 MiB per input is the cost of it),
+     * but everything an input can change is reset: RAM, the device base,
+     * the queue (stateless: a crash reproduces from its input alone) */
+    if (!tm)
         setup_machine();
-        emk_dev_init(&dev, "fuzz-virtq", emk_tm_bus(tm), NULL);
-    }
+    emk_dev_init(&dev, "fuzz-virtq", emk_tm_bus(tm), NULL);
     memset(ram, 0, RAM_SIZE);
     memcpy(ram, data + HDR,
            size - HDR < RAM_SIZE ? size - HDR : (size_t)RAM_SIZE);

@@ -33,9 +33,8 @@ void fx_start(fx *f, void (*setup)(emk_nvme_options *o), int niothreads)
     f->o.niothreads = (unsigned)niothreads;
     if (setup)
         setup(&f->o);
-    f->n = emk_nvme_new(&f->o, emk_tm_bus(f->tm), NULL, &err);
-    assert_int_equal(err, 0);
-    assert_non_null(f->n);
+    f->n = &f->nvme;
+    assert_int_equal(emk_nvme_init(f->n, &f->o, emk_tm_bus(f->tm), NULL), 0);
     fx_wire_msis(f);
     bus = emk_tm_bus(f->tm);
     assert_int_equal(emk_bus_map_region(bus, emk_nvme_bar0(f->n), FX_BAR), 0);
@@ -74,7 +73,7 @@ void fx_stop(fx *f)
     emk_nvme_reset(f->n);      /* quiesces the queues' threads first */
     emk_tm_run_pending(f->tm, 1000);
     emk_bus_unmap_region(bus, emk_nvme_bar0(f->n));
-    emk_nvme_free(f->n);
+    emk_nvme_cleanup(f->n);
     for (i = 0; i < 2; i++)
         if (f->it[i])
             emk_iothread_stop(f->it[i]);

@@ -22,6 +22,7 @@ enum { FX_BAR = 0x40000000, FX_PAGE = 4096 };
 
 typedef struct fx {
     emk_tm *tm;
+    emk_nvme nvme;             /* the controller (n points here) */
     emk_nvme *n;
     emk_irq vec[EMK_NVME_MAX_VECTORS];  /* MSIs: data = vector */
     emk_nvme_options o;

@@ -23,6 +23,7 @@ static void test_pci_enumerate_and_io(void **state)
     emk_pci_seg segs[1];
     emk_pci_enum e;
     emk_pci_enum_seg es;
+    static emk_nvme_pci pci;
     emk_nvme_pci *p;
     emk_nvme_options o;
     emk_nvme_drv d;
@@ -44,9 +45,8 @@ static void test_pci_enumerate_and_io(void **state)
     o.shadow_doorbells = 1;
     o.nns = 1;
     o.ns[0].backend = "ram:1M";
-    p = emk_nvme_pci_new(&o, emk_tm_bus(tm), NULL, &err);
-    assert_int_equal(err, 0);
-    assert_non_null(p);
+    p = &pci;
+    assert_int_equal(emk_nvme_pci_init(p, &o, emk_tm_bus(tm), NULL), 0);
     assert_int_equal(emk_pci_seg_attach(&segs[0], emk_nvme_pci_fn(p), 3 << 3), 0);
 
     es.segment = 0;
@@ -131,7 +131,7 @@ static void test_pci_enumerate_and_io(void **state)
             unlink(path);
     }
 
-    emk_nvme_pci_free(p);
+    emk_nvme_pci_cleanup(p);
     emk_tm_free(tm);
 }
 

@@ -158,9 +158,9 @@ static void start_dev_iothread(fx *f, int niothreads, int shadow,
         f->o.iothreads[i] = emk_iothread_loop(f->it[i]);
     }
     f->o.niothreads = (unsigned)niothreads;
-    f->n = emk_nvme_new(&f->o, emk_tm_bus(f->tm), emk_iothread_loop(dev_thread),
-                        &err);
-    assert_non_null(f->n);
+    f->n = &f->nvme;
+    assert_int_equal(emk_nvme_init(f->n, &f->o, emk_tm_bus(f->tm),
+                                   emk_iothread_loop(dev_thread)), 0);
     fx_wire_msis(f);
     bus = emk_tm_bus(f->tm);
     assert_int_equal(emk_bus_map_region(bus, emk_nvme_bar0(f->n), FX_BAR), 0);
@@ -180,7 +180,7 @@ static void stop_dev_iothread(fx *f)
 
     emk_nvme_reset(f->n);
     emk_bus_unmap_region(bus, emk_nvme_bar0(f->n));
-    emk_nvme_free(f->n);
+    emk_nvme_cleanup(f->n);
     for (i = 0; i < 2; i++)
         if (f->it[i])
             emk_iothread_stop(f->it[i]);
