@@ -137,32 +137,54 @@ static void dbn_cb(void *opaque)
     }
 }
 
-typedef struct dbn_attach {
-    nvme_dbn *d;
-    emk_loop *loop;
-    int attach;
-    int ret;
-} dbn_attach;
-
-static void dbn_attach_fn(void *opaque)
+/* In the owner: the handler of qid's SQ (is_cq 0) or CQ notifier runs in
+ * the owner's loop only while that queue exists and the notifier is open;
+ * a queue is created and removed in the owner, which attaches and detaches
+ * its handler there, before the queue is freed. */
+void emk_nvme_dbn_update(nvme_ctrl *n, unsigned qid, int is_cq)
 {
-    dbn_attach *a = opaque;
+    nvme_dbn *d = &n->dbn[2 * qid + (unsigned)is_cq];
+    int want = d->on && (is_cq ? n->cq[qid] != NULL : n->sq[qid] != NULL);
 
-    if (a->attach)
-        a->ret = emk_loop_add_notifier(a->loop, &a->d->nt, dbn_cb, a->d);
-    else
-        emk_loop_del_notifier(&a->d->nt);
+    if (want && !d->attached)
+        d->attached = emk_loop_add_notifier(n->slot[qid].loop, &d->nt,
+                                            dbn_cb, d) == 0;
+    else if (!want && d->attached) {
+        emk_loop_del_notifier(&d->nt);
+        d->attached = 0;
+    }
 }
 
-/* Controller thread.  A qid's notifiers live as long as the shadow buffer
- * (they outlive a deleted queue: their handler finds no queue). */
+typedef struct dbn_call {
+    nvme_ctrl *n;
+    unsigned qid;
+} dbn_call;
+
+static void dbn_update_fn(void *opaque)
+{
+    dbn_call *c = opaque;
+
+    emk_nvme_dbn_update(c->n, c->qid, 0);
+    emk_nvme_dbn_update(c->n, c->qid, 1);
+}
+
+static void dbn_update(nvme_ctrl *n, unsigned qid)
+{
+    dbn_call c;
+
+    c.n = n;
+    c.qid = qid;
+    emk_loop_call(n->slot[qid].loop, dbn_update_fn, &c);
+}
+
+/* Controller thread.  A qid's notifiers stay open as long as the shadow
+ * buffer; their handlers follow the queues (emk_nvme_dbn_update). */
 int emk_nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid)
 {
     int k, err;
 
     for (k = 0; k < 2; k++) {
         nvme_dbn *d = &n->dbn[2 * qid + (unsigned)k];
-        dbn_attach a;
 
         if (d->on)
             continue;
@@ -172,26 +194,16 @@ int emk_nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid)
         err = emk_notifier_init(&d->nt);
         if (err)
             return err;
-        a.d = d;
-        a.loop = n->slot[qid].loop;
-        a.attach = 1;
-        a.ret = 0;
-        emk_loop_call(a.loop, dbn_attach_fn, &a);
-        if (a.ret) {
-            emk_notifier_cleanup(&d->nt);
-            return a.ret;
-        }
         err = emk_dev_add_ioeventfd(&n->dev, &n->bar0,
                                     EMK_NVME_DB_BASE + 8ull * qid + 4u * (unsigned)k,
                                     4, &d->nt);
         if (err) {
-            a.attach = 0;
-            emk_loop_call(a.loop, dbn_attach_fn, &a);
             emk_notifier_cleanup(&d->nt);
             return err;   /* that doorbell stays trapped: still correct */
         }
         d->on = 1;
     }
+    dbn_update(n, qid);
     return 0;
 }
 
@@ -199,20 +211,17 @@ int emk_nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid)
  * handler is detached in its owner. */
 void emk_nvme_notifiers_off(nvme_ctrl *n)
 {
+    int was_on[2 * (EMK_NVME_MAX_QUEUES + 1)];
     unsigned i;
 
     emk_dev_del_ioeventfds(&n->dev);
     for (i = 0; i < 2 * (EMK_NVME_MAX_QUEUES + 1); i++) {
-        nvme_dbn *d = &n->dbn[i];
-        dbn_attach a;
-
-        if (!d->on)
-            continue;
-        a.d = d;
-        a.loop = n->slot[d->qid].loop;
-        a.attach = 0;
-        emk_loop_call(a.loop, dbn_attach_fn, &a);
-        emk_notifier_cleanup(&d->nt);
-        d->on = 0;
+        was_on[i] = n->dbn[i].on;
+        n->dbn[i].on = 0;
     }
+    for (i = 0; i <= n->max_queues; i++)
+        dbn_update(n, i);         /* every handler detached in its owner */
+    for (i = 0; i < 2 * (EMK_NVME_MAX_QUEUES + 1); i++)
+        if (was_on[i])
+            emk_notifier_cleanup(&n->dbn[i].nt);
 }

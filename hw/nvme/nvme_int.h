@@ -256,6 +256,7 @@ void emk_nvme_doorbell_write(nvme_ctrl *n, uint64_t off, uint32_t val);
 void emk_nvme_slot_kick(nvme_qslot *s, unsigned work);
 void emk_nvme_slot_bh(void *opaque);
 int emk_nvme_queue_notifiers_on(nvme_ctrl *n, unsigned qid);
+void emk_nvme_dbn_update(nvme_ctrl *n, unsigned qid, int is_cq);
 void emk_nvme_notifiers_off(nvme_ctrl *n);
 
 /* shadow.c */

@@ -74,6 +74,7 @@ static void cq_install(void *opaque)
     n->cq[cq->qid] = cq;
     pthread_mutex_unlock(&n->irq_lock);
     nvme_store(&s->cq_size, cq->size);
+    emk_nvme_dbn_update(n, cq->qid, 1);
     EMK_TRACE(ev_queue, "create cq %u: %u entries, vector %u", (unsigned)cq->qid,
               (unsigned)cq->size, (unsigned)cq->vector);
 }
@@ -113,6 +114,7 @@ static void sq_install(void *opaque)
     nvme_store(&s->sq_tail, 0);
     n->sq[sq->qid] = sq;
     nvme_store(&s->sq_size, sq->size);
+    emk_nvme_dbn_update(n, sq->qid, 0);
     EMK_TRACE(ev_queue, "create sq %u: %u entries on cq %u", (unsigned)sq->qid,
               (unsigned)sq->size, (unsigned)sq->cq->qid);
 }
@@ -168,6 +170,7 @@ static void cq_remove(void *opaque)
     pthread_mutex_lock(&n->irq_lock);
     n->cq[cq->qid] = NULL;
     pthread_mutex_unlock(&n->irq_lock);
+    emk_nvme_dbn_update(n, cq->qid, 1);      /* before the free */
     pthread_mutex_destroy(&cq->lock);
     free(cq);
 }
@@ -218,6 +221,7 @@ static void sq_remove(void *opaque)
     nvme_store(&n->slot[sq->qid].sq_size, 0);
     emk_store_relaxed_u64(&n->slot[sq->qid].sq_db, 0);
     n->sq[sq->qid] = NULL;
+    emk_nvme_dbn_update(n, sq->qid, 0);      /* before the free */
     pthread_mutex_lock(&sq->cq->lock);
     nvme_store_int(&sq->dead, 1);
     sq->cq->nsq--;

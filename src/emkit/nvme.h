@@ -136,7 +136,8 @@ typedef struct emk_nvme_dbn {
     struct emk_nvme *n;
     unsigned qid;
     int is_cq;
-    int on;
+    int on;                 /* fd open and routed (controller thread) */
+    int attached;           /* handler in the owner's loop (owner) */
     emk_notifier nt;
 } emk_nvme_dbn;
 
