@@ -71,6 +71,8 @@
 #ifndef EMKIT_PCI_H
 #define EMKIT_PCI_H
 
+#include <pthread.h>
+
 #include "emkit/bus.h"
 
 #ifdef __cplusplus
@@ -321,6 +323,9 @@ typedef struct emk_pci_fn {
     /* statistics */
     uint64_t stat_msi_sent;
     uint64_t stat_msi_blocked;        /**< dropped: BME clear or delivery failed */
+    /** private: guards config space, MSI/MSI-X state and INTx against
+     *  the device's threads (recursive; never held across a callback) */
+    pthread_mutex_t lock;
     uint64_t stat_cfg_bad;            /**< out-of-range or bad-size config accesses */
     int hp_irq;                       /**< ports: hot-plug interrupt condition */
 } emk_pci_fn;

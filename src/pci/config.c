@@ -100,6 +100,13 @@ int emk_pci_fn_init(emk_pci_fn *fn, emk_dev *dev, const emk_pci_id *id,
     if (id->interrupt_pin > 4)
         return -EINVAL;
     memset(fn, 0, sizeof(*fn));
+    {
+        pthread_mutexattr_t a;
+        pthread_mutexattr_init(&a);
+        pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+        pthread_mutex_init(&fn->lock, &a);
+        pthread_mutexattr_destroy(&a);
+    }
     fn->dev = dev;
     fn->ops = ops;
     fn->opaque = opaque;
@@ -149,35 +156,45 @@ uint32_t emk_pci_config_read(emk_pci_fn *fn, uint32_t off, unsigned size)
         fn->stat_cfg_bad++;
         return 0xffffffffu;
     }
+    emk_pci__lock(fn);
     for (i = 0; i < size; i++)
         v |= (uint32_t)fn->cfg[off + i] << (8 * i);
+    emk_pci__unlock(fn);
     return v;
 }
 
 int emk_pci_bus_master(const emk_pci_fn *fn)
 {
-    return (emk_pci_get_word(fn, EMK_PCI_COMMAND) & EMK_PCI_COMMAND_MASTER) != 0;
+    int on;
+
+    emk_pci__lock(fn);
+    on = (emk_pci_get_word(fn, EMK_PCI_COMMAND) & EMK_PCI_COMMAND_MASTER) != 0;
+    emk_pci__unlock(fn);
+    return on;
 }
 
 void emk_pci__intx_update(emk_pci_fn *fn)
 {
-    uint16_t cmd = emk_pci_get_word(fn, EMK_PCI_COMMAND);
+    uint16_t cmd;
     int out;
 
-    if (!fn->cfg[EMK_PCI_INTERRUPT_PIN])
-        return;
+    emk_pci__lock(fn);
+    cmd = emk_pci_get_word(fn, EMK_PCI_COMMAND);
     out = fn->intx_level && !(cmd & EMK_PCI_COMMAND_INTX_DISABLE) &&
           !emk_pci_msi_enabled(fn) && !emk_pci_msix_enabled(fn);
-    if (out != fn->intx_out) {
+    if (fn->cfg[EMK_PCI_INTERRUPT_PIN] && out != fn->intx_out) {
         fn->intx_out = out;
         emk_irq_set(fn->dev, fn->intx_irq, out);
     }
+    emk_pci__unlock(fn);
 }
 
 void emk_pci_set_irq(emk_pci_fn *fn, int level)
 {
-    uint8_t st = fn->cfg[EMK_PCI_STATUS];
+    uint8_t st;
 
+    emk_pci__lock(fn);
+    st = fn->cfg[EMK_PCI_STATUS];
     fn->intx_level = level != 0;
     if (fn->intx_level)
         st |= EMK_PCI_STATUS_INTERRUPT;
@@ -185,6 +202,7 @@ void emk_pci_set_irq(emk_pci_fn *fn, int level)
         st &= (uint8_t)~EMK_PCI_STATUS_INTERRUPT;
     fn->cfg[EMK_PCI_STATUS] = st;
     emk_pci__intx_update(fn);
+    emk_pci__unlock(fn);
 }
 
 /* Side effects of a write of len bytes at off, after masks were applied. */
@@ -248,6 +266,7 @@ int emk_pci_config_write(emk_pci_fn *fn, uint32_t off, unsigned size,
         fn->stat_cfg_bad++;
         return -ERANGE;
     }
+    emk_pci__lock(fn);
     old_cmd = emk_pci_get_word(fn, EMK_PCI_COMMAND);
     old_bctl = emk_pci_get_word(fn, EMK_PCI_BRIDGE_CONTROL);
     for (i = 0; i < size; i++) {
@@ -258,6 +277,7 @@ int emk_pci_config_write(emk_pci_fn *fn, uint32_t off, unsigned size,
         fn->cfg[a] = (uint8_t)((fn->cfg[a] & ~wm) | (b & wm));
         fn->cfg[a] &= (uint8_t)~(b & fn->w1cmask[a]);
     }
+    emk_pci__unlock(fn);
     after_write(fn, off, size, old_cmd, old_bctl);
     if (fn->ops && fn->ops->config_write)
         fn->ops->config_write(fn, off, size, val);

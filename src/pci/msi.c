@@ -74,9 +74,14 @@ int emk_pci_msi_init(emk_pci_fn *fn, unsigned nvec, unsigned opts)
 
 int emk_pci_msi_enabled(const emk_pci_fn *fn)
 {
-    return fn->msi.cap &&
-           (emk_pci_get_word(fn, fn->msi.cap + EMK_PCI_MSI_FLAGS) &
-            EMK_PCI_MSI_FLAGS_ENABLE);
+    int on;
+
+    emk_pci__lock(fn);
+    on = fn->msi.cap &&
+         (emk_pci_get_word(fn, fn->msi.cap + EMK_PCI_MSI_FLAGS) &
+          EMK_PCI_MSI_FLAGS_ENABLE);
+    emk_pci__unlock(fn);
+    return on;
 }
 
 static unsigned msi_enabled_vectors(const emk_pci_fn *fn)
@@ -109,7 +114,7 @@ static int msi_send(emk_pci_fn *fn, unsigned vector)
     return deliver(fn, addr, data);
 }
 
-int emk_pci_msi_notify(emk_pci_fn *fn, unsigned vector)
+static int msi_notify(emk_pci_fn *fn, unsigned vector)
 {
     if (!emk_pci_msi_enabled(fn))
         return -ENOTCONN;
@@ -126,6 +131,16 @@ int emk_pci_msi_notify(emk_pci_fn *fn, unsigned vector)
         return -EPERM;
     }
     return msi_send(fn, vector);
+}
+
+int emk_pci_msi_notify(emk_pci_fn *fn, unsigned vector)
+{
+    int ret;
+
+    emk_pci__lock(fn);
+    ret = msi_notify(fn, vector);
+    emk_pci__unlock(fn);
+    return ret;
 }
 
 static void msi_flush(emk_pci_fn *fn)
@@ -163,9 +178,14 @@ static uint32_t msix_pba_size(unsigned nvec)
 
 int emk_pci_msix_enabled(const emk_pci_fn *fn)
 {
-    return fn->msix.cap &&
-           (emk_pci_get_word(fn, fn->msix.cap + EMK_PCI_MSIX_FLAGS) &
-            EMK_PCI_MSIX_FLAGS_ENABLE);
+    int on;
+
+    emk_pci__lock(fn);
+    on = fn->msix.cap &&
+         (emk_pci_get_word(fn, fn->msix.cap + EMK_PCI_MSIX_FLAGS) &
+          EMK_PCI_MSIX_FLAGS_ENABLE);
+    emk_pci__unlock(fn);
+    return on;
 }
 
 static int msix_fn_masked(const emk_pci_fn *fn)
@@ -182,16 +202,26 @@ static int msix_vec_masked(const emk_pci_fn *fn, unsigned v)
 
 int emk_pci_msix_masked(const emk_pci_fn *fn, unsigned vector)
 {
+    int m;
+
     if (!fn->msix.cap || vector >= fn->msix.nvec)
         return 1;
-    return msix_fn_masked(fn) || msix_vec_masked(fn, vector);
+    emk_pci__lock(fn);
+    m = msix_fn_masked(fn) || msix_vec_masked(fn, vector);
+    emk_pci__unlock(fn);
+    return m;
 }
 
 int emk_pci_msix_pending(const emk_pci_fn *fn, unsigned vector)
 {
+    int p;
+
     if (!fn->msix.cap || vector >= fn->msix.nvec)
         return 0;
-    return (fn->msix.pba[vector / 8] >> (vector % 8)) & 1;
+    emk_pci__lock(fn);
+    p = (fn->msix.pba[vector / 8] >> (vector % 8)) & 1;
+    emk_pci__unlock(fn);
+    return p;
 }
 
 static void msix_set_pending(emk_pci_fn *fn, unsigned v, int on)
@@ -206,8 +236,11 @@ static void msix_set_pending(emk_pci_fn *fn, unsigned v, int on)
 
 void emk_pci_msix_clear_pending(emk_pci_fn *fn, unsigned vector)
 {
-    if (fn->msix.cap && vector < fn->msix.nvec)
+    if (fn->msix.cap && vector < fn->msix.nvec) {
+        emk_pci__lock(fn);
         msix_set_pending(fn, vector, 0);
+        emk_pci__unlock(fn);
+    }
 }
 
 static int msix_send(emk_pci_fn *fn, unsigned v)
@@ -225,7 +258,7 @@ static int msix_send(emk_pci_fn *fn, unsigned v)
     return deliver(fn, addr, data);
 }
 
-int emk_pci_msix_notify(emk_pci_fn *fn, unsigned vector)
+static int msix_notify(emk_pci_fn *fn, unsigned vector)
 {
     if (!fn->msix.cap || vector >= fn->msix.nvec)
         return -EINVAL;
@@ -241,6 +274,18 @@ int emk_pci_msix_notify(emk_pci_fn *fn, unsigned vector)
         return -EPERM;
     }
     return msix_send(fn, vector);
+}
+
+/* Any thread: the check of the masks and the pending bit it may set are
+ * one step against a vCPU unmasking (and flushing) at the same time. */
+int emk_pci_msix_notify(emk_pci_fn *fn, unsigned vector)
+{
+    int ret;
+
+    emk_pci__lock(fn);
+    ret = msix_notify(fn, vector);
+    emk_pci__unlock(fn);
+    return ret;
 }
 
 /* Sends every pending vector that is no longer masked. */
@@ -275,6 +320,7 @@ int emk_pci_msix_mmio(emk_pci_fn *fn, unsigned bar, uint64_t off,
     in_pba = bar == m->pba_bar && off >= m->pba_off && off - m->pba_off < psz;
     if (!in_table && !in_pba)
         return 0;
+    emk_pci__lock(fn);
     if (!is_write) {
         for (i = 0; i < size; i++) {
             uint64_t o = off + i;
@@ -290,6 +336,7 @@ int emk_pci_msix_mmio(emk_pci_fn *fn, unsigned bar, uint64_t off,
         }
         if (value)
             *value = v;
+        emk_pci__unlock(fn);
         return 1;
     }
     /* writes: only the table is writable (the PBA is read-only) */
@@ -308,9 +355,12 @@ int emk_pci_msix_mmio(emk_pci_fn *fn, unsigned bar, uint64_t off,
                 m->table[t] = (uint8_t)((m->table[t] & ~1u) | (b & 1u));
         }
         msix_flush(fn, (unsigned)(t0 / 16u), (unsigned)((t0 + n - 1) / 16u));
+        emk_pci__unlock(fn);
         if (fn->ops && fn->ops->msi_changed)
             fn->ops->msi_changed(fn);
+        return 1;
     }
+    emk_pci__unlock(fn);
     return 1;
 }
 
@@ -404,15 +454,18 @@ void emk_pci__msi_reset(emk_pci_fn *fn)
 {
     unsigned v;
 
+    emk_pci__lock(fn);
+
     fn->msi.pending = 0;
     if (fn->msi.cap)
         msi_sync_pending(fn);
-    if (!fn->msix.cap)
-        return;
-    memset(fn->msix.table, 0, emk_pci_msix_storage_size(fn->msix.nvec));
-    for (v = 0; v < fn->msix.nvec; v++)
-        fn->msix.table[v * 16u + EMK_PCI_MSIX_ENTRY_VECTOR_CTRL] =
-            EMK_PCI_MSIX_ENTRY_CTRL_MASKBIT;
+    if (fn->msix.cap) {
+        memset(fn->msix.table, 0, emk_pci_msix_storage_size(fn->msix.nvec));
+        for (v = 0; v < fn->msix.nvec; v++)
+            fn->msix.table[v * 16u + EMK_PCI_MSIX_ENTRY_VECTOR_CTRL] =
+                EMK_PCI_MSIX_ENTRY_CTRL_MASKBIT;
+    }
+    emk_pci__unlock(fn);
 }
 
 /* ---- config-space hooks ---------------------------------------------------- */
@@ -421,6 +474,7 @@ void emk_pci__msi_config_written(emk_pci_fn *fn, uint32_t off, unsigned len)
 {
     (void)off;
     (void)len;
+    emk_pci__lock(fn);
     emk_pci__intx_update(fn);
     if (fn->msi.cap) {
         /* a vector enabled by MME shrinking no longer exists */
@@ -431,13 +485,16 @@ void emk_pci__msi_config_written(emk_pci_fn *fn, uint32_t off, unsigned len)
     }
     if (fn->msix.cap)
         msix_flush(fn, 0, fn->msix.nvec - 1u);
+    emk_pci__unlock(fn);
     if (fn->ops && fn->ops->msi_changed)
         fn->ops->msi_changed(fn);
 }
 
 void emk_pci__msi_bus_master_on(emk_pci_fn *fn)
 {
+    emk_pci__lock(fn);
     msi_flush(fn);
     if (fn->msix.cap)
         msix_flush(fn, 0, fn->msix.nvec - 1u);
+    emk_pci__unlock(fn);
 }

@@ -6,6 +6,19 @@
 
 #include "emkit/pci.h"
 
+/* The function's lock (emk_pci_fn.lock): every entry point a device
+ * thread or a vCPU may call takes it; callbacks into the device run
+ * without it. */
+static inline void emk_pci__lock(const emk_pci_fn *fn)
+{
+    pthread_mutex_lock((pthread_mutex_t *)(void *)&fn->lock);
+}
+
+static inline void emk_pci__unlock(const emk_pci_fn *fn)
+{
+    pthread_mutex_unlock((pthread_mutex_t *)(void *)&fn->lock);
+}
+
 /** 1 if fn has a type 1 (bridge) header. */
 static inline int emk_pci__is_bridge(const emk_pci_fn *fn)
 {

@@ -11,6 +11,7 @@ static void reset_one(emk_pci_fn *fn)
     uint32_t a;
     emk_pci_fn *c;
 
+    emk_pci__lock(fn);
     for (a = 0; a < fn->cfg_size; a++) {
         /* AER registers are sticky across resets */
         if (fn->aer_cap && a >= fn->aer_cap && a < fn->aer_cap + (uint32_t)AER_SIZE_MAX)
@@ -24,6 +25,7 @@ static void reset_one(emk_pci_fn *fn)
     emk_pci__msi_reset(fn);
     emk_dev_set_dma(fn->dev, 0);
     emk_pci__intx_update(fn);
+    emk_pci__unlock(fn);
     emk_pci_update_mappings(fn);
     for (c = fn->children; c; c = c->next)
         reset_one(c);

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <cmocka.h>
 
@@ -226,6 +227,76 @@ static void test_msix_shared_bar(void **state)
     assert_int_equal(emk_pci_msix_mmio(&t.fn, 0, 0x8000 + 255, 1, &v, 0), 1);
 }
 
+/* A device thread raising vectors while the vCPU (this thread) masks and
+ * unmasks them: the device's check of the masks and the pending bit it
+ * sets are one step against the unmask's flush, so no vector is ever left
+ * pending while unmasked (a lost interrupt).  Run under ThreadSanitizer
+ * too (tests/tsan/run.sh). */
+typedef struct raiser {
+    emk_pci_fn *fn;
+    int stop;
+    unsigned long raised;
+    unsigned long rc[3];
+} raiser;
+
+static void *raise_main(void *opaque)
+{
+    raiser *r = opaque;
+    unsigned v = 0;
+
+    while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+        int rc;
+        rc = emk_pci_msix_notify(r->fn, v++ % TDEV_MSIX_VECTORS);
+        r->rc[rc < 0 ? 2 : rc]++;
+        __atomic_fetch_add(&r->raised, 1, __ATOMIC_RELAXED);
+    }
+    return NULL;
+}
+
+static void test_msix_threads(void **state)
+{
+    fixture *f = *state;
+    emk_pci_fn *fn = &f->tdevs[0].fn;
+    unsigned c = fn->msix.cap, v, round;
+    raiser r;
+    pthread_t th;
+    emk_tm_msi m;
+    unsigned long got = 0;
+
+    map_msix(f, fn);
+    for (v = 0; v < TDEV_MSIX_VECTORS; v++)
+        program_entry(f, v, 0xfee00000u, 0x200 + v);
+    wr(fn, c + 2, 2, EMK_PCI_MSIX_FLAGS_ENABLE);
+    r.fn = fn;
+    r.stop = 0;
+    r.raised = 0;
+    r.rc[0] = r.rc[1] = r.rc[2] = 0;
+    assert_int_equal(pthread_create(&th, NULL, raise_main, &r), 0);
+    /* both sides busy at once: at least 20000 mask writes and 50000
+     * raises (bounded, in case the raiser never gets a core) */
+    for (round = 0; round < 20000 || (__atomic_load_n(&r.raised,
+                    __ATOMIC_RELAXED) < 50000 && round < 20000000); round++) {
+        v = round % TDEV_MSIX_VECTORS;
+        assert_int_equal(emk_tm_mmio_write(f->tm, MSIX_BAR_ADDR + 16u * v + 12,
+                                           4, round & 1), 0);
+        if (round % 64 == 0)
+            wr(fn, c + 2, 2, EMK_PCI_MSIX_FLAGS_ENABLE |
+               (round & 64 ? EMK_PCI_MSIX_FLAGS_MASKALL : 0));
+        while (emk_tm_msi_pop(f->tm, &m))
+            got++;
+    }
+    __atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+    pthread_join(th, NULL);
+    for (v = 0; v < TDEV_MSIX_VECTORS; v++)
+        assert_false(emk_pci_msix_pending(fn, v) && !emk_pci_msix_masked(fn, v));
+    while (emk_tm_msi_pop(f->tm, &m))
+        got++;
+    print_message("%u mask writes, %lu raised: %lu sent, %lu left pending, "
+                  "%lu refused; %lu delivered\n", round, r.raised, r.rc[0],
+                  r.rc[1], r.rc[2], got);
+    assert_true(got > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +304,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_msix_cap_and_table, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_msix_delivery, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_msix_shared_bar, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_msix_threads, fixture_setup, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
