@@ -135,6 +135,12 @@ static int walk_gd(emk_img_ctx *c, uint64_t gd, uint64_t ngt, uint32_t ngte,
     if (gd > c->file_size / 512)
         return emk_img_fail(c, -ERANGE, "%s at sector %llu is beyond the end "
                             "of the file", what, (unsigned long long)gd);
+    /* the directory is read whole: it must lie in the file (the header's
+     * capacity alone could ask for gigabytes) */
+    if (ngt > (c->file_size - gd * 512) / 4)
+        return emk_img_fail(c, -ERANGE, "%s at sector %llu: %llu entries "
+                            "reach beyond the end of the file", what,
+                            (unsigned long long)gd, (unsigned long long)ngt);
     r = emk_img_mark(c, gd * 512, ngt * 4, EMK_IMG_CAT_META, what);
     if (r < 0)
         return r;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -454,6 +455,44 @@ static void shared_l1(uint32_t nsnap, uint32_t l1n)
     free(c);
 }
 
+/* Found by the fuzz campaign: a sparse VMDK whose capacity asks for a
+ * grain directory of gigabytes (malloc of 8 GiB).  It is refused with a
+ * clear error: the directory must lie in the file. */
+static void test_vmdk_huge_directory(void **state)
+{
+    uint8_t h[4096];
+    char img[160];
+    emk_img_ctx *c = calloc(1, sizeof(*c));
+    uint64_t cap = 1ULL << 40, v;
+    struct rlimit old, lim;
+    int i, r;
+
+    (void)state;
+    memset(h, 0, sizeof(h));
+    memcpy(h, "KDMV", 4);
+    h[4] = 1;                                  /* version 1 */
+    for (i = 0, v = cap; i < 8; i++, v >>= 8)
+        h[12 + i] = (uint8_t)v;                /* capacity: 2^40 sectors */
+    h[20] = 1;                                 /* grain: 1 sector */
+    h[44] = 0x00; h[45] = 0x02;                /* 512 entries per table */
+    h[56] = 1;                                 /* directory at sector 1 */
+    write_file(at(img, sizeof(img), "huge.vmdk"), h, sizeof(h));
+    /* at most 1 GiB more address space: the old code's 8 GiB directory
+     * buffer then fails (-ENOMEM) instead of being overcommitted */
+    assert_int_equal(getrlimit(RLIMIT_AS, &old), 0);
+    lim = old;
+    lim.rlim_cur = 1ULL << 32;
+    if (old.rlim_cur != RLIM_INFINITY && old.rlim_cur < lim.rlim_cur)
+        lim.rlim_cur = old.rlim_cur;
+    assert_int_equal(setrlimit(RLIMIT_AS, &lim), 0);
+    r = emk_img_open(c, img, EMK_IMG_FMT_VMDK);
+    assert_int_equal(setrlimit(RLIMIT_AS, &old), 0);
+    assert_int_equal(r, -ERANGE);
+    assert_non_null(strstr(c->err, "beyond the end of the file"));
+    emk_img_close(c);
+    free(c);
+}
+
 static void test_snapshots_share_l1(void **state)
 {
     (void)state;
@@ -487,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_datafile_outside),
         cmocka_unit_test(test_datafile_inside),
         cmocka_unit_test(test_vmdk_extent_outside),
+        cmocka_unit_test(test_vmdk_huge_directory),
         cmocka_unit_test(test_snapshots_share_l1),
         cmocka_unit_test(test_snapshots_budget),
     };

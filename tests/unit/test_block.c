@@ -316,7 +316,11 @@ static void host_close(void *opaque)
     ((hostbk *)opaque)->closed = 1;
 }
 
-static const emk_blk_ops host_ops = {"host-test", host_submit, host_close};
+static const emk_blk_ops host_ops = {
+    .kind = "host-test",
+    .submit = host_submit,
+    .close = host_close,
+};
 
 static void host_backend(void **state)
 {

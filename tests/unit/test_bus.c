@@ -41,10 +41,17 @@ static int probe_write(void *opaque, uint64_t off, unsigned size, uint64_t v)
     return 0;
 }
 
-static const emk_region_ops ops4 = {probe_read, probe_write, EMK_SIZE_4 | EMK_SIZE_8, 0};
-static const emk_region_ops ops_unaligned = {probe_read, probe_write,
-                                             EMK_SIZE_1 | EMK_SIZE_2 | EMK_SIZE_4,
-                                             EMK_REGION_UNALIGNED};
+static const emk_region_ops ops4 = {
+    .read = probe_read,
+    .write = probe_write,
+    .valid_sizes = EMK_SIZE_4 | EMK_SIZE_8,
+};
+static const emk_region_ops ops_unaligned = {
+    .read = probe_read,
+    .write = probe_write,
+    .valid_sizes = EMK_SIZE_1 | EMK_SIZE_2 | EMK_SIZE_4,
+    .flags = EMK_REGION_UNALIGNED,
+};
 
 typedef struct fixture {
     emk_tm *tm;
