@@ -7,6 +7,12 @@
 
 void fx_start(fx *f, void (*setup)(emk_nvme_options *o), int niothreads)
 {
+    fx_start_on(f, setup, niothreads, NULL);
+}
+
+void fx_start_on(fx *f, void (*setup)(emk_nvme_options *o), int niothreads,
+                 emk_loop *dev_loop)
+{
     emk_tm_config cfg;
     emk_bus *bus;
     int err = 0, i;
@@ -34,7 +40,7 @@ void fx_start(fx *f, void (*setup)(emk_nvme_options *o), int niothreads)
     if (setup)
         setup(&f->o);
     f->n = &f->nvme;
-    assert_int_equal(emk_nvme_init(f->n, &f->o, emk_tm_bus(f->tm), NULL), 0);
+    assert_int_equal(emk_nvme_init(f->n, &f->o, emk_tm_bus(f->tm), dev_loop), 0);
     fx_wire_msis(f);
     bus = emk_tm_bus(f->tm);
     assert_int_equal(emk_bus_map_region(bus, emk_nvme_bar0(f->n), FX_BAR), 0);
@@ -47,14 +53,21 @@ void fx_start(fx *f, void (*setup)(emk_nvme_options *o), int niothreads)
 void fx_start_drv(fx *f, void (*setup)(emk_nvme_options *o), int niothreads,
                   unsigned nioq, int shadow)
 {
+    fx_start_drv_on(f, setup, niothreads, nioq, shadow, NULL);
+}
+
+void fx_start_drv_on(fx *f, void (*setup)(emk_nvme_options *o),
+                     int niothreads, unsigned nioq, int shadow,
+                     emk_loop *dev_loop)
+{
     emk_nvme_drv_opts o;
 
-    fx_start(f, setup, niothreads);
+    fx_start_on(f, setup, niothreads, dev_loop);
     memset(&o, 0, sizeof(o));
     o.nioq = nioq;
     o.qsize = 64;
     o.shadow = shadow;
-    o.threaded = niothreads > 0;
+    o.threaded = niothreads > 0 || dev_loop;
     assert_int_equal(emk_nvme_drv_init(&f->d, f->tm, FX_BAR, &o), 0);
 }
 

@@ -34,6 +34,13 @@ typedef struct fx {
 /** Creates machine + controller (options tweaked by setup, may be NULL)
  *  and maps BAR0; does not initialise the driver. */
 void fx_start(fx *f, void (*setup)(emk_nvme_options *o), int niothreads);
+/** fx_start with the controller's loop given (NULL: the machine's). */
+void fx_start_on(fx *f, void (*setup)(emk_nvme_options *o), int niothreads,
+                 emk_loop *dev_loop);
+/** fx_start_drv with the controller's loop given. */
+void fx_start_drv_on(fx *f, void (*setup)(emk_nvme_options *o),
+                     int niothreads, unsigned nioq, int shadow,
+                     emk_loop *dev_loop);
 /** fx_start, then the driver with nioq queues (shadow/threaded as given). */
 void fx_start_drv(fx *f, void (*setup)(emk_nvme_options *o), int niothreads,
                   unsigned nioq, int shadow);

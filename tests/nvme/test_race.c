@@ -129,64 +129,37 @@ static void sleep_ms(long ms)
 
 static emk_iothread *dev_thread;
 
-/* fx_start with the controller's own loop in an iothread. */
-static void start_dev_iothread(fx *f, int niothreads, int shadow,
-                               int drv_shadow, int notifiers)
+static void shadow_only(emk_nvme_options *o)
 {
-    emk_nvme_drv_opts d;
-    emk_tm_config cfg;
-    emk_bus *bus;
-    int err = 0, i;
+    o->shadow_doorbells = 1;
+}
 
-    memset(f, 0, sizeof(*f));
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.ram_size = 64ull << 20;
-    f->tm = emk_tm_new(&cfg, &err);
-    assert_non_null(f->tm);
+static void shadow_notifiers(emk_nvme_options *o)
+{
+    o->shadow_doorbells = 1;
+    o->notifier_doorbells = 1;
+}
+
+/* The fixture with the controller's own loop in an iothread: the
+ * controller's shadow doorbells and notifiers as setup says, the driver's
+ * shadow use as drv_shadow says. */
+static void start_dev_iothread(fx *f, int niothreads,
+                               void (*setup)(emk_nvme_options *o),
+                               int drv_shadow)
+{
+    int err = 0;
+
     dev_thread = emk_iothread_start("nvme-dev", NULL, &err);
     assert_non_null(dev_thread);
-    emk_nvme_options_default(&f->o);
-    f->o.max_queues = 4;
-    f->o.max_queue_entries = 256;
-    f->o.nns = 1;
-    f->o.ns[0].backend = "ram:4M";
-    f->o.shadow_doorbells = shadow;
-    f->o.notifier_doorbells = notifiers;
-    for (i = 0; i < niothreads; i++) {
-        f->it[i] = emk_iothread_start("nvme-io", NULL, &err);
-        assert_non_null(f->it[i]);
-        f->o.iothreads[i] = emk_iothread_loop(f->it[i]);
-    }
-    f->o.niothreads = (unsigned)niothreads;
-    f->n = &f->nvme;
-    assert_int_equal(emk_nvme_init(f->n, &f->o, emk_tm_bus(f->tm),
-                                   emk_iothread_loop(dev_thread)), 0);
-    fx_wire_msis(f);
-    bus = emk_tm_bus(f->tm);
-    assert_int_equal(emk_bus_map_region(bus, emk_nvme_bar0(f->n), FX_BAR), 0);
-    f->buf = emk_tm_alloc(f->tm, 128 << 10, FX_PAGE);
-    memset(&d, 0, sizeof(d));
-    d.nioq = 1;
-    d.qsize = QS;
-    d.shadow = drv_shadow;
-    d.threaded = 1;
-    assert_int_equal(emk_nvme_drv_init(&f->d, f->tm, FX_BAR, &d), 0);
+    fx_start_drv_on(f, setup, niothreads, 1, drv_shadow,
+                    emk_iothread_loop(dev_thread));
 }
 
 static void stop_dev_iothread(fx *f)
 {
-    emk_bus *bus = emk_tm_bus(f->tm);
-    int i;
-
-    emk_nvme_reset(f->n);
-    emk_bus_unmap_region(bus, emk_nvme_bar0(f->n));
-    emk_nvme_cleanup(f->n);
-    for (i = 0; i < 2; i++)
-        if (f->it[i])
-            emk_iothread_stop(f->it[i]);
+    fx_stop(f);
     emk_iothread_stop(dev_thread);
     dev_thread = NULL;
-    emk_tm_free(f->tm);
 }
 
 /* The admin queue belongs to the controller's loop: a doorbell rung on
@@ -201,7 +174,7 @@ static void test_admin_doorbell_runs_in_owner(void **state)
     int i;
 
     (void)state;
-    start_dev_iothread(&f, 0, 0, 0, 0);
+    start_dev_iothread(&f, 0, NULL, 0);
     gate_close(&g, emk_iothread_loop(dev_thread));
     emk_nvme_cmd_init(cmd, 0x0a, 0);           /* Get Features: arbitration */
     emk_nvme_cmd_dw(cmd, 10, 0x01);
@@ -226,7 +199,7 @@ static void test_io_doorbell_runs_in_owner(void **state)
     int i;
 
     (void)state;
-    start_dev_iothread(&f, 1, 0, 0, 0);
+    start_dev_iothread(&f, 1, NULL, 0);
     gate_close(&g, f.o.iothreads[0]);
     emk_nvme_cmd_init(cmd, 0x00, 1);           /* Flush */
     assert_true(emk_nvme_drv_queue_cmd(&f.d, &f.d.io[0], cmd) >= 0);
@@ -251,7 +224,7 @@ static void test_delete_with_dbbuf_storm(void **state)
     int iter, writes_done = 0;
 
     (void)state;
-    start_dev_iothread(&f, 0, 1, 0, 0);       /* the driver rings MMIO */
+    start_dev_iothread(&f, 0, shadow_only, 0);  /* the driver rings MMIO */
     dbs = emk_tm_alloc(f.tm, FX_PAGE, FX_PAGE);
     eis = emk_tm_alloc(f.tm, FX_PAGE, FX_PAGE);
     for (iter = 0; iter < 200; iter++) {
@@ -344,17 +317,13 @@ static void test_delete_sq_twice(void **state)
 
 /* ---- finding 5: the shadow buffer must be plain RAM --------------------- */
 
-static void shadow_on(emk_nvme_options *o)
-{
-    o->shadow_doorbells = 1;
-}
 
 static void test_dbbuf_not_ram_refused(void **state)
 {
     fx f;
 
     (void)state;
-    fx_start(&f, shadow_on, 0);
+    fx_start(&f, shadow_only, 0);
     {
         emk_nvme_drv_opts o;
         memset(&o, 0, sizeof(o));
@@ -398,7 +367,7 @@ static void *hammer(void *arg)
         fx_wr32(s->f, DB + 8, v % 70u);        /* SQ1 tail */
         fx_wr32(s->f, DB + 16, 0);             /* SQ2: no such queue */
         v++;
-        h->rings++;
+        __atomic_fetch_add(&h->rings, 1, __ATOMIC_RELAXED);
     }
     return NULL;
 }
@@ -410,7 +379,7 @@ static void *resyncer(void *arg)
 
     while (!emk_load_acquire_int(&s->stop)) {
         emk_nvme_irq_resync(s->f->n);
-        s->resyncs++;
+        __atomic_fetch_add(&s->resyncs, 1, __ATOMIC_RELAXED);
         sched_yield();
     }
     return NULL;
@@ -432,7 +401,13 @@ static void stress_run(fx *f, int rounds)
         assert_int_equal(pthread_create(&th[k], NULL, hammer, &h[k]), 0);
     }
     assert_int_equal(pthread_create(&th[2], NULL, resyncer, &s), 0);
-    for (i = 0; i < rounds; i++) {
+    /* every thread busy at once: at least `rounds` admin rounds, and on
+     * until each hammer has rung 1000 times and the resyncer has run
+     * (bounded, for a machine that never gives them a core) */
+    for (i = 0; i < rounds || (i < 100 * rounds &&
+         (__atomic_load_n(&h[0].rings, __ATOMIC_RELAXED) < 1000 ||
+          __atomic_load_n(&h[1].rings, __ATOMIC_RELAXED) < 1000 ||
+          __atomic_load_n(&s.resyncs, __ATOMIC_RELAXED) == 0)); i++) {
         failures += recreate_q1(f) != 0;
         if (dbs && i % 4 == 0)                 /* swap shadow pages */
             failures += admin(f, 0x7c, 0, 0, dbs, eis) != 0;
@@ -459,59 +434,49 @@ static void stress_run(fx *f, int rounds)
                             fx_ram(f, f->buf + 8192, 4096), 4096);
     }
     print_message("stress: %d admin rounds, %lu doorbell rounds, %lu resyncs\n",
-                  rounds, h[0].rings + h[1].rings, s.resyncs);
+                  i, h[0].rings + h[1].rings, s.resyncs);
 }
 
-static void notifier_opts(emk_nvme_options *o)
+/* One loop placement: the controller here or in an iothread, I/O queues
+ * on it or on niothreads iothreads of their own; shadow doorbells with
+ * notifiers everywhere (finding 1's configuration). */
+static void stress_placement(int dev_iothread, int niothreads)
 {
-    o->shadow_doorbells = 1;
-    o->notifier_doorbells = 1;
+    fx f;
+
+    if (dev_iothread)
+        start_dev_iothread(&f, niothreads, shadow_notifiers, 1);
+    else
+        fx_start_drv(&f, shadow_notifiers, niothreads, 1, 1);
+    stress_run(&f, 120);
+    if (dev_iothread)
+        stop_dev_iothread(&f);
+    else
+        fx_stop(&f);
 }
 
-/* Placement 1: everything on the machine's loop (this thread). */
 static void test_stress_main_loop(void **state)
 {
-    fx f;
-
     (void)state;
-    fx_start_drv(&f, notifier_opts, 0, 1, 1);
-    stress_run(&f, 120);
-    fx_stop(&f);
+    stress_placement(0, 0);
 }
 
-/* Placement 2: controller on this thread, I/O queues on two iothreads
- * with notifier doorbells (finding 1's configuration). */
 static void test_stress_io_iothreads(void **state)
 {
-    fx f;
-
     (void)state;
-    fx_start_drv(&f, notifier_opts, 2, 1, 1);
-    stress_run(&f, 120);
-    fx_stop(&f);
+    stress_placement(0, 2);
 }
 
-/* Placement 3: controller in an iothread, no I/O iothreads (finding 2's
- * configuration). */
-static void test_stress_dev_iothread(void **state)
+static void test_stress_dev_iothread(void **state)   /* finding 2's */
 {
-    fx f;
-
     (void)state;
-    start_dev_iothread(&f, 0, 1, 1, 1);
-    stress_run(&f, 120);
-    stop_dev_iothread(&f);
+    stress_placement(1, 0);
 }
 
-/* Placement 4: controller and I/O queues in iothreads of their own. */
 static void test_stress_all_iothreads(void **state)
 {
-    fx f;
-
     (void)state;
-    start_dev_iothread(&f, 2, 1, 1, 1);
-    stress_run(&f, 120);
-    stop_dev_iothread(&f);
+    stress_placement(1, 2);
 }
 
 int main(void)
