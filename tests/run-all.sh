@@ -74,6 +74,7 @@ step fallback fallback
 step zig zigcheck
 step static staticcheck
 step fuzz tests/fuzz/run.sh "$fuzz_secs" build/fuzz
+step oss-fuzz tests/fuzz/oss-fuzz-check.sh build/fuzz
 for suite in tests/*/suite.sh; do
   [ -e "$suite" ] || continue
   name=$(basename "$(dirname "$suite")")
