@@ -74,9 +74,7 @@ static void req_free_locked(nvme_req *r)
 
     r->next = sq->free;
     sq->free = r;
-    if (sq->qid)
-        nvme_dec(&sq->n->io_inflight);
-    if (nvme_dec(&sq->inflight) == 1 && sq->dead)
+    if (nvme_dec(sq->inflight) == 1 && sq->dead)
         emk_bh_schedule(&sq->n->state_bh);
     if (sq->stalled && !sq->dead)
         emk_bh_schedule(&sq->bh);

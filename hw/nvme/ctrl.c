@@ -166,7 +166,12 @@ emk_blk *emk_nvme_ns_blk(emk_nvme *e, unsigned nsid)
 
 unsigned emk_nvme_inflight(emk_nvme *e)
 {
-    return nvme_load(&((nvme_ctrl *)e)->io_inflight);
+    nvme_ctrl *n = (nvme_ctrl *)e;
+    unsigned i, sum = 0;
+
+    for (i = 1; i <= n->max_queues; i++)      /* slots: any thread */
+        sum += nvme_load(&n->slot[i].inflight);
+    return sum;
 }
 
 void emk_nvme_dump(emk_nvme *e, FILE *out)

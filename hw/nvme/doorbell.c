@@ -220,7 +220,8 @@ void emk_nvme_notifiers_off(nvme_ctrl *n)
         n->dbn[i].on = 0;
     }
     for (i = 0; i <= n->max_queues; i++)
-        dbn_update(n, i);         /* every handler detached in its owner */
+        if (was_on[2 * i] || was_on[2 * i + 1])
+            dbn_update(n, i);     /* its handlers detached in its owner */
     for (i = 0; i < 2 * (EMK_NVME_MAX_QUEUES + 1); i++)
         if (was_on[i])
             emk_notifier_cleanup(&n->dbn[i].nt);

@@ -195,7 +195,7 @@ typedef struct emk_nvme_sq {
     int dead;               /* deleted/reset: fetch nothing more (set
                                under cq->lock, read atomically) */
     int stalled;            /* out of request slots (cq->lock) */
-    uint32_t inflight;      /* slots in use */
+    uint32_t *inflight;     /* slots in use: the slot's counter */
     nvme_req *reqs;
     nvme_req *free;         /* guarded by cq->lock */
     uint8_t *scratch;       /* 2 x MAX_XFER for compare and DSM (I/O SQs) */

@@ -142,6 +142,7 @@ int emk_nvme_sq_create(nvme_ctrl *n, uint16_t qid, uint64_t base, uint16_t size,
     sq->base = base;
     sq->cq = cq;
     sq->loop = n->slot[qid].loop;
+    sq->inflight = &n->slot[qid].inflight;   /* 0: a queue goes when idle */
     for (i = 0; i < size; i++) {
         sq->reqs[i].sq = sq;
         sq->reqs[i].next = i + 1 < size ? &sq->reqs[i + 1] : NULL;
@@ -207,7 +208,7 @@ int emk_nvme_sq_idle(nvme_sq *sq)
     uint32_t v;
 
     pthread_mutex_lock(&sq->cq->lock);
-    v = sq->inflight;
+    v = *sq->inflight;
     pthread_mutex_unlock(&sq->cq->lock);
     return v == 0;
 }

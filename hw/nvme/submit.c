@@ -61,9 +61,7 @@ static int sq_fetch_one(nvme_sq *sq)
     r = sq->free;
     if (r) {
         sq->free = r->next;
-        nvme_inc(&sq->inflight);
-        if (sq->qid)
-            nvme_inc(&n->io_inflight);
+        nvme_inc(sq->inflight);
     } else {
         sq->stalled = 1;
     }

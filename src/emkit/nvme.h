@@ -115,6 +115,7 @@ typedef struct emk_nvme_qslot {
     uint32_t cq_size;       /* likewise for the CQ */
     uint32_t sq_tail;       /* last SQ tail doorbell (MMIO) */
     uint32_t cq_head;       /* last CQ head doorbell (MMIO) */
+    uint32_t inflight;      /* commands of the SQ in flight (atomic) */
     uint64_t sq_db, cq_db;  /* shadow doorbell words of the live queues, 0
                                if none: an MMIO doorbell is copied there at
                                once, as the host's shadow update would be */
@@ -170,7 +171,6 @@ struct emk_nvme {
     struct emk_nvme_sq *sq[EMK_NVME_MAX_QUEUES + 1];   /* written by the owners */
     struct emk_nvme_cq *cq[EMK_NVME_MAX_QUEUES + 1];
     emk_nvme_qslot slot[EMK_NVME_MAX_QUEUES + 1];
-    uint32_t io_inflight;   /* I/O commands in flight, all SQs (atomic) */
     emk_nvme_ns ns[EMK_NVME_MAX_NS];
     unsigned nns;
 
