@@ -250,6 +250,11 @@ typedef struct emk_pci_fn_ops {
      *  Level Reset, a secondary bus reset above it, or the host); the
      *  device resets its own state here. */
     void (*reset)(struct emk_pci_fn *fn);
+    /** Called before a config read of size bytes at off is answered
+     *  (outside the function's lock), so a device can refresh bytes whose
+     *  value it computes on access (emk_pci_set_*), such as a virtio
+     *  PCI_CFG window. */
+    void (*config_read)(struct emk_pci_fn *fn, uint32_t off, unsigned size);
 } emk_pci_fn_ops;
 
 /** Identity of a function, given to emk_pci_fn_init. */

@@ -156,6 +156,8 @@ uint32_t emk_pci_config_read(emk_pci_fn *fn, uint32_t off, unsigned size)
         fn->stat_cfg_bad++;
         return 0xffffffffu;
     }
+    if (fn->ops && fn->ops->config_read)
+        fn->ops->config_read(fn, off, size);
     emk_pci__lock(fn);
     for (i = 0; i < size; i++)
         v |= (uint32_t)fn->cfg[off + i] << (8 * i);

@@ -325,7 +325,7 @@ static void test_function_level_reset(void **state)
     tdev *t = &f->tdevs[0];
     emk_pci_fn *fn = &t->fn;
     unsigned e = fn->exp_cap;
-    static const emk_pci_fn_ops ops = {NULL, NULL, NULL, count_reset};
+    static const emk_pci_fn_ops ops = {NULL, NULL, NULL, count_reset, NULL};
     emk_tm_msi m;
 
     fn->ops = &ops;

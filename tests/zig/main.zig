@@ -14,6 +14,9 @@ const c = @cImport({
     @cInclude("emkit/trace.h");
     @cInclude("emkit/vcd.h");
     @cInclude("emkit/virtq.h");
+    @cInclude("emkit/virtio.h");
+    @cInclude("emkit/virtio_pci.h");
+    @cInclude("emkit/virtio_rng.h");
     @cInclude("emkit/ring.h");
     @cInclude("emkit/img.h");
     @cInclude("emkit/cache.h");
@@ -21,6 +24,7 @@ const c = @cImport({
     @cInclude("emkit/guest/pci_enum.h");
     @cInclude("emkit/guest/nvme_drv.h");
     @cInclude("emkit/guest/sblk_drv.h");
+    @cInclude("emkit/guest/virtio_drv.h");
 });
 
 fn reg(tm: ?*c.emk_tm, off: u64, size: c_uint, v: u64) void {
