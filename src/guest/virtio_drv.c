@@ -6,6 +6,25 @@
 #include "compat.h"
 #include "emkit/guest/virtio_drv.h"
 
+/* Ring indices and event fields are shared with the device thread:
+ * 16-bit atomic accesses of little-endian values (2-aligned). */
+static uint16_t le_host16(uint16_t v)
+{
+    const uint16_t one = 1;
+
+    return *(const uint8_t *)&one ? v : (uint16_t)(v << 8 | v >> 8);
+}
+
+static uint16_t ld_idx(const uint8_t *p)
+{
+    return le_host16(emk_load_acquire_u16((const uint16_t *)(const void *)p));
+}
+
+static void st_idx(uint8_t *p, uint16_t v)
+{
+    emk_store_release_u16((uint16_t *)(void *)p, le_host16(v));
+}
+
 static uint64_t rd(emk_virtio_drv *d, uint64_t a, unsigned size)
 {
     uint64_t v = 0;
@@ -269,9 +288,8 @@ int emk_virtio_drv_add(emk_virtio_drv *d, unsigned q,
     vq->chain_len[head] = (uint16_t)need;
     avail = emk_tm_ram(d->tm, vq->avail, 6u + 2u * vq->size);
     emk_st_le16(avail + 4 + 2u * (vq->avail_idx % vq->size), head);
-    emk_smp_wmb();
     vq->avail_idx++;
-    emk_st_le16(avail + 2, vq->avail_idx);
+    st_idx(avail + 2, vq->avail_idx);
     return head;
 }
 
@@ -284,13 +302,13 @@ int emk_virtio_drv_kick(emk_virtio_drv *d, unsigned q)
     if (has(d, EMK_VIRTIO_F_RING_EVENT_IDX)) {
         /* kick only if the entries added since the last kick passed
          * avail_event (vring_need_event) */
-        uint16_t ev = emk_le16(used + 4 + 8u * vq->size);
+        uint16_t ev = ld_idx(used + 4 + 8u * vq->size);
         uint16_t old = vq->kicked;
 
         vq->kicked = vq->avail_idx;
         if ((uint16_t)(vq->avail_idx - ev - 1) >= (uint16_t)(vq->avail_idx - old))
             return 0;
-    } else if (emk_le16(used) & EMK_VIRTQ_USED_F_NO_NOTIFY) {
+    } else if (ld_idx(used) & EMK_VIRTQ_USED_F_NO_NOTIFY) {
         return 0;
     }
     wr(d, d->notify + (uint64_t)q * d->notify_mult, 2, q);
@@ -306,16 +324,15 @@ int emk_virtio_drv_used(emk_virtio_drv *d, unsigned q, uint16_t *head,
     const uint8_t *e;
     uint16_t h, i, n;
 
-    if (!vq->ready || emk_le16(used + 2) == vq->last_used)
+    if (!vq->ready || ld_idx(used + 2) == vq->last_used)
         return 0;
-    emk_smp_rmb();
     e = used + 4 + 8u * (vq->last_used % vq->size);
     h = (uint16_t)emk_le32(e);
     *len = emk_le32(e + 4);
     *head = h;
     vq->last_used++;
     if (has(d, EMK_VIRTIO_F_RING_EVENT_IDX))
-        emk_st_le16(avail + 4 + 2u * vq->size, vq->last_used);
+        st_idx(avail + 4 + 2u * vq->size, vq->last_used);
     if (h >= vq->size) {
         d->error = -EIO;
         return 1;
