@@ -37,6 +37,13 @@ for pc in glib-2.0 pixman-1 zlib; do
 done
 [ -f /usr/include/libfdt.h ] || skip "libfdt-dev not installed (tests/deps/qemu.apt)"
 mkdir -p "$CACHE" "$OUT"
+# One build at a time: the source tree and build directory in the cache
+# are shared by every checkout on this machine (each run syncs its own
+# sources in, builds, and copies the binary out), so a second run waits.
+exec 9>"$CACHE/.build.lock"
+if command -v flock >/dev/null 2>&1; then
+    flock 9 || skip "cannot lock $CACHE/.build.lock"
+fi
 
 # ---- 1. source package ----------------------------------------------------
 # tests/qemu/apt-source.sh fetches it through a private apt configuration
