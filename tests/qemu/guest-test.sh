@@ -12,7 +12,9 @@
 #                guest, the initramfs and the checks (tests/qemu/guest/nvme.sh)
 #   emkit-sblk   emkit's simple block device (hw/sblk) through the adapter,
 #                driven with devmem (tests/qemu/guest/sblk.sh): MMIO, the
-#                ioeventfd doorbell, DMA, bus-master gating
+#                ioeventfd doorbell, DMA, bus-master gating; in the same
+#                boot emkit-virtio-rng under Linux's virtio_pci and
+#                virtio_rng drivers (tests/qemu/guest/virtio-rng.sh)
 #   emkit-nvme   emkit's NVMe controller through the adapter, its loop in
 #                QEMU's main loop (the default) and its I/O queues on 2
 #                emkit iothreads, behind emkit's root port (skipped while
@@ -230,9 +232,30 @@ for c in $CASES; do
             log "emkit-sblk: SKIP (this QEMU has no emkit-sblk device)"
             continue
         fi
-        run_guest emkit-sblk sblk 'memmap=1M$0x30000000 iomem=relaxed' \
-            -device emkit-sblk,backend=ram:16M,ioeventfd=on ||
+        # the same boot carries emkit-virtio-rng (one guest, both checks)
+        tests=sblk extra=
+        if has_device emkit-virtio-rng; then
+            tests=sblk,virtio-rng
+            extra="-device emkit-virtio-rng,stats=on"
+        else
+            log "emkit-sblk: this QEMU has no emkit-virtio-rng device: its checks skipped"
+        fi
+        # shellcheck disable=SC2086
+        if run_guest emkit-sblk "$tests" 'memmap=1M$0x30000000 iomem=relaxed' \
+            -device emkit-sblk,backend=ram:16M,ioeventfd=on $extra; then
+            if [ -n "$extra" ]; then
+                stats=$(grep '^emkit-virtio-rng stats:' "$LOGS/emkit-sblk.log")
+                log "emkit-sblk: $stats"
+                # the guest's reads went through the queue and its kicks
+                # through the ioeventfds; no register access was refused
+                echo "$stats" | grep -Eq 'requests=[1-9]' &&
+                    echo "$stats" | grep -Eq 'kicks=[1-9]' &&
+                    echo "$stats" | grep -q 'bad_access=0 *$' ||
+                    { log "emkit-sblk: FAIL: virtio-rng counters"; failed=$((failed + 1)); }
+            fi
+        else
             failed=$((failed + 1))
+        fi
         ran=$((ran + 1))
         ;;
     emkit-nvme)

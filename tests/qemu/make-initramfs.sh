@@ -35,7 +35,7 @@ done
 mkdir -p "$CACHE"
 
 # Modules the guest tests load (dependencies are added automatically).
-MODULES="nvme virtio_pci virtio_blk ext4 crc32c_generic"
+MODULES="nvme virtio_pci virtio_blk virtio_rng ext4 crc32c_generic"
 
 # ---- kernel ------------------------------------------------------------------
 KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null |
