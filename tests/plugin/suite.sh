@@ -1,6 +1,8 @@
 #!/bin/sh
 # Comparison suite: libemkit-cache.so (count=cachegrind) under Debian's
-# qemu-x86_64 against valgrind --tool=cachegrind with the same geometry.
+# qemu-x86_64 against valgrind --tool=cachegrind with the same geometry,
+# and (compat=cachec) against QEMU 7.2's contrib/plugins/cache.c, built
+# here from QEMU's source: byte-identical reports.
 # Tolerances (explained in docs/plugin-cache.md):
 #   freestanding workloads: Ir, Dr, Dw equal; each miss count within
 #     max(64, 0.5%) (stack placement differs between the two hosts);
@@ -124,6 +126,18 @@ if [ -n "$src" ] && gcf=$(pkg-config --cflags glib-2.0 2>/dev/null) &&
     fi
 else
     echo "note: no QEMU 7.2 source or glib-2.0 cflags, cache.c comparison skipped"
+fi
+
+# docs/plugin-cache.md's table of differences has a row for every argument
+# cache.c 7.2 parses (read from its source).
+if [ -n "$src" ]; then
+    keys=$(sed -n 's/.*g_strcmp0(tokens\[0\], "\([a-z0-9]*\)").*/\1/p' "$src/contrib/plugins/cache.c")
+    [ -n "$keys" ] || { echo "FAIL: no arguments found in cache.c"; fails=$((fails + 1)); }
+    sed -n '/^| option \/ behaviour | cache.c 7.2/,/^$/p' "$top/docs/plugin-cache.md" > table.md
+    for k in $keys; do
+        grep -q -e "\`$k\`" -e "\`$k=\`" table.md ||
+            { echo "FAIL docs/plugin-cache.md: no row for cache.c's $k"; fails=$((fails + 1)); }
+    done
 fi
 
 # cachec_run NAME ARGS PROGRAM...: both plugins, reports in cc.NAME (cache.c)
