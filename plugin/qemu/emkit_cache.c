@@ -7,7 +7,11 @@
  * the block did not touch.  The skipped fetches are hits on the most
  * recently used line of their set, which change no replacement state under
  * any policy, so they are counted (Ir = block executions) but not
- * simulated.  Data: one callback per memory operation. */
+ * simulated.  Data: one callback per memory operation.
+ *
+ * compat=cachec (cachec_* below) runs QEMU 7.2 contrib/plugins/cache.c's
+ * model instead: a callback per executed instruction, one L1 access per
+ * instruction or memory callback, and cache.c's report (cachec_report.c). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
