@@ -26,8 +26,11 @@ int emk_cache_geom_check(const struct emk_cache_geom *g, const char *name,
                          char *err, size_t errlen)
 {
     const char *why = NULL;
-    if (!is_pow2(g->size))
-        why = "size is not a power of two";
+    /* The number of sets must be a power of two; the size need not be
+     * (48 KiB 12-way has 64 sets).  Checked in full below. */
+    if (!is_pow2(g->size) &&
+        (!g->line || !g->assoc || g->size % ((uint64_t)g->line * g->assoc) != 0))
+        why = "size is not a power of two (nor line x assoc x 2^n)";
     else if (!is_pow2(g->line) || g->line < 4)
         why = "line size is not a power of two >= 4";
     else if (g->line > g->size)

@@ -182,3 +182,55 @@ void cgp_print_report(const struct cgp_report *r, void (*out)(const char *s))
     }
     free(fs);
 }
+
+int cgp_out_path(const char *pat, long pid, char *buf, size_t len, char *err, size_t errlen)
+{
+    size_t k = 0;
+    const char *p;
+    char num[24];
+    for (p = pat; *p; p++) {
+        const char *add = NULL;
+        size_t n;
+        if (*p != '%') {
+            if (k + 1 >= len)
+                return -ENAMETOOLONG;
+            buf[k++] = *p;
+            continue;
+        }
+        if (p[1] == '%') {
+            add = "%";
+            p++;
+        } else if (p[1] == 'p') {
+            snprintf(num, sizeof(num), "%ld", pid);
+            add = num;
+            p++;
+        } else if (p[1] == 'q' && p[2] == '{' && strchr(p + 3, '}') && strchr(p + 3, '}') > p + 3) {
+            const char *end = strchr(p + 3, '}');
+            char var[128];
+            if ((size_t)(end - (p + 3)) >= sizeof(var)) {
+                snprintf(err, errlen, "out=%s: %%q{...}: name too long", pat);
+                return -EINVAL;
+            }
+            memcpy(var, p + 3, (size_t)(end - (p + 3)));
+            var[end - (p + 3)] = 0;
+            add = getenv(var);
+            if (!add) {
+                snprintf(err, errlen, "out=%s: environment variable %s is not set", pat, var);
+                return -EINVAL;
+            }
+            p = end;
+        } else {
+            snprintf(err, errlen, "out=%s: want %%p, %%q{VAR} or %%%% after %%", pat);
+            return -EINVAL;
+        }
+        n = strlen(add);
+        if (k + n >= len)
+            return -ENAMETOOLONG;
+        memcpy(buf + k, add, n);
+        k += n;
+    }
+    if (k >= len)
+        return -ENAMETOOLONG;
+    buf[k] = 0;
+    return 0;
+}

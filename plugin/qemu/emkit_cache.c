@@ -7,12 +7,17 @@
  * the block did not touch.  The skipped fetches are hits on the most
  * recently used line of their set, which change no replacement state under
  * any policy, so they are counted (Ir = block executions) but not
- * simulated.  Data: one callback per memory operation. */
+ * simulated.  Data: one callback per memory operation.
+ *
+ * compat=cachec (cachec_* below) runs QEMU 7.2 contrib/plugins/cache.c's
+ * model instead: a callback per executed instruction, one L1 access per
+ * instruction or memory callback, and cache.c's report (cachec_report.c). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <qemu-plugin.h>
 
@@ -23,6 +28,21 @@
 #include "dwarf_line.h"
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
+
+/* compat=cachec lists instructions in the order of cache.c's GHashTable,
+ * so ties in its top lists come out as cache.c prints them.  That order
+ * is glib's (and its version's): the table is built by the glib that
+ * QEMU itself links, found at load time through weak references, so
+ * nothing here needs glib's headers or links it.  Without it (a QEMU
+ * that does not export glib) the order is first translation. */
+struct emk_glist {
+    void *data;
+    struct emk_glist *next, *prev;
+};
+extern void *g_hash_table_new(void *hash_func, void *key_equal_func) __attribute__((weak));
+extern int g_hash_table_insert(void *table, void *key, void *value) __attribute__((weak));
+extern struct emk_glist *g_hash_table_get_values(void *table) __attribute__((weak));
+extern void g_list_free(struct emk_glist *list) __attribute__((weak));
 
 enum { MAX_PIECES = 4, NVSTATE = 1024, HASH_BITS = 16, CG_MAX_DATA = 16 };
 
@@ -72,6 +92,14 @@ static struct {
     int have_lines, lines_tried;
     const char *cmd;
     pthread_mutex_t shard[64];      /* shared-level shards when cores > 1 */
+    /* compat=cachec: cache.c's model and report */
+    int cachec;
+    int multi;                      /* a second vCPU exists: lock, atomic counts */
+    long long limit;
+    void *ght;                      /* glib's table (order of the records) */
+    struct cgp_insn **order;        /* without glib: records, first translation first */
+    size_t norder, order_cap;
+    pthread_mutex_t core_lock[EMK_CACHE_MAX_CPUS];
 } P;
 
 static void shard_lock(uint64_t addr, int on)
@@ -531,7 +559,38 @@ static struct cgp_insn *insn_get(struct qemu_plugin_insn *qi, uint64_t addr)
     in->hnext = P.hash[h];
     P.hash[h] = in;
     P.ninsn++;
+    if (P.cachec && P.ght) {
+        /* cache.c: g_hash_table_insert(miss_ht, GUINT_TO_POINTER(addr), data) */
+        g_hash_table_insert(P.ght, (void *)(uintptr_t)addr, in);
+    } else if (P.cachec) {
+        if (P.norder == P.order_cap) {
+            size_t cap = P.order_cap ? P.order_cap * 2 : 4096;
+            struct cgp_insn **o = realloc(P.order, cap * sizeof(*o));
+            if (o) {
+                P.order = o;
+                P.order_cap = cap;
+            }
+        }
+        if (P.norder < P.order_cap)
+            P.order[P.norder++] = in;
+    }
     return in;
+}
+
+/* The guest binary is known only once it is loaded: first block. */
+static void load_lines_once(void)
+{
+    const char *bin;
+    char err[200];
+    if (P.lines_tried)
+        return;
+    P.lines_tried = 1;
+    bin = P.system ? NULL : qemu_plugin_path_to_binary();
+    P.cmd = bin;
+    if (bin) {
+        emk_dwarf_lines_load(&P.lines, bin, err, sizeof(err));
+        P.have_lines = P.lines.nrows > 0; /* rows read before an error are kept */
+    }
 }
 
 static void vcpu_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -541,17 +600,7 @@ static void vcpu_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
     uint64_t prev_lo = 1, prev_hi = 0, lshift = P.sys.cpu[0].l1i.line_shift;
     (void)id;
     pthread_mutex_lock(&P.lock);
-    if (!P.lines_tried) {
-        /* The guest binary is known only once it is loaded: first block. */
-        const char *bin = P.system ? NULL : qemu_plugin_path_to_binary();
-        char err[200];
-        P.lines_tried = 1;
-        P.cmd = bin;
-        if (bin) {
-            emk_dwarf_lines_load(&P.lines, bin, err, sizeof(err));
-            P.have_lines = P.lines.nrows > 0; /* rows read before an error are kept */
-        }
-    }
+    load_lines_once();
     t = calloc(1, sizeof(*t) + n * sizeof(t->insn[0]));
     if (!t) {
         pthread_mutex_unlock(&P.lock);
@@ -603,6 +652,164 @@ static void vcpu_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
                                          in);
     }
     pthread_mutex_unlock(&P.lock);
+}
+
+/*
+ * compat=cachec: QEMU 7.2 contrib/plugins/cache.c's model on our levels.
+ * Per core a private L1I, L1D and (l2=on) L2, no write-backs, no
+ * inclusion, no coherence.  Every executed instruction is one L1I access
+ * of its first byte (guest virtual address; in system mode the host
+ * address QEMU translated it from, as cache.c uses); every memory callback
+ * is one L1D access of its first byte (guest physical in system mode, I/O
+ * skipped).  An L1 miss is one access to the core's L2.  A level fills the
+ * line on a miss: an invalid way first, else the policy's victim.  Same
+ * counts as cache.c under LRU and FIFO; see docs/plugin-cache.md.
+ */
+static inline void cadd(uint64_t *p, int multi)
+{
+    if (multi)
+        __atomic_fetch_add(p, 1, __ATOMIC_RELAXED);
+    else
+        (*p)++;
+}
+
+/* cache.c's access_cache: 1 on a hit, 0 on a miss (the line is filled). */
+static int cachec_ref(struct emk_cache_level *c, uint64_t addr, int wr)
+{
+    uint64_t ln = addr >> c->line_shift, victim;
+    int hit, vdirty;
+    c->st.access[wr]++;
+    if (c->g.policy == EMK_CACHE_LRU) {
+        hit = emk_cache_lru_ref(c, ln, &victim, &vdirty);
+    } else {
+        hit = emk_cache_lookup(c, ln, NULL) >= 0;
+        if (!hit)
+            emk_cache_fill(c, ln, NULL, NULL);
+    }
+    if (!hit)
+        c->st.miss[wr]++;
+    return hit;
+}
+
+/* One reference by core @cpu: L1 @l1 (instruction or data), L2 on a miss.
+ * @ev: the instruction's access, L1 miss and L2 miss counters. */
+static void cachec_access(unsigned cpu, int l1d, uint64_t addr, int wr, uint64_t *ev)
+{
+    struct emk_cache_cpu *k = &P.sys.cpu[cpu];
+    int multi = __atomic_load_n(&P.multi, __ATOMIC_RELAXED);
+    if (multi)
+        pthread_mutex_lock(&P.core_lock[cpu]);
+    cadd(&ev[0], multi);
+    if (!cachec_ref(l1d ? &k->l1d : &k->l1i, addr, wr)) {
+        cadd(&ev[1], multi);
+        if (k->has_l2 && !cachec_ref(&k->l2, addr, wr))
+            cadd(&ev[2], multi);
+    }
+    if (multi)
+        pthread_mutex_unlock(&P.core_lock[cpu]);
+}
+
+static void cachec_ifetch(unsigned int vcpu, void *udata)
+{
+    struct cgp_insn *in = udata;
+    cachec_access(P.ncpu == 1 ? 0 : vcpu % P.ncpu, 0, in->addr, 0, &in->ev[CGP_IR]);
+}
+
+static void cachec_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                       void *udata)
+{
+    struct cgp_insn *in = udata;
+    uint64_t addr = vaddr;
+    int wr = qemu_plugin_mem_is_store(info) ? 1 : 0;
+    if (P.system) {
+        struct qemu_plugin_hwaddr *h = qemu_plugin_get_hwaddr(info, vaddr);
+        if (h && qemu_plugin_hwaddr_is_io(h))
+            return;
+        if (h)
+            addr = qemu_plugin_hwaddr_phys_addr(h);
+    }
+    /* ev[CGP_DR..DLMR] for reads, ev[CGP_DW..DLMW] for writes */
+    cachec_access(P.ncpu == 1 ? 0 : vcpu % P.ncpu, 1, addr, wr, &in->ev[CGP_DR + 3 * wr]);
+}
+
+static void cachec_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+    size_t n = qemu_plugin_tb_n_insns(tb), i;
+    (void)id;
+    pthread_mutex_lock(&P.lock);
+    load_lines_once();
+    for (i = 0; i < n; i++) {
+        struct qemu_plugin_insn *qi = qemu_plugin_tb_get_insn(tb, i);
+        uint64_t addr = P.system ? (uint64_t)(uintptr_t)qemu_plugin_insn_haddr(qi)
+                                 : qemu_plugin_insn_vaddr(qi);
+        struct cgp_insn *in = insn_get(qi, addr);
+        if (!in)
+            break;
+        qemu_plugin_register_vcpu_mem_cb(qi, cachec_mem, QEMU_PLUGIN_CB_NO_REGS,
+                                         QEMU_PLUGIN_MEM_RW, in);
+        qemu_plugin_register_vcpu_insn_exec_cb(qi, cachec_ifetch, QEMU_PLUGIN_CB_NO_REGS, in);
+    }
+    pthread_mutex_unlock(&P.lock);
+}
+
+static void cachec_vcpu_init(qemu_plugin_id_t id, unsigned int vcpu)
+{
+    (void)id;
+    if (vcpu > 0)
+        __atomic_store_n(&P.multi, 1, __ATOMIC_RELAXED);
+}
+
+/* The records in cache.c's order: g_hash_table_get_values of the table
+ * built in insn_get, else first translation.  Returns a malloc'd array. */
+static struct cgp_insn **cachec_records(size_t *n)
+{
+    struct cgp_insn **a;
+    size_t k = 0;
+    if (!P.ght) {
+        a = malloc((P.norder ? P.norder : 1) * sizeof(*a));
+        if (a && P.norder)
+            memcpy(a, P.order, P.norder * sizeof(*a));
+        *n = a ? P.norder : 0;
+        return a;
+    }
+    a = malloc((P.ninsn ? P.ninsn : 1) * sizeof(*a));
+    if (a) {
+        struct emk_glist *l = g_hash_table_get_values(P.ght), *e;
+        for (e = l; e && k < P.ninsn; e = e->next)
+            a[k++] = e->data;
+        g_list_free(l);
+    }
+    *n = k;
+    return a;
+}
+
+static void cachec_exit(void)
+{
+    struct cgp_cachec_core core[EMK_CACHE_MAX_CPUS];
+    struct cgp_cachec r;
+    unsigned i;
+    memset(core, 0, sizeof(core));
+    for (i = 0; i < P.ncpu; i++) {
+        const struct emk_cache_cpu *k = &P.sys.cpu[i];
+        core[i].d_access = k->l1d.st.access[0] + k->l1d.st.access[1];
+        core[i].d_miss = k->l1d.st.miss[0] + k->l1d.st.miss[1];
+        core[i].i_access = k->l1i.st.access[0];
+        core[i].i_miss = k->l1i.st.miss[0];
+        if (k->has_l2) {
+            core[i].l2_access = k->l2.st.access[0] + k->l2.st.access[1];
+            core[i].l2_miss = k->l2.st.miss[0] + k->l2.st.miss[1];
+        }
+    }
+    memset(&r, 0, sizeof(r));
+    r.core = core;
+    r.ncores = P.ncpu;
+    r.use_l2 = P.sys.cfg.has_l2;
+    r.limit = P.limit;
+    r.insns = cachec_records(&r.n);
+    if (!r.insns)
+        return;
+    cgp_print_cachec(&r, qemu_plugin_outs);
+    free(r.insns);
 }
 
 /* Per-level counters of the model (native mode: the whole hierarchy). */
@@ -677,10 +884,23 @@ static void plugin_exit(qemu_plugin_id_t id, void *p)
     r.desc[2] = d[2];
     r.cmd = P.cmd;
     r.top = P.top;
-    if (P.out && cgp_write_cachegrind_out(&r, P.out) < 0) {
-        char m[300];
-        snprintf(m, sizeof(m), "emkit-cache: cannot write %s\n", P.out);
-        qemu_plugin_outs(m);
+    if (P.out) {
+        /* %p now: a guest fork() exits in its own QEMU process, with its pid */
+        char path[4096], m[4400], e[300] = "";
+        if (cgp_out_path(P.out, (long)getpid(), path, sizeof(path), e, sizeof(e)) < 0)
+            snprintf(m, sizeof(m), "emkit-cache: cannot write %s: %s\n", P.out,
+                     e[0] ? e : "name too long");
+        else if (cgp_write_cachegrind_out(&r, path) < 0)
+            snprintf(m, sizeof(m), "emkit-cache: cannot write %s\n", path);
+        else
+            m[0] = 0;
+        if (m[0])
+            qemu_plugin_outs(m);
+    }
+    if (P.cachec) {
+        cachec_exit();
+        free(r.all);
+        return;
     }
     cgp_print_report(&r, qemu_plugin_outs);
     for (i = 0; i < P.ncpu; i++) {
@@ -700,6 +920,21 @@ static int bad_arg(const char *msg)
     return -1;
 }
 
+/* compat=cachec: cache.c's keys, and those of ours that fit its model. */
+static int cachec_key_ok(const char *a)
+{
+    static const char *const keys[] = {
+        "icachesize", "iassoc", "iblksize", "dcachesize", "dassoc", "dblksize",
+        "l2cachesize", "l2assoc", "l2blksize", "l2", "evict", "limit", "top", "cores",
+        "out", "seed", "compat"
+    };
+    size_t i, kl = strcspn(a, "=");
+    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (strlen(keys[i]) == kl && !strncmp(a, keys[i], kl))
+            return 1;
+    return 0;
+}
+
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
                                            int argc, char **argv)
 {
@@ -710,8 +945,38 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     cfg.has_l2 = 1;
     P.top = 10;
     P.system = info->system_emulation;
+    /* compat= first: it sets the defaults the other options change */
+    for (i = 0; i < argc; i++) {
+        if (strncmp(argv[i], "compat=", 7) != 0)
+            continue;
+        if (!strcmp(argv[i] + 7, "cachec"))
+            P.cachec = 1;
+        else if (!strcmp(argv[i] + 7, "none"))
+            P.cachec = 0;
+        else
+            return bad_arg("compat: want cachec or none");
+    }
+    if (P.cachec) {
+        /* contrib/plugins/cache.c 7.2: 16 KiB 8-way 64 B L1s, a 2 MiB
+         * 16-way 64 B L2 only if asked, LRU, top 32 */
+        struct emk_cache_geom l1 = { 16384, 8, 64, EMK_CACHE_LRU, EMK_CACHE_WRITE_BACK, 1 };
+        cfg.l1i = l1;
+        cfg.l1d = l1;
+        cfg.l2 = l1;
+        cfg.l2.size = 2u << 20;
+        cfg.l2.assoc = 16;
+        cfg.has_l2 = 0;
+        cfg.coherence = 0;
+        P.limit = 32;
+    }
     for (i = 0; i < argc; i++) {
         const char *a = argv[i];
+        if (!strncmp(a, "compat=", 7))
+            continue;
+        if (P.cachec && !cachec_key_ok(a)) {
+            snprintf(err, sizeof(err), "compat=cachec: option '%s' is not in cache.c's model", a);
+            return bad_arg(err);
+        }
         if (!strncmp(a, "count=", 6)) {
             if (!strcmp(a + 6, "cachegrind"))
                 P.count = EMK_COUNT_CACHEGRIND;
@@ -722,14 +987,33 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
             continue;
         }
         if (!strncmp(a, "out=", 4) && a[4]) {
+            char path[4096];
+            if (cgp_out_path(a + 4, 1, path, sizeof(path), err, sizeof(err)) < 0)
+                return bad_arg(err[0] ? err : "out: name too long");
             P.out = strdup(a + 4);
             continue;
         }
         if (!strncmp(a, "limit=", 6) || !strncmp(a, "top=", 4)) {
-            uint64_t v;
-            if (emk_cache_parse_size(strchr(a, '=') + 1, &v) < 0 || v > 100000)
-                return bad_arg("limit: want a number 0..100000");
-            P.top = (unsigned)v;
+            const char *v = strchr(a, '=') + 1;
+            uint64_t n;
+            if (P.cachec && v[0] == '-' && emk_cache_parse_size(v + 1, &n) == 0) {
+                P.limit = 0; /* cache.c: a negative limit lists nothing */
+                continue;
+            }
+            if (emk_cache_parse_size(v, &n) < 0 || n > (P.cachec ? 0x7fffffffu : 100000u))
+                return bad_arg(P.cachec ? "limit: want a number" : "limit: want a number 0..100000");
+            P.top = (unsigned)n;
+            P.limit = (long long)n;
+            continue;
+        }
+        if (P.cachec && !strncmp(a, "l2=", 3)) {
+            bool on;
+            /* cache.c parses it with qemu_plugin_bool_parse */
+            if (!qemu_plugin_bool_parse("l2", a + 3, &on)) {
+                snprintf(err, sizeof(err), "boolean argument parsing failed: %s", a);
+                return bad_arg(err);
+            }
+            cfg.has_l2 = on;
             continue;
         }
         if (!strncmp(a, "cores=", 6))
@@ -742,9 +1026,11 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
             return bad_arg(err);
         }
     }
-    if (P.system && !cores_set)
-        cfg.ncpu = (unsigned)(info->system.smp_vcpus > EMK_CACHE_MAX_CPUS
-                              ? EMK_CACHE_MAX_CPUS : info->system.smp_vcpus);
+    if (P.system && !cores_set) {
+        /* cache.c: qemu_plugin_n_vcpus() */
+        int n = P.cachec ? qemu_plugin_n_vcpus() : (int)info->system.smp_vcpus;
+        cfg.ncpu = (unsigned)(n > EMK_CACHE_MAX_CPUS ? EMK_CACHE_MAX_CPUS : n < 1 ? 1 : n);
+    }
     if (P.count == EMK_COUNT_CACHEGRIND) {
         emk_cache_config_cachegrind(&cfg);
         cfg.coherence = 0;
@@ -752,6 +1038,21 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     if (emk_cache_sys_init(&P.sys, &cfg, err, sizeof(err)) < 0)
         return bad_arg(err);
     P.ncpu = cfg.ncpu;
+    pthread_mutex_init(&P.lock, NULL);
+    for (i = 0; i < 64; i++)
+        pthread_mutex_init(&P.shard[i], NULL);
+    if (P.cachec) {
+        for (i = 0; i < EMK_CACHE_MAX_CPUS; i++)
+            pthread_mutex_init(&P.core_lock[i], NULL);
+        if (P.limit > 0)
+            P.top = 1; /* insn_get: keep the disassembly */
+        if (g_hash_table_new && g_hash_table_insert && g_hash_table_get_values && g_list_free)
+            P.ght = g_hash_table_new(NULL, NULL); /* cache.c: g_direct_hash */
+        qemu_plugin_register_vcpu_init_cb(id, cachec_vcpu_init);
+        qemu_plugin_register_vcpu_tb_trans_cb(id, cachec_tb_trans);
+        qemu_plugin_register_atexit_cb(id, plugin_exit, NULL);
+        return 0;
+    }
     P.fast_i = P.count == EMK_COUNT_NATIVE && !P.system && P.ncpu == 1 && P.sys.cpu[0].l1i.hit0;
     P.fast_d = P.fast_i && P.sys.cpu[0].l1d.hit0 && cfg.l1d.wpolicy == EMK_CACHE_WRITE_BACK &&
                (cfg.l1d.assoc & (cfg.l1d.assoc - 1)) == 0;
@@ -776,9 +1077,6 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
                                                                     : vcpu_mem_l1;
         }
     }
-    pthread_mutex_init(&P.lock, NULL);
-    for (i = 0; i < 64; i++)
-        pthread_mutex_init(&P.shard[i], NULL);
     qemu_plugin_register_vcpu_tb_trans_cb(id, vcpu_tb_trans);
     qemu_plugin_register_atexit_cb(id, plugin_exit, NULL);
     return 0;

@@ -64,8 +64,8 @@ enum emk_cache_state {
 
 /** Geometry and policies of one level. */
 struct emk_cache_geom {
-    uint64_t size;      /* bytes, power of two */
-    uint32_t assoc;     /* ways, 1..64, at most size/line */
+    uint64_t size;      /* bytes: line * assoc * sets, sets a power of two */
+    uint32_t assoc;     /* ways, 1..64, at most size/line (any number) */
     uint32_t line;      /* bytes, power of two, >= 4 */
     int policy;         /* enum emk_cache_policy */
     int wpolicy;        /* enum emk_cache_wpolicy */

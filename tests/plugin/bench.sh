@@ -2,7 +2,8 @@
 # Benchmark (not a test): CPU time (user+sys, best of 3) of plain
 # qemu-x86_64, qemu + QEMU 7.2's contrib/plugins/cache.c (built at run time
 # from Debian's source package in the cache directory, never committed),
-# qemu + libemkit-cache.so (native and cachegrind counting) and valgrind's
+# qemu + libemkit-cache.so (native and cachegrind counting, and
+# compat=cachec, cache.c's own model) and valgrind's
 # cachegrind, same geometry, same workloads, one run.  Prints a table of
 # seconds and ratios for docs/perf/cache.md.
 # usage: bench.sh [path/to/libemkit-cache.so]
@@ -46,18 +47,21 @@ cols = [("plain", lambda w: ["qemu-x86_64"] + w),
         ("cache.c", lambda w: ["qemu-x86_64", "-plugin", peer + "," + g] + w),
         ("emkit", lambda w: ["qemu-x86_64", "-plugin", so + "," + g] + w),
         ("emkit-cg", lambda w: ["qemu-x86_64", "-plugin", so + "," + g + ",count=cachegrind"] + w),
+        ("emkit-cachec", lambda w: ["qemu-x86_64", "-plugin", so + ",compat=cachec," + g] + w),
         ("cachegrind", lambda w: ["valgrind", "--tool=cachegrind", "--I1=32768,8,64",
                                   "--D1=32768,8,64", "--LL=262144,8,64",
                                   "--cachegrind-out-file=/dev/null"] + w)]
 print("| workload | " + " | ".join(c for c, _ in cols) +
-      " | cache.c/plain | emkit/plain | emkit/cache.c | emkit-cg/cache.c | cachegrind/cache.c |")
-print("|---" * (len(cols) + 6) + "|")
+      " | cache.c/plain | emkit/plain | emkit/cache.c | emkit-cg/cache.c |"
+      " emkit-cachec/cache.c | cachegrind/cache.c |")
+print("|---" * (len(cols) + 7) + "|")
 for w in works:
     t = {c: cpu(f(w)) for c, f in cols}
-    print("| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f |" % (
+    print("| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |" % (
         " ".join(os.path.basename(x) for x in w),
         " | ".join("%.2f s" % t[c] for c, _ in cols),
         t["cache.c"] / t["plain"], t["emkit"] / t["plain"], t["emkit"] / t["cache.c"],
-        t["emkit-cg"] / t["cache.c"], t["cachegrind"] / t["cache.c"]))
+        t["emkit-cg"] / t["cache.c"], t["emkit-cachec"] / t["cache.c"],
+        t["cachegrind"] / t["cache.c"]))
     sys.stdout.flush()
 PY

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Comparison suite: libemkit-cache.so (count=cachegrind) under Debian's
-# qemu-x86_64 against valgrind --tool=cachegrind with the same geometry.
+# qemu-x86_64 against valgrind --tool=cachegrind with the same geometry,
+# and (compat=cachec) against QEMU 7.2's contrib/plugins/cache.c, built
+# here from QEMU's source: byte-identical reports.
 # Tolerances (explained in docs/plugin-cache.md):
 #   freestanding workloads: Ir, Dr, Dw equal; each miss count within
 #     max(64, 0.5%) (stack placement differs between the two hosts);
@@ -100,6 +102,147 @@ qemu-x86_64 -plugin "$so,icachesize=32768,dcachesize=32768,l2cachesize=262144,l2
     ./matmul_blocked > /dev/null 2>&1 || { echo "FAIL native run"; fails=$((fails + 1)); }
 grep -q '^summary: 8533275 ' emk.native || { echo "FAIL native Ir: $(grep summary emk.native)"; fails=$((fails + 1)); }
 
+# compat=cachec against QEMU 7.2's own contrib/plugins/cache.c, built here
+# from the same QEMU source (in the cache directory, never in the tree) as
+# a plugin, run with the same arguments on the same workloads: the -d
+# plugin reports must be byte-identical.  Deterministic policies only:
+# cache.c's evict=rand draws from g_rand_new() (seeded from /dev/urandom),
+# so it is compared within a tolerance (docs/plugin-cache.md).
+noaslr=
+setarch "$(uname -m)" -R true 2>/dev/null && noaslr="setarch $(uname -m) -R"
+cachec_so=
+src=$("$here/qemu-src.sh" 2>/dev/null) || src=
+if [ -n "$src" ] && gcf=$(pkg-config --cflags glib-2.0 2>/dev/null) &&
+   glf=$(pkg-config --libs glib-2.0 2>/dev/null); then
+    # the same build as tests/plugin/bench.sh's peer: -O2, shared, glib
+    mkdir -p "$cache/plugin-peer"
+    cachec_so=$cache/plugin-peer/libcache.so
+    if [ ! -f "$cachec_so" ] || [ "$src/contrib/plugins/cache.c" -nt "$cachec_so" ]; then
+        # shellcheck disable=SC2086 # pkg-config's flags are words
+        cc -O2 -g -fPIC -shared $gcf -I"$src/include/qemu" "$src/contrib/plugins/cache.c" \
+            -o "$cachec_so.tmp" $glf > "$cache/plugin-peer/build.log" 2>&1 &&
+            mv "$cachec_so.tmp" "$cachec_so" ||
+            { echo "FAIL building cache.c"; cat "$cache/plugin-peer/build.log"; fails=$((fails + 1)); cachec_so=; }
+    fi
+else
+    echo "note: no QEMU 7.2 source or glib-2.0 cflags, cache.c comparison skipped"
+fi
+
+# docs/plugin-cache.md's table of differences has a row for every argument
+# cache.c 7.2 parses (read from its source).
+if [ -n "$src" ]; then
+    keys=$(sed -n 's/.*g_strcmp0(tokens\[0\], "\([a-z0-9]*\)").*/\1/p' "$src/contrib/plugins/cache.c")
+    [ -n "$keys" ] || { echo "FAIL: no arguments found in cache.c"; fails=$((fails + 1)); }
+    sed -n '/^| option \/ behaviour | cache.c 7.2/,/^$/p' "$top/docs/plugin-cache.md" > table.md
+    for k in $keys; do
+        grep -q -e "\`$k\`" -e "\`$k=\`" table.md ||
+            { echo "FAIL docs/plugin-cache.md: no row for cache.c's $k"; fails=$((fails + 1)); }
+    done
+fi
+
+# cachec_run NAME ARGS PROGRAM...: both plugins, reports in cc.NAME (cache.c)
+# and ce.NAME (ours); 1 if either run failed.
+cachec_run() {
+    n=$1; a=$2; shift 2
+    $noaslr qemu-x86_64 -d plugin -plugin "$cachec_so${a:+,$a}" "$@" > "out.cc.$n" 2> "cc.$n" &&
+    $noaslr qemu-x86_64 -d plugin -plugin "$so,compat=cachec${a:+,$a}" "$@" > "out.ce.$n" 2> "ce.$n" &&
+    cmp -s "out.cc.$n" "out.ce.$n" && return 0
+    echo "FAIL compat=cachec $n [$a]: a run failed or the program output differs"
+    tail -5 "cc.$n" "ce.$n"; fails=$((fails + 1)); return 1
+}
+
+# cachec_same NAME ARGS PROGRAM...: byte-identical reports.
+cachec_same() {
+    n=$1
+    cachec_run "$@" || return
+    if cmp -s "cc.$n" "ce.$n"; then
+        echo "compat=cachec $n [$2]: identical ($(wc -l < "cc.$n") lines)"
+    else
+        echo "FAIL compat=cachec $n [$2]: reports differ"; diff "cc.$n" "ce.$n" | head -20
+        fails=$((fails + 1))
+    fi
+}
+
+if [ -n "$cachec_so" ]; then
+    C1=
+    C2=l2=on
+    C3=evict=fifo,l2cachesize=262144,l2assoc=8,limit=50
+    # 12-way L1D and L2 (sizes that are not powers of two), other line
+    # sizes, two cores of which one runs nothing (rates of 0 accesses)
+    C4=dcachesize=49152,dassoc=12,dblksize=32,icachesize=8192,iassoc=2,iblksize=128
+    C4=$C4,l2cachesize=1572864,l2assoc=12,l2blksize=128,cores=2,limit=5
+    for w in matmul_naive matmul_blocked pointer_chase quicksort; do
+        i=1
+        for a in "$C1" "$C2" "$C3" "$C4"; do
+            cachec_same "$w.$i" "$a" "./$w"; i=$((i + 1))
+        done
+    done
+    cachec_same bb-md5sum.1 "$C1" "$bb" md5sum data.bin
+    cachec_same bb-md5sum.2 "$C2" "$bb" md5sum data.bin
+    # Random eviction: the same accesses; misses within 1% (cache.c's own
+    # runs differ by about 0.01%).
+    if cachec_run rand evict=rand,l2=on ./matmul_naive; then
+        paste -d' ' "cc.rand" "ce.rand" | sed -n 2p | tr -d % | awk '
+            { n = NF / 2; bad = 0
+              for (i = 2; i <= n; i++) {
+                a = $i; b = $(i + n); d = a - b; if (d < 0) d = -d
+                if (i == 2 || i == 5) lim = 0; else if (i == 4 || i == 7 || i == 10) lim = 0.5
+                else lim = a / 100 + 2
+                if (d > lim) { printf "FAIL compat=cachec evict=rand: column %d: cache.c %s, emkit %s\n", i, a, b; bad = 1 }
+              }
+              exit bad }' || fails=$((fails + 1))
+    fi
+fi
+
+# The plugin builds with clang and Zig's cc as well, warnings as errors
+# (meson's warning_level=3 flags; meson cannot drive zig cc as a compiler),
+# and Zig's build gives cache.c's report too (glib found through weak
+# references by Zig's linker as well).
+zig=${ZIG:-$cache/zig/node_modules/.bin/zig}
+for c in clang zig; do
+    case $c in
+    clang) command -v clang > /dev/null 2>&1 || { echo "note: no clang"; continue; }; ccmd=clang ;;
+    zig) [ -x "$zig" ] || { echo "note: no zig (tests/install-deps.sh)"; continue; }; ccmd="$zig cc" ;;
+    esac
+    [ -n "$src" ] || { echo "note: no QEMU 7.2 source, $c build skipped"; continue; }
+    # shellcheck disable=SC2086 # ccmd is a command and its first argument
+    $ccmd -std=c99 -O2 -Wall -Wextra -Wpedantic -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+        -fvisibility=hidden -fPIC -shared -I"$top/src" -I"$top/plugin" -isystem "$src/include/qemu" \
+        "$top"/plugin/qemu/*.c "$top/plugin/cache_level.c" "$top/plugin/cache_hier.c" \
+        "$top/plugin/cache_fast.c" "$top/plugin/cache_args.c" "$top/plugin/dwarf_line.c" \
+        -pthread -o "plugin-$c.so" > "build-$c.log" 2>&1 ||
+        { echo "FAIL plugin build with $c"; tail -20 "build-$c.log"; fails=$((fails + 1)); continue; }
+    if [ -n "$cachec_so" ] && [ -f cc.quicksort.2 ]; then
+        $noaslr qemu-x86_64 -d plugin -plugin "./plugin-$c.so,compat=cachec,l2=on" ./quicksort \
+            > /dev/null 2> "ce.$c"
+        cmp -s cc.quicksort.2 "ce.$c" && echo "plugin built with $c: cache.c's report" ||
+            { echo "FAIL plugin built with $c: report differs"; fails=$((fails + 1)); }
+    fi
+done
+
+# compat=cachec's cachegrind.out (out= is ours) agrees with its report;
+# out= takes %p, the pid of the QEMU process (a wrapper shell execs it).
+sh -c 'echo $$ > pid; exec qemu-x86_64 -d plugin -plugin "$1,compat=cachec,l2=on,out=ce.cg.%p" ./matmul_blocked' \
+    sh "$so" > /dev/null 2> ce.rep
+pid=$(cat pid)
+if [ -f "ce.cg.$pid" ]; then
+    sum=$(grep '^summary:' "ce.cg.$pid")
+    row=$(sed -n 2p ce.rep)
+    echo "$sum|$row" | awk -F'|' '
+        { split($1, e, " "); split($2, r, " ")
+          # e: summary: Ir I1mr ILmr Dr D1mr DLmr Dw D1mw DLmw
+          # r: core daccess dmiss drate iaccess imiss irate l2access l2miss l2rate
+          ok = e[2] == r[5] && e[3] == r[6] && e[5] + e[8] == r[2] && e[6] + e[9] == r[3] &&
+               e[3] + e[6] + e[9] == r[8] && e[4] + e[7] + e[10] == r[9]
+          exit !ok }' || { echo "FAIL compat=cachec out=: $sum vs $row"; fails=$((fails + 1)); }
+else
+    echo "FAIL out=ce.cg.%p: no file ce.cg.$pid ($(ls ce.cg.* 2>/dev/null))"; fails=$((fails + 1))
+fi
+# %% is a literal %, %q{VAR} an environment variable's value.
+EMK_TAG=t1 sh -c 'echo $$ > pid; exec qemu-x86_64 -plugin "$1,out=emk.%p.%%.%q{EMK_TAG}" ./quicksort' \
+    sh "$so" > /dev/null 2>&1
+[ -f "emk.$(cat pid).%.t1" ] || { echo "FAIL out=emk.%p.%%.%q{EMK_TAG}: $(ls emk.* 2>/dev/null)"; fails=$((fails + 1)); }
+
 # Bad arguments: a clear message and a clean non-zero exit.
 bad() {
     qemu-x86_64 -plugin "$so,$1" ./quicksort > /dev/null 2> err.bad
@@ -112,6 +255,10 @@ bad dcachesize=3000 'L1D: size is not a power of two'
 bad iassoc=32,icachesize=1024 'L1I: associativity is larger than the number of lines'
 bad frobnicate=1 "unknown option 'frobnicate=1'"
 bad evict=mru 'evict=mru: want lru, fifo, rand or plru'
+bad out=x.%z 'want %p, %q{VAR} or %% after %'
+bad compat=cachez 'compat: want cachec or none'
+bad count=cachegrind,compat=cachec "compat=cachec: option 'count=cachegrind' is not in cache.c's model"
+bad compat=cachec,l2=maybe 'boolean argument parsing failed: l2=maybe'
 
 # A corrupt ELF/DWARF falls back to symbols only.
 cp quicksort corrupt
@@ -133,6 +280,13 @@ if cc -std=gnu99 -O2 -static -pthread "$here/workloads/false_sharing.c" -o fs 2>
     # difference does not depend on how the host schedules the threads.
     [ -n "$cs" ] && [ -n "$cp" ] && [ $(( cs - cp )) -ge 9000 ] ||
         { echo "FAIL false sharing not visible"; fails=$((fails + 1)); }
+    # compat=cachec with two guest threads (vCPUs 0 and 1) on two cores:
+    # one row each and the sum, as cache.c prints them (the counts depend
+    # on the threads' timing, in cache.c too).
+    qemu-x86_64 -d plugin -plugin "$so,compat=cachec,cores=2,limit=2" ./fs shared > fs.ce.out 2> fs.ce.txt
+    grep -q '^2000000 2000000$' fs.ce.out && grep -q '^0       [0-9]' fs.ce.txt &&
+        grep -q '^1       [1-9]' fs.ce.txt && grep -q '^sum     [1-9]' fs.ce.txt ||
+        { echo "FAIL compat=cachec two threads"; head -5 fs.ce.txt; fails=$((fails + 1)); }
 else
     echo "note: no static libpthread, false-sharing test skipped"
 fi
@@ -145,6 +299,12 @@ if command -v qemu-system-x86_64 >/dev/null 2>&1 && [ -f /usr/share/seabios/bios
         > sys.out 2> sys.txt
     grep -q 'emkit-cache: L1D cpu1:' sys.txt && grep -q 'emkit-cache: LLC cpu0:' sys.txt ||
         { echo "FAIL system mode"; head -20 sys.txt; fails=$((fails + 1)); }
+    # compat=cachec: one core per vCPU (cache.c's qemu_plugin_n_vcpus()),
+    # instructions at host addresses as cache.c keeps them.
+    timeout 6 qemu-system-x86_64 -display none -nodefaults -serial none -m 64 -accel tcg -smp 2 \
+        -no-reboot -d plugin -plugin "$so,compat=cachec,l2=on,limit=3" > sys.ce.out 2> sys.ce.txt
+    grep -q '^sum     [1-9]' sys.ce.txt && grep -q '^address, L2 misses, instruction$' sys.ce.txt ||
+        { echo "FAIL system mode compat=cachec"; head -20 sys.ce.txt; fails=$((fails + 1)); }
 else
     echo "note: qemu-system-x86_64 or SeaBIOS missing, system-mode smoke test skipped"
 fi

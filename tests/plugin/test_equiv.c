@@ -122,6 +122,9 @@ static void test_fast_equiv(void **st)
         { 2048, 4, 64, 4096, 16, 32 },
         { 4096, 16, 128, 16384, 8, 64 },
         { 512, 8, 64, 512, 8, 64 },
+        /* associativities that are not powers of two (sizes neither) */
+        { 3072, 3, 64, 12288, 12, 64 },
+        { 1536, 6, 32, 5120, 5, 64 },
     };
     struct emk_cache_config cfg;
     size_t i;
