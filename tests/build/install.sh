@@ -22,7 +22,7 @@ fail=0
 bad() { echo "install ($how): $*"; fail=1; }
 
 check_tree() { # ROOT: a staging tree with emkit installed under ROOT/usr
-  local root=$1 pcdir pc libdir so cflags libs
+  local root=$1 pcdir libdir so cflags libs
   pcdir=$(dirname "$(find "$root/usr" -name emkit.pc -path '*/pkgconfig/*' | head -1)")
   [ -f "$pcdir/emkit.pc" ] || { bad "no emkit.pc"; return; }
   [ -f "$pcdir/emkit-guest.pc" ] || bad "no emkit-guest.pc"
@@ -71,7 +71,7 @@ check_tree() { # ROOT: a staging tree with emkit installed under ROOT/usr
     bad "cc \$(pkg-config --cflags --libs emkit-guest) failed"
 }
 
-how=meson
+how="meson"
 if meson setup "$tmp/build" "$top" --prefix=/usr -Dbuildtype=release >"$tmp/meson.log" 2>&1 &&
    ninja -C "$tmp/build" -j "$jobs" >>"$tmp/meson.log" 2>&1 &&
    meson install -C "$tmp/build" --destdir "$tmp/meson" >>"$tmp/meson.log" 2>&1; then
@@ -80,7 +80,7 @@ else
   tail -30 "$tmp/meson.log"; bad "meson setup/ninja/install failed"
 fi
 
-how=make
+how="make"
 if make -C "$top" -f Makefile.fallback -j "$jobs" O="$tmp/fallback" >"$tmp/make.log" 2>&1 &&
    make -C "$top" -f Makefile.fallback O="$tmp/fallback" PREFIX=/usr DESTDIR="$tmp/make" install >>"$tmp/make.log" 2>&1; then
   check_tree "$tmp/make"
