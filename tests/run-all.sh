@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: gcc and clang builds with -Werror and the cmocka suites,
 # the make-only fallback build, zig cc and the Zig @cImport program, the
-# static build, the multi-threaded tests under ThreadSanitizer
-# (tests/tsan/run.sh), a short libFuzzer run under ASan+UBSan, and each
+# static build, installing (meson and make, used through pkg-config) and
+# emkit as a meson subproject, the multi-threaded tests under ThreadSanitizer
+# (tests/tsan/run.sh), a short libFuzzer run under ASan+UBSan, the
+# OSS-Fuzz recipe with libFuzzer and with AFL++ (tests/fuzz/afl.sh), and each
 # component's real-peer suite (tests/*/suite.sh).  Exit status 0 only if
 # all pass.  Env: EMK_FUZZ_SECONDS (default 15), EMK_CACHE, EMK_JOBS.
 set -uo pipefail
@@ -73,8 +75,11 @@ step tsan tests/tsan/run.sh build/tsan
 step fallback fallback
 step zig zigcheck
 step static staticcheck
+step install tests/build/install.sh "$jobs"
+step subproject tests/build/subproject.sh
 step fuzz tests/fuzz/run.sh "$fuzz_secs" build/fuzz
 step oss-fuzz tests/fuzz/oss-fuzz-check.sh build/fuzz
+step afl tests/fuzz/afl.sh 20 build/afl
 for suite in tests/*/suite.sh; do
   [ -e "$suite" ] || continue
   name=$(basename "$(dirname "$suite")")

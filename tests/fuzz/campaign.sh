@@ -3,7 +3,8 @@
 # build as tests/fuzz/run.sh, in build/fuzz), then for each target, one at
 # a time:
 #   1. seed coverage: a -runs=0 pass over tests/fuzz/corpus/<name>/;
-#   2. fuzzes for SECONDS with -fork=0 over a persistent work corpus
+#   2. fuzzes for SECONDS with -fork=0 and the flags of the target's options
+#      file (tests/fuzz/fuzz-<name>.options: dict=, max_len=) over a persistent work corpus
 #      (build/fuzz-campaign/<name>/corpus/) plus the seeds;
 #   3. on a crash (or timeout/OOM/leak) keeps the artifact in
 #      tests/fuzz/crashes/ and minimizes it (-minimize_crash=1);
@@ -83,7 +84,8 @@ for name in "${names[@]}"; do
 
   # 2. the run (stops at the first crash)
   rc=0 t0=$SECONDS
-  "$bin" -fork=0 -max_total_time="$secs" -timeout=30 -print_final_stats=1 \
+  mapfile -t opts < <("$top/tests/fuzz/options.sh" "$name")
+  "$bin" "${opts[@]}" -fork=0 -max_total_time="$secs" -timeout=30 -print_final_stats=1 \
     -artifact_prefix="$crashdir/$name-" "$work" "$seeds" >"$log" 2>&1 || rc=$?
   ran=$((SECONDS - t0))
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds every libFuzzer target with ASan+UBSan and runs each for N seconds
-# (default 10).  Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR]
-# OSS-Fuzz: build.sh is `meson setup -Dfuzzing=true ... && ninja && cp fuzz-* $OUT`.
+# (default 10) with the flags of its options file (tests/fuzz/fuzz-<name>.options:
+# dict=, max_len=; tests/fuzz/options.sh), checking that libFuzzer loaded
+# the whole dictionary ("Dictionary: N entries").
+# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR]
+# OSS-Fuzz: tests/fuzz/oss-fuzz-build.sh.
 set -euo pipefail
 secs=${1:-10}
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,11 +25,23 @@ for bin in "${bins[@]}"; do
   seeds=()
   [ -d "$corpus" ] && seeds=("$corpus")
   mkdir -p "$top/tests/fuzz/crashes"
-  if "$bin" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$top/tests/fuzz/crashes/$name-" \
+  mapfile -t opts < <("$top/tests/fuzz/options.sh" "$name")
+  dict=$top/tests/fuzz/fuzz-$name.dict
+  if "$bin" "${opts[@]}" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$top/tests/fuzz/crashes/$name-" \
        "$work" "${seeds[@]}" >"$work.log" 2>&1; then
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work.log" | grep -o '[0-9]*$' || echo '?')
     cov=$(grep -o 'cov: [0-9]*' "$work.log" | tail -1 || true)
-    echo "fuzz-$name: ok, $execs runs in ${secs}s, $cov"
+    loaded=$(sed -n 's/^Dictionary: \([0-9]*\) entries$/\1/p' "$work.log" | head -1)
+    want=$("$top/tests/fuzz/options.sh" --dict-entries "$dict" 2>/dev/null || echo '?')
+    if [ ! -f "$dict" ]; then
+      echo "fuzz-$name: FAILED: no dictionary tests/fuzz/fuzz-$name.dict"; fail=1
+    elif ! printf '%s\n' "${opts[@]}" | grep -qx -- "-dict=$dict"; then
+      echo "fuzz-$name: FAILED: fuzz-$name.options does not name fuzz-$name.dict"; fail=1
+    elif [ "$loaded" != "$want" ]; then
+      echo "fuzz-$name: FAILED: libFuzzer loaded ${loaded:-no} dictionary entries of $want"; fail=1
+    else
+      echo "fuzz-$name: ok, $execs runs in ${secs}s, $cov, dictionary $loaded entries"
+    fi
   else
     echo "fuzz-$name: FAILED"; tail -40 "$work.log"; fail=1
   fi
