@@ -9,6 +9,15 @@
 # EMK_BENCH_DIRECT, EMK_BENCH_SIZE, EMK_BENCH_RAMP change fio's --direct
 # (default 1), --size (512M) and --ramp_time (1).
 DEV=${EMK_BENCH_DEV:-}
+# fio writes to the disk: probe for one only inside the test guest, and on
+# a host take only a file (never a block device)
+if [ -n "$DEV" ]; then
+    [ -b "$DEV" ] && { echo "EMK: EMK_BENCH_DEV=$DEV is a block device: refused"; exit 1; }
+elif ! grep -q 'emk\.test=' /proc/cmdline 2>/dev/null; then
+    echo "EMK: not in the test guest (no emk.test= on the kernel command line);"
+    echo "EMK: set EMK_BENCH_DEV=FILE to run on a host"
+    exit 1
+fi
 i=0
 while [ -z "$DEV" ] && [ $i -lt 20 ]; do
     for d in /dev/nvme0n1 /dev/vda; do
