@@ -1,6 +1,7 @@
 /* `emkit cache-sim`: trace-driven cache simulation. */
 #include "emkit/cache_sim.h"
 #include "emkit/cache.h"
+#include "emkit/progress.h"
 #include "cache_args.h"
 #include "cache_trace.h"
 
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct sim {
     struct emk_cache_sys sys;
@@ -104,6 +106,8 @@ int emk_cmd_cache_sim(int argc, char **argv)
     unsigned char buf[65536];
     size_t n;
     FILE *in;
+    emk_progress pg;
+    uint64_t nread = 0;
 
     memset(&s, 0, sizeof(s));
     emk_cache_config_default(&cfg);
@@ -173,14 +177,24 @@ int emk_cmd_cache_sim(int argc, char **argv)
         emk_cache_sys_fini(&s.sys);
         return 1;
     }
+    {   /* progress line on a terminal: bytes of the trace read */
+        struct stat st;
+        emk_progress_start(&pg, "cache-sim", EMK_PROGRESS_BYTES, NULL,
+                           fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode)
+                               ? (uint64_t)st.st_size : 0);
+    }
+    emk_progress_update(&pg, 0, NULL);
     n = fread(buf, 1, sizeof(buf), in);
     emk_trace_init(&p, format >= 0 ? format : emk_trace_detect(buf, n), (uint32_t)dsize);
     r = 0;
     while (n > 0 && r == 0) {
         r = emk_trace_feed(&p, buf, n, on_rec, &s);
+        nread += n;
+        emk_progress_update(&pg, nread, NULL);
         if (r == 0)
             n = fread(buf, 1, sizeof(buf), in);
     }
+    emk_progress_end(&pg);
     if (r == 0 && ferror(in)) {
         fprintf(stderr, "cache-sim: %s: read error\n", path);
         r = -EIO;

@@ -1,26 +1,12 @@
-/* main.c - `emkit`: dispatch to a subcommand (default: run). */
+/* main.c - `emkit`: global flags, then dispatch to a command (default:
+ * run).  `--help`/`-h` after any command prints that command's help. */
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
+#include "opts.h"
 #include "emkit/base.h"
 #include "emkit/trace.h"
-
-static void usage(FILE *out)
-{
-    const emk_command *c;
-
-    fprintf(out, "emkit %s - portable emulator components\n\n"
-                 "usage: emkit [--version] [help] [--trace PATTERNS] [--trace-file FILE]\n"
-                 "             [COMMAND [ARGS]]\n\n"
-                 "With no command, runs the main job (`emkit run`).\n"
-                 "--trace enables trace events by comma-separated glob patterns\n"
-                 "('-' excludes; as EMKIT_TRACE), --trace-file sends them to FILE\n"
-                 "instead of stderr (as EMKIT_TRACE_FILE).\n\ncommands:\n",
-            emk_version());
-    for (c = emk_commands; c->name; c++)
-        fprintf(out, "  %-34s %s\n", c->usage, c->summary);
-}
 
 /* Global flags before the command; returns how many argv entries they
  * took, or -1 after printing an error. */
@@ -46,30 +32,39 @@ static int global_flags(int argc, char **argv)
     return a - 1;
 }
 
+/* --help or -h among a command's arguments (up to a "--"). */
+static int wants_help(int argc, char **argv)
+{
+    int i;
+
+    for (i = 0; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const emk_command *c;
-    int skip = global_flags(argc, argv);
+    int used, skip = global_flags(argc, argv);
 
     if (skip < 0)
-        return 2;
+        return EMK_EXIT_USAGE;
     argc -= skip;
     argv += skip;
     if (argc < 2)
         return emk_cmd_run(1, (char *[]){"run", NULL});
-    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-        printf("emkit %s\n", emk_version());
-        return 0;
+    if (!strcmp(argv[1], "--version"))
+        return emk_cmd_version(1, (char *[]){"version", NULL});
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+        return emk_cmd_help(1, (char *[]){"help", NULL});
+    c = emk_command_find(emk_commands, argc - 1, argv + 1, &used);
+    if (!c) {
+        fprintf(stderr, "emkit: unknown command '%s'\n\n", argv[1]);
+        emk_usage(stderr);
+        return EMK_EXIT_USAGE;
     }
-    if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
-        !strcmp(argv[1], "-h")) {
-        usage(stdout);
-        return 0;
-    }
-    for (c = emk_commands; c->name; c++)
-        if (!strcmp(argv[1], c->name))
-            return c->fn(argc - 1, argv + 1);
-    fprintf(stderr, "emkit: unknown command '%s'\n\n", argv[1]);
-    usage(stderr);
-    return 2;
+    if (wants_help(argc - 1 - used, argv + 1 + used))
+        return emk_command_help(c);
+    return c->fn(argc - used, argv + used);
 }

@@ -7,17 +7,25 @@
  * two operation counts and the difference gives instructions per I/O,
  * printed next to the same measurement for a bare 4 KiB memcpy.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "bench_json.h"
+#include "commands.h"
 #include "nvme_demo.h"
+#include "opts.h"
 #include "emkit/guest/nvme_drv.h"
 #include "emkit/nvme.h"
+#include "emkit/progress.h"
 
-enum { BENCH_BAR = 0x40000000, MAXQD = 32 };
+enum { BENCH_BAR = 0x40000000, MAXQD = 32, MAX_OPS = 1000000000 };
+
+/* the RAM disk's size (--disk-size; the backend spec is built from it) */
+static char disk_spec[40] = "ram:64M";
 
 typedef struct bcfg {
     const char *name;
@@ -77,7 +85,7 @@ static int run_one(const bcfg *c, int is_write, unsigned qd, unsigned nit,
     o.max_queues = 2;
     o.max_queue_entries = 256;
     o.nns = 1;
-    o.ns[0].backend = "ram:64M";
+    o.ns[0].backend = disk_spec;
     o.shadow_doorbells = c->shadow;
     o.notifier_doorbells = c->notifier;
     o.sq_poll_ns = c->poll ? 50000 : 0;
@@ -258,10 +266,10 @@ static double per_op_ir(const char *cfg, const char *rw, const char *qd,
                         const char *nit, unsigned long n1, int dev)
 {
     char a1[32], a2[32];
-    char *args1[] = { "bench", "nvme", "--single", (char *)cfg, (char *)rw,
-                      (char *)qd, (char *)nit, a1, NULL };
-    char *args2[] = { "bench", "nvme", "--single", (char *)cfg, (char *)rw,
-                      (char *)qd, (char *)nit, a2, NULL };
+    char *args1[] = { "bench", "nvme", "--disk-size", disk_spec + 4, "--single",
+                      (char *)cfg, (char *)rw, (char *)qd, (char *)nit, a1, NULL };
+    char *args2[] = { "bench", "nvme", "--disk-size", disk_spec + 4, "--single",
+                      (char *)cfg, (char *)rw, (char *)qd, (char *)nit, a2, NULL };
     unsigned long long i1, i2;
 
     snprintf(a1, sizeof(a1), "%lu", n1);
@@ -273,96 +281,225 @@ static double per_op_ir(const char *cfg, const char *rw, const char *qd,
     return (double)(i2 - i1) / (double)n1;
 }
 
+/* `--single CONFIG read|write QD IT OPS` or `--single memcpy N`: one run,
+ * no output (what callgrind measures). */
 static int single(int argc, char **argv, int i)
 {
-    unsigned long ops;
-    unsigned c;
+    unsigned qd, nit, c;
+    uint64_t ops;
     bres res;
 
-    if (i < argc && strcmp(argv[i], "memcpy") == 0 && i + 1 < argc) {
-        memcpy_loop(strtoul(argv[i + 1], NULL, 10));
-        return 0;
+    if (i < argc && strcmp(argv[i], "memcpy") == 0) {
+        if (i + 2 != argc) {
+            fputs("emkit: bench nvme: --single memcpy N\n", stderr);
+            return EMK_EXIT_USAGE;
+        }
+        if (emk_cli_number("--single memcpy", argv[i + 1], 1, MAX_OPS, 0, &ops) < 0)
+            return EMK_EXIT_USAGE;
+        memcpy_loop((unsigned long)ops);
+        return EMK_EXIT_OK;
     }
-    if (i + 4 >= argc)
-        return 2;
-    ops = strtoul(argv[i + 4], NULL, 10);
+    if (i + 5 != argc) {
+        fputs("emkit: bench nvme: --single CONFIG read|write QD IT OPS\n", stderr);
+        return EMK_EXIT_USAGE;
+    }
     for (c = 0; c < NCONFIGS; c++)
         if (strcmp(configs[c].name, argv[i]) == 0)
-            return run_one(&configs[c], strcmp(argv[i + 1], "write") == 0,
-                           (unsigned)atoi(argv[i + 2]),
-                           (unsigned)atoi(argv[i + 3]), ops, &res) ? 1 : 0;
-    return 2;
+            break;
+    if (c == NCONFIGS) {
+        fprintf(stderr, "emkit: bench nvme: --single: no config '%s'\n", argv[i]);
+        return EMK_EXIT_USAGE;
+    }
+    if (strcmp(argv[i + 1], "read") && strcmp(argv[i + 1], "write")) {
+        fprintf(stderr, "emkit: bench nvme: --single: '%s' is not read or write\n",
+                argv[i + 1]);
+        return EMK_EXIT_USAGE;
+    }
+    if (emk_cli_unsigned("--single QD", argv[i + 2], 1, MAXQD, &qd) < 0 ||
+        emk_cli_unsigned("--single IT", argv[i + 3], 0, 2, &nit) < 0 ||
+        emk_cli_number("--single OPS", argv[i + 4], 1, MAX_OPS, 0, &ops) < 0)
+        return EMK_EXIT_USAGE;
+    return run_one(&configs[c], strcmp(argv[i + 1], "write") == 0, qd, nit,
+                   (unsigned long)ops, &res) ? EMK_EXIT_FAIL : EMK_EXIT_OK;
+}
+
+void emk_help_bench_nvme(FILE *out)
+{
+    fputs("usage: emkit bench nvme [--quick] [--ops N] [--disk-size SIZE] [--callgrind]\n"
+          "                        [--json FILE]\n"
+          "  4 KiB random reads and writes on a RAM disk through the in-tree guest\n"
+          "  driver on the test machine: queue depth 1 and 32, the I/O queues on the\n"
+          "  main loop or on 1 or 2 emkit iothreads, and five configurations (trap,\n"
+          "  shadow, shadow+notify, shadow+notify+poll, shadow+notify+coalesce):\n"
+          "  60 runs.  Prints IOPS, doorbell MMIO writes and interrupts per I/O.\n"
+          "  How long: the default (20000 ops per run) about 10 s on 2 cores;\n"
+          "  --quick 20 runs of 2000 ops, under a second; --callgrind several\n"
+          "  minutes (3 on 2 cores).  A progress line shows on a terminal.\n"
+          "  --quick           reads only, 0 and 2 iothreads, 2000 ops per run\n"
+          "  --ops N           operations per run (1 to 1000000000; default 20000)\n"
+          "  --disk-size SIZE  RAM disk size (1M to 4G, K/M/G suffix; default 64M)\n"
+          "  --callgrind       also instructions per I/O under valgrind's callgrind\n"
+          "                    (single-threaded runs), next to a bare 4 KiB memcpy\n"
+          "  --json FILE       write the results as JSON (docs/perf/README.md): per\n"
+          "                    run iops, mmio_per_io, irq_per_io (and ir_per_io,\n"
+          "                    dev_ir_per_io), each with its ratio to trap\n"
+          "  IOPS are host-time figures: compare within one run.  docs/perf/nvme.md\n"
+          "  has results and how to read them.\n", out);
+}
+
+/* One JSON result, with its ratio to trap's figure of the same case. */
+static void jres(emk_bench_json *j, const char *cfg, const char *cs, const char *metric,
+                 const char *unit, double v, const double *trap)
+{
+    emk_bench_result r;
+
+    memset(&r, 0, sizeof(r));
+    r.name = cfg;
+    r.case_ = cs;
+    r.metric = metric;
+    r.unit = unit;
+    r.value = v;
+    if (trap && strcmp(cfg, "trap") != 0) {
+        r.peer = "trap";
+        r.ratio = *trap != 0 ? v / *trap : NAN;
+    }
+    emk_bj_result(j, &r);
 }
 
 int emk_cmd_bench_nvme(int argc, char **argv)
 {
-    unsigned long ops = 20000;
-    int quick = 0, cg = 0, i, rw;
-    unsigned c, qdi, nit;
+    uint64_t ops = 20000, dsize = 64ull << 20;
+    int quick = 0, cg = 0, ops_set = 0, i, rw, m, ret = EMK_EXIT_OK;
+    unsigned c, qdi, nit, runs = 0, done = 0;
     static const unsigned qds[2] = { 1, 32 };
+    const char *val, *json = NULL;
+    emk_bench_json j;
+    emk_progress pg;
 
-    i = 1;
-    if (argc > 1 && strcmp(argv[1], "nvme") == 0)
-        i = 2;                         /* `emkit bench nvme ...` */
-    for (; i < argc; i++) {
-        if (strcmp(argv[i], "--single") == 0 && i + 1 < argc)
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--single") == 0)
             return single(argc, argv, i + 1);
         else if (strcmp(argv[i], "--quick") == 0)
-            quick = 1, ops = 2000;
+            quick = 1;
         else if (strcmp(argv[i], "--callgrind") == 0)
             cg = 1;
-        else if (strcmp(argv[i], "--ops") == 0 && i + 1 < argc)
-            ops = strtoul(argv[++i], NULL, 10);
-        else {
-            fprintf(stderr, "usage: emkit bench nvme [--quick] [--ops N] "
-                    "[--callgrind]\n");
-            return 2;
-        }
+        else if ((m = emk_cli_value(argc, argv, &i, "--ops", &val)) != 0) {
+            if (m < 0 || emk_cli_number("--ops", val, 1, MAX_OPS, 0, &ops) < 0)
+                return EMK_EXIT_USAGE;
+            ops_set = 1;
+        } else if ((m = emk_cli_value(argc, argv, &i, "--disk-size", &val)) != 0) {
+            if (m < 0 || emk_cli_number("--disk-size", val, 1u << 20, 4ull << 30,
+                                        EMK_NUM_SIZE, &dsize) < 0)
+                return EMK_EXIT_USAGE;
+        } else if ((m = emk_cli_value(argc, argv, &i, "--json", &json)) != 0) {
+            if (m < 0)
+                return EMK_EXIT_USAGE;
+        } else
+            return emk_cli_bad_arg("bench nvme", argv[i]);
     }
-    printf("# emkit bench nvme: 4 KiB random I/O, RAM disk, %lu ops per run\n"
-           "%-24s %-5s %3s %3s %10s %8s %8s%s\n", ops, "config", "rw", "qd",
-           "it", "IOPS", "MMIO/IO", "IRQ/IO", cg ? "   Ir/IO  dev-Ir" : "");
+    if (quick && !ops_set)
+        ops = 2000;
+    snprintf(disk_spec, sizeof(disk_spec), "ram:%llu", (unsigned long long)dsize);
+    for (nit = 0; nit <= 2; nit++)
+        for (qdi = 0; qdi < 2; qdi++)
+            for (rw = 0; rw < 2; rw++)
+                if (!(quick && (rw || nit == 1)))
+                    runs += NCONFIGS;
+    if (emk_bj_open(&j, json, "nvme") < 0)
+        return EMK_EXIT_FAIL;
+    emk_bj_config_num(&j, "ops", (double)ops);
+    emk_bj_config_num(&j, "disk_size", (double)dsize);
+    emk_bj_config_num(&j, "block_size", 4096);
+    emk_bj_config_num(&j, "runs", runs);
+    emk_bj_config_bool(&j, "quick", quick);
+    emk_bj_config_bool(&j, "callgrind", cg);
+    printf("# emkit bench nvme: %u runs (%u configs x %s x QD1/QD32 x %s iothreads), "
+           "%llu ops each,\n# 4 KiB random I/O on a %llu MiB RAM disk%s\n"
+           "%-24s %-5s %3s %3s %10s %8s %8s%s\n", runs, (unsigned)NCONFIGS,
+           quick ? "read" : "read/write", quick ? "0/2" : "0/1/2", (unsigned long long)ops,
+           (unsigned long long)(dsize >> 20), cg ? ", instructions under callgrind" : "",
+           "config", "rw", "qd", "it", "IOPS", "MMIO/IO", "IRQ/IO",
+           cg ? "   Ir/IO  dev-Ir" : "");
+    fflush(stdout);
+    emk_progress_start(&pg, "bench nvme", EMK_PROGRESS_ITEMS, "runs", runs);
     if (cg) {
         char n1[32];
         unsigned long long a, b;
         char *m1[] = { "bench", "nvme", "--single", "memcpy", n1, NULL };
+        emk_progress_update(&pg, 0, "bare 4 KiB memcpy under callgrind");
         snprintf(n1, sizeof(n1), "%d", 20000);
         a = callgrind_ir(m1, 0);
         snprintf(n1, sizeof(n1), "%d", 40000);
         b = callgrind_ir(m1, 0);
-        if (a && b > a)
+        emk_progress_clear(&pg);
+        if (a && b > a) {
             printf("%-24s %-5s %3s %3s %10s %8s %8s %7.0f %7s\n",
                    "bare 4KiB memcpy", "-", "-", "-", "-", "-", "-",
                    (double)(b - a) / 20000.0, "-");
-        else
+            jres(&j, "bare 4KiB memcpy", "memcpy", "ir_per_io", "instructions/IO",
+                 (double)(b - a) / 20000.0, NULL);
+        } else
             printf("(callgrind unavailable: install valgrind)\n");
     }
     for (nit = 0; nit <= 2; nit++) {
         for (qdi = 0; qdi < 2; qdi++) {
             for (rw = 0; rw < 2; rw++) {
+                bres trap = { 0, 0, 0 };
+                int have_trap = 0;
+                double trap_ir = 0, trap_dir = 0;
+                char cs[48];
                 if (quick && (rw || nit == 1))
                     continue;
+                snprintf(cs, sizeof(cs), "rand%s-qd%u-it%u", rw ? "write" : "read",
+                         qds[qdi], nit);
                 for (c = 0; c < NCONFIGS; c++) {
                     bres res;
-                    int err = run_one(&configs[c], rw, qds[qdi], nit, ops, &res);
-                    printf("%-24s %-5s %3u %3u ", configs[c].name,
-                           rw ? "write" : "read", qds[qdi], nit);
-                    if (err) {
-                        printf("%10s\n", emk_strerror(err));
-                        continue;
-                    }
-                    printf("%10.0f %8.2f %8.2f", res.iops, res.mmio_per_io,
-                           res.irq_per_io);
-                    if (cg && nit == 0) {
+                    char item[96];
+                    double ir, dir;
+                    int err;
+                    snprintf(item, sizeof(item), "%s %s qd%u it%u", configs[c].name,
+                             rw ? "write" : "read", qds[qdi], nit);
+                    emk_progress_update(&pg, done, item);
+                    err = run_one(&configs[c], rw, qds[qdi], nit, (unsigned long)ops, &res);
+                    ir = dir = -1;
+                    if (!err && cg && nit == 0) {   /* the progress line stays up */
                         char q[8], t[8];
-                        double ir, dir;
                         const char *w = rw ? "write" : "read";
                         snprintf(q, sizeof(q), "%u", qds[qdi]);
                         snprintf(t, sizeof(t), "%u", nit);
                         ir = per_op_ir(configs[c].name, w, q, t, 2000, 0);
                         dir = per_op_ir(configs[c].name, w, q, t, 2000, 1);
-                        if (ir > 0 && dir > 0)
-                            printf(" %7.0f %7.0f", ir, dir);
+                    }
+                    done++;
+                    emk_progress_clear(&pg);
+                    printf("%-24s %-5s %3u %3u ", configs[c].name,
+                           rw ? "write" : "read", qds[qdi], nit);
+                    if (err) {
+                        printf("%10s\n", emk_strerror(err));
+                        fflush(stdout);
+                        ret = EMK_EXIT_FAIL;
+                        continue;
+                    }
+                    if (c == 0) {
+                        trap = res;
+                        have_trap = 1;
+                    }
+                    printf("%10.0f %8.2f %8.2f", res.iops, res.mmio_per_io,
+                           res.irq_per_io);
+                    jres(&j, configs[c].name, cs, "iops", "IO/s", res.iops,
+                         have_trap ? &trap.iops : NULL);
+                    jres(&j, configs[c].name, cs, "mmio_per_io", "writes/IO",
+                         res.mmio_per_io, have_trap ? &trap.mmio_per_io : NULL);
+                    jres(&j, configs[c].name, cs, "irq_per_io", "interrupts/IO",
+                         res.irq_per_io, have_trap ? &trap.irq_per_io : NULL);
+                    if (ir > 0 && dir > 0) {
+                        printf(" %7.0f %7.0f", ir, dir);
+                        if (c == 0)
+                            trap_ir = ir, trap_dir = dir;
+                        jres(&j, configs[c].name, cs, "ir_per_io", "instructions/IO",
+                             ir, trap_ir > 0 ? &trap_ir : NULL);
+                        jres(&j, configs[c].name, cs, "dev_ir_per_io",
+                             "instructions/IO", dir, trap_dir > 0 ? &trap_dir : NULL);
                     }
                     printf("\n");
                     fflush(stdout);
@@ -370,5 +507,8 @@ int emk_cmd_bench_nvme(int argc, char **argv)
             }
         }
     }
-    return 0;
+    emk_progress_end(&pg);
+    if (emk_bj_close(&j) < 0)
+        ret = EMK_EXIT_FAIL;
+    return ret;
 }

@@ -21,11 +21,13 @@ extern "C" {
  *  0 on success, else -errno (a data mismatch is -EIO). */
 int emk_nvme_demo(FILE *out, const emk_demo_opts *o);
 
-/** `emkit bench nvme [--quick] [--ops N] [--callgrind]`: 4 KiB random
- *  read/write at QD1 and QD32 on a RAM disk, with 0, 1 and 2 iothreads,
- *  each optimisation on and off; prints IOPS, and with --callgrind the
- *  instructions per I/O measured under valgrind next to a bare 4 KiB
- *  memcpy.  Returns a process exit code. */
+/** `emkit bench nvme [--quick] [--ops N] [--disk-size SIZE] [--callgrind]
+ *  [--json FILE]`: 4 KiB random read/write at QD1 and QD32 on a RAM disk,
+ *  with 0, 1 and 2 iothreads, each optimisation on and off; prints IOPS,
+ *  and with --callgrind the instructions per I/O measured under valgrind
+ *  next to a bare 4 KiB memcpy; --json writes them (bench_json.h).
+ *  argv[0] is "nvme".  Returns a process exit code (opts.h); the usage
+ *  text is emk_help_bench_nvme (commands.h). */
 int emk_cmd_bench_nvme(int argc, char **argv);
 
 #ifdef __cplusplus

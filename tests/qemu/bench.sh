@@ -27,9 +27,14 @@
 #
 # The configurations run alternately, ROUNDS times (default 3); the script
 # prints every figure, then the medians and the ratios against QEMU's nvme
-# and virtio-blk.  Raw results: build/qemu/bench/results.txt.
+# and virtio-blk (tests/perf/nvme_guest.py).  fio reports in JSON
+# (--output-format=json); tests/perf/fio_json.py reads them from the
+# console.  Raw results: build/qemu/bench/results.txt, fio's reports in
+# build/qemu/bench/CONFIG-ROUND/JOB.json, and the JSON result file
+# (docs/perf/README.md) build/qemu/bench/results.json or --json FILE;
+# tests/perf/plot.py draws it.
 #
-#   tests/qemu/bench.sh [ROUNDS] [SECONDS-PER-JOB]
+#   tests/qemu/bench.sh [--json FILE] [ROUNDS] [SECONDS-PER-JOB]
 #   EMK_BENCH_CONFIGS="qemu-nvme emkit-ioeventfd" tests/qemu/bench.sh 1
 #
 # Timing only: nothing here passes or fails on a speed.
@@ -37,11 +42,20 @@ set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 QEMU=${EMK_QEMU:-$REPO/build/qemu/qemu-system-x86_64}
+OUT=$REPO/build/qemu/bench
+JSON=$OUT/results.json
+log() { printf 'bench: %s\n' "$*" >&2; }
+case ${1:-} in
+--json) [ $# -ge 2 ] || { log "--json needs a FILE"; exit 2; }
+        JSON=$2; shift 2 ;;
+--json=*) JSON=${1#--json=}; shift ;;
+esac
 ROUNDS=${1:-3}
 SECS=${2:-5}
+for n in "$ROUNDS" "$SECS"; do
+    case $n in ''|*[!0-9]*|0) log "'$n' is not a number of rounds or seconds (1 or more)"; exit 2 ;; esac
+done
 TIMEOUT=${EMK_GUEST_TIMEOUT:-600}
-OUT=$REPO/build/qemu/bench
-log() { printf 'bench: %s\n' "$*" >&2; }
 [ -x "$QEMU" ] || { log "no $QEMU (run tests/qemu/build-qemu.sh)"; exit 77; }
 . "$REPO/tests/qemu/boot-lib.sh"
 guest_files || { log "make-initramfs.sh failed"; exit 77; }
@@ -86,67 +100,23 @@ for round in $(seq 1 "$ROUNDS"); do
         # shellcheck disable=SC2086
         boot_guest "$logf" bench "emk.bench_secs=$SECS" $args
         rc=$?
+        mkdir -p "$OUT/$c-$round"
         line="round=$round config=$c load=$(cut -d" " -f1 /proc/loadavg)"
-        for j in $JOBS; do
-            v=$(sed -n "s/^EMK-BENCH: $j \([0-9.]*\).*/\1/p" "$logf" | head -n1)
-            line="$line $j=${v:-NA}"
-            # guest interrupts per I/O; the interrupt count includes fio's
-            # 1 s ramp, so the I/O count is scaled by (SECS + 1) / SECS
-            v=$(sed -n "s/^EMK-BENCH: $j .* irqs=\([0-9]*\) ios=\([0-9]*\).*/\1 \2/p" "$logf" | head -n1)
-            [ -n "$v" ] && line="$line irq-$j=$(echo "$v $SECS" | awk '{ printf "%.2f", $2 ? $1 * $3 / ($2 * ($3 + 1)) : 0 }')"
-        done
+        # IOPS and guest interrupts per I/O from fio's JSON reports (the
+        # interrupt count includes fio's 1 s ramp: the I/O count is scaled
+        # by (SECS + 1) / SECS)
+        line="$line $(python3 "$REPO/tests/perf/fio_json.py" --secs "$SECS" --ramp 1 \
+            --jobs "$JOBS" --save "$OUT/$c-$round" "$logf")"
         [ "$rc" -eq 0 ] || line="$line qemu_rc=$rc"
         echo "$line" | tee -a "$RES" >&2
         grep '^emkit-nvme stats:' "$logf" | sed 's/^/    /' >&2
     done
 done
 
-# medians and ratios
-python3 - "$RES" "$JOBS" <<'PY'
-import sys, statistics, collections
-path, jobs = sys.argv[1], sys.argv[2].split()
-data = collections.OrderedDict()
-for line in open(path):
-    kv = dict(f.split("=", 1) for f in line.split())
-    d = data.setdefault(kv["config"], {j: [] for j in jobs})
-    for j in jobs:
-        try:
-            d[j].append(float(kv[j]))
-        except (KeyError, ValueError):
-            pass
-med = {c: {j: (statistics.median(v) if v else None) for j, v in d.items()}
-       for c, d in data.items()}
-def fmt(x):
-    return "n/a" if x is None else "%.1fk" % (x / 1000)
-print("| config | " + " | ".join(jobs) + " |")
-print("|---|" + "---|" * len(jobs))
-for c, m in med.items():
-    print("| %s | %s |" % (c, " | ".join(fmt(m[j]) for j in jobs)))
-irq = collections.OrderedDict()
-for line in open(path):
-    kv = dict(f.split("=", 1) for f in line.split())
-    for j in jobs:
-        if "irq-" + j in kv:
-            irq.setdefault(kv["config"], {}).setdefault(j, []).append(float(kv["irq-" + j]))
-if irq:
-    print("\nguest interrupts per I/O (median)\n")
-    print("| config | " + " | ".join(jobs) + " |")
-    print("|---|" + "---|" * len(jobs))
-    for c, d in irq.items():
-        print("| %s | %s |" % (c, " | ".join(
-            "%.2f" % statistics.median(d[j]) if d.get(j) else "n/a" for j in jobs)))
-for ref in ("qemu-nvme", "virtio-blk-iot"):
-    if ref not in med:
-        continue
-    print("\nratio to %s (median / median)\n" % ref)
-    print("| config | " + " | ".join(jobs) + " |")
-    print("|---|" + "---|" * len(jobs))
-    for c, m in med.items():
-        if c == ref:
-            continue
-        cells = []
-        for j in jobs:
-            a, b = m[j], med[ref][j]
-            cells.append("n/a" if not a or not b else "%.2f" % (a / b))
-        print("| %s | %s |" % (c, " | ".join(cells)))
-PY
+# medians and ratios; the JSON result file
+python3 "$REPO/tests/perf/nvme_guest.py" "$RES" --jobs "$JOBS" --json "$JSON" \
+    --num rounds="$ROUNDS" --num secs="$SECS" --num ramp_secs=1 \
+    --set qemu="$QEMU" --set qemu_sha256="$(sha256sum "$QEMU" | cut -d' ' -f1)" \
+    --set emkit_commit="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+    --set guest="-M q35 -accel tcg,thread=multi -cpu max -smp 2 -m 1G" &&
+    log "results: $JSON (plot: tests/perf/plot.py $JSON --metric iops)"

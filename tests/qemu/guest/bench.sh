@@ -1,13 +1,30 @@
 #!/bin/sh
 # Guest side of tests/qemu/bench.sh: fio 4 KiB random I/O on the first
-# NVMe namespace or virtio disk, one "EMK-BENCH: <job> <iops>" line per job.
+# NVMe namespace or virtio disk.  Per job it prints fio's JSON report
+# (--output-format=json), every line prefixed "EMK-FIO: <job> ", and one
+# "EMK-BENCH: <job> irqs=N" line (the disk's interrupts during the job); the
+# host (tests/perf/fio_json.py) takes IOPS and I/O counts from the JSON.
 # Kernel command line: emk.bench_secs=N (runtime per job, default 5).
-DEV=
-for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+# On a host (tests/perf/fio-json.sh): EMK_BENCH_DEV=FILE, and
+# EMK_BENCH_DIRECT, EMK_BENCH_SIZE, EMK_BENCH_RAMP change fio's --direct
+# (default 1), --size (512M) and --ramp_time (1).
+DEV=${EMK_BENCH_DEV:-}
+# fio writes to the disk: probe for one only inside the test guest, and on
+# a host take only a file (never a block device)
+if [ -n "$DEV" ]; then
+    [ -b "$DEV" ] && { echo "EMK: EMK_BENCH_DEV=$DEV is a block device: refused"; exit 1; }
+elif ! grep -q 'emk\.test=' /proc/cmdline 2>/dev/null; then
+    echo "EMK: not in the test guest (no emk.test= on the kernel command line);"
+    echo "EMK: set EMK_BENCH_DEV=FILE to run on a host"
+    exit 1
+fi
+i=0
+while [ -z "$DEV" ] && [ $i -lt 20 ]; do
     for d in /dev/nvme0n1 /dev/vda; do
         [ -b "$d" ] && DEV=$d
     done
     [ -n "$DEV" ] && break
+    i=$((i + 1))
     sleep 1
 done
 [ -n "$DEV" ] || { echo "EMK: no disk"; exit 1; }
@@ -27,17 +44,19 @@ run() { # run NAME RW QD JOBS
     [ "$4" -gt 1 ] && pin="--cpus_allowed=0-$(($4 - 1)) --cpus_allowed_policy=split"
     i0=$(irqs)
     # shellcheck disable=SC2086
-    out=$(fio --minimal --name="$1" --filename="$DEV" --direct=1 $pin \
+    fio --output-format=json --output="${TMPDIR:-/tmp}/fio-$1.json" --name="$1" \
+        --filename="$DEV" --direct="${EMK_BENCH_DIRECT:-1}" $pin \
         --ioengine=libaio --rw="$2" --bs=4k --iodepth="$3" --numjobs="$4" \
-        --group_reporting --time_based --runtime="$SECS" --ramp_time=1 \
-        --size=512M --randrepeat=0 --norandommap 2>/dev/null)
+        --group_reporting --time_based --runtime="$SECS" \
+        --ramp_time="${EMK_BENCH_RAMP:-1}" --size="${EMK_BENCH_SIZE:-512M}" \
+        --randrepeat=0 --norandommap >/dev/null 2>&1 ||
+        echo "EMK: fio $1 failed"
     i1=$(irqs)
-    # terse v3: fields 8/49 read/write IOPS, 6/47 read/write KiB (so 4 KiB
-    # I/Os = KiB / 4); fio counts after its 1 s ramp, the interrupt count
-    # includes it (the host scales for that)
-    iops=$(echo "$out" | awk -F';' 'END { print $8 + $49 }')
-    ios=$(echo "$out" | awk -F';' 'END { print int(($6 + $47) / 4) }')
-    echo "EMK-BENCH: $1 ${iops:-0} irqs=$((i1 - i0)) ios=${ios:-0}"
+    # fio counts after its ramp, the interrupt count includes it (the host
+    # scales for that)
+    echo "EMK-BENCH: $1 irqs=$((i1 - i0))"
+    [ -f "${TMPDIR:-/tmp}/fio-$1.json" ] && sed "s/^/EMK-FIO: $1 /" "${TMPDIR:-/tmp}/fio-$1.json"
+    rm -f "${TMPDIR:-/tmp}/fio-$1.json"
 }
 run randread-qd1 randread 1 1
 run randread-qd32 randread 32 1
