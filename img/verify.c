@@ -262,8 +262,35 @@ static int same_map(verify *v, const uint64_t *ea, size_t na,
     return 0;
 }
 
-/* Compares one parsed file (v->c) with its anonymized counterpart v->anon:
- * only allocated extents matter, holes read as zeros in both. */
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* The union of the extent lists a (na) and b (nb), into a (room for
+ * na + nb extents): sorted, overlapping and touching extents merged. */
+static size_t merge_extents(uint64_t *a, size_t na, const uint64_t *b,
+                            size_t nb)
+{
+    size_t i, k = 0;
+    memcpy(a + 2 * na, b, nb * 2 * sizeof(*b));
+    qsort(a, na + nb, 2 * sizeof(*a), cmp_u64);
+    for (i = 0; i < na + nb; i++) {
+        if (k && a[2 * i] <= a[2 * k - 1]) {
+            if (a[2 * i + 1] > a[2 * k - 1])
+                a[2 * k - 1] = a[2 * i + 1];
+            continue;
+        }
+        a[2 * k] = a[2 * i];
+        a[2 * k + 1] = a[2 * i + 1];
+        k++;
+    }
+    return k;
+}
+
+/* Compares one parsed file (v->c) with its anonymized counterpart v->anon
+ * over the extents allocated in either (a hole reads as zeros). */
 static int compare_file(verify *v)
 {
     emk_img_ctx *c = v->c;
@@ -285,8 +312,17 @@ static int compare_file(verify *v)
                extents_of(v->anon, c->file_size, &eb, &nb) < 0) {
         r = emk_img_fail(c, -ENOMEM, "out of memory");
     } else {
+        uint64_t *u;
         emk_img_fit_slots(c);
         same_map(v, ea, na, eb, nb);
+        u = realloc(ea, (na + nb + 1) * 2 * sizeof(*ea));
+        if (!u) {
+            r = emk_img_fail(c, -ENOMEM, "out of memory");
+            na = 0;
+        } else {
+            ea = u;     /* bytes allocated in either file are compared */
+            na = merge_extents(ea, na, eb, nb);
+        }
         for (i = 0; r == 0 && i < na; i++) {
             uint64_t a = ea[2 * i], b = ea[2 * i + 1];
             while (r == 0 && a < b) {
