@@ -112,6 +112,10 @@ void emk_img_size_str(char *buf, size_t cap, uint64_t bytes);
  *  anonymizer's stream of zeros gets (anon.c). */
 void emk_img_fit_slots(emk_img_ctx *ctx);
 
+/** Prints the members of the "encrypt" object of a qcow2 LUKS image's
+ *  format specific information (info_luks.c), human or JSON. */
+void emk_img_print_luks_info(const emk_img_ctx *ctx, FILE *out, int json);
+
 /** Takes QEMU's OFD image locks on fd for path (emk_img_open_flags).
  *  Returns 0, or -EAGAIN with ctx->err in QEMU's words when another
  *  process holds a conflicting lock (-EINVAL for RW with FORCE_SHARE). */

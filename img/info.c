@@ -303,13 +303,17 @@ static void print_qcow2(const emk_img_ctx *c, FILE *out, int json)
         fprintf(out, ",\n            \"refcount-bits\": %u", c->refcount_bits);
     else
         fprintf(out, "    refcount bits: %u\n", c->refcount_bits);
-    if (c->encrypted) {
-        const char *f = c->encrypted == 2 ? "luks" : "aes";
+    if (c->encrypted == 2) {
+        fprintf(out, json ? ",\n            \"encrypt\": {" : "    encrypt:\n");
+        emk_img_print_luks_info(c, out, json);
+        if (json)
+            fprintf(out, "\n            }");
+    } else if (c->encrypted) {
         if (json)
             fprintf(out, ",\n            \"encrypt\": {\n"
-                    "                \"format\": \"%s\"\n            }", f);
+                    "                \"format\": \"aes\"\n            }");
         else
-            fprintf(out, "    encrypt:\n        format: %s\n", f);
+            fprintf(out, "    encrypt:\n        format: aes\n");
     }
     if (c->data_file[0]) {
         if (json) {
