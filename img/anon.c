@@ -126,7 +126,7 @@ static int cmp_slot(const void *x, const void *y)
 
 /* Sorts and de-duplicates the slots, and shrinks each one so that it ends
  * before the next slot and before any metadata unit. */
-static void fit_slots(emk_img_ctx *c)
+void emk_img_fit_slots(emk_img_ctx *c)
 {
     size_t i, k = 0;
     if (c->nslots == 0)
@@ -550,7 +550,7 @@ static int anonymize_file(emk_img_ctx *c, int out, const emk_img_opts *o)
         r = emk_img_fail(c, -ENOMEM, "out of memory");
         goto out;
     }
-    fit_slots(c);
+    emk_img_fit_slots(c);
     if (c->npmeta)
         qsort(c->pmeta, c->npmeta, sizeof(*c->pmeta), cmp_slot);
     for (i = 0; i < c->nslots; i++) {

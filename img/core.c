@@ -271,10 +271,14 @@ static int take_fd(emk_img_ctx *ctx, int fd, const char *path)
     struct stat st;
     ctx->fd = fd;
     if (fstat(ctx->fd, &st) < 0)
-        return emk_img_fail(ctx, -errno, "cannot stat %s", path);
+        return emk_img_fail(ctx, -errno, "%s", strerror(errno));
     if (!S_ISREG(st.st_mode))
-        return emk_img_fail(ctx, -EINVAL, "%s is not a regular file", path);
+        return emk_img_fail(ctx, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL,
+                            "%s", S_ISDIR(st.st_mode) ? strerror(EISDIR)
+                                                      : "Not a regular file");
+    (void)path;
     ctx->file_size = (uint64_t)st.st_size;
+    ctx->actual_size = (uint64_t)st.st_blocks * 512;
     ctx->st_dev = (uint64_t)st.st_dev;
     ctx->st_ino = (uint64_t)st.st_ino;
     ctx->mtime_sec = (int64_t)st.st_mtim.tv_sec;
@@ -289,15 +293,23 @@ static void reset(emk_img_ctx *ctx, int writable)
     ctx->writable = writable;
 }
 
-static int open_file(emk_img_ctx *ctx, const char *path, int writable)
+/* Opens path (errors in strerror's words: the caller names the file),
+ * takes the image locks and records the file's identity. */
+static int open_file(emk_img_ctx *ctx, const char *path, int flags)
 {
-    int fd;
+    int fd, r, writable = (flags & EMK_IMG_OPEN_RW) != 0;
     reset(ctx, writable);
+    ctx->filename = malloc(strlen(path) + 1);
+    if (!ctx->filename)
+        return emk_img_fail(ctx, -ENOMEM, "out of memory");
+    memcpy(ctx->filename, path, strlen(path) + 1);
+    if ((flags & EMK_IMG_OPEN_RW) && (flags & EMK_IMG_OPEN_FORCE_SHARE))
+        return emk_img_lock(ctx, -1, path, flags);  /* refused */
     fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
     if (fd < 0)
-        return emk_img_fail(ctx, -errno, "cannot open %s%s", path,
-                            writable ? " for writing" : "");
-    return take_fd(ctx, fd, path);
+        return emk_img_fail(ctx, -errno, "%s", strerror(errno));
+    r = take_fd(ctx, fd, path);
+    return r < 0 ? r : emk_img_lock(ctx, fd, path, flags);
 }
 
 int emk_img_unchanged(emk_img_ctx *ctx, int fd, int check_mtime)
@@ -340,12 +352,12 @@ int emk_img_open_extent(emk_img_ctx *ctx, int dirfd, const char *name,
 }
 
 static int open_image(emk_img_ctx *ctx, const char *path, int fmt,
-                      int writable)
+                      int flags)
 {
     uint8_t head[64];
     size_t n;
     int got, r;
-    r = open_file(ctx, path, writable);
+    r = open_file(ctx, path, flags);
     if (r < 0)
         return r;
     n = ctx->file_size < sizeof(head) ? (size_t)ctx->file_size : sizeof(head);
@@ -357,9 +369,10 @@ static int open_image(emk_img_ctx *ctx, const char *path, int fmt,
     if (fmt == EMK_IMG_FMT_UNKNOWN)
         fmt = got;
     if (fmt == EMK_IMG_FMT_UNKNOWN)
-        return emk_img_fail(ctx, -EINVAL, "%s: unknown image format", path);
+        return emk_img_fail(ctx, -EINVAL, "Image is not in qcow2, vmdk or "
+                            "vhdx format");
     if (got != fmt)
-        return emk_img_fail(ctx, -EINVAL, "%s is not a %s image", path,
+        return emk_img_fail(ctx, -EINVAL, "Image is not in %s format",
                             emk_img_format_name(fmt));
     ctx->format = fmt;
     switch (fmt) {
@@ -374,6 +387,11 @@ static int open_image(emk_img_ctx *ctx, const char *path, int fmt,
     }
 }
 
+int emk_img_open2(emk_img_ctx *ctx, const char *path, int fmt, int flags)
+{
+    return open_image(ctx, path, fmt, flags);
+}
+
 int emk_img_open(emk_img_ctx *ctx, const char *path, int fmt)
 {
     return open_image(ctx, path, fmt, 0);
@@ -381,7 +399,7 @@ int emk_img_open(emk_img_ctx *ctx, const char *path, int fmt)
 
 int emk_img_open_rw(emk_img_ctx *ctx, const char *path, int fmt)
 {
-    return open_image(ctx, path, fmt, 1);
+    return open_image(ctx, path, fmt, EMK_IMG_OPEN_RW);
 }
 
 void emk_img_close(emk_img_ctx *ctx)
@@ -398,6 +416,8 @@ void emk_img_close(emk_img_ctx *ctx)
     free(ctx->names);
     free(ctx->pmeta);
     free(ctx->guest_of);
+    free(ctx->filename);
+    ctx->filename = NULL;
     ctx->guest_of = NULL;
     ctx->pmeta = NULL;
     ctx->npmeta = 0;

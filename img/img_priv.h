@@ -90,4 +90,35 @@ int emk_img_openat(emk_img_ctx *ctx, int dirfd, const char *name, int flags,
  *  (-EBUSY).  Returns 0 or the error with ctx->err set. */
 int emk_img_unchanged(emk_img_ctx *ctx, int fd, int check_mtime);
 
+/** Writes s[0, len) as a JSON string with its quotes: the one escaper of
+ *  every JSON the library prints.  Valid UTF-8 passes through unchanged;
+ *  '"' and '\' are escaped, control characters become \b \f \n \r
+ *  \t or \u00XX, DEL \u007f; a byte that does not start a valid
+ *  UTF-8 sequence (a stray continuation byte, an overlong form, a
+ *  surrogate, a code point above U+10FFFF, a sequence cut short) is
+ *  replaced by \ufffd, one per byte, and the next byte is looked at
+ *  afresh. */
+void emk_img_json_str(FILE *out, const char *s, size_t len);
+
+/** emk_img_json_str() of a NUL-terminated string. */
+void emk_img_json_cstr(FILE *out, const char *s);
+
+/** Formats a byte count as qemu-img does ("64 MiB", "1.27 MiB", "0 B"):
+ *  three significant digits and a binary unit, switching unit at 1000. */
+void emk_img_size_str(char *buf, size_t cap, uint64_t bytes);
+
+/** Sorts and de-duplicates ctx's compressed slots and shrinks each to end
+ *  before the next slot and before any metadata unit: the room the
+ *  anonymizer's stream of zeros gets (anon.c). */
+void emk_img_fit_slots(emk_img_ctx *ctx);
+
+/** Prints the members of the "encrypt" object of a qcow2 LUKS image's
+ *  format specific information (info_luks.c), human or JSON. */
+void emk_img_print_luks_info(const emk_img_ctx *ctx, FILE *out, int json);
+
+/** Takes QEMU's OFD image locks on fd for path (emk_img_open_flags).
+ *  Returns 0, or -EAGAIN with ctx->err in QEMU's words when another
+ *  process holds a conflicting lock (-EINVAL for RW with FORCE_SHARE). */
+int emk_img_lock(emk_img_ctx *ctx, int fd, const char *path, int flags);
+
 #endif

@@ -26,7 +26,8 @@ enum {
 };
 
 static const uint32_t QC_EXT_BITMAPS = 0x23852875, QC_EXT_CRYPTO = 0x0537be77,
-                      QC_EXT_DATA_FILE = 0x44415441;
+                      QC_EXT_DATA_FILE = 0x44415441,
+                      QC_EXT_BACKING_FMT = 0xe2792aca;
 static const uint64_t QC_OFF_MASK = 0x00fffffffffffe00ULL;
 static const uint64_t QC_COMPRESSED = 1ULL << 62;
 
@@ -260,6 +261,9 @@ static int qc_read_snap(qc *q, uint64_t *pos, uint32_t i, qc_snap_l1 *l1)
         s->vm_state_size = vmsz;
         s->disk_size = l1->disk;
         s->date_sec = emk_be32(h + 16);
+        s->date_nsec = emk_be32(h + 20);
+        s->vm_clock_nsec = emk_be64(h + 24);
+        s->icount = extra_size >= 24 ? emk_be64(extra + 16) : ~0ULL;
         s->l1_size = l1->n;
         s->l1_offset = l1->off;
     }
@@ -430,6 +434,13 @@ static int qc_extensions(qc *q, const uint8_t *c0, uint32_t start,
             *bm_n = emk_be32(d);
             *bm_size = emk_be64(d + 8);
             *bm_off = emk_be64(d + 16);
+            q->c->bitmap_dir_size = *bm_size;
+            q->c->bitmap_dir_off = *bm_off;
+        } else if (type == QC_EXT_BACKING_FMT) {
+            size_t k = len < sizeof(q->c->backing_fmt) - 1
+                           ? len : sizeof(q->c->backing_fmt) - 1;
+            memcpy(q->c->backing_fmt, d, k);
+            q->c->backing_fmt[k] = '\0';
         } else if (type == QC_EXT_CRYPTO && len >= 16) {
             int r = qc_meta_x(q, emk_be64(d), emk_be64(d + 8), "LUKS header",
                               1);
@@ -508,11 +519,10 @@ static int qc_refcounts(qc *q, uint64_t rt_off, uint32_t rt_clusters)
     }
     for (u = 0; r == 0 && u < q->c->nunits; u++) {
         uint64_t stored = q->exp[u] >> 40, want = q->exp[u] & 0xffffffffffULL;
+        if (stored || want)     /* as qemu-img check's image-end-offset */
+            q->c->image_end_offset = (u + 1) << q->cbits;
         if (stored > want) {
-            if (want == 0)
-                q->c->n_leaked++;
-            else
-                q->c->n_refcount_errors++;
+            q->c->n_leaked++;   /* a count too high is a leak, as for QEMU */
         } else if (stored < want) {
             q->c->n_refcount_errors++;
         }

@@ -1,47 +1,20 @@
 /*
- * report.c - human and JSON output of info, check, map and anonymize.
+ * report.c - human and JSON output of check, map and anonymize (info:
+ * info.c; strings go through emk_img_json_str, json.c).
  */
 #include "emkit/img.h"
 #include "img_priv.h"
 
 #include <string.h>
 
-static void json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(out, "\\%c", ch);
-        else if (ch < 0x20 || ch >= 0x7f)
-            fprintf(out, "\\u%04x", ch);
-        else
-            fputc(ch, out);
-    }
-    fputc('"', out);
-}
-
-static const char *subformat_name(const emk_img_ctx *c)
-{
-    static const char *const vmdk[] = {"monolithicSparse", "monolithicFlat",
-        "twoGbMaxExtentSparse", "twoGbMaxExtentFlat", "streamOptimized",
-        "vmfs"};
-    static const char *const vhdx[] = {"dynamic", "fixed", "differencing"};
-    if (c->format == EMK_IMG_FMT_VMDK && c->subformat < 6)
-        return vmdk[c->subformat];
-    if (c->format == EMK_IMG_FMT_VHDX && c->subformat < 3)
-        return vhdx[c->subformat];
-    return "";
-}
-
 static void print_warnings(const emk_img_ctx *c, FILE *out, int json)
 {
     int i;
     if (json) {
-        fprintf(out, "  \"warnings\": [");
+        fprintf(out, "    \"warnings\": [");
         for (i = 0; i < c->nwarn; i++) {
             fprintf(out, "%s", i ? ", " : "");
-            json_str(out, c->warn[i]);
+            emk_img_json_cstr(out, c->warn[i]);
         }
         fprintf(out, "]");
     } else {
@@ -50,113 +23,55 @@ static void print_warnings(const emk_img_ctx *c, FILE *out, int json)
     }
 }
 
-void emk_img_print_info(const emk_img_ctx *c, FILE *out, int json)
-{
-    uint32_t i, n = c->nb_snapshots < EMK_IMG_MAX_SNAPS ? c->nb_snapshots
-                                                        : EMK_IMG_MAX_SNAPS;
-    if (json) {
-        fprintf(out, "{\n  \"format\": \"%s\",\n", emk_img_format_name(c->format));
-        if (subformat_name(c)[0])
-            fprintf(out, "  \"subformat\": \"%s\",\n", subformat_name(c));
-        fprintf(out, "  \"version\": %u,\n  \"virtual-size\": %llu,\n"
-                "  \"file-size\": %llu,\n  \"cluster-size\": %u,\n"
-                "  \"unit\": %u,\n", c->version,
-                (unsigned long long)c->virtual_size,
-                (unsigned long long)c->file_size, c->cluster_size, c->unit);
-        if (c->format == EMK_IMG_FMT_QCOW2)
-            fprintf(out, "  \"refcount-bits\": %u,\n  \"compression\": \"%s\",\n"
-                    "  \"extended-l2\": %s,\n  \"incompatible-features\": %llu,\n"
-                    "  \"compatible-features\": %llu,\n"
-                    "  \"autoclear-features\": %llu,\n  \"bitmaps\": %u,\n",
-                    c->refcount_bits, c->compression ? "zstd" : "zlib",
-                    c->extended_l2 ? "true" : "false",
-                    (unsigned long long)c->incompat,
-                    (unsigned long long)c->compat,
-                    (unsigned long long)c->autoclear, c->nb_bitmaps);
-        fprintf(out, "  \"encrypted\": %u,\n  \"backing-file\": ", c->encrypted);
-        json_str(out, c->backing);
-        fprintf(out, ",\n  \"data-file\": ");
-        json_str(out, c->data_file);
-        fprintf(out, ",\n  \"compressed-clusters\": %llu,\n  \"snapshots\": [",
-                (unsigned long long)c->n_compressed);
-        for (i = 0; i < n; i++) {
-            const emk_img_snap *s = &c->snaps[i];
-            fprintf(out, "%s\n    {\"id\": ", i ? "," : "");
-            json_str(out, s->id);
-            fprintf(out, ", \"name\": ");
-            json_str(out, s->name);
-            fprintf(out, ", \"vm-state-size\": %llu, \"disk-size\": %llu, "
-                    "\"l1-offset\": %llu, \"l1-size\": %u}",
-                    (unsigned long long)s->vm_state_size,
-                    (unsigned long long)s->disk_size,
-                    (unsigned long long)s->l1_offset, s->l1_size);
-        }
-        fprintf(out, "%s],\n", n ? "\n  " : "");
-        print_warnings(c, out, 1);
-        fprintf(out, "\n}\n");
-        return;
-    }
-    fprintf(out, "file format: %s%s%s%s\n", emk_img_format_name(c->format),
-            subformat_name(c)[0] ? " (" : "", subformat_name(c),
-            subformat_name(c)[0] ? ")" : "");
-    fprintf(out, "virtual size: %llu bytes\nfile size: %llu bytes\n",
-            (unsigned long long)c->virtual_size,
-            (unsigned long long)c->file_size);
-    if (c->cluster_size)
-        fprintf(out, "cluster_size: %u\n", c->cluster_size);
-    if (c->format == EMK_IMG_FMT_QCOW2) {
-        fprintf(out, "version: %u\nrefcount bits: %u\ncompression type: %s\n"
-                "extended l2: %s\nincompatible features: 0x%llx%s%s\n"
-                "compatible features: 0x%llx\nautoclear features: 0x%llx\n"
-                "bitmaps: %u\n", c->version, c->refcount_bits,
-                c->compression ? "zstd" : "zlib",
-                c->extended_l2 ? "true" : "false",
-                (unsigned long long)c->incompat,
-                (c->incompat & 1) ? " dirty" : "",
-                (c->incompat & 2) ? " corrupt" : "",
-                (unsigned long long)c->compat,
-                (unsigned long long)c->autoclear, c->nb_bitmaps);
-    }
-    if (c->encrypted)
-        fprintf(out, "encrypted: %s\n", c->encrypted == 2 ? "luks" : "aes");
-    if (c->backing[0])
-        fprintf(out, "backing file: %s\n", c->backing);
-    if (c->data_file[0])
-        fprintf(out, "data file: %s\n", c->data_file);
-    fprintf(out, "compressed clusters: %llu\n",
-            (unsigned long long)c->n_compressed);
-    if (n) {
-        fprintf(out, "Snapshot list:\nID        TAG                 VM SIZE\n");
-        for (i = 0; i < n; i++)
-            fprintf(out, "%-9s %-19s %llu\n", c->snaps[i].id, c->snaps[i].name,
-                    (unsigned long long)c->snaps[i].vm_state_size);
-    }
-    print_warnings(c, out, 0);
-}
-
 int emk_img_print_check(const emk_img_ctx *c, FILE *out, int json)
 {
-    int rc = c->n_refcount_errors ? 2 : (c->n_leaked ? 1 : 0);
+    int rc = c->n_refcount_errors ? EMK_IMG_CHECK_CORRUPT
+             : c->n_leaked ? EMK_IMG_CHECK_LEAKS : EMK_IMG_CHECK_CLEAN;
+    int qcow2 = c->format == EMK_IMG_FMT_QCOW2;
+    uint64_t total = qcow2 && c->cluster_size
+        ? (c->virtual_size + c->cluster_size - 1) / c->cluster_size : 0;
     if (json) {
-        fprintf(out, "{\n  \"format\": \"%s\",\n  \"errors\": %llu,\n"
-                "  \"leaks\": %llu,\n  \"metadata-overlaps\": %llu,\n"
-                "  \"compressed-clusters\": %llu,\n  \"zero-entries\": %llu,\n",
-                emk_img_format_name(c->format),
-                (unsigned long long)c->n_refcount_errors,
-                (unsigned long long)c->n_leaked,
+        /* qemu-img check's names; corruptions and leaks only when found */
+        fprintf(out, "{\n    \"filename\": ");
+        emk_img_json_cstr(out, c->filename ? c->filename : "");
+        fprintf(out, ",\n    \"format\": \"%s\",\n    \"check-errors\": 0",
+                emk_img_format_name(c->format));
+        if (c->n_refcount_errors)
+            fprintf(out, ",\n    \"corruptions\": %llu",
+                    (unsigned long long)c->n_refcount_errors);
+        if (c->n_leaked)
+            fprintf(out, ",\n    \"leaks\": %llu",
+                    (unsigned long long)c->n_leaked);
+        if (qcow2)
+            fprintf(out, ",\n    \"image-end-offset\": %llu,\n"
+                    "    \"total-clusters\": %llu",
+                    (unsigned long long)c->image_end_offset,
+                    (unsigned long long)total);
+        fprintf(out, ",\n    \"metadata-overlaps\": %llu,\n"
+                "    \"zero-entries\": %llu,\n",
                 (unsigned long long)c->n_overlaps,
-                (unsigned long long)c->n_compressed,
                 (unsigned long long)c->n_zero_entries);
         print_warnings(c, out, 1);
         fprintf(out, "\n}\n");
         return rc;
     }
     print_warnings(c, out, 0);
-    fprintf(out, "%llu errors, %llu leaked clusters, %llu data references "
-            "onto metadata\n", (unsigned long long)c->n_refcount_errors,
-            (unsigned long long)c->n_leaked, (unsigned long long)c->n_overlaps);
-    if (rc == 0)
+    if (rc == EMK_IMG_CHECK_CLEAN)
         fprintf(out, "No errors were found on the image.\n");
+    if (c->n_refcount_errors)
+        fprintf(out, "\n%llu errors were found on the image.\nData may be "
+                "corrupted, or further writes to the image may corrupt it.\n",
+                (unsigned long long)c->n_refcount_errors);
+    if (c->n_leaked)
+        fprintf(out, "\n%llu leaked clusters were found on the image.\nThis "
+                "means waste of disk space, but no harm to data.\n",
+                (unsigned long long)c->n_leaked);
+    if (c->n_overlaps)
+        fprintf(out, "%llu data references point at metadata.\n",
+                (unsigned long long)c->n_overlaps);
+    if (qcow2 && c->image_end_offset)
+        fprintf(out, "Image end offset: %llu\n",
+                (unsigned long long)c->image_end_offset);
     return rc;
 }
 

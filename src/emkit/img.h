@@ -104,8 +104,10 @@ typedef struct emk_img_snap {
     uint64_t disk_size;
     uint64_t date_sec;
     uint32_t l1_size;
-    uint32_t pad;
+    uint32_t date_nsec;
     uint64_t l1_offset;
+    uint64_t vm_clock_nsec;     /**< guest clock at the snapshot */
+    uint64_t icount;            /**< instruction count, ~0 when unknown */
 } emk_img_snap;
 
 /** Options of an anonymize run. */
@@ -168,6 +170,13 @@ typedef struct emk_img_ctx {
     uint32_t subformat;         /**< format-specific variant */
     char backing[256];
     char data_file[256];
+    char backing_fmt[32];       /**< qcow2 backing format extension */
+    uint64_t bitmap_dir_off;    /**< qcow2 bitmap directory (info) */
+    uint64_t bitmap_dir_size;
+    uint64_t image_end_offset;  /**< qcow2: end of the last cluster with a
+                                     stored or recomputed reference (check) */
+    uint64_t actual_size;       /**< st_blocks * 512 of the file at open */
+    char *filename;             /**< the path as opened (for reports) */
     emk_img_snap snaps[EMK_IMG_MAX_SNAPS];
     uint32_t nextents;          /**< VMDK: extents in separate files */
     uint32_t nfiles;            /**< files processed by anonymize */
@@ -202,14 +211,32 @@ typedef struct emk_img_ctx {
     char err[EMK_IMG_ERR_LEN];
 } emk_img_ctx;
 
-/** Opens path read-only, detects the format (or uses fmt if not UNKNOWN)
- *  and classifies every unit.  Returns 0 or a negative errno with ctx->err
- *  set. */
+/** Flags of emk_img_open2(). */
+enum emk_img_open_flags {
+    EMK_IMG_OPEN_RW = 1,          /**< read-write (in-place anonymize) */
+    EMK_IMG_OPEN_FORCE_SHARE = 2  /**< read without keeping writers out
+                                       (qemu-img -U); refused with RW */
+};
+
+/** Opens path, takes QEMU's image locks on it, detects the format (or uses
+ *  fmt if not UNKNOWN) and classifies every unit.  The locks are the OFD
+ *  byte-range locks QEMU 7.2's file-posix driver takes (img/lock.c): a
+ *  reader takes "consistent read" and keeps writers out, a writer (RW)
+ *  also takes "write" and "resize"; FORCE_SHARE takes only "consistent
+ *  read".  An image another process holds in a conflicting way is refused
+ *  with -EAGAIN and ctx->err = "Failed to get shared "write" lock\nIs
+ *  another process using the image [path]?" (QEMU's words).  The locks
+ *  live as long as ctx->fd (emk_img_close).  Returns 0 or a negative errno
+ *  with ctx->err set. */
+EMK_API int emk_img_open2(emk_img_ctx *ctx, const char *path, int fmt,
+                          int flags);
+
+/** emk_img_open2() with flags 0: read-only, locked as a reader. */
 EMK_API int emk_img_open(emk_img_ctx *ctx, const char *path, int fmt);
 
-/** Like emk_img_open(), but the file is opened read-write, for an
- *  in-place anonymize: parsing and writing then use this one descriptor,
- *  so the writes reach the file that was parsed. */
+/** emk_img_open2() with EMK_IMG_OPEN_RW, for an in-place anonymize:
+ *  parsing and writing then use this one descriptor, so the writes reach
+ *  the file that was parsed. */
 EMK_API int emk_img_open_rw(emk_img_ctx *ctx, const char *path, int fmt);
 
 /** Releases what emk_img_open() allocated and closes the file. */
@@ -255,12 +282,35 @@ EMK_API uint32_t emk_img_crc32c(uint32_t crc, const void *buf, size_t len);
 /** Prints what the parser found (info) as human text or JSON. */
 EMK_API void emk_img_print_info(const emk_img_ctx *ctx, FILE *out, int json);
 
-/** Prints the consistency findings (check); returns 0 when clean, 1 when
- *  leaks only, 2 when errors. */
+/** Results of a check, as qemu-img check's exit codes. */
+enum emk_img_check_result {
+    EMK_IMG_CHECK_CLEAN = 0,      /**< no errors */
+    EMK_IMG_CHECK_INCOMPLETE = 1, /**< the check could not be completed */
+    EMK_IMG_CHECK_CORRUPT = 2,    /**< corruptions (and maybe leaks) */
+    EMK_IMG_CHECK_LEAKS = 3       /**< leaked clusters only */
+};
+
+/** Prints the consistency findings (check) with qemu-img check's field
+ *  names; returns an enum emk_img_check_result. */
 EMK_API int emk_img_print_check(const emk_img_ctx *ctx, FILE *out, int json);
 
 /** Prints the classification of the file as runs of units (map). */
 EMK_API void emk_img_print_map(const emk_img_ctx *ctx, FILE *out, int json);
+
+/** Compares an original image (opened, unmodified) with the file an
+ *  anonymize run made from it (anon_path, a copy or the image itself after
+ *  --in-place), using the parser's classification of orig: every metadata
+ *  byte (units and exact ranges) must be equal, but for the VHDX log
+ *  patches (their expected bytes) and, with scrubbed_names, the names
+ *  (which must differ); every other allocated byte must be zero, a
+ *  compressed slot must hold the stream of zeros the anonymizer writes
+ *  (VMDK grain markers kept); sizes and allocation maps must be equal.
+ *  Extent files and the data file are compared too.  Prints the report
+ *  (human or JSON) to out.  Returns 0 when anon passes, 1 when it does
+ *  not (each problem named with its offset), or a negative errno when
+ *  anon cannot be read (ctx->err set). */
+EMK_API int emk_img_compare_metadata(emk_img_ctx *orig, const char *anon_path,
+                                     int scrubbed_names, FILE *out, int json);
 
 /** Prints the anonymize report as human text or JSON. */
 EMK_API void emk_img_print_report(const emk_img_ctx *ctx, const emk_img_opts *opts,

@@ -175,6 +175,9 @@ static int emk_fuzz_img(const uint8_t *data, size_t size, int fmt)
         emk_img_print_info(&ctx, null, 1);
         emk_img_print_check(&ctx, null, 0);
         emk_img_print_map(&ctx, null, 1);
+        emk_img_print_info(&ctx, null, 0);
+        /* the verifier on the image against itself (data bytes "left") */
+        emk_img_compare_metadata(&ctx, path, 0, null, 1);
         emk_img_anonymize(&ctx, path, NULL, &o);
         emk_img_print_report(&ctx, &o, null, 1);
     }

@@ -62,6 +62,10 @@ while read -r f flags; do
     if $CHECK $flags "$f" "plain/$f" > "neg-$f" 2>&1; then
         bad "$f: checker passed an un-anonymized copy"
     elif grep -q "contains marker" "neg-$f"; then ok; else bad "$f: checker failed for another reason"; cat "neg-$f"; fi
+    # compare-metadata agrees with the checker: passes DST, fails the copy
+    if "$TOOL" compare-metadata "$f" "out/$f" > "cm-$f" 2>&1; then ok; else bad "$f: compare-metadata (copy mode)"; cat "cm-$f"; fi
+    "$TOOL" compare-metadata "$f" "plain/$f" > "cmn-$f" 2>&1; rc=$?
+    if [ $rc -eq 1 ] && grep -q "data byte left\|compressed slot is not" "cmn-$f"; then ok; else bad "$f: compare-metadata passed an un-anonymized copy (rc $rc)"; fi
     # in-place mode on a copy, then once more (idempotent)
     copy_to "$f" ip
     "$TOOL" anonymize --in-place "ip/$f" > /dev/null 2>&1 || bad "$f: in-place failed"
@@ -90,7 +94,7 @@ cp v2.qcow2 nokill.qcow2
 if ! EMKIT_IMG_TEST_KILL_AFTER=1 "$TOOL" anonymize --in-place nokill.qcow2 > /dev/null 2>&1; then
     bad "the shipped tool honoured EMKIT_IMG_TEST_KILL_AFTER (rc $?)"
 elif ! cmp -s nokill.qcow2 out/v2.qcow2; then bad "shipped tool with EMKIT_IMG_TEST_KILL_AFTER: wrong result"
-elif grep -aq EMKIT_IMG_TEST_KILL_AFTER "$TOOL"; then bad "the shipped tool contains the crash hook"
+elif grep -aq "EMKIT_IMG_TEST_KILL_AFTER\|EMKIT_IMG_TEST_PAUSE" "$TOOL"; then bad "the shipped tool contains a test hook"
 else ok; fi
 
 # LUKS and legacy AES with the key: the guest then reads zeros (no
@@ -114,6 +118,9 @@ mkdir -p scrub
 for f in v2.qcow2 bitmaps.qcow2 overlay.qcow2 child.vmdk diff.vhdx; do
     "$TOOL" anonymize --scrub-names "$f" "scrub/$f" > /dev/null 2>&1 || bad "$f: --scrub-names failed"
     if $CHECK --scrubbed-names "$f" "scrub/$f" > "chks-$f" 2>&1; then ok; else bad "$f: checker (scrubbed names)"; cat "chks-$f"; fi
+    if "$TOOL" compare-metadata --scrubbed-names "$f" "scrub/$f" > "cms-$f" 2>&1; then ok; else bad "$f: compare-metadata (scrubbed names)"; cat "cms-$f"; fi
+    if "$TOOL" compare-metadata --scrubbed-names "$f" "out/$f" > "cmsn-$f" 2>&1; then bad "$f: compare-metadata accepted unscrubbed names"
+    elif grep -q "name was not replaced" "cmsn-$f"; then ok; else bad "$f: compare-metadata unscrubbed: wrong reason"; cat "cmsn-$f"; fi
     if $CHECK --scrubbed-names "$f" "out/$f" > "chkn-$f" 2>&1; then bad "$f: checker accepted unscrubbed names"
     elif grep -q "was not replaced" "chkn-$f"; then ok; else bad "$f: unscrubbed: wrong reason"; cat "chkn-$f"; fi
 done
@@ -221,8 +228,8 @@ f = sys.argv[1]
 mine = json.load(open('info-%s.json' % f))
 q = json.loads(subprocess.run(['qemu-img', 'info', '--output=json', f], stdout=subprocess.PIPE).stdout)
 ok = mine['virtual-size'] == q['virtual-size'] and mine['cluster-size'] == q['cluster-size']
-ok = ok and [s['name'] for s in mine['snapshots']] == [s['name'] for s in q.get('snapshots', [])]
-ok = ok and [s['vm-state-size'] for s in mine['snapshots']] == [s['vm-state-size'] for s in q.get('snapshots', [])]
+ok = ok and [s['name'] for s in mine.get('snapshots', [])] == [s['name'] for s in q.get('snapshots', [])]
+ok = ok and [s['vm-state-size'] for s in mine.get('snapshots', [])] == [s['vm-state-size'] for s in q.get('snapshots', [])]
 json.load(open('map-%s.json' % f))
 if not ok:
     print('FAIL: info of', f, 'disagrees with qemu-img'); sys.exit(1)
@@ -233,12 +240,16 @@ done
 python3 - <<'PY' || FAILS=$((FAILS + 1))
 import json, sys
 i = json.load(open('info-diff.json'))
-if i.get('subformat') != 'differencing' or not i.get('backing-file', '').endswith('parent-disk.vhdx'):
+if i.get('subformat') != 'differencing' or not i.get('backing-filename', '').endswith('parent-disk.vhdx'):
     print('FAIL: info of diff.vhdx:', i); sys.exit(1)
 PY
 "$TOOL" check lazy.qcow2 > chk-lazy.txt; rc=$?
 qemu-img check lazy.qcow2 > qchk-lazy.txt 2>&1; qrc=$?
 if [ $qrc -ne 0 ] && [ $rc -eq 0 ]; then bad "check: qemu-img finds problems in lazy.qcow2, emkit-img none"; else ok; fi
+
+# the command line against qemu-img and qemu-io (locks, check, options,
+# errors, info, JSON strings, compare-metadata on tampered outputs)
+. "$HERE/cli.sh"
 
 echo "img suite: $PASSES passed, $FAILS failed"
 [ $FAILS -eq 0 ]
