@@ -207,6 +207,45 @@ static inline uint64_t emk_be64(const void *p)
     return ((uint64_t)emk_be32(b) << 32) | emk_be32(b + 4);
 }
 
+static inline void emk_st_be32(void *p, uint32_t v)
+{
+    uint8_t *b = (uint8_t *)p;
+    b[0] = (uint8_t)(v >> 24);
+    b[1] = (uint8_t)(v >> 16);
+    b[2] = (uint8_t)(v >> 8);
+    b[3] = (uint8_t)v;
+}
+static inline void emk_st_be64(void *p, uint64_t v)
+{
+    emk_st_be32(p, (uint32_t)(v >> 32));
+    emk_st_be32((uint8_t *)p + 4, (uint32_t)v);
+}
+
+/* The full 128-bit product of two 64-bit words: returns the low half and
+ * stores the high one.  unsigned __int128 where the compiler has it
+ * (__extension__ keeps -Wpedantic quiet); else four 32x32 products, so
+ * the code stays C99.  Both take time independent of the values on the
+ * targets we build for (MUL is constant-time on x86-64 and AArch64).
+ * EMK_NO_INT128 forces the portable path (tests/crypto builds both). */
+#if defined(__SIZEOF_INT128__) && !defined(EMK_NO_INT128)
+__extension__ typedef unsigned __int128 emk_u128;
+static inline uint64_t emk_mul64(uint64_t a, uint64_t b, uint64_t *hi)
+{
+    emk_u128 p = (emk_u128)a * b;
+    *hi = (uint64_t)(p >> 64);
+    return (uint64_t)p;
+}
+#else
+static inline uint64_t emk_mul64(uint64_t a, uint64_t b, uint64_t *hi)
+{
+    uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+    *hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    return (mid << 32) | (uint32_t)ll;
+}
+#endif
+
 #define EMK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define EMK_CONTAINER_OF(ptr, type, member) \
     ((type *)(void *)((char *)(ptr) - offsetof(type, member)))

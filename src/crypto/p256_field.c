@@ -1,0 +1,99 @@
+/*
+ * p256_field.c - arithmetic in GF(p), p = 2^256 - 2^224 + 2^192 + 2^96 - 1,
+ * in Montgomery form with R = 2^256.  -p^-1 mod 2^64 is 1, so each CIOS
+ * reduction step needs no extra multiply.  Exponents (inversion, square
+ * root) are public constants: only their bits steer the loops.
+ */
+#include "p256_int.h"
+
+const uint64_t emk_p256_p[4] = {0xffffffffffffffffull, 0x00000000ffffffffull,
+                                0x0000000000000000ull, 0xffffffff00000001ull};
+/* R mod p */
+const uint64_t emk_p256_fe_one[4] = {0x0000000000000001ull, 0xffffffff00000000ull,
+                                     0xffffffffffffffffull, 0x00000000fffffffeull};
+/* b * R mod p */
+const uint64_t emk_p256_fe_b[4] = {0xd89cdf6229c4bddfull, 0xacf005cd78843090ull,
+                                   0xe5a220abf7212ed6ull, 0xdc30061d04874834ull};
+/* R^2 mod p */
+static const uint64_t fe_r2[4] = {0x0000000000000003ull, 0xfffffffbffffffffull,
+                                  0xfffffffffffffffeull, 0x00000004fffffffdull};
+
+void emk_p256_fe_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4])
+{
+    emk_mont_mul(r, a, b, emk_p256_p, 1);
+}
+
+void emk_p256_fe_sqr(uint64_t r[4], const uint64_t a[4])
+{
+    emk_mont_mul(r, a, a, emk_p256_p, 1);
+}
+
+void emk_p256_fe_add(uint64_t r[4], const uint64_t a[4], const uint64_t b[4])
+{
+    emk_add_mod(r, a, b, emk_p256_p);
+}
+
+void emk_p256_fe_sub(uint64_t r[4], const uint64_t a[4], const uint64_t b[4])
+{
+    uint64_t d[4], w = 0, c = 0, mask;
+    unsigned i;
+    for (i = 0; i < 4; i++)
+        d[i] = emk_sbb(a[i], b[i], &w);
+    mask = 0 - w; /* add p back when a < b */
+    for (i = 0; i < 4; i++)
+        r[i] = emk_adc(d[i], emk_p256_p[i] & mask, &c);
+}
+
+/* r = a^e for a public exponent e (big-endian limbs as in the arrays). */
+static void fe_pow(uint64_t r[4], const uint64_t a[4], const uint64_t e[4])
+{
+    uint64_t acc[4] = {emk_p256_fe_one[0], emk_p256_fe_one[1],
+                       emk_p256_fe_one[2], emk_p256_fe_one[3]};
+    int i;
+    for (i = 255; i >= 0; i--) {
+        emk_p256_fe_sqr(acc, acc);
+        if ((e[i / 64] >> (i % 64)) & 1) /* public exponent bit */
+            emk_p256_fe_mul(acc, acc, a);
+    }
+    r[0] = acc[0];
+    r[1] = acc[1];
+    r[2] = acc[2];
+    r[3] = acc[3];
+}
+
+void emk_p256_fe_inv(uint64_t r[4], const uint64_t a[4])
+{
+    static const uint64_t pm2[4] = {0xfffffffffffffffdull, 0x00000000ffffffffull,
+                                    0x0000000000000000ull, 0xffffffff00000001ull};
+    fe_pow(r, a, pm2);
+}
+
+uint64_t emk_p256_fe_sqrt(uint64_t r[4], const uint64_t a[4])
+{
+    /* p = 3 mod 4, so a^((p+1)/4) is a root of every square */
+    static const uint64_t e[4] = {0x0000000000000000ull, 0x0000000040000000ull,
+                                  0x4000000000000000ull, 0x3fffffffc0000000ull};
+    uint64_t s[4], d[4];
+    fe_pow(r, a, e);
+    emk_p256_fe_sqr(s, r);
+    emk_p256_fe_sub(d, s, a);
+    return emk_iszero4(d);
+}
+
+uint64_t emk_p256_fe_from_bytes(uint64_t r[4], const uint8_t in[32])
+{
+    uint64_t t[4], ok;
+    emk_limbs_from_be(t, in);
+    ok = emk_lt4(t, emk_p256_p);
+    emk_reduce_once(t, t, 0, emk_p256_p); /* keep the multiply's input < p */
+    emk_p256_fe_mul(r, t, fe_r2);
+    return ok;
+}
+
+void emk_p256_fe_to_bytes(uint8_t out[32], const uint64_t a[4])
+{
+    static const uint64_t one[4] = {1, 0, 0, 0};
+    uint64_t t[4];
+    emk_p256_fe_mul(t, a, one);
+    emk_limbs_to_be(out, t);
+}
