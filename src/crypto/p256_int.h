@@ -13,22 +13,14 @@
 
 /* ---- limb helpers (shared by the field and the scalar code) ---- */
 
-/* a + b + *c, carry out in *c (0 or 1). */
+/* a + b + *c, carry out in *c (0 or 1); a - b - *w, borrow out in *w. */
 static inline uint64_t emk_adc(uint64_t a, uint64_t b, uint64_t *c)
 {
-    uint64_t s = a + *c, c1 = s < a;
-    s += b;
-    *c = c1 | (s < b);
-    return s;
+    return emk_addc64(a, b, c);
 }
-
-/* a - b - *w, borrow out in *w (0 or 1). */
 static inline uint64_t emk_sbb(uint64_t a, uint64_t b, uint64_t *w)
 {
-    uint64_t d = a - b, w1 = a < b;
-    uint64_t e = d - *w, w2 = d < *w;
-    *w = w1 | w2;
-    return e;
+    return emk_subb64(a, b, w);
 }
 
 /* lo of a + b*c + d, hi in *hi (cannot overflow 128 bits). */
@@ -85,34 +77,37 @@ static inline void emk_add_mod(uint64_t r[4], const uint64_t a[4],
     emk_reduce_once(r, s, c, m);
 }
 
+/* One CIOS row: t[0..5] += a * bi, with t[4] the top limb and t[5] its
+ * carry. */
+static inline void emk_mont_row(uint64_t t[6], const uint64_t a[4], uint64_t bi)
+{
+    uint64_t c;
+    t[0] = emk_mac(t[0], a[0], bi, 0, &c);
+    t[1] = emk_mac(t[1], a[1], bi, c, &c);
+    t[2] = emk_mac(t[2], a[2], bi, c, &c);
+    t[3] = emk_mac(t[3], a[3], bi, c, &c);
+    t[4] += c;
+    t[5] = t[4] < c;
+}
+
 /* Montgomery product a * b / 2^256 mod m (CIOS), for a, b < m. */
 static inline void emk_mont_mul(uint64_t r[4], const uint64_t a[4],
                                 const uint64_t b[4], const uint64_t m[4],
                                 uint64_t m0inv)
 {
-    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5, c, q, x[4];
+    uint64_t t[6] = {0, 0, 0, 0, 0, 0}, c, q;
     unsigned i;
     for (i = 0; i < 4; i++) {
-        uint64_t bi = b[i];
-        t0 = emk_mac(t0, a[0], bi, 0, &c);
-        t1 = emk_mac(t1, a[1], bi, c, &c);
-        t2 = emk_mac(t2, a[2], bi, c, &c);
-        t3 = emk_mac(t3, a[3], bi, c, &c);
-        t4 += c;
-        t5 = t4 < c;
-        q = t0 * m0inv;
-        (void)emk_mac(t0, q, m[0], 0, &c);
-        t0 = emk_mac(t1, q, m[1], c, &c);
-        t1 = emk_mac(t2, q, m[2], c, &c);
-        t2 = emk_mac(t3, q, m[3], c, &c);
-        t3 = t4 + c;
-        t4 = t5 + (t3 < c);
+        emk_mont_row(t, a, b[i]);
+        q = t[0] * m0inv;
+        (void)emk_mac(t[0], q, m[0], 0, &c);
+        t[0] = emk_mac(t[1], q, m[1], c, &c);
+        t[1] = emk_mac(t[2], q, m[2], c, &c);
+        t[2] = emk_mac(t[3], q, m[3], c, &c);
+        t[3] = t[4] + c;
+        t[4] = t[5] + (t[3] < c);
     }
-    x[0] = t0;
-    x[1] = t1;
-    x[2] = t2;
-    x[3] = t3;
-    emk_reduce_once(r, x, t4, m);
+    emk_reduce_once(r, t, t[4], m);
 }
 
 /* Big-endian bytes <-> limbs. */
@@ -147,8 +142,26 @@ extern const uint64_t emk_p256_fe_b[4];    /* the curve's b */
 
 void emk_p256_fe_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
 void emk_p256_fe_sqr(uint64_t r[4], const uint64_t a[4]);
-void emk_p256_fe_add(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
-void emk_p256_fe_sub(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
+
+/* Addition and subtraction are inline: the point formulas are mostly
+ * made of them, and a call costs as much as the work. */
+static inline void emk_p256_fe_add(uint64_t r[4], const uint64_t a[4],
+                                   const uint64_t b[4])
+{
+    emk_add_mod(r, a, b, emk_p256_p);
+}
+
+static inline void emk_p256_fe_sub(uint64_t r[4], const uint64_t a[4],
+                                   const uint64_t b[4])
+{
+    uint64_t d[4], w = 0, c = 0, mask;
+    unsigned i;
+    for (i = 0; i < 4; i++)
+        d[i] = emk_sbb(a[i], b[i], &w);
+    mask = 0 - w; /* add p back when a < b */
+    for (i = 0; i < 4; i++)
+        r[i] = emk_adc(d[i], emk_p256_p[i] & mask, &c);
+}
 /** r = a^-1 (0 for 0), by Fermat: a^(p-2). */
 void emk_p256_fe_inv(uint64_t r[4], const uint64_t a[4]);
 /** Loads 32 big-endian bytes into Montgomery form; returns all-ones when

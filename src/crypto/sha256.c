@@ -25,9 +25,20 @@ static uint32_t rotr(uint32_t x, unsigned n)
     return (x >> n) | (x << (32 - n));
 }
 
+/* One round with the working variables named by the caller's rotation. */
+#define ROUND(a, b, c, d, e, f, g, h, t)                                     \
+    do {                                                                     \
+        uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) +         \
+                      ((e & f) ^ (~e & g)) + sha256_k[t] + w[t];             \
+        uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) +             \
+                      ((a & b) ^ (a & c) ^ (b & c));                         \
+        d += t1;                                                             \
+        h = t1 + t2;                                                         \
+    } while (0)
+
 static void compress(uint32_t st[8], const uint8_t blk[64])
 {
-    uint32_t w[64], v[8];
+    uint32_t w[64], a, b, c, d, e, f, g, h;
     unsigned t;
 
     for (t = 0; t < 16; t++)
@@ -39,21 +50,21 @@ static void compress(uint32_t st[8], const uint8_t blk[64])
         uint32_t s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >> 10);
         w[t] = s1 + w[t - 7] + s0 + w[t - 16];
     }
-    memcpy(v, st, sizeof(v));
-    for (t = 0; t < 64; t++) {
-        /* v[0..7] = a..h */
-        uint32_t e = v[4], a = v[0];
-        uint32_t ch = (e & v[5]) ^ (~e & v[6]);
-        uint32_t maj = (a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]);
-        uint32_t t1 = v[7] + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ch +
-                      sha256_k[t] + w[t];
-        uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + maj;
-        memmove(v + 1, v, 7 * sizeof(v[0]));
-        v[4] += t1;
-        v[0] = t1 + t2;
+    a = st[0], b = st[1], c = st[2], d = st[3];
+    e = st[4], f = st[5], g = st[6], h = st[7];
+    /* eight rounds per pass, the names rotating instead of the values */
+    for (t = 0; t < 64; t += 8) {
+        ROUND(a, b, c, d, e, f, g, h, t);
+        ROUND(h, a, b, c, d, e, f, g, t + 1);
+        ROUND(g, h, a, b, c, d, e, f, t + 2);
+        ROUND(f, g, h, a, b, c, d, e, t + 3);
+        ROUND(e, f, g, h, a, b, c, d, t + 4);
+        ROUND(d, e, f, g, h, a, b, c, t + 5);
+        ROUND(c, d, e, f, g, h, a, b, t + 6);
+        ROUND(b, c, d, e, f, g, h, a, t + 7);
     }
-    for (t = 0; t < 8; t++)
-        st[t] += v[t];
+    st[0] += a, st[1] += b, st[2] += c, st[3] += d;
+    st[4] += e, st[5] += f, st[6] += g, st[7] += h;
 }
 
 void emk_sha256_init(emk_sha256_ctx *s)
