@@ -5,6 +5,8 @@
  */
 #include "p256_int.h"
 
+#include <string.h>
+
 const uint64_t emk_p256_n[4] = {0xf3b9cac2fc632551ull, 0xbce6faada7179e84ull,
                                 0xffffffffffffffffull, 0xffffffff00000000ull};
 static const uint64_t n0inv = 0xccd1c8aaee00bc4full; /* -n^-1 mod 2^64 */
@@ -28,16 +30,23 @@ void emk_p256_sc_inv(uint64_t r[4], const uint64_t a[4])
     static const uint64_t nm2[4] = {0xf3b9cac2fc63254full, 0xbce6faada7179e84ull,
                                     0xffffffffffffffffull, 0xffffffff00000000ull};
     static const uint64_t one[4] = {1, 0, 0, 0};
-    uint64_t x[4], acc[4];
-    int i;
-    emk_mont_mul(x, a, sc_r2, emk_p256_n, n0inv);   /* a * R */
-    emk_mont_mul(acc, one, sc_r2, emk_p256_n, n0inv); /* R */
-    for (i = 255; i >= 0; i--) {
-        emk_mont_mul(acc, acc, acc, emk_p256_n, n0inv);
-        if ((nm2[i / 64] >> (i % 64)) & 1) /* public exponent bit */
-            emk_mont_mul(acc, acc, x, emk_p256_n, n0inv);
+    uint64_t pw[16][4], acc[4];
+    unsigned i, j;
+    /* a^0 .. a^15 in Montgomery form, then a fixed 4-bit window over the
+     * public exponent n - 2: 256 squarings and 64 multiplications */
+    emk_mont_mul(pw[0], one, sc_r2, emk_p256_n, n0inv);
+    emk_mont_mul(pw[1], a, sc_r2, emk_p256_n, n0inv);
+    for (i = 2; i < 16; i++)
+        emk_mont_mul(pw[i], pw[i - 1], pw[1], emk_p256_n, n0inv);
+    memcpy(acc, pw[0], sizeof(acc));
+    for (i = 64; i--;) {
+        for (j = 0; j < 4; j++)
+            emk_mont_mul(acc, acc, acc, emk_p256_n, n0inv);
+        emk_mont_mul(acc, acc, pw[(nm2[i / 16] >> (4 * (i % 16))) & 15],
+                     emk_p256_n, n0inv); /* public index */
     }
     emk_mont_mul(r, acc, one, emk_p256_n, n0inv);
+    emk_ct_wipe(pw, sizeof(pw));
 }
 
 void emk_p256_sc_reduce(uint64_t r[4], const uint8_t in[32])
