@@ -7,8 +7,9 @@
  * so scalar multiplication never branches on the points it meets.
  *
  * k*P uses a fixed 4-bit window over a table of 0P..15P; k*G uses 64
- * precomputed tables of j * 16^w * G (built once, on first use) and only
- * additions.  Every table lookup reads all entries and keeps one by mask.
+ * precomputed affine tables of j * 16^w * G (built once, on first use)
+ * and only mixed additions (algorithm 5), the sum kept by mask when the
+ * digit is not 0.  Every table lookup reads all entries and keeps one by mask.
  */
 #include "p256_int.h"
 
@@ -25,29 +26,15 @@ void emk_p256_pt_inf(emk_p256_pt *r)
     memcpy(r->y, emk_p256_fe_one, sizeof(r->y));
 }
 
-void emk_p256_pt_add(emk_p256_pt *r, const emk_p256_pt *p, const emk_p256_pt *q)
+/* The common tail of algorithm 4, from step 19: t0 = X1X2, t1 = Y1Y2,
+ * t2 = Z1Z2, t3 = X1Y2 + X2Y1, t4 = Y1Z2 + Y2Z1, y3 = X1Z2 + X2Z1. */
+static void add_tail(emk_p256_pt *r, uint64_t t0[4], uint64_t t1[4],
+                     uint64_t t2[4], const uint64_t t3[4], const uint64_t t4[4],
+                     uint64_t y3[4])
 {
     const uint64_t *b = emk_p256_fe_b;
-    uint64_t t0[4], t1[4], t2[4], t3[4], t4[4], x3[4], y3[4], z3[4];
+    uint64_t x3[4], z3[4];
 
-    fe_mul(t0, p->x, q->x);
-    fe_mul(t1, p->y, q->y);
-    fe_mul(t2, p->z, q->z);
-    fe_add(t3, p->x, p->y);
-    fe_add(t4, q->x, q->y);
-    fe_mul(t3, t3, t4);
-    fe_add(t4, t0, t1);
-    fe_sub(t3, t3, t4);
-    fe_add(t4, p->y, p->z);
-    fe_add(x3, q->y, q->z);
-    fe_mul(t4, t4, x3);
-    fe_add(x3, t1, t2);
-    fe_sub(t4, t4, x3);
-    fe_add(x3, p->x, p->z);
-    fe_add(y3, q->x, q->z);
-    fe_mul(x3, x3, y3);
-    fe_add(y3, t0, t2);
-    fe_sub(y3, x3, y3);
     fe_mul(z3, b, t2);
     fe_sub(x3, y3, z3);
     fe_add(z3, x3, x3);
@@ -74,8 +61,55 @@ void emk_p256_pt_add(emk_p256_pt *r, const emk_p256_pt *p, const emk_p256_pt *q)
     fe_mul(t1, t3, t0);
     fe_add(z3, z3, t1);
     memcpy(r->x, x3, sizeof(x3));
-    memcpy(r->y, y3, sizeof(y3));
+    memcpy(r->y, y3, sizeof(r->y));
     memcpy(r->z, z3, sizeof(z3));
+}
+
+void emk_p256_pt_add(emk_p256_pt *r, const emk_p256_pt *p, const emk_p256_pt *q)
+{
+    uint64_t t0[4], t1[4], t2[4], t3[4], t4[4], x3[4], y3[4];
+
+    fe_mul(t0, p->x, q->x);
+    fe_mul(t1, p->y, q->y);
+    fe_mul(t2, p->z, q->z);
+    fe_add(t3, p->x, p->y);
+    fe_add(t4, q->x, q->y);
+    fe_mul(t3, t3, t4);
+    fe_add(t4, t0, t1);
+    fe_sub(t3, t3, t4);
+    fe_add(t4, p->y, p->z);
+    fe_add(x3, q->y, q->z);
+    fe_mul(t4, t4, x3);
+    fe_add(x3, t1, t2);
+    fe_sub(t4, t4, x3);
+    fe_add(x3, p->x, p->z);
+    fe_add(y3, q->x, q->z);
+    fe_mul(x3, x3, y3);
+    fe_add(y3, t0, t2);
+    fe_sub(y3, x3, y3);
+    add_tail(r, t0, t1, t2, t3, t4, y3);
+}
+
+/* r = p + (qx, qy) with the second point affine (Z2 = 1, never infinity):
+ * algorithm 4 with Z2 = 1 substituted, which is the paper's algorithm 5. */
+static void pt_add_affine(emk_p256_pt *r, const emk_p256_pt *p,
+                          const uint64_t qx[4], const uint64_t qy[4])
+{
+    uint64_t t0[4], t1[4], t2[4], t3[4], t4[4], y3[4];
+
+    fe_mul(t0, p->x, qx);
+    fe_mul(t1, p->y, qy);
+    memcpy(t2, p->z, sizeof(t2));
+    fe_add(t3, p->x, p->y);
+    fe_add(t4, qx, qy);
+    fe_mul(t3, t3, t4);
+    fe_add(t4, t0, t1);
+    fe_sub(t3, t3, t4);
+    fe_mul(t4, qy, p->z);
+    fe_add(t4, t4, p->y);
+    fe_mul(y3, qx, p->z);
+    fe_add(y3, y3, p->x);
+    add_tail(r, t0, t1, t2, t3, t4, y3);
 }
 
 void emk_p256_pt_dbl(emk_p256_pt *r, const emk_p256_pt *p)
@@ -176,8 +210,11 @@ void emk_p256_pt_mul(emk_p256_pt *r, const emk_p256_pt *p, const uint64_t k[4])
     emk_ct_wipe(tab, sizeof(tab));
 }
 
-/* base_tab[w][j] = (j + 1) * 16^w * G */
-static emk_p256_pt base_tab[64][15];
+/* base_tab[w][j] = (j + 1) * 16^w * G, affine (x, y) in Montgomery form */
+typedef struct affine {
+    uint64_t x[4], y[4];
+} affine;
+static affine base_tab[64][15];
 static pthread_once_t base_once = PTHREAD_ONCE_INIT;
 
 static void base_init(void)
@@ -190,26 +227,36 @@ static void base_init(void)
          0x8571ff1825885d85ull},
         {0x0000000000000001ull, 0xffffffff00000000ull, 0xffffffffffffffffull,
          0x00000000fffffffeull}};
-    emk_p256_pt pw = g;
+    emk_p256_pt pw = g, t;
     unsigned w, j;
     for (w = 0; w < 64; w++) {
-        base_tab[w][0] = pw;
-        for (j = 1; j < 15; j++)
-            emk_p256_pt_add(&base_tab[w][j], &base_tab[w][j - 1], &pw);
-        emk_p256_pt_add(&pw, &base_tab[w][14], &pw); /* 16 * pw */
+        t = pw;
+        for (j = 0; j < 15; j++) {
+            (void)emk_p256_pt_affine(base_tab[w][j].x, base_tab[w][j].y, &t);
+            emk_p256_pt_add(&t, &t, &pw);
+        }
+        pw = t; /* 16 * pw */
     }
 }
 
 void emk_p256_pt_mul_base(emk_p256_pt *r, const uint64_t k[4])
 {
-    emk_p256_pt acc, t;
-    unsigned w;
+    emk_p256_pt acc, sum;
+    unsigned w, j;
     pthread_once(&base_once, base_init);
     emk_p256_pt_inf(&acc);
     for (w = 0; w < 64; w++) {
-        emk_p256_pt_inf(&t);
-        pt_lookup(&t, base_tab[w], 15, 1, nibble(k, w));
-        emk_p256_pt_add(&acc, &acc, &t);
+        uint64_t d = nibble(k, w), x[4], y[4];
+        /* entry d - 1, or entry 0 when d = 0 (then the sum is dropped) */
+        memcpy(x, base_tab[w][0].x, sizeof(x));
+        memcpy(y, base_tab[w][0].y, sizeof(y));
+        for (j = 1; j < 15; j++) {
+            uint64_t m = 0 - ((((uint64_t)(j + 1) ^ d) - 1) >> 63);
+            emk_cmov4(x, base_tab[w][j].x, m);
+            emk_cmov4(y, base_tab[w][j].y, m);
+        }
+        pt_add_affine(&sum, &acc, x, y);
+        pt_cmov(&acc, &sum, ((d - 1) >> 63) - 1); /* d != 0 */
     }
     *r = acc;
 }
