@@ -22,7 +22,6 @@ int emk_p256_sign_raw(const emk_p256_priv *key, const uint8_t hash[32],
     emk_drbg_part part[3];
     emk_drbg_ctx drbg;
     emk_p256_pt p;
-    int ret = 0;
 
     ok = emk_p256_sc_from_bytes(d, key->d);
     emk_declassify(&ok, sizeof(ok));
@@ -67,7 +66,7 @@ int emk_p256_sign_raw(const emk_p256_priv *key, const uint8_t hash[32],
     emk_ct_wipe(k, sizeof(k));
     emk_ct_wipe(t, sizeof(t));
     emk_ct_wipe(&p, sizeof(p));
-    return ret;
+    return 0;
 }
 
 int emk_p256_sign(const emk_p256_priv *key, const uint8_t hash[32],
