@@ -1,25 +1,18 @@
-/* img_crypto.h - private crypto primitives for LUKS (crypto.c). */
+/* img_crypto.h - private crypto primitives for LUKS (crypto.c); SHA-256
+ * and HMAC come from src/crypto (emkit/crypto.h). */
 #ifndef EMK_IMG_CRYPTO_H
 #define EMK_IMG_CRYPTO_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct emk_sha256 {
-    uint32_t h[8];
-    uint64_t len;
-    uint8_t buf[64];
-    size_t n;
-} emk_sha256;
+#include "emkit/crypto.h" /* SHA-256, HMAC-SHA-256 */
 
 typedef struct emk_aes {
     uint8_t rk[240];
     int rounds;
 } emk_aes;
 
-void emk_sha256_init(emk_sha256 *s);
-void emk_sha256_update(emk_sha256 *s, const void *data, size_t len);
-void emk_sha256_final(emk_sha256 *s, uint8_t out[32]);
 /** PBKDF2-HMAC-SHA256 (RFC 8018) of olen bytes. */
 void emk_pbkdf2_sha256(const uint8_t *pw, size_t pwlen, const uint8_t *salt,
                        size_t slen, uint32_t iters, uint8_t *out, size_t olen);

@@ -19,7 +19,7 @@ static void diffuse(uint8_t *buf, size_t len)
 {
     size_t i, n = (len + 31) / 32;
     for (i = 0; i < n; i++) {
-        emk_sha256 s;
+        emk_sha256_ctx s;
         uint8_t iv[4], d[32];
         size_t k = len - i * 32 < 32 ? len - i * 32 : 32;
         iv[0] = (uint8_t)(i >> 24);

@@ -207,6 +207,73 @@ static inline uint64_t emk_be64(const void *p)
     return ((uint64_t)emk_be32(b) << 32) | emk_be32(b + 4);
 }
 
+static inline void emk_st_be32(void *p, uint32_t v)
+{
+    uint8_t *b = (uint8_t *)p;
+    b[0] = (uint8_t)(v >> 24);
+    b[1] = (uint8_t)(v >> 16);
+    b[2] = (uint8_t)(v >> 8);
+    b[3] = (uint8_t)v;
+}
+static inline void emk_st_be64(void *p, uint64_t v)
+{
+    emk_st_be32(p, (uint32_t)(v >> 32));
+    emk_st_be32((uint8_t *)p + 4, (uint32_t)v);
+}
+
+/* The full 128-bit product of two 64-bit words: returns the low half and
+ * stores the high one.  unsigned __int128 where the compiler has it
+ * (__extension__ keeps -Wpedantic quiet); else four 32x32 products, so
+ * the code stays C99; likewise the add and subtract with carry.  All take time independent of the values on the
+ * targets we build for (MUL is constant-time on x86-64 and AArch64).
+ * EMK_NO_INT128 forces the portable path (tests/crypto builds both). */
+#if defined(__SIZEOF_INT128__) && !defined(EMK_NO_INT128)
+__extension__ typedef unsigned __int128 emk_u128;
+static inline uint64_t emk_mul64(uint64_t a, uint64_t b, uint64_t *hi)
+{
+    emk_u128 p = (emk_u128)a * b;
+    *hi = (uint64_t)(p >> 64);
+    return (uint64_t)p;
+}
+/* a + b + *c with the carry (0 or 1) in and out: one add-with-carry. */
+static inline uint64_t emk_addc64(uint64_t a, uint64_t b, uint64_t *c)
+{
+    emk_u128 s = (emk_u128)a + b + *c;
+    *c = (uint64_t)(s >> 64);
+    return (uint64_t)s;
+}
+/* a - b - *w with the borrow (0 or 1) in and out. */
+static inline uint64_t emk_subb64(uint64_t a, uint64_t b, uint64_t *w)
+{
+    emk_u128 d = (emk_u128)a - b - *w;
+    *w = (uint64_t)(d >> 64) & 1;
+    return (uint64_t)d;
+}
+#else
+static inline uint64_t emk_mul64(uint64_t a, uint64_t b, uint64_t *hi)
+{
+    uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+    *hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    return (mid << 32) | (uint32_t)ll;
+}
+static inline uint64_t emk_addc64(uint64_t a, uint64_t b, uint64_t *c)
+{
+    uint64_t s = a + *c, c1 = s < a;
+    s += b;
+    *c = c1 | (s < b);
+    return s;
+}
+static inline uint64_t emk_subb64(uint64_t a, uint64_t b, uint64_t *w)
+{
+    uint64_t d = a - b, w1 = a < b;
+    uint64_t e = d - *w, w2 = d < *w;
+    *w = w1 | w2;
+    return e;
+}
+#endif
+
 #define EMK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define EMK_CONTAINER_OF(ptr, type, member) \
     ((type *)(void *)((char *)(ptr) - offsetof(type, member)))

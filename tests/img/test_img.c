@@ -43,7 +43,7 @@ static void unhex(const char *h, uint8_t *out)
 /* Known-answer tests of the LUKS primitives. */
 static void test_crypto(void **state)
 {
-    emk_sha256 s;
+    emk_sha256_ctx s;
     emk_aes a, b;
     uint8_t d[32], want[32], key[32], in[16], out[32];
     int i;

@@ -21,6 +21,8 @@ const c = @cImport({
     @cInclude("emkit/img.h");
     @cInclude("emkit/cache.h");
     @cInclude("emkit/cache_sim.h");
+    @cInclude("emkit/crypto.h");
+    @cInclude("emkit/p256.h");
     @cInclude("emkit/guest/pci_enum.h");
     @cInclude("emkit/guest/nvme_drv.h");
     @cInclude("emkit/guest/sblk_drv.h");
