@@ -39,15 +39,24 @@ typedef struct anon {
     uint64_t done, total;
     int last_pct;
     int writes;
+    int alloc;          /* zeros may be fallocated (a new file, see fill) */
+    int copy;           /* metadata may be copied with copy_file_range */
 } anon;
+
+/* Counts one output operation (the crash test's unit). */
+static void step(anon *an)
+{
+    if (an->o->kill_after && ++an->writes > an->o->kill_after)
+        raise(SIGKILL);
+}
 
 static int write_all(anon *an, const void *p, size_t len, uint64_t off)
 {
     size_t done = 0;
     if (an->out < 0)
         return 0;
-    if (an->o->kill_after && ++an->writes > an->o->kill_after)
-        raise(SIGKILL);
+    step(an);
+    an->c->bytes_written += len;
     while (done < len) {
         ssize_t n = pwrite(an->out, (const char *)p + done, len - done,
                            (off_t)(off + done));
@@ -241,12 +250,31 @@ enum fill { FILL_ZERO, FILL_ENC_ZERO, FILL_COPY };
 
 /* Writes [a, b) in chunks: zeros, encrypted zeros (data an encrypted guest
  * reads, sector by sector) or the bytes of SRC (metadata, copy mode).
- * Real zeros, not fallocate(): qemu-img map asks the file system whether
- * a data cluster is a hole, and must see what it saw in SRC. */
+ * In copy mode zeros are allocated without writing where the file system
+ * can (the new file is a hole there, and the extents count in st_blocks as
+ * written ones would) and where qemu-img map does not look at the file's
+ * own holes (emk_img_alloc_keeps_map); metadata is copied in the kernel
+ * where it can be.  The first refusal turns either off for the file. */
 static int fill(anon *an, uint64_t a, uint64_t b, enum fill how)
 {
     if (an->out < 0 || (how == FILL_COPY && an->o->in_place))
         return 0;
+    if (how == FILL_ZERO && an->alloc) {
+        step(an);
+        if (emk_img_alloc_zeros(an->out, a, b - a) == 0) {
+            an->c->bytes_allocated += b - a;
+            return 0;
+        }
+        an->alloc = 0;
+    }
+    if (how == FILL_COPY && an->copy) {
+        step(an);
+        if (emk_img_copy_range(an->c->fd, an->out, a, b - a) == 0) {
+            an->c->bytes_copied += b - a;
+            return 0;
+        }
+        an->copy = 0;
+    }
     while (a < b) {
         size_t n = b - a > IO_CHUNK ? IO_CHUNK : (size_t)(b - a);
         const uint8_t *p = an->buf;
@@ -310,7 +338,8 @@ static int do_extent(anon *an, uint64_t a, uint64_t b)
     return 0;
 }
 
-static int anonymize_file(emk_img_ctx *c, int out, const emk_img_opts *o);
+static int anonymize_file(emk_img_ctx *c, int out, const emk_img_opts *o,
+                          int flat);
 
 /* Where one file's results go: nowhere (dry run, *out = -1), the file itself
  * (in place: its own read-write descriptor, or src opened once and checked
@@ -350,12 +379,13 @@ static int open_output(emk_img_ctx *c, const emk_img_opts *o, const char *src,
 
 /* Opens the output, anonymizes one parsed file into it and closes it. */
 static int anonymize_to(emk_img_ctx *c, const emk_img_opts *o,
-                        const char *src, int dir, const char *dst, int allow)
+                        const char *src, int dir, const char *dst, int allow,
+                        int flat)
 {
     int out, r = open_output(c, o, src, dir, dst, allow, &out);
     if (r < 0)
         return r;
-    r = anonymize_file(c, out, o);
+    r = anonymize_file(c, out, o, flat);
     if (out >= 0 && out != c->fd)
         close(out);
     return r;
@@ -399,6 +429,9 @@ static void add_counts(emk_img_ctx *c, const emk_img_ctx *e, const char *name)
     }
     for (k = 0; k < 3; k++)
         c->slot_counts[k] += e->slot_counts[k];
+    c->bytes_written += e->bytes_written;
+    c->bytes_copied += e->bytes_copied;
+    c->bytes_allocated += e->bytes_allocated;
     c->n_unfit += e->n_unfit;
     c->n_compressed += e->n_compressed;
     c->nfiles++;
@@ -421,7 +454,8 @@ static int anonymize_extents(emk_img_ctx *c, const dirs *d,
         r = emk_img_open_extent(e, d->src, name, (int)c->extents[i].kind,
                                 o->in_place && !o->dry_run, allow);
         if (r == 0)
-            r = anonymize_to(e, o, NULL, d->dst, name, allow);
+            r = anonymize_to(e, o, NULL, d->dst, name, allow,
+                             c->extents[i].kind == EMK_IMG_EXTENT_FLAT);
         if (r < 0)
             emk_img_fail(c, r, "extent %s: %s", name, e->err);
         else
@@ -521,7 +555,7 @@ int emk_img_anonymize(emk_img_ctx *c, const char *src, const char *dst,
         r = scrub_names(c);
     if (r == 0) {
         /* DST itself is the caller's path, taken as given */
-        r = anonymize_to(c, o, src, AT_FDCWD, dst, 1);
+        r = anonymize_to(c, o, src, AT_FDCWD, dst, 1, 0);
         c->nfiles = 1;
     }
     if (r == 0 && c->nextents)
@@ -530,7 +564,8 @@ int emk_img_anonymize(emk_img_ctx *c, const char *src, const char *dst,
     return r;
 }
 
-static int anonymize_file(emk_img_ctx *c, int out, const emk_img_opts *o)
+static int anonymize_file(emk_img_ctx *c, int out, const emk_img_opts *o,
+                          int flat)
 {
     anon *an;
     extent *ext = NULL;
@@ -544,6 +579,8 @@ static int anonymize_file(emk_img_ctx *c, int out, const emk_img_opts *o)
     an->o = o;
     an->out = out;
     an->last_pct = -1;
+    /* copy mode: out is new, a hole from 0 to the file size */
+    an->copy = out >= 0 && !o->in_place && !o->write_all;
     an->buf = malloc(IO_CHUNK > c->unit ? IO_CHUNK : c->unit);
     an->zero = calloc(1, IO_CHUNK);
     if (!an->buf || !an->zero) {
@@ -574,6 +611,7 @@ static int anonymize_file(emk_img_ctx *c, int out, const emk_img_opts *o)
         goto out;
     for (i = 0; i < next; i++)
         an->total += ext[i].b - ext[i].a;
+    an->alloc = an->copy && emk_img_alloc_keeps_map(c, flat, an->total);
     for (i = 0; i < next; i++) {
         r = do_extent(an, ext[i].a, ext[i].b);
         if (r < 0)

@@ -121,4 +121,23 @@ void emk_img_print_luks_info(const emk_img_ctx *ctx, FILE *out, int json);
  *  process holds a conflicting lock (-EINVAL for RW with FORCE_SHARE). */
 int emk_img_lock(emk_img_ctx *ctx, int fd, const char *path, int flags);
 
+/** Allocates [off, off + len) of fd, a hole inside the file's size, so
+ *  that it reads as zeros and counts in st_blocks, without writing it
+ *  (fallocate(2): unwritten extents).  Returns 0, or a negative errno when
+ *  the host or the file system cannot; the caller then writes zeros. */
+int emk_img_alloc_zeros(int fd, uint64_t off, uint64_t len);
+
+/** Copies [off, off + len) of in to the same offsets of out in the kernel
+ *  (copy_file_range(2), which may share the blocks).  Returns 0, or a
+ *  negative errno when it cannot (part may be copied); the caller then
+ *  reads and writes the range. */
+int emk_img_copy_range(int in, int out, uint64_t off, uint64_t len);
+
+/** Whether the copy of ctx's file (flat: a VMDK flat extent or qcow2 data
+ *  file), which gets data_bytes of allocated extents, may have unwritten
+ *  extents for its zeroed data and still look the same to qemu-img map.
+ *  Returns 1 or 0. */
+int emk_img_alloc_keeps_map(const emk_img_ctx *ctx, int flat,
+                            uint64_t data_bytes);
+
 #endif

@@ -521,6 +521,7 @@ static int qc_refcounts(qc *q, uint64_t rt_off, uint32_t rt_clusters)
         uint64_t stored = q->exp[u] >> 40, want = q->exp[u] & 0xffffffffffULL;
         if (stored || want)     /* as qemu-img check's image-end-offset */
             q->c->image_end_offset = (u + 1) << q->cbits;
+        q->c->n_refcounted += stored != 0;
         if (stored > want) {
             q->c->n_leaked++;   /* a count too high is a leak, as for QEMU */
         } else if (stored < want) {

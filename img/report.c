@@ -129,6 +129,8 @@ void emk_img_print_report(const emk_img_ctx *c, const emk_img_opts *o,
                 "\"zstd\": %llu, \"zlib\": %llu, \"unfit\": %llu},\n"
                 "  \"names-scrubbed\": %llu,\n"
                 "  \"metadata-patches\": {\"count\": %llu, \"bytes\": %llu},\n"
+                "  \"output\": {\"bytes-written\": %llu, \"bytes-copied\": %llu, "
+                "\"bytes-allocated\": %llu},\n"
                 "  \"encryption\": \"%s\",\n",
                 (unsigned long long)c->slot_counts[0],
                 (unsigned long long)c->slot_counts[1],
@@ -137,6 +139,9 @@ void emk_img_print_report(const emk_img_ctx *c, const emk_img_opts *o,
                 (unsigned long long)c->n_scrubbed,
                 (unsigned long long)c->patched.units,
                 (unsigned long long)c->patched.bytes,
+                (unsigned long long)c->bytes_written,
+                (unsigned long long)c->bytes_copied,
+                (unsigned long long)c->bytes_allocated,
                 !c->encrypted ? "none"
                 : c->have_key ? "data clusters rewritten as encrypted zeros "
                                 "(key given): the guest reads zeros"

@@ -17,6 +17,9 @@ void tool_test_hooks(tool_args *a)
     /* crash test: SIGKILL itself after N writes */
     if (getenv("EMKIT_IMG_TEST_KILL_AFTER"))
         a->o.kill_after = atoi(getenv("EMKIT_IMG_TEST_KILL_AFTER"));
+    /* tests/img/alloc.sh: copy mode with plain writes, to compare with */
+    if (getenv("EMKIT_IMG_TEST_WRITE_ALL"))
+        a->o.write_all = 1;
 }
 
 /* Lock test: once the image is open (and locked), create the file the

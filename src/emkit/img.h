@@ -125,6 +125,9 @@ typedef struct emk_img_opts {
                              writes (simulates a crash); 0 = never.  Only
                              the test build of the tool sets it
                              (tests/img/emkit-img-test) */
+    int write_all;      /**< testing only: copy mode writes every byte,
+                             with no fallocate or copy_file_range (the
+                             output is the same) */
 } emk_img_opts;
 
 enum emk_img_limits {
@@ -187,6 +190,8 @@ typedef struct emk_img_ctx {
     uint64_t n_overlaps;        /**< data entries pointing at metadata */
     uint64_t n_leaked;          /**< refcounted but unreferenced units */
     uint64_t n_refcount_errors; /**< reference count mismatches */
+    uint64_t n_refcounted;      /**< qcow2: units whose stored reference
+                                     count is not 0 */
     uint64_t n_unfit;           /**< compressed slots too small for zeros */
     uint64_t n_walked;          /**< qcow2: L1/L2 entries the parser walked
                                      (bounded; snapshots sharing an L1
@@ -199,6 +204,10 @@ typedef struct emk_img_ctx {
     emk_img_count wiped[EMK_IMG_CAT_COUNT];
     emk_img_count patched;
     uint64_t slot_counts[3];
+    /* how the output got its bytes (all files of a run) */
+    uint64_t bytes_written;     /**< written with pwrite */
+    uint64_t bytes_copied;      /**< copied in the kernel (copy_file_range) */
+    uint64_t bytes_allocated;   /**< zeros allocated unwritten (fallocate) */
     int nwarn;
     char warn[EMK_IMG_MAX_WARN][EMK_IMG_WARN_LEN];
     /* LUKS: header position, and the data keys once unlocked */

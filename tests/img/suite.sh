@@ -89,12 +89,20 @@ for f in v2.qcow2 zlib4k.qcow2 vm.qcow2; do
     if $CHECK "kref-$f" "k-$f" > "chkk-$f" 2>&1; then ok; else bad "$f: checker after kill -9 and re-run"; cat "chkk-$f"; fi
 done
 
+# copy mode allocates the zeros (fallocate) and copies the metadata
+# (copy_file_range) with the same bytes, extents and qemu-img map as plain
+# writes give (tests/img/alloc.sh; the test build can force the writes)
+if [ -n "$TEST_TOOL" ]; then
+    if sh "$HERE/alloc.sh" "$W" "$TEST_TOOL" > alloc.log 2>&1; then ok
+    else bad "alloc.sh: copy mode's allocated output"; grep -A3 FAIL alloc.log; fi
+fi
+
 # the shipped tool has no crash hook: the variable changes nothing
 cp v2.qcow2 nokill.qcow2
 if ! EMKIT_IMG_TEST_KILL_AFTER=1 "$TOOL" anonymize --in-place nokill.qcow2 > /dev/null 2>&1; then
     bad "the shipped tool honoured EMKIT_IMG_TEST_KILL_AFTER (rc $?)"
 elif ! cmp -s nokill.qcow2 out/v2.qcow2; then bad "shipped tool with EMKIT_IMG_TEST_KILL_AFTER: wrong result"
-elif grep -aq "EMKIT_IMG_TEST_KILL_AFTER\|EMKIT_IMG_TEST_PAUSE" "$TOOL"; then bad "the shipped tool contains a test hook"
+elif grep -aq "EMKIT_IMG_TEST_KILL_AFTER\|EMKIT_IMG_TEST_PAUSE\|EMKIT_IMG_TEST_WRITE_ALL" "$TOOL"; then bad "the shipped tool contains a test hook"
 else ok; fi
 
 # LUKS and legacy AES with the key: the guest then reads zeros (no
