@@ -38,14 +38,16 @@ while read -r f flags; do
     python3 - "$f" "$FALLOC" $($CHECK --files "$f") <<'PY' || FAILS=$((FAILS + 1))
 import filecmp, json, os, struct, subprocess, sys
 sys.path.insert(0, os.environ.get("HERE", "."))
-from checker import allocation_map, data_map, detect
+from checker import allocation_map, data_map, detect, fiemap
 f, falloc, files = sys.argv[1], sys.argv[2] == "1", sys.argv[3:]
 bad = []
 for x in files:
     w, n = os.path.join("alloc-w", x), os.path.join("alloc-f", x)
     if not filecmp.cmp(w, n, shallow=False):
         bad.append("%s: bytes differ from the written output" % x)
-    if allocation_map(w) != allocation_map(n):
+    # (without FIEMAP, as on tmpfs, SEEK_DATA hides fallocated pages:
+    # st_blocks below is the comparison then)
+    if fiemap(n) is not None and allocation_map(w) != allocation_map(n):
         bad.append("%s: allocated extents differ:\n  written %s\n  now     %s"
                    % (x, allocation_map(w)[:6], allocation_map(n)[:6]))
     # st_blocks also counts the file system's extent-tree blocks: a file
