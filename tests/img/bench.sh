@@ -11,10 +11,12 @@
 # second emkit-img (say a build of main) timed beside it, whose output must
 # be byte-identical with the same qemu-img map; EMKIT_IMG_TEST, the test
 # build (tests/img/emkit-img-test), timed with EMKIT_IMG_TEST_WRITE_ALL=1
-# (every byte written, as before fallocate).  --json FILE writes
-# {"bench": "img-anonymize", "runs": [{"name", "seconds", "ratio_vs_qemu_img",
-# "samples"}]}.
+# (every byte written, as before fallocate).  --json FILE writes the
+# medians as a result file (docs/perf/README.md; tests/perf/benchjson.py):
+# bench "img-anonymize", metric wall_time, the ratio to qemu-img convert,
+# every run in "samples".
 set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
 JSON=
 if [ "${1:-}" = "--json" ]; then
     JSON=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
@@ -61,24 +63,24 @@ t() {  # t NAME OUT CMD... : wall seconds of CMD and a sync, OUT removed first
 }
 r=1
 while [ $r -le "$REPEAT" ]; do
-    t "emkit-img anonymize (copy)" anon.qcow2 "$TOOL" anonymize src.qcow2 anon.qcow2
+    t "anonymize (copy)" anon.qcow2 "$TOOL" anonymize src.qcow2 anon.qcow2
     [ -z "$BEFORE" ] ||
-        t "emkit-img anonymize (copy, before)" before.qcow2 "$BEFORE" anonymize src.qcow2 before.qcow2
+        t "anonymize (copy, before)" before.qcow2 "$BEFORE" anonymize src.qcow2 before.qcow2
     [ -z "$TESTTOOL" ] ||
-        t "emkit-img anonymize (copy, all written)" written.qcow2 \
+        t "anonymize (copy, all written)" written.qcow2 \
             env EMKIT_IMG_TEST_WRITE_ALL=1 "$TESTTOOL" anonymize src.qcow2 written.qcow2
-    t "qemu-img convert -O qcow2" conv.qcow2 qemu-img convert -O qcow2 src.qcow2 conv.qcow2
+    t "qemu-img convert" conv.qcow2 qemu-img convert -O qcow2 src.qcow2 conv.qcow2
     t "cp --sparse=always" cp.qcow2 cp --sparse=always src.qcow2 cp.qcow2
     t "cp --reflink=auto" reflink.qcow2 cp --reflink=auto src.qcow2 reflink.qcow2
     cp --sparse=always src.qcow2 ip.qcow2
-    t "emkit-img anonymize --in-place" "" "$TOOL" anonymize --in-place ip.qcow2
-    t "emkit-img anonymize --in-place (again)" "" "$TOOL" anonymize --in-place ip.qcow2
-    t "emkit-img anonymize --dry-run" "" "$TOOL" anonymize --dry-run src.qcow2
+    t "anonymize --in-place" "" "$TOOL" anonymize --in-place ip.qcow2
+    t "anonymize --in-place again" "" "$TOOL" anonymize --in-place ip.qcow2
+    t "anonymize --dry-run" "" "$TOOL" anonymize --dry-run src.qcow2
     r=$((r + 1))
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
 # medians, in the order first run
-awk -F'\t' -v json="$JSON" '
+awk -F'\t' '
     { if (!($1 in n)) order[k++] = $1; v[$1, n[$1]++] = $2 }
     function median(name,   i, j, m, a, t) {
         m = n[name]
@@ -87,21 +89,44 @@ awk -F'\t' -v json="$JSON" '
         return m % 2 ? a[int(m / 2)] : (a[m / 2 - 1] + a[m / 2]) / 2
     }
     END {
-        q = median("qemu-img convert -O qcow2")
-        if (json != "") printf "{\"bench\": \"img-anonymize\", \"runs\": [" > json
+        q = median("qemu-img convert")
         for (i = 0; i < k; i++) {
             s = median(order[i]); ratio = q > 0 ? s / q : 0
-            printf "%-40s %8.2f s  %5.2fx qemu-img convert  (%d runs:", order[i], s, ratio, n[order[i]]
+            printf "%-32s %8.2f s  %5.2fx qemu-img convert  (%d runs:", order[i], s, ratio, n[order[i]]
             for (j = 0; j < n[order[i]]; j++) printf " %s", v[order[i], j]
             printf ")\n"
-            if (json != "") {
-                printf "%s\n  {\"name\": \"%s\", \"seconds\": %.3f, \"ratio_vs_qemu_img\": %.4f, \"samples\": [", i ? "," : "", order[i], s, ratio > json
-                for (j = 0; j < n[order[i]]; j++) printf "%s%s", j ? ", " : "", v[order[i], j] > json
-                printf "]}" > json
-            }
         }
-        if (json != "") printf "\n]}\n" > json
     }' times
+if [ -n "$JSON" ]; then
+    HERE=$HERE REPEAT=$REPEAT DATA_GIB=$DATA_GIB VIRT_GIB=$VIRT_GIB \
+        python3 - "$JSON" "$(qemu-img info src.qcow2 | sed -n 's/^disk size: //p')" <<'PY'
+import os, statistics, sys
+sys.path.insert(0, os.path.join(os.environ["HERE"], "..", "perf"))
+import benchjson
+order, samples = [], {}
+for line in open("times"):
+    name, sec = line.rstrip("\n").split("\t")
+    if name not in samples:
+        order.append(name)
+        samples[name] = []
+    samples[name].append(float(sec))
+med = {n: statistics.median(v) for n, v in samples.items()}
+q = med.get("qemu-img convert")
+rep = int(os.environ["REPEAT"])
+doc = benchjson.new_doc("img-anonymize", {
+    "command": "tests/img/bench.sh", "repeat": rep,
+    "data_gib": int(os.environ["DATA_GIB"]), "virt_gib": int(os.environ["VIRT_GIB"]),
+    "image": "qcow2, %s GiB virtual, %s on disk, 64 KiB clusters, one internal snapshot"
+             % (os.environ["VIRT_GIB"], sys.argv[2]),
+    "measure": "wall time including a sync, median of %d interleaved runs" % rep})
+for n in order:
+    doc["results"].append(benchjson.result(
+        n, "wall_time", round(med[n], 3), "s", case="median of %d" % rep,
+        peer=None if n == "qemu-img convert" or not q else "qemu-img convert",
+        ratio=round(med[n] / q, 4) if q else None, samples=samples[n]))
+benchjson.write(doc, sys.argv[1])
+PY
+fi
 "$TOOL" anonymize --dry-run --output=json src.qcow2 | sed -n '/categories/,/}$/p' | head -12
 "$TOOL" anonymize --output=json src.qcow2 anon.qcow2.2 | grep '"output"' || true
 rm -f anon.qcow2.2
