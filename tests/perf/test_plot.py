@@ -182,7 +182,7 @@ class PlotTest(unittest.TestCase):
         """The recorded result files under docs/perf/data/ load and plot."""
         data = os.path.join(HERE, "..", "..", "docs", "perf", "data")
         want = {"nvme-guest.json": ("iops", 48), "cache.json": ("cpu_time", 25),
-                "img.json": ("wall_time", 12)}
+                "img.json": ("wall_time", 21)}
         for name, (metric, n) in want.items():
             root = self.plot(os.path.join(data, name), "--metric", metric)
             self.assertEqual(len(self.bars(root)), n, name)
