@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/syscall.h>
@@ -63,6 +65,99 @@ int emk_img_copy_range(int in, int out, uint64_t off, uint64_t len)
     return -EOPNOTSUPP;
 #endif
 }
+
+#if defined(__linux__) && defined(SYS_ioctl)
+/* FS_IOC_FIEMAP (linux/fiemap.h, a stable ABI; spelled out because
+ * musl-gcc has no kernel headers) */
+enum { FM_EXTENTS = 128, FM_FLAG_SYNC = 1, FM_LAST = 1, FM_UNWRITTEN = 0x800 };
+#define FM_IOCTL 0xC020660BUL
+typedef struct fm_extent {
+    uint64_t logical, physical, length, reserved64[2];
+    uint32_t flags, reserved[3];
+} fm_extent;
+typedef struct fm_req {
+    uint64_t start, length;
+    uint32_t flags, mapped, count, reserved;
+    fm_extent ext[FM_EXTENTS];
+} fm_req;
+
+/* Appends [a, b) to the pair list e (k pairs, cap), merging a touching
+ * one.  Returns 0 or -ENOMEM. */
+static int add_pair(uint64_t **e, size_t *k, size_t *cap, uint64_t a,
+                    uint64_t b)
+{
+    if (*k && (*e)[2 * *k - 1] == a) {
+        (*e)[2 * *k - 1] = b;
+        return 0;
+    }
+    if (*k == *cap) {
+        uint64_t *ne = realloc(*e, *cap * 4 * sizeof(**e));
+        if (!ne)
+            return -ENOMEM;
+        *e = ne;
+        *cap *= 2;
+    }
+    (*e)[2 * *k] = a;
+    (*e)[2 * (*k)++ + 1] = b;
+    return 0;
+}
+
+int emk_img_fiemap(int fd, uint64_t size, int written, uint64_t **out,
+                   size_t *n)
+{
+    fm_req *fm = malloc(sizeof(*fm));
+    size_t k = 0, cap = 32;
+    uint64_t *e = malloc(cap * 2 * sizeof(*e)), pos = 0;
+    int r = 0, last = 0;
+    if (!fm || !e) {
+        free(fm);
+        free(e);
+        return -ENOMEM;
+    }
+    while (r == 0 && !last && pos < size) {
+        uint32_t i;
+        memset(fm, 0, sizeof(*fm));
+        fm->start = pos;
+        fm->length = size - pos;
+        fm->flags = FM_FLAG_SYNC;
+        fm->count = FM_EXTENTS;
+        if (syscall(SYS_ioctl, fd, FM_IOCTL, fm) < 0) {
+            r = -errno;
+            break;
+        }
+        if (fm->mapped == 0)
+            break;
+        for (i = 0; r == 0 && i < fm->mapped && i < FM_EXTENTS; i++) {
+            const fm_extent *x = &fm->ext[i];
+            uint64_t b = x->logical + x->length < size
+                             ? x->logical + x->length : size;
+            if (x->logical < b && !(written && (x->flags & FM_UNWRITTEN)))
+                r = add_pair(&e, &k, &cap, x->logical, b);
+            pos = x->logical + x->length;
+            last |= (x->flags & FM_LAST) != 0;
+        }
+    }
+    free(fm);
+    if (r < 0) {
+        free(e);
+        return r;
+    }
+    *out = e;
+    *n = k;
+    return 0;
+}
+#else
+int emk_img_fiemap(int fd, uint64_t size, int written, uint64_t **out,
+                   size_t *n)
+{
+    (void)fd;
+    (void)size;
+    (void)written;
+    (void)out;
+    (void)n;
+    return -EOPNOTSUPP;
+}
+#endif
 
 /* qemu-img map and qemu's block status look at the file system's
  * data/hole map (SEEK_DATA) of a data area only for raw data (VMDK flat

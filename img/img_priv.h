@@ -140,4 +140,12 @@ int emk_img_copy_range(int in, int out, uint64_t off, uint64_t len);
 int emk_img_alloc_keeps_map(const emk_img_ctx *ctx, int flat,
                             uint64_t data_bytes);
 
+/** The extents of fd below size that the file system allocated (FIEMAP:
+ *  written and unwritten ones; only written ones if written), as *n
+ *  sorted [start, end) pairs in a malloc'd *out, touching ones merged.
+ *  Returns 0, or a negative errno (-EOPNOTSUPP: no FIEMAP here, as on
+ *  tmpfs or another host). */
+int emk_img_fiemap(int fd, uint64_t size, int written, uint64_t **out,
+                   size_t *n);
+
 #endif

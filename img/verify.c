@@ -255,18 +255,52 @@ static int check_names(verify *v)
     return r;
 }
 
-/* 0 when the allocation maps of orig and anon are equal. */
-static int same_map(verify *v, const uint64_t *ea, size_t na,
-                    const uint64_t *eb, size_t nb)
+/* The first byte of the pair list in (nin) outside the pair list out
+ * (nout), both sorted and merged, or UINT64_MAX when out covers in. */
+static uint64_t uncovered(const uint64_t *out, size_t nout,
+                          const uint64_t *in, size_t nin)
 {
-    size_t i;
-    for (i = 0; i < na || i < nb; i++) {
-        if (i >= na || i >= nb || ea[2 * i] != eb[2 * i] ||
-            ea[2 * i + 1] != eb[2 * i + 1]) {
-            add_problem(v, i < na ? ea[2 * i] : eb[2 * i], 0, EMK_IMG_CAT_META,
-                        "allocation map differs");
-            return -1;
-        }
+    size_t i, j = 0;
+    for (i = 0; i < nin; i++) {
+        while (j < nout && out[2 * j + 1] <= in[2 * i])
+            j++;
+        if (j == nout || out[2 * j] > in[2 * i])
+            return in[2 * i];
+        if (out[2 * j + 1] < in[2 * i + 1])
+            return out[2 * j + 1];
+    }
+    return UINT64_MAX;
+}
+
+/* The allocated extents of fd (FIEMAP, *fm = 1), or where the file system
+ * has no FIEMAP the data extents SEEK_DATA reports (*fm = 0). */
+static int allocated_of(int fd, uint64_t size, uint64_t **out, size_t *n,
+                        int *fm)
+{
+    int r = emk_img_fiemap(fd, size, 0, out, n);
+    *fm = r == 0;
+    return r == 0 || r == -ENOMEM ? r : extents_of(fd, size, out, n);
+}
+
+/* 0 when anon is allocated where the anonymizer found data in orig (it
+ * follows SEEK_DATA): within orig's allocated extents and over all of
+ * orig's written ones.  An unwritten extent (fallocate: copy mode's
+ * zeros) is a hole for SEEK_DATA until its pages are cached, so without
+ * FIEMAP (tmpfs) only the first holds.  ea/eb: allocated_of() of orig and
+ * anon. */
+static int same_map(verify *v, const uint64_t *ea, size_t na,
+                    const uint64_t *eb, size_t nb, int fm)
+{
+    uint64_t *w = NULL, off = uncovered(ea, na, eb, nb);
+    size_t nw = 0;
+    if (off == UINT64_MAX && fm &&
+        emk_img_fiemap(v->c->fd, v->c->file_size, 1, &w, &nw) == 0) {
+        off = uncovered(eb, nb, w, nw);
+        free(w);
+    }
+    if (off != UINT64_MAX) {
+        add_problem(v, off, 0, EMK_IMG_CAT_META, "allocation map differs");
+        return -1;
     }
     return 0;
 }
@@ -305,6 +339,7 @@ static int compare_file(verify *v)
     emk_img_ctx *c = v->c;
     uint64_t *ea = NULL, *eb = NULL;
     size_t na = 0, nb = 0, i;
+    int fa = 0, fb = 0;
     size_t cap = CHUNK > c->unit ? CHUNK : c->unit;
     uint8_t *orig = malloc(cap), *stream = malloc(STREAM_CAP);
     off_t size = lseek(v->anon, 0, SEEK_END);
@@ -317,13 +352,13 @@ static int compare_file(verify *v)
     } else if (size < 0 || (uint64_t)size != c->file_size) {
         add_problem(v, size < 0 ? 0 : (uint64_t)size, 0, EMK_IMG_CAT_META,
                     "file size differs");
-    } else if (extents_of(c->fd, c->file_size, &ea, &na) < 0 ||
-               extents_of(v->anon, c->file_size, &eb, &nb) < 0) {
+    } else if (allocated_of(c->fd, c->file_size, &ea, &na, &fa) < 0 ||
+               allocated_of(v->anon, c->file_size, &eb, &nb, &fb) < 0) {
         r = emk_img_fail(c, -ENOMEM, "out of memory");
     } else {
         uint64_t *u;
         emk_img_fit_slots(c);
-        same_map(v, ea, na, eb, nb);
+        same_map(v, ea, na, eb, nb, fa && fb);
         u = realloc(ea, (na + nb + 1) * 2 * sizeof(*ea));
         if (!u) {
             r = emk_img_fail(c, -ENOMEM, "out of memory");
