@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Host half of the emkit-snd guest case (tests/qemu/guest-test.sh).
+
+  snd_host.py drive LOG QMP-SOCKET QOM-PATH KEYS-SOCKET   follows the
+        guest's console log: on "EMK-SND: jack-unplug" qom-set
+        jacks-connected 0, on "EMK-SND: jack-replug" set it to 1, on
+        "EMK-SND: pause-keys" type a space (pause) on the serial port
+        behind KEYS-SOCKET 1.5 s later and another (resume) 2 s after
+        that; ends at "EMK: done"
+  snd_host.py wav PLAYED.wav HOST.wav         the host file must hold only
+        zero bytes, then PLAYED's frames byte for byte, then anything
+  snd_host.py b64 LOG NAME OUT                extracts the base64 block NAME
+        of the console log into OUT
+"""
+import json
+import socket
+import sys
+import time
+import wave
+
+
+def qmp(path, cmds):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    f = s.makefile('rw')
+    json.loads(f.readline())            # greeting
+    out = []
+    for c in [{'execute': 'qmp_capabilities'}] + cmds:
+        f.write(json.dumps(c) + '\n')
+        f.flush()
+        while True:
+            r = json.loads(f.readline())
+            if 'return' in r or 'error' in r:
+                out.append(r)
+                break
+    s.close()
+    return out[1:]
+
+
+def jack(sock, path, value):
+    r = qmp(sock, [{'execute': 'qom-set', 'arguments': {
+        'path': path, 'property': 'jacks-connected', 'value': value}}])
+    print('qom-set jacks-connected=%d: %s' % (value, r[0]))
+
+
+def keys(path):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    time.sleep(1.5)
+    s.sendall(b' ')
+    print('typed pause')
+    time.sleep(2)
+    s.sendall(b' ')
+    print('typed resume')
+    time.sleep(0.5)
+    s.close()
+
+
+def drive(log, sock, path, keysock):
+    steps = [('EMK-SND: jack-unplug', lambda: jack(sock, path, 0)),
+             ('EMK-SND: jack-replug', lambda: jack(sock, path, 1)),
+             ('EMK-SND: pause-keys', lambda: keys(keysock))]
+    deadline = time.time() + 600
+    while steps and time.time() < deadline:
+        try:
+            text = open(log, errors='replace').read()
+        except OSError:
+            text = ''
+        if 'EMK: done' in text:
+            break
+        if steps[0][0] in text:
+            steps.pop(0)[1]()
+        time.sleep(0.2)
+    return 0 if not steps else 1
+
+
+def frames(path):
+    w = wave.open(path, 'rb')
+    p = (w.getnchannels(), w.getsampwidth(), w.getframerate())
+    return p, w.readframes(w.getnframes())
+
+
+def wav(played, host):
+    pp, src = frames(played)
+    hp, out = frames(host)
+    if pp != hp:
+        print('FAIL: formats differ: played %s, host %s' % (pp, hp))
+        return 1
+    off = out.find(src[:4096])
+    if off < 0:
+        print('FAIL: the played frames are not in the host file (%d bytes)' % len(out))
+        return 1
+    if out[:off].count(0) != off:
+        print('FAIL: non-zero bytes before the played frames (offset %d)' % off)
+        return 1
+    got = out[off:off + len(src)]
+    if got != src:
+        bad = next(i for i in range(len(got)) if i >= len(src) or got[i] != src[i]) \
+            if len(got) == len(src) else min(len(got), len(src))
+        print('FAIL: frames differ from byte %d of %d (host has %d after the offset)'
+              % (bad, len(src), len(got)))
+        return 1
+    fb = pp[0] * pp[1]
+    print('OK: %d frames byte for byte after %d frames of leading silence; '
+          '%d bytes follow' % (len(src) // fb, off // fb, len(out) - off - len(src)))
+    return 0
+
+
+def b64(log, name, outp):
+    import base64
+    lines = open(log, errors='replace').read().splitlines()
+    try:
+        a = lines.index('EMK-B64-BEGIN ' + name)
+        b = lines.index('EMK-B64-END', a)
+    except ValueError:
+        print('FAIL: no base64 block %s in %s' % (name, log))
+        return 1
+    data = base64.b64decode(''.join(l.strip() for l in lines[a + 1:b]))
+    open(outp, 'wb').write(data)
+    print('OK: %s, %d bytes' % (outp, len(data)))
+    return 0
+
+
+if __name__ == '__main__':
+    cmd = sys.argv[1]
+    sys.exit({'drive': drive, 'wav': wav, 'b64': b64}[cmd](*sys.argv[2:]))
