@@ -164,7 +164,7 @@ static int transfer(emk_virtio_snd_stream *st, emk_virtq_elem *el,
     return 0;
 }
 
-void emk_snd_io_play_head(emk_virtio_snd_stream *st)
+void emk_snd_io_play_head(emk_virtio_snd_stream *st, int64_t late_ns)
 {
     emk_virtio_snd *s = st->snd;
     unsigned q = emk_snd_io_queue(st), k = qi(q);
@@ -179,9 +179,10 @@ void emk_snd_io_play_head(emk_virtio_snd_stream *st)
         data = msg->bytes;
     st->stat_msgs++;
     st->stat_bytes += msg->bytes;
-    EMK_TRACE(ev_io, "stream %u head %u %u bytes -> %s latency %llu",
+    EMK_TRACE(ev_io, "stream %u head %u %u bytes -> %s latency %llu late %lld",
               st->id, msg->el.head, msg->bytes,
-              emk_virtio_snd_code_name(status), (unsigned long long)lat);
+              emk_virtio_snd_code_name(status), (unsigned long long)lat,
+              (long long)late_ns);
     complete(s, q, &msg->el, status, lat > 0xffffffffu ? 0xffffffffu : (uint32_t)lat,
              data);
     release_msg(s, k, m);

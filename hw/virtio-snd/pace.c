@@ -10,6 +10,7 @@
 #include "snd_int.h"
 
 static emk_trace_event ev_xrun = EMK_TRACE_EVENT_INIT("virtio_snd_xrun");
+static emk_trace_event ev_dry = EMK_TRACE_EVENT_INIT("virtio_snd_dry");
 
 static uint64_t head_frames(const emk_virtio_snd_stream *st)
 {
@@ -57,7 +58,7 @@ static void tick(void *opaque)
             break;
         if (now - due > st->stat_max_late_ns)
             st->stat_max_late_ns = now - due;
-        emk_snd_io_play_head(st);
+        emk_snd_io_play_head(st, now - due);
         st->frames = f;
         done++;
         if (st->features & (1u << EMK_VIRTIO_SND_PCM_F_EVT_SHMEM_PERIODS))
@@ -108,6 +109,9 @@ void emk_snd_pace_held(emk_virtio_snd_stream *st)
     if (st->dry_since >= 0) {
         /* after a dry spell the count restarts now */
         st->t0 = emk_loop_now(st->snd->vdev.dev.loop);
+        st->stat_dry++;
+        EMK_TRACE(ev_dry, "stream %u dry for %lld ns", st->id,
+                  (long long)(st->t0 - st->dry_since));
         st->frames = 0;
         st->dry_since = -1;
         st->xrun_sent = 0;

@@ -32,8 +32,9 @@ int64_t emk_snd_frames_ns(const emk_virtio_snd_stream *st, uint64_t frames);
 /* io.c: tx/rx messages */
 void emk_snd_io_notify(emk_virtio_snd *s, unsigned q);
 /* Moves the head message's frames between guest and backend, completes
- * it (status OK unless the transfer failed) and takes it off the FIFO. */
-void emk_snd_io_play_head(emk_virtio_snd_stream *st);
+ * it (status OK unless the transfer failed) and takes it off the FIFO;
+ * late_ns (how long after its due time) goes into the trace. */
+void emk_snd_io_play_head(emk_virtio_snd_stream *st, int64_t late_ns);
 /* Completes every held message of st with status, without frames. */
 void emk_snd_io_flush(emk_virtio_snd_stream *st, uint32_t status);
 /* Forgets the messages of queue q (the ring is being reset). */

@@ -228,6 +228,7 @@ typedef struct emk_virtio_snd_stream {
     int xrun_sent;
     /* statistics */
     uint64_t stat_msgs, stat_bytes, stat_xruns, stat_bad;
+    uint64_t stat_dry;       /**< times it ran dry and restarted its count */
     int64_t stat_max_late_ns; /**< latest completion after its due time */
 } emk_virtio_snd_stream;
 

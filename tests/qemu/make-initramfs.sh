@@ -45,7 +45,10 @@ case ${EMK_GUEST:-} in
     sound)
         KMETA=linux-image-6.12-amd64
         GUEST_BINS="$GUEST_BINS aplay arecord amixer"
-        MODULES="virtio_pci virtio_snd" ;;
+        # snd_hda_*: the intel-hda baseline of the benchmark (snd-bench.sh);
+        # the generic codec first: there is no modprobe for the controller
+        # to load it with when it probes its codec
+        MODULES="virtio_pci virtio_snd snd_hda_codec_generic snd_hda_intel" ;;
     *) log "unknown EMK_GUEST=$EMK_GUEST"; exit 2 ;;
 esac
 for b in $GUEST_BINS; do

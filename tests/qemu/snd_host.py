@@ -9,10 +9,15 @@
         that; ends at "EMK: done"
   snd_host.py wav PLAYED.wav HOST.wav         the host file must hold only
         zero bytes, then PLAYED's frames byte for byte, then anything
+  snd_host.py bench LOG PIDFILE                samples QEMU's CPU time at the
+        guest's "EMK-BENCH: X start|end" marks (snd-bench.sh)
+  snd_host.py jitter LOG                      stream 0's completion lateness,
+        dry spells and xruns from the device's trace
   snd_host.py b64 LOG NAME OUT                extracts the base64 block NAME
         of the console log into OUT
 """
 import json
+import os
 import socket
 import sys
 import time
@@ -121,6 +126,97 @@ def b64(log, name, outp):
     return 0
 
 
+def cpu(pid):
+    """(process CPU s, main-thread CPU s) from /proc."""
+    tick = os.sysconf('SC_CLK_TCK')
+    tot = main = 0.0
+    for tid in os.listdir('/proc/%d/task' % pid):
+        try:
+            f = open('/proc/%d/task/%s/stat' % (pid, tid)).read()
+        except OSError:
+            continue
+        v = f[f.rindex(')') + 2:].split()
+        t = (int(v[11]) + int(v[12])) / tick
+        tot += t
+        if int(tid) == pid:
+            main = t
+    return tot, main
+
+
+def bench(log, pidfile):
+    marks = {}
+    want = ['idle start', 'idle end', 'virtio start', 'virtio end',
+            'hda start', 'hda end']
+    deadline = time.time() + 1200
+    pid = None
+    while want and time.time() < deadline:
+        if pid is None:
+            try:
+                pid = int(open(pidfile).read())
+            except (OSError, ValueError):
+                pass
+        try:
+            text = open(log, errors='replace').read()
+        except OSError:
+            text = ''
+        if pid and 'EMK-BENCH: ' + want[0] in text:
+            marks[want.pop(0)] = (time.time(),) + cpu(pid)
+            continue
+        if 'EMK: done' in text:
+            break
+        time.sleep(0.05)
+    if want:
+        print('FAIL: marks missing: %s' % want)
+        return 1
+    res = {}
+    for k in ('idle', 'virtio', 'hda'):
+        a, b = marks[k + ' start'], marks[k + ' end']
+        dt = b[0] - a[0]
+        res[k] = (dt, (b[1] - a[1]) / dt, (b[2] - a[2]) / dt)
+        print('%-7s %6.1f s wall  process %.3f CPU-s/s  main thread %.3f CPU-s/s'
+              % (k, dt, res[k][1], res[k][2]))
+    for k in ('virtio', 'hda'):
+        print('%-7s over idle: process %+.3f CPU-s/s, main thread %+.3f CPU-s/s'
+              % (k, res[k][1] - res['idle'][1], res[k][2] - res['idle'][2]))
+    dv = res['virtio'][2] - res['idle'][2]
+    dh = res['hda'][2] - res['idle'][2]
+    pv = res['virtio'][1] - res['idle'][1]
+    ph = res['hda'][1] - res['idle'][1]
+    print('ratio virtio-snd / intel-hda: process %.2f, main thread %.2f'
+          % (pv / ph if ph > 0 else float('nan'), dv / dh if dh > 0 else float('nan')))
+    return 0
+
+
+def jitter(log):
+    """Stream 0's completions from the virtio_snd_io trace: how late each
+    came after its due time (the device's own timing), the dry spells
+    (the guest did not refill in time: the count restarts) and xruns."""
+    late, dry = [], []
+    xr = n = 0
+    for l in open(log, errors='replace'):
+        w = l.split()
+        if len(w) < 6 or w[0] != 'emkit:':
+            continue
+        if w[3] == 'virtio_snd_io' and w[5] == '0' and 'late' in w:
+            late.append(int(w[w.index('late') + 1]) / 1e6)
+            n += 1
+        elif w[3] == 'virtio_snd_dry' and w[5] == '0':
+            dry.append(int(w[8]) / 1e6)
+        elif w[3] == 'virtio_snd_xrun':
+            xr += 1
+    if len(late) < 3:
+        print('jitter: too few completions (%d)' % len(late))
+        return 1
+    late.sort()
+    print('completions %d; lateness after the due time: median %.3f ms, '
+          'p99 %.3f ms, max %.3f ms; dry spells %d (longest %.1f ms); '
+          'xrun events %d'
+          % (n, late[len(late) // 2], late[int(len(late) * 0.99)], late[-1],
+             len(dry), max(dry) if dry else 0.0, xr))
+    return 0
+
+
 if __name__ == '__main__':
     cmd = sys.argv[1]
-    sys.exit({'drive': drive, 'wav': wav, 'b64': b64}[cmd](*sys.argv[2:]))
+    sys.exit({'drive': drive, 'wav': wav, 'b64': b64, 'bench': bench,
+                  'jitter': jitter}[cmd](*sys.argv[2:]))
