@@ -184,6 +184,7 @@ typedef struct emk_audio_voice {
     double phase;                /**< sine: position in cycles */
     FILE *in;                    /**< wav capture: the file */
     uint64_t in_off, in_len, in_pos;
+    void *opaque;                /**< a caller's own backend's, per voice */
     uint64_t stat_bytes;         /**< bytes written or read */
 } emk_audio_voice;
 

@@ -6,7 +6,7 @@
  * backend (src/audio/); pacing runs on the device loop's clock
  * (QEMU_CLOCK_VIRTUAL: real time while the guest runs).
  *
- *   -device emkit-virtio-snd[,backend=null|wav:OUT[:IN]|sine:FREQ]
+ *   -device emkit-virtio-snd[,backend=null|wav:OUT[:IN]|sine:FREQ | ,audiodev=ID]
  *           [,streams=oi][,jacks=1][,iothread=ID | ,emkit-iothread=on]
  *
  *   streams   one letter per stream: o output, i input (default "oi");
@@ -20,18 +20,28 @@
  * JACK_CONNECTED / JACK_DISCONNECTED events:
  *   (qemu) qom-set /machine/peripheral/snd0 jacks-connected 0
  *
- * QEMU's audio subsystem (audiodev=) is not mapped yet: the emkit
- * backends are the only ones.
+ * audiodev=ID maps the streams onto QEMU's audio subsystem instead of an
+ * emkit backend: each voice is an AUD_open_out / AUD_open_in voice of
+ * S16 at the stream's rate with 1 or 2 channels (the device converts
+ * format and channel count).  Frames pass through a ring of 1 s per voice
+ * (taken at PREPARE) between the device's paced period-sized transfers
+ * and QEMU's audio timer callbacks; an overflowing ring drops the oldest
+ * output, an empty one gives silence, and an output voice closed with
+ * frames in its ring stays open until QEMU has taken them.  QEMU's audio callbacks run under
+ * the BQL in its main loop, so audiodev= needs the device loop there (no
+ * iothread=, emkit-iothread=).
  *
  * emkit-requires: emk_virtio_snd_init emk_virtio_pci_init
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qemu/main-loop.h"
 #include "qapi/visitor.h"
 #include "qemu/module.h"
 #include "hw/pci/pci.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
+#include "audio/audio.h"
 
 #include "emk-qemu.h"
 #include "emk-qemu-pci.h"
@@ -40,6 +50,10 @@
 
 #define TYPE_EMKIT_VIRTIO_SND "emkit-virtio-snd"
 OBJECT_DECLARE_SIMPLE_TYPE(EmkVirtioSnd, EMKIT_VIRTIO_SND)
+
+typedef struct QVoice QVoice;
+static void qvoice_free_draining(EmkVirtioSnd *s);
+static void qvoice_drained_bh(void *opaque);
 
 struct EmkVirtioSnd {
     PCIDevice parent_obj;
@@ -53,6 +67,9 @@ struct EmkVirtioSnd {
     emk_virtio_snd_stream_cfg streams[EMK_VIRTIO_SND_MAX_STREAMS];
     emk_virtio_snd_jack_cfg jacks[EMK_VIRTIO_SND_MAX_JACKS];
     emk_virtio_snd_chmap_cfg chmaps[2];
+    QEMUSoundCard card;          /* audiodev= (card.state set) */
+    QLIST_HEAD(, QVoice) draining;  /* closed output voices still playing */
+    bool card_registered;
     /* properties */
     char *backend;
     char *stream_spec;
@@ -76,7 +93,217 @@ static void emkit_vsnd_cleanup(EmkVirtioSnd *s)
         emk_audio_backend_cleanup(&s->be);
         s->be_inited = false;
     }
+    qvoice_free_draining(s);
+    if (s->card_registered) {
+        AUD_remove_card(&s->card);
+        s->card_registered = false;
+    }
 }
+
+/* ---- audiodev=: QEMU's audio subsystem as an emkit backend ---------- */
+
+struct QVoice {
+    EmkVirtioSnd *s;
+    emk_audio_voice *v;
+    SWVoiceOut *out;
+    SWVoiceIn *in;
+    uint8_t *ring;
+    size_t size, head, fill;     /* bytes; head: oldest byte */
+    uint64_t dropped, put, passed, callbacks;
+    bool closing;                /* closed by the device, still draining */
+    QLIST_ENTRY(QVoice) next;    /* in s->draining while closing */
+};
+
+static void ring_put(QVoice *q, const uint8_t *p, size_t n)
+{
+    while (n) {
+        size_t tail = (q->head + q->fill) % q->size;
+        size_t c = MIN(n, q->size - tail);
+
+        if (q->fill + c > q->size) {     /* full: drop the oldest */
+            size_t d = q->fill + c - q->size;
+
+            q->head = (q->head + d) % q->size;
+            q->fill -= d;
+            q->dropped += d;
+        }
+        memcpy(q->ring + tail, p, c);
+        q->fill += c;
+        q->put += c;
+        p += c;
+        n -= c;
+    }
+}
+
+static size_t ring_get(QVoice *q, uint8_t *p, size_t n)
+{
+    size_t done = 0;
+
+    while (done < n && q->fill) {
+        size_t c = MIN(MIN(n - done, q->fill), q->size - q->head);
+
+        memcpy(p + done, q->ring + q->head, c);
+        q->head = (q->head + c) % q->size;
+        q->fill -= c;
+        done += c;
+    }
+    return done;
+}
+
+static void qaud_out_cb(void *opaque, int avail)
+{
+    QVoice *q = opaque;
+
+    q->callbacks++;
+    while (avail > 0 && q->fill) {
+        size_t c = MIN((size_t)avail, MIN(q->fill, q->size - q->head));
+        size_t w = AUD_write(q->out, q->ring + q->head, c);
+
+        if (!w) {
+            break;
+        }
+        q->head = (q->head + w) % q->size;
+        q->fill -= w;
+        q->passed += w;
+        avail -= (int)w;
+    }
+    if (q->closing && !q->fill) {
+        q->closing = false;
+        aio_bh_schedule_oneshot(qemu_get_aio_context(), qvoice_drained_bh, q);
+    }
+}
+
+static void qaud_in_cb(void *opaque, int avail)
+{
+    QVoice *q = opaque;
+    uint8_t buf[4096];
+
+    while (avail > 0) {
+        size_t r = AUD_read(q->in, buf, MIN((size_t)avail, sizeof(buf)));
+
+        if (!r) {
+            break;
+        }
+        ring_put(q, buf, r);
+        avail -= (int)r;
+    }
+}
+
+static int qaud_open(emk_audio_backend *be, emk_audio_voice *v, unsigned dir,
+                     const emk_audio_params *p)
+{
+    EmkVirtioSnd *s = be->opaque;
+    struct audsettings as = { 0 };
+    QVoice *q = g_new0(QVoice, 1);
+    char name[32];
+
+    v->native.format = EMK_AUDIO_FMT_S16;
+    v->native.channels = p->channels > 1 ? 2 : 1;
+    v->native.rate_hz = p->rate_hz;
+    as.freq = (int)p->rate_hz;
+    as.nchannels = v->native.channels;
+    as.fmt = AUDIO_FORMAT_S16;
+    as.endianness = 0;
+    q->s = s;
+    q->v = v;
+    q->size = (size_t)p->rate_hz * 2 * v->native.channels;  /* 1 s */
+    q->ring = g_malloc(q->size);
+    snprintf(name, sizeof(name), "emkit-snd.%s", dir == EMK_AUDIO_OUT ? "out" : "in");
+    if (dir == EMK_AUDIO_OUT) {
+        q->out = AUD_open_out(&s->card, NULL, name, q, qaud_out_cb, &as);
+    } else {
+        q->in = AUD_open_in(&s->card, NULL, name, q, qaud_in_cb, &as);
+    }
+    if (!q->out && !q->in) {
+        g_free(q->ring);
+        g_free(q);
+        return -EIO;
+    }
+    if (q->out) {
+        AUD_set_active_out(q->out, 1);
+    } else {
+        AUD_set_active_in(q->in, 1);
+    }
+    v->opaque = q;
+    return 0;
+}
+
+static void qvoice_free(QVoice *q)
+{
+    if (q->out) {
+        AUD_close_out(&q->s->card, q->out);
+    }
+    if (q->in) {
+        AUD_close_in(&q->s->card, q->in);
+    }
+    g_free(q->ring);
+    g_free(q);
+}
+
+static void qvoice_free_draining(EmkVirtioSnd *s)
+{
+    while (!QLIST_EMPTY(&s->draining)) {
+        QVoice *q = QLIST_FIRST(&s->draining);
+
+        QLIST_REMOVE(q, next);
+        q->closing = false;
+        qvoice_free(q);
+    }
+}
+
+/* An output voice the device closed has played what its ring held. */
+static void qvoice_drained_bh(void *opaque)
+{
+    QVoice *q = opaque;
+
+    QLIST_REMOVE(q, next);
+    qvoice_free(q);
+}
+
+static void qaud_close(emk_audio_backend *be, emk_audio_voice *v)
+{
+    EmkVirtioSnd *s = be->opaque;
+    QVoice *q = v->opaque;
+
+    if (!q) {
+        return;
+    }
+    v->opaque = NULL;
+    q->v = NULL;
+    if (q->out && q->fill) {
+        /* the last period is still in the ring: let QEMU play it */
+        q->closing = true;
+        QLIST_INSERT_HEAD(&s->draining, q, next);
+        return;
+    }
+    qvoice_free(q);
+}
+
+static int qaud_write(emk_audio_backend *be, emk_audio_voice *v,
+                      const void *buf, size_t bytes)
+{
+    ring_put(v->opaque, buf, bytes);
+    return 0;
+}
+
+static int qaud_read(emk_audio_backend *be, emk_audio_voice *v, void *buf,
+                     size_t bytes)
+{
+    size_t got = ring_get(v->opaque, buf, bytes);
+
+    if (got < bytes) {
+        memset((uint8_t *)buf + got, 0, bytes - got);
+    }
+    return 0;
+}
+
+static void qaud_cleanup(emk_audio_backend *be)
+{
+}
+
+static const emk_audio_backend_ops qaud_ops = {
+    "audiodev", qaud_open, qaud_close, qaud_write, qaud_read, qaud_cleanup
+};
 
 static int emkit_vsnd_config(EmkVirtioSnd *s, emk_virtio_snd_options *o,
                              Error **errp)
@@ -148,11 +375,29 @@ static void emkit_vsnd_realize(PCIDevice *pdev, Error **errp)
     emk_virtio_pci_options po;
     int err;
 
-    err = emk_audio_backend_init(&s->be, s->backend ? s->backend : "null");
-    if (err < 0) {
-        error_setg(errp, "emkit-virtio-snd: backend '%s': %s", s->backend,
-                   emk_strerror(err));
-        return;
+    if (s->card.state) {
+        /* audiodev=: QEMU's audio subsystem behind the device */
+        if (s->backend) {
+            error_setg(errp, "emkit-virtio-snd: audiodev= and backend= both given");
+            return;
+        }
+        if (s->loop.iothread || s->loop.emkit_iothread) {
+            error_setg(errp, "emkit-virtio-snd: audiodev= needs the device in "
+                       "QEMU's main loop (no iothread=, emkit-iothread=)");
+            return;
+        }
+        memset(&s->be, 0, sizeof(s->be));
+        s->be.ops = &qaud_ops;
+        s->be.opaque = s;
+        AUD_register_card("emkit-virtio-snd", &s->card);
+        s->card_registered = true;
+    } else {
+        err = emk_audio_backend_init(&s->be, s->backend ? s->backend : "null");
+        if (err < 0) {
+            error_setg(errp, "emkit-virtio-snd: backend '%s': %s", s->backend,
+                       emk_strerror(err));
+            return;
+        }
     }
     s->be_inited = true;
     if (emkit_vsnd_config(s, &o, errp) < 0) {
@@ -282,6 +527,7 @@ static const VMStateDescription emkit_vsnd_vmstate = {
 };
 
 static Property emkit_vsnd_props[] = {
+    DEFINE_AUDIO_PROPERTIES(EmkVirtioSnd, card),
     DEFINE_PROP_STRING("backend", EmkVirtioSnd, backend),
     DEFINE_PROP_STRING("streams", EmkVirtioSnd, stream_spec),
     DEFINE_PROP_UINT32("jacks", EmkVirtioSnd, njacks, 1),
