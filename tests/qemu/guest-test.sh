@@ -33,6 +33,14 @@
 #                iothread), hot-unplugged with QMP device_del while fio has
 #                I/O in flight (tests/qemu/guest/unplug.sh); QEMU must
 #                then power off cleanly
+#   emkit-snd    emkit's virtio sound device under bookworm's 6.12 kernel
+#                (6.1 has no virtio_snd) with alsa-utils
+#                (tests/qemu/guest/virtio-snd.sh): aplay/arecord list the
+#                streams, jack and channel-map controls, a 10 s WAV
+#                reaches the host's wav: backend byte for byte, arecord of
+#                the sine: backend has the right frequency (sox), jack
+#                unplug/replug over QMP, pause/resume, stop/start,
+#                unbind/rebind
 # Console logs are kept in build/qemu/logs/<case>.log.
 # Exit status: 0 all passed, 77 nothing could run, 1 a case failed.
 set -uo pipefail
@@ -214,7 +222,70 @@ PY
     return 0
 }
 
-CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-nvme-ethread emkit-drive emkit-unplug}
+# emkit-snd: two emkit-virtio-snd (wav: output, sine: input) under the 6.12
+# kernel (EMK_GUEST=sound); the host plugs the jack over QMP and types
+# aplay -i's pause key on the guest's second serial port (ttyS1) while the
+# guest waits, then checks the played WAV byte for byte, the recording's
+# frequency with sox, and the pause/resume in the device's trace
+snd_case() {
+    local dir=$IMGDIR/snd out=$LOGS/emkit-snd.log files k i rc=0 f watcher
+    local saved_k=$KERNEL saved_i=$INITRD
+    command -v sox >/dev/null || { log "emkit-snd: SKIP (sox not installed)"; return 77; }
+    mkdir -p "$dir"
+    # 10 s of stereo S16 at 48 kHz: two tones with a little noise
+    sox -q -n -r 48000 -c 2 -b 16 -e signed-integer "$dir/play.wav" \
+        synth 10 sine 440 sine 661 gain -6 dither || return 1
+    files=$(EMK_GUEST=sound EMK_GUEST_DATA="$dir/play.wav" \
+            "$REPO/tests/qemu/make-initramfs.sh") ||
+        { log "emkit-snd: SKIP (no sound guest: make-initramfs.sh failed)"; return 77; }
+    read -r k i <<<"$files"
+    # EMK_SND_AUDIODEV=1: the output device on QEMU's audio subsystem
+    # (audiodev=, QEMU's wav audiodev at the stream's format) instead of
+    # emkit's wav: backend
+    local sndout=(-device "emkit-virtio-snd,id=snd0,backend=wav:$dir/out.wav,streams=o,jacks=1") sndlast=
+    [ "${EMK_SND_AUDIODEV:-0}" = 1 ] && sndlast=192000
+    [ "${EMK_SND_AUDIODEV:-0}" = 1 ] && sndout=(
+        -audiodev "wav,id=a0,path=$dir/out.wav,out.frequency=48000,out.channels=2,out.format=s16"
+        -device emkit-virtio-snd,id=snd0,audiodev=a0,streams=o,jacks=1)
+    rm -f "$out" "$out.qmp"
+    python3 "$REPO/tests/qemu/snd_host.py" drive "$out" "$dir/qmp.sock" \
+        /machine/peripheral/snd0 "$dir/keys.sock" >"$out.qmp" 2>&1 &
+    watcher=$!
+    KERNEL=$k INITRD=$i
+    EMKIT_TRACE=virtio_snd_pcm_state \
+    run_guest emkit-snd virtio-snd "" \
+        -qmp "unix:$dir/qmp.sock,server=on,wait=off" \
+        -chardev "socket,id=keys,path=$dir/keys.sock,server=on,wait=off" \
+        -device isa-serial,chardev=keys \
+        "${sndout[@]}" \
+        -device emkit-virtio-snd,id=snd1,backend=sine:1000,streams=i,jacks=1 || rc=1
+    KERNEL=$saved_k INITRD=$saved_i
+    wait "$watcher" || { log "emkit-snd: FAIL: jack changes over QMP"; rc=1; }
+    sed 's/^/  [emkit-snd] qmp: /' "$out.qmp" >&2
+    cp "$dir/out.wav" "$LOGS/emkit-snd.out.wav" 2>/dev/null
+    # QEMU's wav audiodev rewrites its file for each voice: it then holds
+    # the last playback (aplay -d 1 after the rebind: 192000 bytes)
+    f=$(python3 "$REPO/tests/qemu/snd_host.py" wav "$dir/play.wav" "$dir/out.wav" \
+        ${sndlast:+"$sndlast"} 2>&1) || rc=1
+    log "emkit-snd: host WAV: $f"
+    if f=$(python3 "$REPO/tests/qemu/snd_host.py" b64 "$out" rec.wav "$dir/rec.wav" 2>&1); then
+        f=$(sox "$dir/rec.wav" -n stat 2>&1 | sed -n 's/^Rough   frequency: *//p')
+        log "emkit-snd: recording of the 1000 Hz source: sox says ${f:-?} Hz"
+        [ -n "$f" ] && [ "$f" -ge 990 ] && [ "$f" -le 1010 ] ||
+            { log "emkit-snd: FAIL: wrong frequency"; rc=1; }
+    else
+        log "emkit-snd: FAIL: $f"; rc=1
+    fi
+    # pause (STOP) and resume (START) reached the device (its trace is on
+    # QEMU's stderr, in the console log)
+    f=$(grep -c 'virtio_snd_pcm_state stream 0 running -> stopped' "$out")
+    log "emkit-snd: device trace: $f STOPs, $(grep -c 'virtio_snd_pcm_state stream 0 stopped -> running' "$out") resumes (STOP then START)"
+    grep -q 'virtio_snd_pcm_state stream 0 stopped -> running' "$out" ||
+        { log "emkit-snd: FAIL: no resume (STOP then START) in the device trace"; rc=1; }
+    return $rc
+}
+
+CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-nvme-ethread emkit-drive emkit-unplug emkit-snd}
 ran=0 failed=0
 for c in $CASES; do
     case $c in
@@ -302,6 +373,19 @@ for c in $CASES; do
         *) ran=$((ran + 1)); failed=$((failed + 1)) ;;
         esac
         rm -f "$IMGDIR"/ns*.qcow2 "$IMGDIR"/ns*.raw
+        ;;
+    emkit-snd)
+        if ! has_device emkit-virtio-snd; then
+            log "emkit-snd: SKIP (this QEMU has no emkit-virtio-snd device)"
+            continue
+        fi
+        snd_case
+        case $? in
+            0) ;;
+            77) continue ;;
+            *) failed=$((failed + 1)) ;;
+        esac
+        ran=$((ran + 1))
         ;;
     *) log "unknown case $c"; exit 2 ;;
     esac

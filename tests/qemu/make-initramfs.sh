@@ -5,6 +5,14 @@
 # libraries) plus the kernel modules the tests need.
 #
 #   tests/qemu/make-initramfs.sh          # prints "KERNEL INITRD" paths
+#   EMK_GUEST=sound tests/qemu/make-initramfs.sh
+#                                         # the sound guest: bookworm's 6.12
+#                                         # kernel (linux-image-6.12-amd64;
+#                                         # 6.1 has no virtio_snd), its snd
+#                                         # and virtio_snd modules, aplay,
+#                                         # arecord, amixer and alsa-lib's
+#                                         # configuration (/usr/share/alsa)
+#   EMK_GUEST_DATA="FILE..."              # also packs FILEs into /data
 #
 # Two cpio archives are concatenated (the kernel unpacks both):
 #   base.cpio.gz   binaries, libraries, modules: built once, cached under
@@ -29,18 +37,29 @@ done
 BUSYBOX=$(command -v busybox) || skip "busybox-static not installed"
 ldd "$BUSYBOX" >/dev/null 2>&1 && skip "busybox is not static (install busybox-static)"
 GUEST_BINS="fio nvme lspci setpci mke2fs e2fsck"
+# Modules the guest tests load (dependencies are added automatically).
+MODULES="nvme virtio_pci virtio_blk virtio_rng ext4 crc32c_generic"
+KMETA=linux-image-amd64
+case ${EMK_GUEST:-} in
+    "") ;;
+    sound)
+        KMETA=linux-image-6.12-amd64
+        GUEST_BINS="$GUEST_BINS aplay arecord amixer"
+        # snd_hda_*: the intel-hda baseline of the benchmark (snd-bench.sh);
+        # the generic codec first: there is no modprobe for the controller
+        # to load it with when it probes its codec
+        MODULES="virtio_pci virtio_snd snd_hda_codec_generic snd_hda_intel" ;;
+    *) log "unknown EMK_GUEST=$EMK_GUEST"; exit 2 ;;
+esac
 for b in $GUEST_BINS; do
     command -v "$b" >/dev/null || skip "$b not installed (tests/deps/qemu.apt)"
 done
 mkdir -p "$CACHE"
 
-# Modules the guest tests load (dependencies are added automatically).
-MODULES="nvme virtio_pci virtio_blk virtio_rng ext4 crc32c_generic"
-
 # ---- kernel ------------------------------------------------------------------
-KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null |
+KPKG=$(apt-cache depends "$KMETA" 2>/dev/null |
        sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1)
-[ -n "$KPKG" ] || skip "cannot resolve linux-image-amd64"
+[ -n "$KPKG" ] || skip "cannot resolve $KMETA"
 KROOT=$CACHE/$KPKG
 if [ ! -d "$KROOT/boot" ]; then
     log "apt-get download $KPKG"
@@ -57,6 +76,7 @@ MODDIR=$KROOT/lib/modules/$KVER
 # ---- base archive (cached) ---------------------------------------------------
 BASE=$CACHE/base-$KVER.cpio.gz
 STAMP="$KVER|$MODULES|$GUEST_BINS|v2"
+[ -z "${EMK_GUEST:-}" ] || STAMP="$STAMP|alsa-conf"
 if [ ! -f "$BASE" ] || [ "$(cat "$BASE.stamp" 2>/dev/null)" != "$STAMP" ]; then
     log "building $BASE"
     ROOT=$(mktemp -d "$CACHE/root.XXXXXX")
@@ -73,6 +93,10 @@ if [ ! -f "$BASE" ] || [ "$(cat "$BASE.stamp" 2>/dev/null)" != "$STAMP" ]; then
             cp -L "$lib" "$ROOT$lib"
         done
     done
+    # alsa-lib reads its configuration at run time
+    case $GUEST_BINS in
+        *aplay*) mkdir -p "$ROOT/usr/share" && cp -a /usr/share/alsa "$ROOT/usr/share/alsa" ;;
+    esac
     ln -sf mke2fs "$ROOT/usr/bin/mkfs.ext4"
     ln -sf e2fsck "$ROOT/usr/bin/fsck.ext4"
     # merged-/usr library paths (ldd reports /lib/x86_64-linux-gnu/...)
@@ -125,7 +149,9 @@ if [ ! -f "$BASE" ] || [ "$(cat "$BASE.stamp" 2>/dev/null)" != "$STAMP" ]; then
 fi
 
 # ---- tests archive (every run) -------------------------------------------------
-TESTS=$CACHE/tests.cpio.gz
+# per checkout (several may share the cache): its own guest scripts
+TAG=$(printf '%s' "$REPO" | cksum | cut -d' ' -f1)
+TESTS=$CACHE/tests-$TAG${EMK_GUEST:+-$EMK_GUEST}.cpio.gz
 ROOT=$(mktemp -d "$CACHE/tests.XXXXXX")
 trap 'rm -rf "$ROOT"' EXIT
 mkdir -p "$ROOT/tests"
@@ -134,9 +160,13 @@ chmod 755 "$ROOT/init"
 for f in "$REPO"/tests/qemu/guest/*.sh; do
     [ -f "$f" ] && install -m 755 "$f" "$ROOT/tests/$(basename "$f")"
 done
+for f in ${EMK_GUEST_DATA:-}; do
+    mkdir -p "$ROOT/data"
+    cp "$f" "$ROOT/data/$(basename "$f")"
+done
 (cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 >"$TESTS.tmp")
 mv "$TESTS.tmp" "$TESTS"
-INITRD=$CACHE/initrd-$KVER.img
+INITRD=$CACHE/initrd-$KVER-$TAG.img
 cat "$BASE" "$TESTS" >"$INITRD.tmp"
 mv "$INITRD.tmp" "$INITRD"
 echo "$KERNEL $INITRD"

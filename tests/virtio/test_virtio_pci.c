@@ -21,8 +21,8 @@
 #include "emkit/virtio_rng.h"
 #include "emkit/guest/pci_enum.h"
 #include "emkit/guest/virtio_drv.h"
+#include "virtio/virtio_test.h"
 
-static const uint64_t ECAM = 0xb0000000u;
 static const uint64_t MSI_ADDR = 0xfee00000u;
 enum { MSI_DATA = 0x40 };
 
@@ -53,23 +53,12 @@ static int counter(void *opaque, void *buf, size_t len)
 static fixture *setup(int iothread, int no_ioeventfd)
 {
     fixture *f = calloc(1, sizeof(*f));
-    emk_tm_config cfg;
     emk_virtio_rng_options ro;
     emk_virtio_pci_options po;
-    emk_pci_enum_seg es;
-    int err = 0;
 
     assert_non_null(f);
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.ram_size = 16u << 20;
-    f->tm = emk_tm_new(&cfg, &err);
-    assert_non_null(f->tm);
-    if (iothread) {
-        f->it = emk_iothread_start("virtio-test", NULL, &err);
-        assert_non_null(f->it);
-    }
-    emk_pci_host_init(&f->host, emk_tm_bus(f->tm), f->segs, 1);
-    assert_int_equal(emk_pci_host_add_segment(&f->host, 0, ECAM, 0, 1), 0);
+    assert_int_equal(emk_vt_machine(&f->tm, &f->it, iothread, 16u << 20,
+                                    &f->host, f->segs), 0);
     memset(&ro, 0, sizeof(ro));
     ro.source = counter;
     ro.opaque = f;
@@ -79,19 +68,9 @@ static fixture *setup(int iothread, int no_ioeventfd)
     memset(&po, 0, sizeof(po));
     po.no_ioeventfd = no_ioeventfd;
     assert_int_equal(emk_virtio_pci_init(&f->pci, &f->rng.vdev, &po), 0);
-    assert_int_equal(emk_pci_seg_attach(&f->segs[0], &f->pci.fn, 3 << 3), 0);
-    es.segment = 0;
-    es.ecam_base = ECAM;
-    es.bus_start = 0;
-    es.bus_end = 1;
-    assert_int_equal(emk_pci_enum_init(&f->e, f->tm, &es, 1, 0x80000000ull,
-                                       0x90000000ull, 0x100000000ull,
-                                       0x200000000ull, 0x1000, 0x2000), 0);
-    assert_true(emk_pci_enum_run(&f->e) >= 1);
-    f->idx = emk_pci_enum_find(&f->e, EMK_VIRTIO_PCI_VENDOR,
-                               EMK_VIRTIO_PCI_DEVICE_BASE + EMK_VIRTIO_ID_RNG, 0);
+    f->idx = emk_vt_probe(f->tm, &f->segs[0], &f->pci.fn, &f->e,
+                          EMK_VIRTIO_ID_RNG, &f->d);
     assert_true(f->idx >= 0);
-    assert_int_equal(emk_virtio_drv_init(&f->d, &f->e, (unsigned)f->idx), 0);
     return f;
 }
 
@@ -108,22 +87,7 @@ static void teardown(fixture *f)
 /* Runs the device until queue q has a used element. */
 static int wait_used(fixture *f, unsigned q, uint16_t *head, uint32_t *len)
 {
-    int i;
-
-    emk_tm_msi m;
-
-    for (i = 0; i < 5000; i++) {
-        if (emk_virtio_drv_used(&f->d, q, head, len))
-            return 1;
-        if (f->it) {
-            /* an iothread device: wait for its interrupt (at most 1 ms) */
-            if (emk_tm_msi_wait(f->tm, 1000000))
-                (void)emk_tm_msi_pop(f->tm, &m);
-        } else {
-            emk_tm_run_pending(f->tm, 100);
-        }
-    }
-    return 0;
+    return emk_vt_wait_used(f->tm, f->it != NULL, &f->d, q, head, len);
 }
 
 static uint64_t bit(unsigned b)

@@ -17,6 +17,8 @@ const c = @cImport({
     @cInclude("emkit/virtio.h");
     @cInclude("emkit/virtio_pci.h");
     @cInclude("emkit/virtio_rng.h");
+    @cInclude("emkit/audio.h");
+    @cInclude("emkit/virtio_snd.h");
     @cInclude("emkit/ring.h");
     @cInclude("emkit/img.h");
     @cInclude("emkit/cache.h");
