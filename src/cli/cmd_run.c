@@ -14,6 +14,7 @@ static const emk_demo demos[] = {
     {"simple block device (bus, DMA, IRQ/MSI, ioeventfd, iothread, block)", emk_sblk_demo},
     {"NVMe controller on PCIe (MSI-X, shadow doorbells, two queues)", emk_nvme_demo},
     {"cache model (plugin/ core): matrix multiply, naive vs blocked", emk_cache_demo},
+    {"virtio-snd on virtio-pci: a tone to the null backend, paced", emk_snd_demo},
 };
 
 /* The size in ram:SIZE and null:SIZE, checked like every numeric option
@@ -33,7 +34,8 @@ void emk_help_run(FILE *out)
 {
     fputs("usage: emkit run [--iothread] [--disk SPEC]\n"
           "  The main job (also plain `emkit`): builds the test machine, attaches\n"
-          "  every component (simple block device, NVMe controller, cache model),\n"
+          "  every component (simple block device, NVMe controller, cache model,\n"
+          "  virtio-snd),\n"
           "  drives each with its in-tree guest driver and prints a short report.\n"
           "  Takes well under a second.  Exit status 1 if a component failed.\n"
           "  --disk SPEC   backend of the block devices: ram:16M, null:1G,\n"
