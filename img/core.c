@@ -81,8 +81,12 @@ int emk_img_mark(emk_img_ctx *ctx, uint64_t off, uint64_t len, int cat,
     if (len == 0)
         return 0;
     if (off >= ctx->file_size || len > ctx->file_size - off) {
-        /* a table may end in the unallocated tail of the last cluster */
-        if (off < ctx->file_size && cat == EMK_IMG_CAT_META) {
+        /* a table, or a data cluster, may end past the end of the file:
+         * QEMU writes only the subclusters it needs of an extended-L2
+         * cluster, so the file can end inside the last one.  That part
+         * does not exist (it reads as zeros) and nothing is written there;
+         * only a structure that starts outside the file is an error. */
+        if (off < ctx->file_size) {
             len = ctx->file_size - off;
         } else {
             return emk_img_fail(ctx, -ERANGE,

@@ -90,4 +90,23 @@ int emk_img_openat(emk_img_ctx *ctx, int dirfd, const char *name, int flags,
  *  (-EBUSY).  Returns 0 or the error with ctx->err set. */
 int emk_img_unchanged(emk_img_ctx *ctx, int fd, int check_mtime);
 
+/** A range [a, b) of a file; unwritten: an extent the file system
+ *  allocated without data (fallocate), which reads as zeros. */
+typedef struct emk_img_span {
+    uint64_t a, b;
+    int unwritten;
+} emk_img_span;
+
+/** The allocated parts of ctx's file inside the size seen at open, sorted:
+ *  the SEEK_DATA/SEEK_HOLE data extents, their unwritten parts (Linux
+ *  FIEMAP, after a sync) split off, and every unwritten extent, also those
+ *  SEEK_DATA calls holes (it calls an unwritten extent data only while its
+ *  pages are cached).  One extent for the whole file where the file system
+ *  cannot tell.  *out is malloc'ed.  Returns 0 or -ENOMEM. */
+int emk_img_file_map(emk_img_ctx *ctx, emk_img_span **out, size_t *n);
+
+/** Allocates [off, off + len) of fd as an unwritten extent (fallocate
+ *  mode 0).  Returns 0 or a negative errno (-EOPNOTSUPP off Linux). */
+int emk_img_alloc_unwritten(int fd, uint64_t off, uint64_t len);
+
 #endif

@@ -379,8 +379,32 @@ ACTUAL = {}
 ACTUAL_SLACK = 64 * 1024
 
 
+def settle(path):
+    """Writes back and drops the file's cached pages.  SEEK_DATA (ours and
+    qemu-img map's) calls an unwritten (fallocated) extent data while some
+    of its pages are cached and a hole otherwise; QEMU leaves such extents
+    in most images, and reading SRC caches them.  Without this the maps of
+    SRC and DST would depend on what was read last."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def settle_image(path):
+    for _, f in related_files(detect(path), path):
+        if os.path.exists(f):
+            settle(f)
+
+
 def allocation_map(path):
-    """Data extents of a file as the file system reports them."""
+    """Data extents of a file as the file system reports them (with its
+    cached pages dropped first, see settle())."""
+    settle(path)
     fd = os.open(path, os.O_RDONLY)
     res, pos, size = [], 0, os.fstat(fd).st_size
     try:
@@ -417,6 +441,7 @@ def drop_names(obj):
 
 def qemu_json(cmd, path, src, dst, allow_fail=False):
     args = ["qemu-img", cmd, "--output=json", "-U"]
+    settle_image(path)
     if SCRUBBED and detect(path) in ("qcow2", "vmdk"):
         # the backing name was replaced: look at this layer alone
         p = "json:" + json.dumps({"driver": detect(path), "backing": None,
