@@ -377,15 +377,11 @@ def vmdk_case(case, name):
     gs = 65536
     cmds = []
     if sub == "streamOptimized":
-        # a stream is written in order
-        pos = 0
+        # whole grains only (up to the end of the disk), in any order
         for _ in range(r.randint(1, 5)):
-            pos += r.randrange(0, max(1, vsize // 4)) // 512 * 512
-            if pos >= vsize:
-                break
-            ln = min(r.choice([512, 4096, gs, 3 * gs + 512]), vsize - pos)
+            pos = r.randrange(0, (vsize + gs - 1) // gs) * gs
+            ln = min(gs * r.randint(1, 3), vsize - pos)
             cmds.append("write -s pat %d %d" % (pos, ln))
-            pos += ln
     else:
         for _ in range(r.randint(1, 8)):
             off, ln = span(r, vsize, gs)
