@@ -17,8 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 #ifdef __linux__
-#include <linux/fiemap.h>
-#include <linux/fs.h>
 #include <sys/ioctl.h>
 #endif
 
@@ -29,6 +27,29 @@
 #endif
 
 enum { FIEMAP_BATCH = 128 };
+
+#if defined(__linux__) && defined(_IOWR)
+/* The FIEMAP ioctl's ABI (linux/fiemap.h, which not every C library's
+ * headers carry: musl's do not). */
+typedef struct fm_head {
+    uint64_t start, length;
+    uint32_t flags, mapped, count, reserved;
+} fm_head;
+typedef struct fm_extent {
+    uint64_t logical, physical, length, reserved64[2];
+    uint32_t flags, reserved[3];
+} fm_extent;
+typedef struct fm_req {
+    fm_head h;
+    fm_extent e[FIEMAP_BATCH];
+} fm_req;
+enum {
+    FM_FLAG_SYNC = 1,               /* FIEMAP_FLAG_SYNC */
+    FM_EXTENT_LAST = 1,             /* FIEMAP_EXTENT_LAST */
+    FM_EXTENT_UNWRITTEN = 0x800     /* FIEMAP_EXTENT_UNWRITTEN */
+};
+#define EMK_FS_IOC_FIEMAP _IOWR('f', 11, fm_head)
+#endif
 
 static int push(emk_img_ctx *c, emk_img_span **v, size_t *n, size_t *cap,
                 uint64_t a, uint64_t b, int unwritten)
@@ -85,34 +106,40 @@ static int seek_map(emk_img_ctx *c, emk_img_span **v, size_t *n, size_t *cap)
 static int unwritten_map(emk_img_ctx *c, emk_img_span **v, size_t *n,
                          size_t *cap)
 {
-#ifdef FS_IOC_FIEMAP
-    struct fiemap *fm = malloc(sizeof(*fm) +
-                               FIEMAP_BATCH * sizeof(struct fiemap_extent));
+#ifdef EMK_FS_IOC_FIEMAP
+    fm_req *fm = malloc(sizeof(*fm));
+    /* a variable: musl's ioctl() takes an int request, glibc's an
+     * unsigned long, and the constant does not fit an int */
+    unsigned long req = (unsigned long)EMK_FS_IOC_FIEMAP;
     uint64_t pos = 0;
     int r = 0, last = 0;
     if (!fm)
         return emk_img_fail(c, -ENOMEM, "out of memory (extents)");
     while (r == 0 && !last && pos < c->file_size) {
-        unsigned i;
-        memset(fm, 0, sizeof(*fm));
-        fm->fm_start = pos;
-        fm->fm_length = c->file_size - pos;
-        fm->fm_flags = FIEMAP_FLAG_SYNC;
-        fm->fm_extent_count = FIEMAP_BATCH;
-        if (ioctl(c->fd, FS_IOC_FIEMAP, fm) < 0 || fm->fm_mapped_extents == 0)
+        uint64_t from = pos;
+        uint32_t i;
+        memset(&fm->h, 0, sizeof(fm->h));
+        fm->h.start = pos;
+        fm->h.length = c->file_size - pos;
+        fm->h.flags = FM_FLAG_SYNC;
+        fm->h.count = FIEMAP_BATCH;
+        if (ioctl(c->fd, req, fm) < 0 || fm->h.mapped == 0 ||
+            fm->h.mapped > FIEMAP_BATCH)
             break;      /* no FIEMAP here, or nothing more */
-        for (i = 0; r == 0 && i < fm->fm_mapped_extents; i++) {
-            const struct fiemap_extent *e = &fm->fm_extents[i];
-            uint64_t a = e->fe_logical, b = a + e->fe_length;
+        for (i = 0; r == 0 && i < fm->h.mapped; i++) {
+            const fm_extent *e = &fm->e[i];
+            uint64_t a = e->logical, b = a + e->length;
             if (b > c->file_size)
                 b = c->file_size;
-            if (e->fe_flags & FIEMAP_EXTENT_UNWRITTEN)
+            if (e->flags & FM_EXTENT_UNWRITTEN)
                 r = push(c, v, n, cap, a > pos ? a : pos, b, 1);
-            if (e->fe_flags & FIEMAP_EXTENT_LAST)
+            if (e->flags & FM_EXTENT_LAST)
                 last = 1;
             if (b > pos)
                 pos = b;
         }
+        if (pos == from)
+            break;
     }
     free(fm);
     return r;
