@@ -54,8 +54,10 @@ int emk_img_fail(emk_img_ctx *ctx, int err, const char *fmt, ...);
 /** Adds a warning to the report. */
 void emk_img_warn(emk_img_ctx *ctx, const char *fmt, ...);
 
-/** Reads exactly len bytes at off; a short file is -EIO with ctx->err
- *  naming what. */
+/** Reads len bytes at off.  What lies past the end of the file (the size
+ *  seen at open) reads as zeros, as QEMU reads it; a read that starts
+ *  there is -ERANGE and a file that shrank -EIO, with ctx->err naming
+ *  what. */
 int emk_img_pread(emk_img_ctx *ctx, void *buf, size_t len, uint64_t off,
                   const char *what);
 

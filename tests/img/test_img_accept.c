@@ -98,6 +98,29 @@ static void test_qcow2_cluster_past_eof(void **state)
 
 /* A monolithicSparse VMDK whose file ends 3 sectors into its one 64 KiB
  * grain (qemu-img check passes it). */
+/* The file ends 512 bytes into the L2 table (cluster 7, now the last one):
+ * the rest of the table reads as zeros.  Before the fix: "L1 entry 0: L2
+ * table at offset 458752 (+65536) is beyond the end of the file". */
+static void test_qcow2_table_past_eof(void **state)
+{
+    char src[] = "/tmp/emk-img-tblXXXXXX", dst[64];
+    uint8_t *img = build_image(), *out;
+    size_t len = 7 * CS + 512, n;
+    (void)state;
+    be64(img + 3 * CS, (1ULL << 63) | 7 * CS);     /* L1[0] -> cluster 7 */
+    memcpy(img + 7 * CS, img + 4 * CS, 8);         /* L2[0] -> cluster 5 */
+    make_temp(src);
+    write_file(src, img, len);
+    snprintf(dst, sizeof(dst), "%s.out", src);
+    out = anonymize_both(src, dst, len, &n);
+    assert_memory_equal(out, img, 4 * CS);          /* (4 is leaked now) */
+    assert_memory_equal(out + 7 * CS, img + 7 * CS, 512);
+    unlink(src);
+    unlink(dst);
+    free(out);
+    free(img);
+}
+
 static void test_vmdk_grain_past_eof(void **state)
 {
     char src[] = "/tmp/emk-img-vgeXXXXXX", dst[64];
@@ -250,6 +273,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_qcow2_cluster_past_eof),
+        cmocka_unit_test(test_qcow2_table_past_eof),
         cmocka_unit_test(test_vmdk_grain_past_eof),
         cmocka_unit_test(test_unwritten_extent),
     };
