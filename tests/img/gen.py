@@ -280,7 +280,7 @@ def qcow2_case(case, name, layers):
         top = i == layers - 1
         img = name if top else "base%d.qcow2" % i
         # (no data file for a huge disk: the checker reads it whole)
-        o = qcow2_opts(r, allow_data_file=vsize <= 64 * MiB, prealloc_ok=vsize <= 64 * MiB)
+        o = qcow2_opts(r, allow_data_file=vsize <= 64 * MiB, prealloc_ok=vsize <= 16 * MiB)
         if "data_file" in o:
             o["data_file"] = img.replace(".qcow2", ".data")
         opts = optstr(o)
@@ -338,7 +338,7 @@ def vmdk_case(case, name):
     sub = r.choice(["monolithicSparse", "monolithicSparse", "monolithicFlat",
                     "twoGbMaxExtentSparse", "twoGbMaxExtentFlat", "streamOptimized"])
     vsize = sized(r, [1 * MiB, 4 * MiB, 8 * MiB, 33 * MiB])
-    if sub.startswith("twoGb") and r.random() < 0.25:
+    if sub == "twoGbMaxExtentSparse" and r.random() < 0.25:
         vsize = 2 * GiB + r.choice([64 * KiB, 3 * MiB, 512])   # two extents
     o = {"subformat": sub}
     if r.random() < 0.3:
