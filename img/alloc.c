@@ -102,7 +102,7 @@ static int add_pair(uint64_t **e, size_t *k, size_t *cap, uint64_t a,
     return 0;
 }
 
-int emk_img_fiemap(int fd, uint64_t size, int written, uint64_t **out,
+int emk_img_fiemap(int fd, uint64_t size, int which, uint64_t **out,
                    size_t *n)
 {
     fm_req *fm = malloc(sizeof(*fm));
@@ -131,7 +131,10 @@ int emk_img_fiemap(int fd, uint64_t size, int written, uint64_t **out,
             const fm_extent *x = &fm->ext[i];
             uint64_t b = x->logical + x->length < size
                              ? x->logical + x->length : size;
-            if (x->logical < b && !(written && (x->flags & FM_UNWRITTEN)))
+            int unwritten = (x->flags & FM_UNWRITTEN) != 0;
+            if (x->logical < b &&
+                !(which == EMK_IMG_FM_WRITTEN && unwritten) &&
+                !(which == EMK_IMG_FM_UNWRITTEN && !unwritten))
                 r = add_pair(&e, &k, &cap, x->logical, b);
             pos = x->logical + x->length;
             last |= (x->flags & FM_LAST) != 0;
@@ -147,12 +150,12 @@ int emk_img_fiemap(int fd, uint64_t size, int written, uint64_t **out,
     return 0;
 }
 #else
-int emk_img_fiemap(int fd, uint64_t size, int written, uint64_t **out,
+int emk_img_fiemap(int fd, uint64_t size, int which, uint64_t **out,
                    size_t *n)
 {
     (void)fd;
     (void)size;
-    (void)written;
+    (void)which;
     (void)out;
     (void)n;
     return -EOPNOTSUPP;

@@ -14,17 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Linux values; elsewhere lseek() fails and the whole file is one extent. */
-#ifndef SEEK_DATA
-#define SEEK_DATA 3
-#define SEEK_HOLE 4
-#endif
-
 enum { IO_CHUNK = 1024 * 1024, STREAM_MAX = 16384 };
-
-typedef struct extent {
-    uint64_t a, b;
-} extent;
 
 typedef struct anon {
     emk_img_ctx *c;
@@ -83,48 +73,6 @@ static void progress(anon *an, uint64_t add)
         fprintf(stderr, "\r    (%3d.00/100%%)", pct);
         fflush(stderr);
     }
-}
-
-/* Lists the allocated extents of the source file (one extent when the file
- * system cannot tell). */
-static int list_extents(emk_img_ctx *c, extent **out, size_t *n)
-{
-    size_t cap = 64, k = 0;
-    extent *e = malloc(cap * sizeof(*e));
-    off_t pos = 0;
-    if (!e)
-        return emk_img_fail(c, -ENOMEM, "out of memory (extents)");
-    while ((uint64_t)pos < c->file_size) {
-        off_t d = lseek(c->fd, pos, SEEK_DATA), h;
-        if (d < 0) {
-            if (errno == ENXIO)
-                break;
-            k = 0;
-            e[k].a = 0;
-            e[k++].b = c->file_size;
-            break;
-        }
-        if ((uint64_t)d >= c->file_size)
-            break;      /* the file grew: only what was parsed counts */
-        h = lseek(c->fd, d, SEEK_HOLE);
-        if (h < 0 || (uint64_t)h > c->file_size)
-            h = (off_t)c->file_size;
-        if (k == cap) {
-            extent *ne = realloc(e, cap * 2 * sizeof(*e));
-            if (!ne) {
-                free(e);
-                return emk_img_fail(c, -ENOMEM, "out of memory (extents)");
-            }
-            e = ne;
-            cap *= 2;
-        }
-        e[k].a = (uint64_t)d;
-        e[k++].b = (uint64_t)h;
-        pos = h;
-    }
-    *out = e;
-    *n = k;
-    return 0;
 }
 
 static int cmp_slot(const void *x, const void *y)
@@ -336,6 +284,31 @@ static int do_extent(anon *an, uint64_t a, uint64_t b)
         a = end;
     }
     return 0;
+}
+
+/* Handles the unwritten extent [a, b) of SRC: it reads as zeros and holds
+ * nothing; in copy mode the same range of DST becomes an unwritten extent
+ * too (written zeros where the file system cannot), so both files have the
+ * same map whatever sits in the page cache. */
+static int do_unwritten(anon *an, uint64_t a, uint64_t b)
+{
+    emk_img_ctx *c = an->c;
+    uint64_t u;
+    int r = 0;
+    for (u = a / c->unit; u * c->unit < b; u++) {
+        uint64_t ua = u * c->unit > a ? u * c->unit : a;
+        uint64_t ub = (u + 1) * c->unit < b ? (u + 1) * c->unit : b;
+        c->wiped[c->cat[u]].bytes += ub - ua;
+    }
+    if (an->out >= 0 && !an->o->in_place) {
+        step(an);
+        if (emk_img_alloc_zeros(an->out, a, b - a) == 0)
+            an->c->bytes_allocated += b - a;
+        else
+            r = fill(an, a, b, FILL_ZERO);
+    }
+    progress(an, b - a);
+    return r;
 }
 
 static int anonymize_file(emk_img_ctx *c, int out, const emk_img_opts *o,
@@ -568,7 +541,7 @@ static int anonymize_file(emk_img_ctx *c, int out, const emk_img_opts *o,
                           int flat)
 {
     anon *an;
-    extent *ext = NULL;
+    emk_img_span *ext = NULL;
     size_t next = 0, i;
     uint64_t u;
     int r;
@@ -606,14 +579,15 @@ static int anonymize_file(emk_img_ctx *c, int out, const emk_img_opts *o,
     }
     for (u = 0; u < c->nunits; u++)
         c->wiped[c->cat[u]].units++;
-    r = list_extents(c, &ext, &next);
+    r = emk_img_file_map(c, &ext, &next);
     if (r < 0)
         goto out;
     for (i = 0; i < next; i++)
         an->total += ext[i].b - ext[i].a;
     an->alloc = an->copy && emk_img_alloc_keeps_map(c, flat, an->total);
     for (i = 0; i < next; i++) {
-        r = do_extent(an, ext[i].a, ext[i].b);
+        r = ext[i].unwritten ? do_unwritten(an, ext[i].a, ext[i].b)
+                             : do_extent(an, ext[i].a, ext[i].b);
         if (r < 0)
             goto out;
     }

@@ -38,11 +38,19 @@ int emk_img_pread(emk_img_ctx *ctx, void *buf, size_t len, uint64_t off,
                   const char *what)
 {
     size_t done = 0;
-    if (off > ctx->file_size || len > ctx->file_size - off)
+    if (len && off >= ctx->file_size)
         return emk_img_fail(ctx, -ERANGE,
                             "%s at offset %llu (+%zu) is beyond the end of the "
                             "file (%llu bytes)", what, (unsigned long long)off,
                             len, (unsigned long long)ctx->file_size);
+    if (len > ctx->file_size - off) {
+        /* a structure the file ends inside: the rest reads as zeros, as
+         * QEMU reads it (an extended-L2 image's last cluster, a table in
+         * the unallocated tail of the last cluster) */
+        memset((char *)buf + (ctx->file_size - off), 0,
+               len - (size_t)(ctx->file_size - off));
+        len = (size_t)(ctx->file_size - off);
+    }
     while (done < len) {
         ssize_t n = pread(ctx->fd, (char *)buf + done, len - done,
                           (off_t)(off + done));
@@ -81,8 +89,12 @@ int emk_img_mark(emk_img_ctx *ctx, uint64_t off, uint64_t len, int cat,
     if (len == 0)
         return 0;
     if (off >= ctx->file_size || len > ctx->file_size - off) {
-        /* a table may end in the unallocated tail of the last cluster */
-        if (off < ctx->file_size && cat == EMK_IMG_CAT_META) {
+        /* a table, or a data cluster, may end past the end of the file:
+         * QEMU writes only the subclusters it needs of an extended-L2
+         * cluster, so the file can end inside the last one.  That part
+         * does not exist (it reads as zeros) and nothing is written there;
+         * only a structure that starts outside the file is an error. */
+        if (off < ctx->file_size) {
             len = ctx->file_size - off;
         } else {
             return emk_img_fail(ctx, -ERANGE,

@@ -54,8 +54,10 @@ int emk_img_fail(emk_img_ctx *ctx, int err, const char *fmt, ...);
 /** Adds a warning to the report. */
 void emk_img_warn(emk_img_ctx *ctx, const char *fmt, ...);
 
-/** Reads exactly len bytes at off; a short file is -EIO with ctx->err
- *  naming what. */
+/** Reads len bytes at off.  What lies past the end of the file (the size
+ *  seen at open) reads as zeros, as QEMU reads it; a read that starts
+ *  there is -ERANGE and a file that shrank -EIO, with ctx->err naming
+ *  what. */
 int emk_img_pread(emk_img_ctx *ctx, void *buf, size_t len, uint64_t off,
                   const char *what);
 
@@ -140,12 +142,33 @@ int emk_img_copy_range(int in, int out, uint64_t off, uint64_t len);
 int emk_img_alloc_keeps_map(const emk_img_ctx *ctx, int flat,
                             uint64_t data_bytes);
 
-/** The extents of fd below size that the file system allocated (FIEMAP:
- *  written and unwritten ones; only written ones if written), as *n
- *  sorted [start, end) pairs in a malloc'd *out, touching ones merged.
- *  Returns 0, or a negative errno (-EOPNOTSUPP: no FIEMAP here, as on
- *  tmpfs or another host). */
-int emk_img_fiemap(int fd, uint64_t size, int written, uint64_t **out,
+/** Which extents emk_img_fiemap lists. */
+enum emk_img_fm_which {
+    EMK_IMG_FM_ALL = 0,         /**< written and unwritten */
+    EMK_IMG_FM_WRITTEN = 1,     /**< written (holding data) only */
+    EMK_IMG_FM_UNWRITTEN = 2    /**< unwritten (fallocated) only */
+};
+
+/** The extents of fd below size that the file system allocated (FIEMAP
+ *  after a sync; `which` of emk_img_fm_which), as *n sorted [start, end)
+ *  pairs in a malloc'd *out, touching ones merged.  Returns 0, or a
+ *  negative errno (-EOPNOTSUPP: no FIEMAP here, as on tmpfs or another
+ *  host). */
+int emk_img_fiemap(int fd, uint64_t size, int which, uint64_t **out,
                    size_t *n);
+/** A range [a, b) of a file; unwritten: an extent the file system
+ *  allocated without data (fallocate), which reads as zeros. */
+typedef struct emk_img_span {
+    uint64_t a, b;
+    int unwritten;
+} emk_img_span;
+
+/** The allocated parts of ctx's file inside the size seen at open, sorted:
+ *  the SEEK_DATA/SEEK_HOLE data extents, their unwritten parts (Linux
+ *  FIEMAP, after a sync) split off, and every unwritten extent, also those
+ *  SEEK_DATA calls holes (it calls an unwritten extent data only while its
+ *  pages are cached).  One extent for the whole file where the file system
+ *  cannot tell.  *out is malloc'ed.  Returns 0 or -ENOMEM. */
+int emk_img_file_map(emk_img_ctx *ctx, emk_img_span **out, size_t *n);
 
 #endif

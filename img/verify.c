@@ -277,7 +277,7 @@ static uint64_t uncovered(const uint64_t *out, size_t nout,
 static int allocated_of(int fd, uint64_t size, uint64_t **out, size_t *n,
                         int *fm)
 {
-    int r = emk_img_fiemap(fd, size, 0, out, n);
+    int r = emk_img_fiemap(fd, size, EMK_IMG_FM_ALL, out, n);
     *fm = r == 0;
     return r == 0 || r == -ENOMEM ? r : extents_of(fd, size, out, n);
 }
@@ -294,7 +294,7 @@ static int same_map(verify *v, const uint64_t *ea, size_t na,
     uint64_t *w = NULL, off = uncovered(ea, na, eb, nb);
     size_t nw = 0;
     if (off == UINT64_MAX && fm &&
-        emk_img_fiemap(v->c->fd, v->c->file_size, 1, &w, &nw) == 0) {
+        emk_img_fiemap(v->c->fd, v->c->file_size, EMK_IMG_FM_WRITTEN, &w, &nw) == 0) {
         off = uncovered(eb, nb, w, nw);
         free(w);
     }

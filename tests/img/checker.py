@@ -22,6 +22,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 FAIL = []
 
@@ -380,8 +381,46 @@ ACTUAL = {}
 ACTUAL_SLACK = 64 * 1024
 
 
+def settle(path):
+    """Writes back and drops the file's cached pages.  SEEK_DATA (ours and
+    qemu-img map's) calls an unwritten (fallocated) extent data while some
+    of its pages are cached and a hole otherwise; QEMU leaves such extents
+    in most images, and reading SRC caches them.  Without this the maps of
+    SRC and DST would depend on what was read last."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def settled(look):
+    """look() returns (src view, dst view), each taken after settle().  A
+    page can survive POSIX_FADV_DONTNEED (one still in a CPU's LRU batch,
+    or a large folio reaching into an unwritten extent), so views that
+    differ are taken again, up to 4 times, before they count as different;
+    a real difference stays."""
+    for i in range(4):
+        a, b = look()
+        if a == b:
+            break
+        time.sleep(0.2 * (i + 1))
+    return a, b
+
+
+def settle_image(path):
+    for _, f in related_files(detect(path), path):
+        if os.path.exists(f):
+            settle(f)
+
+
 def data_map(path):
-    """Data extents of a file as SEEK_DATA/SEEK_HOLE report them."""
+    """Data extents of a file as SEEK_DATA/SEEK_HOLE report them, with its
+    cached pages dropped first (see settle())."""
+    settle(path)
     fd = os.open(path, os.O_RDONLY)
     res, pos, size = [], 0, os.fstat(fd).st_size
     try:
@@ -498,6 +537,7 @@ def drop_names(obj):
 
 def qemu_json(cmd, path, src, dst, allow_fail=False):
     args = ["qemu-img", cmd, "--output=json", "-U"]
+    settle_image(path)
     if SCRUBBED and detect(path) in ("qcow2", "vmdk"):
         # the backing name was replaced: look at this layer alone
         p = "json:" + json.dumps({"driver": detect(path), "backing": None,
@@ -629,8 +669,7 @@ def main():
         vhdx_unparented(dst, qdst, None if fiemap(dst) is not None else allocation_map(src))
         print("differencing VHDX: comparing views without the parent link")
     for cmd in ("check", "info", "map"):
-        a = qemu_json(cmd, qsrc, qsrc, qdst)
-        b = qemu_json(cmd, qdst, qsrc, qdst)
+        a, b = settled(lambda: (qemu_json(cmd, qsrc, qsrc, qdst), qemu_json(cmd, qdst, qsrc, qdst)))
         if a != b:
             fail("qemu-img %s differs:\n  src %s\n  dst %s" % (cmd, a, b))
     replay_dir = None
@@ -671,7 +710,7 @@ def main():
         # dst is allocated where the anonymizer found data in src (SEEK_DATA):
         # src's written extents at least, its allocated ones at most (an
         # unwritten src extent counts as data only while it is cached)
-        ma, mb = allocation_map(a), allocation_map(b)
+        ma, mb = settled(lambda: (allocation_map(a), allocation_map(b)))
         if fiemap(a) is None or fiemap(b) is None:
             # no FIEMAP (tmpfs): SEEK_DATA hides fallocated pages, so dst's
             # data lies within src's and dst allocates what src's data

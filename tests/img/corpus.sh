@@ -88,6 +88,26 @@ qemu-img create -q -f qcow2 -o extended_l2=on extl2.qcow2 8M
 q -c 'write -s pat 0 2k' -c 'write -s pat 100k 6k' -c 'write -s pat 1M 64k' -c 'write -z 1M 4k' extl2.qcow2
 qemu-img snapshot -c s extl2.qcow2; q -c 'write -s pat 0 64k' extl2.qcow2; add extl2.qcow2
 
+# extended L2 where the file ends inside the last data cluster: QEMU wrote
+# only the subclusters it needed (gen.py found that anonymize refused it);
+# 64 KiB and 2 MiB clusters, and an overlay with subclusters at the top of
+# a chain
+qemu-img create -q -f qcow2 -o extended_l2=on,cluster_size=64k eofsub.qcow2 1M
+q -c 'write -s pat 1032192 2048' eofsub.qcow2; add eofsub.qcow2
+qemu-img create -q -f qcow2 -o extended_l2=on,cluster_size=2M eofsub2m.qcow2 8M
+q -c 'write -s pat 0 64k' -c 'write -s pat 7M 4k' eofsub2m.qcow2; add eofsub2m.qcow2
+qemu-img create -q -f qcow2 subbase.qcow2 1M; q -c 'write -s pat 0 1M' subbase.qcow2; add subbase.qcow2
+qemu-img create -q -f qcow2 -o extended_l2=on -b subbase.qcow2 -F qcow2 subtop.qcow2
+q -c 'write -s pat 4096 2048' subtop.qcow2; add subtop.qcow2
+# a VMDK whose file ends inside its last grain (qemu-img check passes it)
+qemu-img create -q -f vmdk eofgrain.vmdk 8M; q -c 'write -s pat 7M 4k' eofgrain.vmdk
+truncate -s 71168 eofgrain.vmdk; add eofgrain.vmdk
+# unwritten extents (fallocated, read as zeros) with their pages cached:
+# SEEK_DATA calls them data only then (the output must not depend on it)
+qemu-img create -q -f qcow2 -o preallocation=falloc,cluster_size=4k unwr.qcow2 2M
+q -c 'write -s pat 4097 3000' -c 'write -s pat 1M 100' unwr.qcow2
+cat unwr.qcow2 > /dev/null; add unwr.qcow2
+
 # lazy refcounts with the dirty bit left set (qemu-io aborts)
 qemu-img create -q -f qcow2 -o lazy_refcounts=on lazy.qcow2 8M
 qemu-io -c 'write -s pat 0 256k' -c 'write -s pat 1M 64k' -c abort lazy.qcow2 >/dev/null 2>&1 || true

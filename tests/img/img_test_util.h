@@ -1,7 +1,7 @@
 /*
- * img_test_util.h - helpers shared by the img cmocka tests: big-endian
- * stores, whole-file read/write, a substring search and the hand-built
- * qcow2 image.  Include after cmocka.h.
+ * img_test_util.h - helpers shared by the img cmocka tests: big- and
+ * little-endian stores, whole-file read/write, a substring search and the
+ * hand-built qcow2 image.  Include after cmocka.h.
  */
 #ifndef EMK_IMG_TEST_UTIL_H
 #define EMK_IMG_TEST_UTIL_H
@@ -28,6 +28,19 @@ static inline void be32(uint8_t *p, uint32_t v)
     int i;
     for (i = 0; i < 4; i++)
         p[i] = (uint8_t)(v >> (24 - 8 * i));
+}
+
+static inline void le32(uint8_t *p, uint32_t v)
+{
+    int i;
+    for (i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline void le64(uint8_t *p, uint64_t v)
+{
+    int i;
+    for (i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static inline uint8_t *build_image(void)

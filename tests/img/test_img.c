@@ -274,19 +274,6 @@ static void test_qcow2_corrupt_overlap(void **state)
     free(c);
 }
 
-static void le32(uint8_t *p, uint32_t v)
-{
-    int i;
-    for (i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-static void le64(uint8_t *p, uint64_t v)
-{
-    int i;
-    for (i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* A streamOptimized-style sparse VMDK: header (sector 0), GD (sector 1),
  * GT (sectors 2-5), overhead ends at sector 8; grain 0 at sector 8 is a
  * compressed grain (marker + 100 bytes), grain 1 at sector 10 another;
