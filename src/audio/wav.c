@@ -180,10 +180,16 @@ static int open_out(emk_audio_backend *be, emk_audio_voice *v,
         if (emk_audio_wav_header(hdr, &be->out_params, 0) < 0 ||
             fwrite(hdr, sizeof(hdr), 1, be->out) != 1)
             return -EIO;
-    } else if (be->out_params.rate_hz != p->rate_hz) {
-        return -ENOTSUP;                /* no rate conversion */
     }
     v->native = be->out_params;
+    v->resample = 0;
+    if (be->out_params.rate_hz != p->rate_hz) {
+        /* the file holds another rate: convert the stream's to it */
+        if (emk_audio_resampler_init(&v->rs, p->rate_hz, be->out_params.rate_hz,
+                                     be->out_params.channels) < 0)
+            return -ENOTSUP;
+        v->resample = 1;
+    }
     be->out_busy = 1;
     return 0;
 }
@@ -200,8 +206,16 @@ static int open_in(emk_audio_backend *be, emk_audio_voice *v,
         return -errno;
     n = fread(head, 1, sizeof(head), v->in);
     e = emk_audio_wav_parse(head, n, &v->native, &v->in_off, &v->in_len);
-    if (e == 0 && v->native.rate_hz != p->rate_hz)
-        e = -ENOTSUP;
+    v->resample = 0;
+    v->rs_have = v->rs_next = 0;
+    if (e == 0 && v->native.rate_hz != p->rate_hz) {
+        /* the file's rate is not the stream's: convert it */
+        if (emk_audio_resampler_init(&v->rs, v->native.rate_hz, p->rate_hz,
+                                     v->native.channels) < 0)
+            e = -ENOTSUP;
+        else
+            v->resample = 1;
+    }
     if (e == 0) {
         size_t fb = emk_audio_frame_bytes(&v->native);
 
@@ -234,12 +248,8 @@ static void wav_close(emk_audio_backend *be, emk_audio_voice *v)
     }
 }
 
-static int wav_write(emk_audio_backend *be, emk_audio_voice *v,
-                     const void *buf, size_t bytes)
+static int append(emk_audio_backend *be, const void *buf, size_t bytes)
 {
-    (void)v;
-    if (!be->out)
-        return -EBADF;
     if (bytes && fwrite(buf, bytes, 1, be->out) != 1) {
         if (!be->error)
             be->error = -EIO;
@@ -249,12 +259,96 @@ static int wav_write(emk_audio_backend *be, emk_audio_voice *v,
     return 0;
 }
 
+/* The 32-bit view of v's native frames (the resampler's). */
+static emk_audio_params s32_of(const emk_audio_voice *v)
+{
+    emk_audio_params q = v->native;
+
+    q.format = EMK_AUDIO_FMT_S32;
+    return q;
+}
+
+/* Output through the resampler: frame by frame to S32, converted, and
+ * back to the file's format. */
+static int write_resampled(emk_audio_backend *be, emk_audio_voice *v,
+                           const uint8_t *p, size_t bytes)
+{
+    emk_audio_params q = s32_of(v);
+    size_t fb = emk_audio_frame_bytes(&v->native), i;
+    uint8_t conv[EMK_AUDIO_RESAMPLE_MAX_OUT * EMK_AUDIO_MAX_CHANNELS *
+                 EMK_AUDIO_MAX_SAMPLE];
+    int32_t in[EMK_AUDIO_MAX_CHANNELS];
+    int e = 0;
+
+    for (i = 0; fb && e == 0 && i + fb <= bytes; i += fb) {
+        unsigned n;
+
+        (void)emk_audio_convert(&q, in, &v->native, p + i, 1);
+        n = emk_audio_resample_push(&v->rs, in, v->rs_out);
+        if (n) {
+            (void)emk_audio_convert(&v->native, conv, &q, v->rs_out, n);
+            e = append(be, conv, n * fb);
+        }
+    }
+    return e;
+}
+
+static int wav_write(emk_audio_backend *be, emk_audio_voice *v,
+                     const void *buf, size_t bytes)
+{
+    if (!be->out)
+        return -EBADF;
+    if (v->resample)
+        return write_resampled(be, v, buf, bytes);
+    return append(be, buf, bytes);
+}
+
+static int read_frames(emk_audio_voice *v, void *buf, size_t bytes);
+
+/* Capture through the resampler: file frames pushed one at a time, the
+ * stream's frames taken from what they give. */
+static int read_resampled(emk_audio_voice *v, uint8_t *p, size_t bytes)
+{
+    emk_audio_params q = s32_of(v);
+    size_t fb = emk_audio_frame_bytes(&v->native);
+    uint8_t raw[EMK_AUDIO_MAX_CHANNELS * EMK_AUDIO_MAX_SAMPLE];
+    int32_t in[EMK_AUDIO_MAX_CHANNELS];
+    int e;
+
+    while (fb && bytes >= fb) {
+        if (v->rs_next == v->rs_have) {
+            if ((e = read_frames(v, raw, fb)) < 0)
+                return e;
+            (void)emk_audio_convert(&q, in, &v->native, raw, 1);
+            v->rs_have = emk_audio_resample_push(&v->rs, in, v->rs_out);
+            v->rs_next = 0;
+            continue;
+        }
+        (void)emk_audio_convert(&v->native, p, &q,
+                                v->rs_out + v->rs_next * v->native.channels, 1);
+        v->rs_next++;
+        p += fb;
+        bytes -= fb;
+    }
+    if (bytes)
+        emk_audio_silence(v->native.format, p, bytes);
+    return 0;
+}
+
 static int wav_read(emk_audio_backend *be, emk_audio_voice *v, void *buf,
                     size_t bytes)
 {
+    (void)be;
+    if (v->resample)
+        return read_resampled(v, buf, bytes);
+    return read_frames(v, buf, bytes);
+}
+
+/* Native frames straight from the file, looping at its end. */
+static int read_frames(emk_audio_voice *v, void *buf, size_t bytes)
+{
     uint8_t *p = buf;
 
-    (void)be;
     if (!v->in_len) {
         emk_audio_silence(v->native.format, buf, bytes);
         return 0;

@@ -8,7 +8,9 @@
  * format, FLOAT, FLOAT64, mu-law and A-law converts; IMA ADPCM, DSD and
  * IEC958 subframes do not (emk_audio_format_convertible).  A conversion
  * that only widens (S16 -> S32 -> S16, S16 -> FLOAT -> S16) is lossless.
- * There is no rate conversion: a voice always runs at the stream's rate.
+ * Rates: a voice runs at the stream's rate; a backend bound to another
+ * rate (a wav file that already holds one) converts with
+ * emk_audio_resampler, linear interpolation with exact integer timing.
  *
  * Backends (emk_audio_backend_init with a spec string):
  *   null           paced by the caller; output is discarded, capture is
@@ -173,6 +175,36 @@ EMK_API int emk_audio_wav_format_for(unsigned format);
 
 struct emk_audio_backend;
 
+/** Most output frames one input frame can give (384000 / 5512 + 2). */
+enum emk_audio_resample_limits {
+    EMK_AUDIO_RESAMPLE_MAX_OUT = 72
+};
+
+/** A streaming rate converter of one voice: linear interpolation between
+ *  input frames, with the phase kept as an integer (output frame k sits
+ *  at k / out_hz exactly, so nothing drifts however long it runs).
+ *  Samples are 32-bit signed, channels interleaved.  Caller storage. */
+typedef struct emk_audio_resampler {
+    uint32_t in_hz, out_hz;
+    unsigned channels;
+    uint64_t acc;            /**< next output's time after prev, in 1/out_hz
+                                  of an input frame */
+    int32_t prev[EMK_AUDIO_MAX_CHANNELS], cur[EMK_AUDIO_MAX_CHANNELS];
+    int primed;              /**< an input frame has been pushed */
+} emk_audio_resampler;
+
+/** Sets rs up to convert in_hz frames to out_hz frames of channels
+ *  channels.  Returns 0, or -EINVAL (a rate 0 or above 384000, a ratio
+ *  beyond EMK_AUDIO_RESAMPLE_MAX_OUT, 0 or too many channels). */
+EMK_API int emk_audio_resampler_init(emk_audio_resampler *rs, uint32_t in_hz,
+                                     uint32_t out_hz, unsigned channels);
+
+/** Pushes one input frame (channels samples) and writes the output frames
+ *  that now fall before it into out (room for EMK_AUDIO_RESAMPLE_MAX_OUT
+ *  frames).  Returns how many it wrote. */
+EMK_API unsigned emk_audio_resample_push(emk_audio_resampler *rs,
+                                         const int32_t *in, int32_t *out);
+
 /** One stream's connection to a backend.  Caller storage; the backend
  *  fills it in open. */
 typedef struct emk_audio_voice {
@@ -184,6 +216,11 @@ typedef struct emk_audio_voice {
     double phase;                /**< sine: position in cycles */
     FILE *in;                    /**< wav capture: the file */
     uint64_t in_off, in_len, in_pos;
+    /* wav: rate conversion when the file's rate is not the stream's */
+    int resample;                /**< 1: rs converts */
+    emk_audio_resampler rs;
+    int32_t rs_out[EMK_AUDIO_RESAMPLE_MAX_OUT * EMK_AUDIO_MAX_CHANNELS];
+    unsigned rs_have, rs_next;   /**< capture: frames in rs_out, next one */
     void *opaque;                /**< a caller's own backend's, per voice */
     uint64_t stat_bytes;         /**< bytes written or read */
 } emk_audio_voice;
@@ -192,8 +229,9 @@ typedef struct emk_audio_voice {
 typedef struct emk_audio_backend_ops {
     const char *name;
     /** Opens voice v for dir with the stream's parameters p.  It sets
-     *  v->native to what it will write or read (the rate stays p's; the
-     *  caller converts format and channels).  0 or a negative errno
+     *  v->native to what it will write or read (the rate stays p's: a
+     *  backend bound to another rate converts; the caller converts format
+     *  and channels).  0 or a negative errno
      *  (-ENOTSUP: it cannot serve p, -EBUSY: its output is taken). */
     int (*open)(struct emk_audio_backend *be, emk_audio_voice *v,
                 unsigned dir, const emk_audio_params *p);

@@ -280,9 +280,13 @@ static void test_wav_backend(void **state)
     assert_int_equal(file[40], 16);
     assert_int_equal(file[4], 36 + 16);
     assert_memory_equal(file + 44, frames, 16);
-    /* a second voice appends; a different rate is refused */
-    assert_int_equal(emk_audio_voice_open(&be, &v, EMK_AUDIO_OUT, &bad), -ENOTSUP);
+    /* a second voice appends; one at another rate converts to the file's
+     * (test_wav_rate_conversion) */
+    assert_int_equal(emk_audio_voice_open(&be, &v, EMK_AUDIO_OUT, &bad), 0);
+    assert_int_equal(v.resample, 1);
+    emk_audio_voice_close(&v);
     assert_int_equal(emk_audio_voice_open(&be, &v, EMK_AUDIO_OUT, &p), 0);
+    assert_int_equal(v.resample, 0);
     assert_int_equal(emk_audio_voice_write(&v, frames, 4), 0);
     /* capture from the same file loops over its 5 frames */
     assert_int_equal(emk_audio_voice_open(&be, &r, EMK_AUDIO_IN, &p), 0);
@@ -306,6 +310,121 @@ static void test_wav_backend(void **state)
     assert_int_equal(emk_audio_backend_init(&be, "wav:"), -EINVAL);
     assert_int_equal(emk_audio_backend_init(&be, "sine:x"), -EINVAL);
     assert_int_equal(emk_audio_backend_init(&be, "pulse"), -EINVAL);
+}
+
+/* Exact timing and interpolation: a ramp at 48 kHz to 44.1 kHz and up to
+ * 192 kHz; output frame k must be the ramp's value at k / out_hz. */
+static void test_resampler(void **state)
+{
+    static const uint32_t rates[][2] = {
+        { 48000, 44100 }, { 44100, 48000 }, { 8000, 192000 }, { 192000, 8000 },
+        { 5512, 384000 }, { 48000, 48000 }
+    };
+    emk_audio_resampler rs;
+    int32_t in[2], out[EMK_AUDIO_RESAMPLE_MAX_OUT * 2];
+    unsigned r;
+
+    (void)state;
+    assert_int_equal(emk_audio_resampler_init(&rs, 0, 48000, 2), -EINVAL);
+    assert_int_equal(emk_audio_resampler_init(&rs, 48000, 48000, 9), -EINVAL);
+    assert_int_equal(emk_audio_resampler_init(&rs, 1000, 384000, 2), -EINVAL);
+    for (r = 0; r < sizeof(rates) / sizeof(rates[0]); r++) {
+        uint32_t ih = rates[r][0], oh = rates[r][1];
+        uint64_t k = 0, n;
+
+        assert_int_equal(emk_audio_resampler_init(&rs, ih, oh, 2), 0);
+        /* one second: input n is 1000 * n (and its negative on channel 1) */
+        for (n = 0; n < ih; n++) {
+            unsigned got, i;
+
+            in[0] = (int32_t)(1000 * n);
+            in[1] = -in[0];
+            got = emk_audio_resample_push(&rs, in, out);
+            assert_true(got <= oh / ih + 2);
+            for (i = 0; i < got; i++, k++) {
+                /* the ramp at time k / oh is 1000 * k * ih / oh */
+                int64_t want = (int64_t)(1000 * k * ih / oh);
+
+                assert_true(out[2 * i] >= want - 1 && out[2 * i] <= want + 1);
+                assert_int_equal(out[2 * i + 1], -out[2 * i]);
+            }
+        }
+        /* every output before the last input frame came out: k frames
+         * with k / oh < (ih - 1) / ih */
+        assert_int_equal(k, ((uint64_t)(ih - 1) * oh + ih - 1) / ih);
+    }
+}
+
+/* Zero crossings (upward) of channel 0 of n interleaved S16 frames. */
+static unsigned crossings16(const int16_t *b, size_t n, unsigned ch)
+{
+    unsigned c = 0;
+    size_t i;
+
+    for (i = 1; i < n; i++)
+        if (b[ch * (i - 1)] < 0 && b[ch * i] >= 0)
+            c++;
+    return c;
+}
+
+/* A wav file that holds 48 kHz takes a 44.1 kHz voice (converted), and a
+ * 16 kHz capture voice reads the 48 kHz file converted: the tone keeps
+ * its frequency and the frame counts follow the rates. */
+static void test_wav_rate_conversion(void **state)
+{
+    char path[64], spec[80];
+    emk_audio_backend be;
+    emk_audio_voice v;
+    emk_audio_params p48 = { EMK_AUDIO_FMT_S16, 2, 48000 };
+    emk_audio_params p441 = { EMK_AUDIO_FMT_S16, 2, 44100 };
+    emk_audio_params p16 = { EMK_AUDIO_FMT_S16, 2, 16000 };
+    static int16_t tone[44100 * 2], cap[16000 * 2];
+    uint8_t hdr[64];
+    FILE *fp;
+    size_t i;
+    long size;
+
+    (void)state;
+    snprintf(path, sizeof(path), "/tmp/emk-audio-rate-%d.wav", (int)getpid());
+    snprintf(spec, sizeof(spec), "wav:%s", path);
+    assert_int_equal(emk_audio_backend_init(&be, spec), 0);
+    /* the file is made at 48 kHz by a first voice (one frame) */
+    assert_int_equal(emk_audio_voice_open(&be, &v, EMK_AUDIO_OUT, &p48), 0);
+    memset(tone, 0, 4);
+    assert_int_equal(emk_audio_voice_write(&v, tone, 4), 0);
+    emk_audio_voice_close(&v);
+    /* one second of 441 Hz at 44.1 kHz: 100 frames a cycle */
+    for (i = 0; i < 44100; i++) {
+        int32_t ph = (int32_t)(i % 100);
+        int16_t x = (int16_t)(ph < 50 ? -8000 + 320 * ph : 8000 - 320 * (ph - 50));
+
+        tone[2 * i] = tone[2 * i + 1] = x;     /* a triangle wave */
+    }
+    assert_int_equal(emk_audio_voice_open(&be, &v, EMK_AUDIO_OUT, &p441), 0);
+    assert_int_equal(v.resample, 1);
+    assert_int_equal(emk_audio_voice_write(&v, tone, sizeof(tone)), 0);
+    emk_audio_voice_close(&v);
+    fp = fopen(path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    size = ftell(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_SET), 0);
+    assert_int_equal(fread(hdr, 1, 44, fp), 44);
+    fclose(fp);
+    /* 1 + (just under) 48000 frames of 4 bytes after the header */
+    assert_true(size - 44 >= 4 * (1 + 47998) && size - 44 <= 4 * (1 + 48000));
+    assert_int_equal(hdr[24] | hdr[25] << 8 | hdr[26] << 16, 48000);
+    /* capture at 16 kHz from the 48 kHz file: 441 cycles a second stay */
+    assert_int_equal(emk_audio_voice_open(&be, &v, EMK_AUDIO_IN, &p16), 0);
+    assert_int_equal(v.resample, 1);
+    assert_int_equal(emk_audio_voice_read(&v, cap, sizeof(cap)), 0);
+    emk_audio_voice_close(&v);
+    i = crossings16(cap, 16000, 2);
+    assert_true(i >= 439 && i <= 442);
+    for (i = 0; i < 16000; i++)
+        assert_int_equal(cap[2 * i], cap[2 * i + 1]);
+    emk_audio_backend_cleanup(&be);
+    unlink(path);
 }
 
 static void test_sine_and_null(void **state)
@@ -354,6 +473,8 @@ int main(void)
         cmocka_unit_test(test_silence),
         cmocka_unit_test(test_wav_header),
         cmocka_unit_test(test_wav_backend),
+        cmocka_unit_test(test_resampler),
+        cmocka_unit_test(test_wav_rate_conversion),
         cmocka_unit_test(test_sine_and_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,5 +85,9 @@ while [ -z "$(card_of aplay)" ] && [ $i -lt 20 ]; do sleep 1; i=$((i + 1)); done
 PC=$(card_of aplay)
 check rebind-lists test -n "$PC"
 check rebind-play aplay -q -d 1 -D "hw:$PC,0" /data/play.wav
+# another rate on the same output: the host's wav file holds 48 kHz, so
+# the device converts 44.1 kHz to it (hw: means no resampling in ALSA)
+check play-44k1 sh -c "dd if=/dev/zero bs=17640 count=10 2>/dev/null |
+    aplay -q -D hw:$PC,0 -t raw -f S16_LE -r 44100 -c 2"
 dmesg | grep -i 'virtio_snd\|virtio-snd\|snd' | tail -n 20 | sed 's/^/EMK-INFO: dmesg: /'
 [ "$FAILS" = 0 ]
