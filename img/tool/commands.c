@@ -39,7 +39,8 @@ static const tool_cmd cmds[] = {
      "Keeps every metadata byte and drops every data byte: into DST (copy\n"
      "mode; DST must not exist) or into SRC itself (--in-place).\n"
      COMMON_HELP
-     "  -p, --progress     progress on stderr\n"
+     "  -p, --progress     progress on stderr (the default on a terminal;\n"
+     "                     EMKIT_PROGRESS=0 turns that off)\n"
      "  --dry-run          classify and count, write nothing\n"
      "  --in-place         rewrite SRC (it is locked as QEMU locks a writer)\n"
      "  --scrub-names      replace snapshot, bitmap and backing file names\n"

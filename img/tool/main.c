@@ -6,6 +6,7 @@
  *   emkit-img COMMAND [options] ARGS   (COMMAND --help: its options)
  */
 #include "tool.h"
+#include "emkit/progress.h"
 
 #include <string.h>
 
@@ -43,6 +44,10 @@ int main(int argc, char **argv)
     r = tool_parse(cmd, argc - 1, argv + 1, &a);
     if (r >= 0)
         return r;
+    /* long runs show their progress on a terminal (qemu-img's -p also
+     * forces it elsewhere); EMKIT_PROGRESS=0 turns it off */
+    if (!a.o.progress && emk_progress_wanted())
+        a.o.progress = 1;
     tool_test_hooks(&a);
     return cmd->run(&a);
 }

@@ -1,6 +1,7 @@
 # tests/img/cli.sh - emkit-img's command line against qemu-img/qemu-io 7.2:
 # image locks, check exit codes and fields, options and help, errors, info
-# (human and JSON), JSON strings, compare-metadata on tampered outputs.
+# (human and JSON), JSON strings, compare-metadata on tampered outputs,
+# progress on a terminal.
 # Sourced by suite.sh after its main loop, in the corpus directory (it
 # uses ok/bad, $TOOL, $TEST_TOOL, $HERE and out/ from there).
 
@@ -188,3 +189,18 @@ print(struct.unpack('>Q',h[48:56])[0] + (1 << struct.unpack('>I',h[20:24])[0]) -
 [ $rc -eq 1 ] && grep -q "FAIL: image at offset $moff (+1, metadata): metadata byte changed" tm.out && ok || { bad "compare-metadata missed a metadata byte at $moff (rc $rc)"; cat tm.out; }
 "$TOOL" compare-metadata v2.qcow2 nonexist.qcow2 2> /dev/null; rc=$?
 [ $rc -eq 2 ] && ok || bad "compare-metadata of a missing file: rc $rc"
+
+# ---- 8. progress: drawn on a terminal (script gives a pseudo-terminal),
+# quiet otherwise; EMKIT_PROGRESS=0 turns it off on a terminal too
+if command -v script > /dev/null 2>&1 && script -qec true /dev/null < /dev/null > /dev/null 2>&1; then
+    rm -f pg1.qcow2 pg2.qcow2 pg3.qcow2
+    script -qec "$TOOL anonymize v2.qcow2 pg1.qcow2" /dev/null < /dev/null > pg.tty 2>&1
+    grep -q '(100.00/100%)' pg.tty && ok || { bad "emkit-img: no progress on a terminal"; cat -A pg.tty | head -3; }
+    "$TOOL" anonymize v2.qcow2 pg2.qcow2 > pg.out 2> pg.err < /dev/null
+    [ ! -s pg.err ] && ! grep -q "$(printf '\r')" pg.out && ok || bad "emkit-img: progress without a terminal"
+    EMKIT_PROGRESS=0 script -qec "$TOOL anonymize v2.qcow2 pg3.qcow2" /dev/null < /dev/null > pg.tty 2>&1
+    ! grep -q '/100%)' pg.tty && ok || bad "emkit-img: progress with EMKIT_PROGRESS=0"
+    rm -f pg1.qcow2 pg2.qcow2 pg3.qcow2
+else
+    echo "note: no pseudo-terminal (script): emkit-img progress checks left out"
+fi
