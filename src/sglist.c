@@ -25,7 +25,10 @@ int emk_sglist_add(emk_sglist *l, uint64_t addr, uint64_t len)
     if (addr + len - 1 < addr || l->total + len < l->total)
         return -EOVERFLOW;
     last = l->nsg ? &l->sg[l->nsg - 1] : NULL;
-    if (last && last->addr + last->len == addr) {
+    /* contiguous: the new one starts where the last one ends, and the last
+     * one does not end at the top of the address space (its end would wrap
+     * to 0 and the merged segment would wrap; fuzz-virtq found it) */
+    if (last && last->addr + last->len == addr && addr != 0) {
         last->len += len;
     } else {
         if (l->nsg >= l->cap)

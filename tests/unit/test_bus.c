@@ -247,6 +247,19 @@ static void sglist_ops(void **state)
     assert_int_equal(emk_sglist_add(&l, 0x130000, 16), -ENOSPC);
     assert_int_equal(emk_sglist_add(&l, UINT64_MAX - 2, 16), -EOVERFLOW);
     assert_int_equal(l.total, 96);
+    {
+        /* a segment that ends at the top of the address space does not
+         * merge with one at 0: together they would wrap */
+        emk_sg_entry t[2];
+        emk_sglist top;
+
+        emk_sglist_init(&top, t, 2);
+        assert_int_equal(emk_sglist_add(&top, UINT64_MAX - 15, 16), 0);
+        assert_int_equal(emk_sglist_add(&top, 0, 16), 0);
+        assert_int_equal(top.nsg, 2);
+        assert_int_equal(top.sg[0].len, 16);
+        assert_int_equal(top.sg[1].addr, 0);
+    }
     for (i = 0; i < 96; i++)
         out[i] = (uint8_t)i;
     assert_int_equal(emk_dma_sg_rw(&f->p.dev, &l, 0, out, 96, 1), 0);
