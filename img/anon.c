@@ -303,7 +303,7 @@ static int do_unwritten(anon *an, uint64_t a, uint64_t b)
     if (an->out >= 0 && !an->o->in_place) {
         step(an);
         if (emk_img_alloc_zeros(an->out, a, b - a) == 0)
-            an->c->bytes_allocated += b - a;
+            an->c->bytes_unwritten += b - a;
         else
             r = fill(an, a, b, FILL_ZERO);
     }
@@ -405,6 +405,7 @@ static void add_counts(emk_img_ctx *c, const emk_img_ctx *e, const char *name)
     c->bytes_written += e->bytes_written;
     c->bytes_copied += e->bytes_copied;
     c->bytes_allocated += e->bytes_allocated;
+    c->bytes_unwritten += e->bytes_unwritten;
     c->n_unfit += e->n_unfit;
     c->n_compressed += e->n_compressed;
     c->nfiles++;

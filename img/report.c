@@ -130,7 +130,7 @@ void emk_img_print_report(const emk_img_ctx *c, const emk_img_opts *o,
                 "  \"names-scrubbed\": %llu,\n"
                 "  \"metadata-patches\": {\"count\": %llu, \"bytes\": %llu},\n"
                 "  \"output\": {\"bytes-written\": %llu, \"bytes-copied\": %llu, "
-                "\"bytes-allocated\": %llu},\n"
+                "\"bytes-allocated\": %llu, \"bytes-unwritten\": %llu},\n"
                 "  \"encryption\": \"%s\",\n",
                 (unsigned long long)c->slot_counts[0],
                 (unsigned long long)c->slot_counts[1],
@@ -142,6 +142,7 @@ void emk_img_print_report(const emk_img_ctx *c, const emk_img_opts *o,
                 (unsigned long long)c->bytes_written,
                 (unsigned long long)c->bytes_copied,
                 (unsigned long long)c->bytes_allocated,
+                (unsigned long long)c->bytes_unwritten,
                 !c->encrypted ? "none"
                 : c->have_key ? "data clusters rewritten as encrypted zeros "
                                 "(key given): the guest reads zeros"

@@ -208,6 +208,8 @@ typedef struct emk_img_ctx {
     uint64_t bytes_written;     /**< written with pwrite */
     uint64_t bytes_copied;      /**< copied in the kernel (copy_file_range) */
     uint64_t bytes_allocated;   /**< zeros allocated unwritten (fallocate) */
+    uint64_t bytes_unwritten;   /**< SRC's unwritten extents, unwritten in
+                                     DST too (not data: nothing to wipe) */
     int nwarn;
     char warn[EMK_IMG_MAX_WARN][EMK_IMG_WARN_LEN];
     /* LUKS: header position, and the data keys once unlocked */
