@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "fido_io.h"
+#include <fido/es256.h>
 
 static double now(void)
 {
