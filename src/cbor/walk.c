@@ -35,7 +35,7 @@ int emk_cbor_item_at(const uint8_t *p, size_t n, emk_cbor_item *it)
         case EMK_CBOR_TEXT:
             if (h.val > rem - pending)
                 return -EBADMSG;
-            q += h.val;
+            q += (size_t)h.val;
             break;
         case EMK_CBOR_ARRAY:
             if (h.val > rem - pending)
