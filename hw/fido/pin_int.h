@@ -69,6 +69,18 @@ int emk_fido_pin_is_set(const struct emk_fido *k);
 /** Issues a fresh token (all protocols) with perms and an optional
  *  permissions RP ID hash: beginUsingPinUvAuthToken(userIsPresent = 0). */
 void emk_fido_pin_token_begin(struct emk_fido *k, unsigned perms, const uint8_t *rp_id_hash);
+/** resetPinUvAuthToken for every protocol: new tokens, none in use. */
+void emk_fido_pin_token_reset(struct emk_fido *k);
+/** A field of a request map: 1 present with that major type, 0 absent,
+ *  -1 present with another type (or, for _uint, above INT64_MAX). */
+int emk_fido_field(const emk_cbor_item *map, int64_t key, uint8_t type, emk_cbor_item *v);
+int emk_fido_field_uint(const emk_cbor_item *map, int64_t key, int64_t *out);
+/** The pinUvAuthParam check of credMgmt, config and largeBlobs: reads the
+ *  protocol (key proto_key) and the param (key param_key) from params,
+ *  answers PUAT_REQUIRED without a param, MISSING_PARAMETER without a
+ *  protocol, else emk_fido_pin_auth's status. */
+int emk_fido_pin_param(struct emk_fido *k, const emk_cbor_item *params, int64_t proto_key,
+                       int64_t param_key, const uint8_t *msg, size_t msg_len, unsigned perm);
 /** Regenerates protocol proto's key agreement key (after a mismatch). */
 void emk_fido_pin_regenerate(struct emk_fido *k, int64_t proto);
 /** Writes protocol proto's key agreement public key as a COSE_Key. */

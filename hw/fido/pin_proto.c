@@ -81,13 +81,18 @@ static void token_observe(emk_fido *k)
         p->user_present = 0;
 }
 
+void emk_fido_pin_token_reset(emk_fido *k)
+{
+    emk_fido_random(k, k->pin.token, sizeof(k->pin.token));
+    token_stop(k);
+}
+
 void emk_fido_pin_init(emk_fido *k)
 {
     emk_ct_wipe(&k->pin, sizeof(k->pin));
     emk_fido_pin_regenerate(k, 1);
     emk_fido_pin_regenerate(k, 2);
-    emk_fido_random(k, k->pin.token, sizeof(k->pin.token));
-    token_stop(k);
+    emk_fido_pin_token_reset(k);
 }
 
 void emk_fido_pin_cleanup(emk_fido *k)
@@ -107,8 +112,7 @@ void emk_fido_pin_token_begin(emk_fido *k, unsigned perms, const uint8_t *rp_id_
 
     /* resetPinUvAuthToken() for every protocol, then
      * beginUsingPinUvAuthToken(userIsPresent = false) */
-    emk_fido_random(k, p->token, sizeof(p->token));
-    token_stop(k);
+    emk_fido_pin_token_reset(k);
     p->in_use = 1;
     p->user_verified = 1;
     p->perms = perms;
@@ -164,6 +168,23 @@ int emk_fido_pin_auth(emk_fido *k, int64_t proto, const uint8_t *param, size_t p
     }
     p->used = 1;
     return CTAP2_OK;
+}
+
+int emk_fido_pin_param(emk_fido *k, const emk_cbor_item *params, int64_t proto_key,
+                       int64_t param_key, const uint8_t *msg, size_t msg_len, unsigned perm)
+{
+    emk_cbor_item v;
+    int64_t proto;
+    int rp = emk_fido_field_uint(params, proto_key, &proto);
+    int rv = emk_fido_field(params, param_key, EMK_CBOR_BYTES, &v);
+
+    if (rp < 0 || rv < 0)
+        return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
+    if (!rv)
+        return CTAP2_ERR_PUAT_REQUIRED;
+    if (!rp)
+        return CTAP2_ERR_MISSING_PARAMETER;
+    return emk_fido_pin_auth(k, proto, v.ptr, (size_t)v.val, msg, msg_len, perm, NULL);
 }
 
 void emk_fido_pin_cose_key(const emk_fido *k, int64_t proto, emk_cbor_enc *e)
