@@ -102,14 +102,45 @@ static int parse(const emk_cbor_item *p, cp_req *q)
     return CTAP2_OK;
 }
 
-/* Saves k->st; on failure puts back *saved and answers CTAP1_ERR_OTHER. */
-static int commit(emk_fido *k, const emk_fido_persist *saved)
+/* The persistent PIN fields, kept to put back when a save fails. */
+typedef struct pin_fields {
+    uint8_t hash[16];
+    uint8_t set, retries, code_points, force;
+} pin_fields;
+
+static void pin_fields_get(const emk_fido *k, pin_fields *f)
 {
+    memcpy(f->hash, k->st.pin_hash, 16);
+    f->set = k->st.pin_set;
+    f->retries = k->st.pin_retries;
+    f->code_points = k->st.pin_code_points;
+    f->force = k->st.force_pin_change;
+}
+
+/* Stores a new PIN hash and saves; on failure puts back the old fields
+ * and answers CTAP1_ERR_OTHER. */
+static int commit_pin(emk_fido *k, uint8_t hash[16], uint8_t code_points)
+{
+    pin_fields old;
+    int st = CTAP2_OK;
+
+    pin_fields_get(k, &old);
+    memcpy(k->st.pin_hash, hash, 16);
+    k->st.pin_set = 1;
+    k->st.pin_code_points = code_points;
+    k->st.pin_retries = EMK_FIDO_PIN_RETRIES;
+    k->st.force_pin_change = 0;
     if (emk_fido_store_save(k) < 0) {
-        k->st = *saved;
-        return CTAP1_ERR_OTHER;
+        memcpy(k->st.pin_hash, old.hash, 16);
+        k->st.pin_set = old.set;
+        k->st.pin_retries = old.retries;
+        k->st.pin_code_points = old.code_points;
+        k->st.force_pin_change = old.force;
+        st = CTAP1_ERR_OTHER;
     }
-    return CTAP2_OK;
+    emk_ct_wipe(&old, sizeof(old));
+    emk_ct_wipe(hash, 16);
+    return st;
 }
 
 /* What every PIN check needs first: a PIN, retries, no power-cycle block. */
@@ -212,7 +243,6 @@ static int shared_secret(emk_fido *k, const cp_req *q, uint8_t shared[64])
 
 static int set_pin(emk_fido *k, const cp_req *q)
 {
-    emk_fido_persist saved;
     uint8_t shared[64], hash[16], cps = 0;
     int st;
 
@@ -234,21 +264,11 @@ static int set_pin(emk_fido *k, const cp_req *q)
         return st;
     if (k->err)
         return CTAP1_ERR_OTHER;
-    saved = k->st;
-    memcpy(k->st.pin_hash, hash, 16);
-    k->st.pin_set = 1;
-    k->st.pin_code_points = cps;
-    k->st.pin_retries = EMK_FIDO_PIN_RETRIES;
-    k->st.force_pin_change = 0;
-    emk_ct_wipe(hash, sizeof(hash));
-    st = commit(k, &saved);
-    emk_ct_wipe(&saved, sizeof(saved));
-    return st;
+    return commit_pin(k, hash, cps);
 }
 
 static int change_pin(emk_fido *k, const cp_req *q)
 {
-    emk_fido_persist saved;
     uint8_t shared[64], msg[NEW_PIN_ENC_MAX + 32], hash[16], cps = 0;
     size_t nl = (size_t)q->new_pin.val, hl = (size_t)q->pin_hash.val;
     int st;
@@ -277,13 +297,7 @@ static int change_pin(emk_fido *k, const cp_req *q)
         st = CTAP2_ERR_PIN_POLICY_VIOLATION;          /* the same PIN again */
     if (st != CTAP2_OK)
         return st;
-    saved = k->st;
-    memcpy(k->st.pin_hash, hash, 16);
-    k->st.pin_code_points = cps;
-    k->st.force_pin_change = 0;
-    emk_ct_wipe(hash, sizeof(hash));
-    st = commit(k, &saved);
-    emk_ct_wipe(&saved, sizeof(saved));
+    st = commit_pin(k, hash, cps);
     if (st == CTAP2_OK)
         emk_fido_pin_token_reset(k);
     return st;

@@ -49,11 +49,10 @@ enum emk_fido_cm_mode {
 
 typedef struct emk_fido_cm_state {
     int mode;                        /**< enum emk_fido_cm_mode */
-    uint32_t left;                   /**< items still to hand out */
+    int last;                        /**< st.rk index handed out last */
     uint8_t rp_id_hash[32];          /**< the RP being enumerated (CREDS) */
-    uint32_t last_seq;               /**< credentials: last handed out (seq) */
-    int last_rp;                     /**< RPs: index of the last one handed out */
-    /* authenticatorLargeBlobs: the write in progress */
+    /* authenticatorLargeBlobs: the write in progress (not cleared by
+     * other commands; a new write at offset 0 replaces it) */
     int lb_active;
     uint32_t lb_expected;            /**< length announced at offset 0 */
     uint32_t lb_written;             /**< bytes received so far */

@@ -103,6 +103,7 @@ void emk_fido_pin_cleanup(emk_fido *k)
 void emk_fido_pin_reset(emk_fido *k)
 {
     emk_fido_cm_abort(k);
+    k->cm.lb_active = 0;                 /* a large blob write in progress */
     emk_fido_pin_init(k);
 }
 
