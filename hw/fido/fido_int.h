@@ -280,11 +280,20 @@ int emk_fido_config_cmd(emk_fido *k, const emk_cbor_item *params, emk_cbor_enc *
 int emk_fido_large_blobs(emk_fido *k, const emk_cbor_item *params, emk_cbor_enc *e);
 
 /* -------------------------------------------------------------- cred.c */
-/** Makes a fresh credential: private key and its ID bound to rp_id_hash. */
+/** A credential ID's flags byte: the credProtect level (1..3) in the low
+ *  bits, and EMK_FIDO_CRED_U2F when CTAP1/U2F REGISTER made it. */
+enum emk_fido_cred_flags {
+    EMK_FIDO_CRED_LEVEL_MASK = 0x03,
+    EMK_FIDO_CRED_U2F = 0x80
+};
+/** Makes a fresh credential: private key and its ID bound to rp_id_hash.
+ *  cred_protect is the flags byte (level 0 is taken as 1).  0, -EINVAL
+ *  (bad flags), or the generator's error. */
 int emk_fido_cred_new(emk_fido *k, const uint8_t rp_id_hash[32], uint8_t cred_protect,
                       uint8_t id[EMK_FIDO_CRED_ID_LEN], emk_p256_priv *priv);
-/** Unwraps a credential ID for rp_id_hash: 0 and the key, or -EINVAL
- *  (not ours, not for this RP, tampered). */
+/** Unwraps a credential ID for rp_id_hash: 0, the key and the flags byte
+ *  (cred_protect may be NULL), or -EINVAL (not ours, not for this RP,
+ *  tampered). */
 int emk_fido_cred_open(emk_fido *k, const uint8_t rp_id_hash[32], const uint8_t *id,
                        size_t id_len, emk_p256_priv *priv, uint8_t *cred_protect);
 
