@@ -431,6 +431,12 @@ int emk_fido_pin_verify(int64_t proto, const uint8_t *shared, const uint8_t *msg
 /** Forgets PIN state (authenticatorReset). */
 void emk_fido_pin_reset(emk_fido *k);
 
+/* ------------------------------------------------------- cred_mgmt.c */
+/** Forgets the credential management enumeration and a pending large
+ *  blob write; ctap2.c calls it before every command other than the
+ *  enumeration continuations (and Reset through emk_fido_pin_reset). */
+void emk_fido_cm_abort(emk_fido *k);
+
 /* ------------------------------------------------------------- helpers */
 /** Random bytes from the key's generator. */
 void emk_fido_random(emk_fido *k, void *buf, size_t len);
