@@ -400,6 +400,9 @@ int emk_fido_store_save(emk_fido *k);
 /** The next signature counter value; reserves ahead on disk first so a
  *  value is never repeated after a crash.  0, or the sticky error. */
 int emk_fido_counter_next(emk_fido *k, uint32_t *value);
+/** Decodes a whole state file's bytes into *st (the loader's parser, also
+ *  the fuzz entry point): 0, or -EINVAL with *st wiped. */
+int emk_fido_store_decode(emk_fido_persist *st, const uint8_t *buf, size_t len);
 
 /* ------------------------------------------------------- pin_proto.c */
 void emk_fido_pin_init(emk_fido *k);      /* power-up: new key agreement keys, tokens */
