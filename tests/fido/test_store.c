@@ -146,6 +146,18 @@ static void test_round_trip(void **state)
     assert_int_equal(emk_fido_store_save(f.k), 0);
     memcpy(want, &f.k->st, sizeof(*want));
     fx_close(&f);
+    {   /* the in-memory encoder writes what the file holds */
+        size_t flen, elen;
+        uint8_t *file = slurp(path, &flen), *enc = malloc(flen + 64);
+
+        assert_non_null(enc);
+        assert_int_equal(emk_fido_store_encode(want, enc, flen + 64, &elen), 0);
+        assert_int_equal(elen, flen);
+        assert_memory_equal(enc, file, flen);
+        assert_int_equal(emk_fido_store_encode(want, enc, flen - 1, &elen), -ENOSPC);
+        free(enc);
+        free(file);
+    }
     assert_int_equal(fx_open(&g, path, 0x99), 0);       /* another seed: loaded */
     same_state(want, &g.k->st);
     assert_int_equal(emk_fido_counter(g.k), want->counter_limit);
