@@ -89,6 +89,16 @@ static fido_assert_t *assert_new(const char *rp, int ext)
     return a;
 }
 
+/* an assertion request that lists credential c */
+static fido_assert_t *allowing(const char *rp, int ext, const fido_cred_t *c)
+{
+    fido_assert_t *a = assert_new(rp, ext);
+
+    assert_int_equal(fido_assert_allow_cred(a, fido_cred_id_ptr(c), fido_cred_id_len(c)),
+                     FIDO_OK);
+    return a;
+}
+
 static void verify(const fido_assert_t *a, size_t i, const fido_cred_t *c)
 {
     es256_pk_t *pk = es256_pk_new();
@@ -104,12 +114,10 @@ static void test_make_and_assert(void **state)
 {
     peer *p = *state;
     fido_cred_t *c = make(p, "example.com", "user-1", FIDO_OPT_OMIT, 0, 0, NULL), *c2;
-    fido_assert_t *a = assert_new("example.com", 0);
+    fido_assert_t *a = allowing("example.com", 0, c);
     uint32_t n1, n2;
 
     assert_non_null(fido_cred_x5c_ptr(c));   /* the attestation certificate */
-    assert_int_equal(fido_assert_allow_cred(a, fido_cred_id_ptr(c), fido_cred_id_len(c)),
-                     FIDO_OK);
     assert_int_equal(fido_dev_get_assert(p->dev, a, NULL), FIDO_OK);
     assert_int_equal(fido_assert_count(a), 1);
     verify(a, 0, c);
@@ -121,9 +129,7 @@ static void test_make_and_assert(void **state)
     assert_true(n2 > n1);
     fido_assert_free(&a);
     /* the wrong RP has no such credential */
-    a = assert_new("example.org", 0);
-    assert_int_equal(fido_assert_allow_cred(a, fido_cred_id_ptr(c), fido_cred_id_len(c)),
-                     FIDO_OK);
+    a = allowing("example.org", 0, c);
     assert_int_equal(fido_dev_get_assert(p->dev, a, NULL), FIDO_ERR_NO_CREDENTIALS);
     fido_assert_free(&a);
     /* without a certificate: self attestation, which libfido2 also checks */
@@ -179,9 +185,7 @@ static void test_cred_protect(void **state)
     assert_int_equal(fido_dev_get_assert(p->dev, a, NULL), FIDO_OK);
     verify(a, 0, c2);
     fido_assert_free(&a);
-    a = assert_new("example.com", 0);
-    assert_int_equal(fido_assert_allow_cred(a, fido_cred_id_ptr(c3), fido_cred_id_len(c3)),
-                     FIDO_OK);
+    a = allowing("example.com", 0, c3);
     assert_int_equal(fido_dev_get_assert(p->dev, a, NULL), FIDO_ERR_NO_CREDENTIALS);
     fido_assert_free(&a);
     fido_cred_free(&c2);
@@ -193,10 +197,8 @@ static void test_cred_protect(void **state)
 static void hmac(peer *p, const fido_cred_t *c, const unsigned char *salt, size_t salt_len,
                  const char *pin, unsigned char *out)
 {
-    fido_assert_t *a = assert_new("example.com", FIDO_EXT_HMAC_SECRET);
+    fido_assert_t *a = allowing("example.com", FIDO_EXT_HMAC_SECRET, c);
 
-    assert_int_equal(fido_assert_allow_cred(a, fido_cred_id_ptr(c), fido_cred_id_len(c)),
-                     FIDO_OK);
     assert_int_equal(fido_assert_set_hmac_salt(a, salt, salt_len), FIDO_OK);
     assert_int_equal(fido_dev_get_assert(p->dev, a, pin), FIDO_OK);
     verify(a, 0, c);
