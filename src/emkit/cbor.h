@@ -66,6 +66,9 @@ EMK_API void emk_cbor_enc_init(emk_cbor_enc *e, uint8_t *buf, size_t cap);
 EMK_API void emk_cbor_uint(emk_cbor_enc *e, uint64_t v);
 /** Appends a signed integer (major type 0 or 1). */
 EMK_API void emk_cbor_int(emk_cbor_enc *e, int64_t v);
+/** Appends the negative integer -1 - v (major type 1; reaches -2^64,
+ *  beyond int64_t, as an emk_cbor_item of type NINT can hold). */
+EMK_API void emk_cbor_nint(emk_cbor_enc *e, uint64_t v);
 /** Appends a byte string of n bytes. */
 EMK_API void emk_cbor_bytes(emk_cbor_enc *e, const void *p, size_t n);
 /** Appends a text string of n bytes; -EINVAL (sticky) if not UTF-8. */
@@ -135,6 +138,12 @@ EMK_API int emk_cbor_get_int(const emk_cbor_item *it, int64_t *v);
 EMK_API int emk_cbor_get_bool(const emk_cbor_item *it);
 /** 1 if the item is a text string equal to NUL-terminated s. */
 EMK_API int emk_cbor_text_eq(const emk_cbor_item *it, const char *s);
+/** The content of a byte string item: 0 and *p, *n; -EINVAL if the item
+ *  is not a byte string. */
+EMK_API int emk_cbor_get_bytes(const emk_cbor_item *it, const uint8_t **p, size_t *n);
+/** The content of a text string item (valid UTF-8, not NUL-terminated):
+ *  0 and *s, *n; -EINVAL if the item is not a text string. */
+EMK_API int emk_cbor_get_text(const emk_cbor_item *it, const char **s, size_t *n);
 
 #ifdef __cplusplus
 }
