@@ -5,6 +5,35 @@
 
 static const uint8_t zero_salt[32];
 
+static void no_report(void *opaque, const uint8_t r[EMK_FIDO_REPORT])
+{
+    (void)opaque;
+    (void)r;
+}
+
+int pc_key_new(pc_key *p, uint8_t seed_byte)
+{
+    uint8_t seed[32] = { 0 };
+    emk_fido_config cfg;
+    emk_fido_ops ops = { no_report, NULL };
+
+    seed[0] = seed_byte;
+    emk_vclock_init(&p->vc, 1000);
+    p->loop = emk_loop_new(&p->vc.clock, NULL);
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.seed = seed;
+    cfg.seed_len = sizeof(seed);
+    if (!p->loop || emk_fido_new(&p->k, p->loop, &cfg, &ops, NULL) < 0)
+        return -1;
+    return 0;
+}
+
+void pc_key_free(pc_key *p)
+{
+    emk_fido_free(p->k);
+    emk_loop_free(p->loop);
+}
+
 void pc_init(pc_client *c, emk_fido *k, int proto)
 {
     static const char seed[] = "pin client seed";

@@ -24,6 +24,40 @@ typedef struct pc_client {
     emk_cbor_item map;                /* the decoded response, if any */
 } pc_client;
 
+/** A key on a virtual clock (starting at 1000 ns) with a fixed seed. */
+typedef struct pc_key {
+    emk_vclock vc;
+    emk_loop *loop;
+    emk_fido *k;
+} pc_key;
+
+/** Creates the loop and the key; 0 or -1. */
+int pc_key_new(pc_key *p, uint8_t seed_byte);
+/** Frees them. */
+void pc_key_free(pc_key *p);
+
+/** Defines the cmocka setups setup1/setup2 (protocol 1 or 2) and
+ *  teardown for a fixture type T with members key (pc_key), k and c. */
+#define PC_FIXTURES(T, seed_byte)                                   \
+    static int setup_proto(void **state, int proto)                 \
+    {                                                               \
+        static T f;                                                 \
+        memset(&f, 0, sizeof(f));                                   \
+        if (pc_key_new(&f.key, (seed_byte)) < 0)                    \
+            return -1;                                              \
+        f.k = f.key.k;                                              \
+        pc_init(&f.c, f.k, proto);                                  \
+        *state = &f;                                                \
+        return 0;                                                   \
+    }                                                               \
+    static int setup1(void **state) { return setup_proto(state, 1); } \
+    static int setup2(void **state) { return setup_proto(state, 2); } \
+    static int teardown(void **state)                               \
+    {                                                               \
+        pc_key_free(&((T *)*state)->key);                           \
+        return 0;                                                   \
+    }
+
 /** Starts a client of k speaking protocol proto. */
 void pc_init(pc_client *c, emk_fido *k, int proto);
 /** Sends cmd || body (body: CBOR, may be empty); returns the status and

@@ -17,49 +17,12 @@
 #include "pin_client.h"
 
 typedef struct fx {
-    emk_vclock vc;
-    emk_loop *loop;
+    pc_key key;
     emk_fido *k;
     pc_client c;
 } fx;
 
-static void no_report(void *opaque, const uint8_t r[EMK_FIDO_REPORT])
-{
-    (void)opaque;
-    (void)r;
-}
-
-static int setup_proto(void **state, int proto)
-{
-    static const uint8_t seed[32] = { 7, 7, 7 };
-    static fx f;
-    emk_fido_config cfg;
-    emk_fido_ops ops = { no_report, NULL };
-
-    memset(&f, 0, sizeof(f));
-    emk_vclock_init(&f.vc, 1000);
-    f.loop = emk_loop_new(&f.vc.clock, NULL);
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.seed = seed;
-    cfg.seed_len = sizeof(seed);
-    if (!f.loop || emk_fido_new(&f.k, f.loop, &cfg, &ops, NULL) < 0)
-        return -1;
-    pc_init(&f.c, f.k, proto);
-    *state = &f;
-    return 0;
-}
-
-static int setup1(void **state) { return setup_proto(state, 1); }
-static int setup2(void **state) { return setup_proto(state, 2); }
-
-static int teardown(void **state)
-{
-    fx *f = *state;
-
-    emk_fido_free(f->k);
-    emk_loop_free(f->loop);
-    return 0;
-}
+PC_FIXTURES(fx, 7)
 
 /* A raw clientPIN request from (key, uint) pairs. */
 static int raw(fx *f, int n, const int64_t *kv)
@@ -294,7 +257,7 @@ static void test_pin_auth(void **state)
 
 static void advance(fx *f, int64_t ms)
 {
-    f->vc.now += ms * 1000000;
+    f->key.vc.now += ms * 1000000;
 }
 
 static void test_expiry(void **state)
