@@ -150,10 +150,11 @@ EMK_API void emk_cbor_iter_init(emk_cbor_iter *it, const emk_cbor_item *containe
  *  was not validated by emk_cbor_decode. */
 EMK_API int emk_cbor_next(emk_cbor_iter *it, emk_cbor_item *out);
 /** Finds the value of integer key `key` in a validated map: 1 found (and
- *  *val, if val is not NULL), 0 absent or not a map. */
+ *  *val, if val is not NULL), 0 absent, or map NULL or not a map. */
 EMK_API int emk_cbor_map_int(const emk_cbor_item *map, int64_t key, emk_cbor_item *val);
 /** Finds the value of text key `key` (NUL-terminated) in a validated map:
- *  1 found (and *val, if val is not NULL), 0 absent or not a map. */
+ *  1 found (and *val, if val is not NULL), 0 absent, or map NULL or not
+ *  a map. */
 EMK_API int emk_cbor_map_text(const emk_cbor_item *map, const char *key, emk_cbor_item *val);
 /** The value of an integer item: 0 and *v (if v is not NULL), or -EINVAL
  *  if not an integer or outside int64_t. */

@@ -776,6 +776,8 @@ static void test_large(void **st)
     assert_int_equal(dec_hex("a16361006200", 1, &it), 0);
     assert_int_equal(emk_cbor_map_text(&it, "a", &v), 0);
     assert_int_equal(emk_cbor_map_text(&it, NULL, &v), 0);
+    assert_int_equal(emk_cbor_map_text(NULL, "a", &v), 0);
+    assert_int_equal(emk_cbor_map_int(NULL, 0, &v), 0);
 }
 
 int main(void)
