@@ -403,6 +403,9 @@ int emk_fido_counter_next(emk_fido *k, uint32_t *value);
 /** Decodes a whole state file's bytes into *st (the loader's parser, also
  *  the fuzz entry point): 0, or -EINVAL with *st wiped. */
 int emk_fido_store_decode(emk_fido_persist *st, const uint8_t *buf, size_t len);
+/** Encodes *st as a whole state file into buf (cap bytes): 0 and *len,
+ *  or -ENOSPC / -EINVAL (a length field of *st past its array). */
+int emk_fido_store_encode(emk_fido_persist *st, uint8_t *buf, size_t cap, size_t *len);
 
 /* ------------------------------------------------------- pin_proto.c */
 void emk_fido_pin_init(emk_fido *k);      /* power-up: new key agreement keys, tokens */

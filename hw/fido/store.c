@@ -32,12 +32,15 @@ enum {
     COUNTER_STEP = 64                /* counter values reserved per save */
 };
 
-/* A field stream: decoding from in[], or encoding to fd (fd < 0: count). */
+/* A field stream: decoding from in[], or encoding to out[] (when set),
+ * else to fd (fd < 0: counting only). */
 typedef struct sio {
     int decode;
     int err;
     const uint8_t *in;
     size_t in_len, pos;
+    uint8_t *out;
+    size_t out_cap;
     int fd;
     size_t total;                    /* bytes encoded */
     emk_sha256_ctx sha;
@@ -78,8 +81,15 @@ static void f_raw(sio *s, void *p, size_t n)
         s->pos += n;
         return;
     }
+    if (s->out) {
+        if (n > s->out_cap - s->total) {
+            s->err = -ENOSPC;
+            return;
+        }
+        memcpy(s->out + s->total, p, n);
+    }
     s->total += n;
-    if (s->fd < 0)
+    if (s->out || s->fd < 0)
         return;
     emk_sha256_update(&s->sha, p, n);
     while (n && !s->err) {
@@ -349,29 +359,58 @@ static int fsync_dir(const char *path)
     return r;
 }
 
-/* Streams header, payload and checksum to fd. */
-static int write_file(int fd, emk_fido_persist *st)
+/* Header, payload and checksum into s (a buffer or an fd). */
+static int write_stream(sio *s, emk_fido_persist *st)
 {
     uint8_t hdr[STORE_HDR], h[32];
-    sio s;
+    sio count;
 
-    memset(&s, 0, sizeof(s));
-    s.fd = -1;                          /* first pass: the payload's length */
-    xfer_state(&s, st);
+    memset(&count, 0, sizeof(count));
+    count.fd = -1;                      /* first pass: the payload's length */
+    xfer_state(&count, st);
+    if (count.err)
+        return count.err;
     memcpy(hdr, magic, sizeof(magic));
     put_le(hdr + 8, STORE_VERSION, 2);
     put_le(hdr + 10, 0, 2);
-    put_le(hdr + 12, (uint32_t)s.total, 4);
+    put_le(hdr + 12, (uint32_t)count.total, 4);
+    emk_sha256_init(&s->sha);
+    f_raw(s, hdr, sizeof(hdr));
+    xfer_state(s, st);
+    if (s->out) {
+        if (!s->err)
+            emk_sha256(s->out, s->total, h);
+    } else {
+        emk_sha256_final(&s->sha, h);
+    }
+    f_raw(s, h, sizeof(h));
+    if (!s->out && s->fd >= 0)
+        sio_flush(s);
+    emk_ct_wipe(s->buf, sizeof(s->buf));
+    return s->err;
+}
+
+int emk_fido_store_encode(emk_fido_persist *st, uint8_t *buf, size_t cap, size_t *len)
+{
+    sio s;
+    int r;
+
+    memset(&s, 0, sizeof(s));
+    s.out = buf;
+    s.out_cap = cap;
+    r = write_stream(&s, st);
+    *len = r ? 0 : s.total;
+    return r;
+}
+
+/* Streams the file to fd. */
+static int write_file(int fd, emk_fido_persist *st)
+{
+    sio s;
+
     memset(&s, 0, sizeof(s));
     s.fd = fd;
-    emk_sha256_init(&s.sha);
-    f_raw(&s, hdr, sizeof(hdr));
-    xfer_state(&s, st);
-    emk_sha256_final(&s.sha, h);
-    f_raw(&s, h, sizeof(h));
-    sio_flush(&s);
-    emk_ct_wipe(s.buf, sizeof(s.buf));
-    return s.err;
+    return write_stream(&s, st);
 }
 
 int emk_fido_store_save(emk_fido *k)

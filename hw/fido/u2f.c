@@ -153,7 +153,7 @@ static unsigned u2f_register(emk_fido *k, u2f_req *q)
         return SW_WRONG_LENGTH;
     if (!presence(k))
         return SW_CONDITIONS_NOT_SATISFIED;
-    if (emk_fido_cred_new(k, app, 1, kh, &priv) < 0)
+    if (emk_fido_cred_new(k, app, EMK_FIDO_CRED_U2F | 1, kh, &priv) < 0)
         goto out;
     if (emk_p256_pub_from_priv(&p, &priv) < 0)
         goto out;
@@ -198,7 +198,7 @@ static unsigned u2f_authenticate(emk_fido *k, u2f_req *q)
         return SW_WRONG_DATA;
     ok = emk_fido_cred_open(k, app, kh, q->data[64], &priv, &cp) == 0;
     /* U2F cannot verify the user: such credentials are not ours here */
-    if (ok && cp >= U2F_CRED_PROTECT_UV_REQUIRED)
+    if (ok && (cp & EMK_FIDO_CRED_LEVEL_MASK) >= U2F_CRED_PROTECT_UV_REQUIRED)
         ok = 0;
     if (!ok) {
         sw = SW_WRONG_DATA;

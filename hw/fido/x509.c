@@ -15,7 +15,7 @@
 
 static emk_trace_event ev_attest = EMK_TRACE_EVENT_INIT("fido_attest_init");
 
-enum { DER_DEPTH = 8 };
+enum { DER_DEPTH = 10 };
 
 typedef struct der_w {
     uint8_t *buf;
