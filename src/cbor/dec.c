@@ -97,7 +97,7 @@ int emk_cbor_decode(const uint8_t *buf, size_t len, unsigned max_depth,
             if (r < 0)
                 return r;
             if (h.major == EMK_CBOR_BYTES || h.major == EMK_CBOR_TEXT)
-                p += h.val;
+                p += (size_t)h.val;
         }
         /* an item ended at p: count it in its container, close the
          * containers it completes */

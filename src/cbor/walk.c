@@ -35,7 +35,7 @@ int emk_cbor_item_at(const uint8_t *p, size_t n, emk_cbor_item *it)
         case EMK_CBOR_TEXT:
             if (h.val > rem - pending)
                 return -EBADMSG;
-            q += h.val;
+            q += (size_t)h.val;
             break;
         case EMK_CBOR_ARRAY:
             if (h.val > rem - pending)
@@ -83,14 +83,15 @@ int emk_cbor_next(emk_cbor_iter *it, emk_cbor_item *out)
 }
 
 /* Calls match(key, arg) on each key of map; stores the value of the first
- * that matches.  1 found, 0 absent (or not a map, or not valid). */
+ * that matches.  1 found, 0 absent (or no map: NULL, not a map, or not
+ * valid). */
 static int map_find(const emk_cbor_item *map, int (*match)(const emk_cbor_item *, const void *),
                     const void *arg, emk_cbor_item *val)
 {
     emk_cbor_iter it;
     emk_cbor_item k, v;
 
-    if (map->type != EMK_CBOR_MAP)
+    if (!map || map->type != EMK_CBOR_MAP)
         return 0;
     emk_cbor_iter_init(&it, map);
     while (emk_cbor_next(&it, &k) == 1 && emk_cbor_next(&it, &v) == 1) {

@@ -45,7 +45,7 @@ static int dec_hex(const char *hex, unsigned depth, emk_cbor_item *it)
 /* Decodes buf, re-encodes it by walking, and checks the bytes are equal. */
 static void roundtrip(const uint8_t *buf, size_t n)
 {
-    uint8_t out[4096];
+    static uint8_t out[1 << 17];
     emk_cbor_item it;
     emk_cbor_enc e;
     size_t m;
@@ -736,6 +736,50 @@ static void test_unvalidated(void **st)
     assert_int_equal(emk_cbor_next(&i, &v), 0);
 }
 
+/* Large containers: 20000 ascending keys, each checked against the one
+ * before only; lookups find the first and the last; one key changed to
+ * its successor's value is caught. */
+static void test_large(void **st)
+{
+    static uint8_t buf[20000 * 6 + 8];
+    emk_cbor_enc e;
+    emk_cbor_item it, v;
+    size_t n;
+    int64_t x;
+    (void)st;
+    emk_cbor_enc_init(&e, buf, sizeof(buf));
+    emk_cbor_map(&e, 20000);
+    for (int64_t k = 0; k < 20000; k++) {
+        emk_cbor_int(&e, k);
+        emk_cbor_int(&e, -k);
+    }
+    assert_int_equal(emk_cbor_enc_finish(&e, &n), 0);
+    assert_int_equal(emk_cbor_decode(buf, n, 1, &it), 0);
+    assert_int_equal(it.val, 20000);
+    assert_int_equal(emk_cbor_map_int(&it, 19999, &v), 1);
+    assert_int_equal(emk_cbor_get_int(&v, &x), 0);
+    assert_true(x == -19999);
+    assert_int_equal(emk_cbor_map_int(&it, 0, &v), 1);
+    assert_int_equal(emk_cbor_map_int(&it, 20000, &v), 0);
+    roundtrip(buf, n);
+    /* key 300 (19 01 2c) made 301: a duplicate of the next key */
+    for (size_t k = 0; k + 6 < n; k++) {
+        if (buf[k] == 0x19 && buf[k + 1] == 0x01 && buf[k + 2] == 0x2c) {
+            buf[k + 2] = 0x2d;
+            assert_int_equal(emk_cbor_decode(buf, n, 1, &it), -EPROTO);
+            buf[k + 2] = 0x2c;
+            break;
+        }
+    }
+    assert_int_equal(emk_cbor_decode(buf, n, 1, &it), 0);
+    /* text lookups: embedded NUL never matches a C string, NULL key */
+    assert_int_equal(dec_hex("a16361006200", 1, &it), 0);
+    assert_int_equal(emk_cbor_map_text(&it, "a", &v), 0);
+    assert_int_equal(emk_cbor_map_text(&it, NULL, &v), 0);
+    assert_int_equal(emk_cbor_map_text(NULL, "a", &v), 0);
+    assert_int_equal(emk_cbor_map_int(NULL, 0, &v), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -749,6 +793,7 @@ int main(void)
         cmocka_unit_test(test_encode),
         cmocka_unit_test(test_enospc),
         cmocka_unit_test(test_unvalidated),
+        cmocka_unit_test(test_large),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
