@@ -41,7 +41,7 @@ void emk_fsock_close(emk_fsock *s);
  * <linux/uhid.h>, packed, host byte order), as offsets, so that builds
  * without the kernel headers (musl) still speak it. */
 enum emk_uhid_abi {
-    EMK_UHID_EVENT_SIZE = 4376,       /* sizeof(struct uhid_event) */
+    EMK_UHID_EVENT_SIZE = 4380,       /* sizeof(struct uhid_event): the union is 8-aligned */
     EMK_UHID_DESTROY = 1,
     EMK_UHID_START = 2,
     EMK_UHID_STOP = 3,
