@@ -3,8 +3,8 @@
 # host: the static `emkit fido serve --uhid` (packed as /data/emkit) makes
 # /dev/hidraw*, and unmodified fido2-tools use it like a physical key:
 # list, info, PIN set/change, make and verify a credential, get and verify
-# assertions (U2F too), resident credentials listed and deleted, and the
-# signature counter across a kill -9 of the server.
+# assertions (U2F too), resident credentials listed and deleted,
+# hmac-secret, and the signature counter across a kill -9 of the server.
 . /tests/lib.sh
 EMKIT=/data/emkit
 STATE=/tmp/fido.state
@@ -26,7 +26,8 @@ serve
 check hidraw wait_for /dev/hidraw0 1
 DEV=$(dev)
 echo "EMK-INFO: fido2-token -L: $(fido2-token -L 2>&1 | head -n1)"
-check token-list sh -c 'fido2-token -L | grep -q "emkit"'
+# (no udev here: libfido2 finds no manufacturer/product strings)
+check token-list sh -c 'fido2-token -L | grep -q "vendor=0x1209, product=0x0001"'
 check token-info sh -c "fido2-token -I $DEV | tee /tmp/info | grep -q FIDO_2_1"
 grep -E 'version strings|extension strings|options' /tmp/info | sed 's/^/EMK-INFO: /'
 
@@ -56,9 +57,26 @@ printf '%s\nemkit.example\nresident\n%s\n' "$(b64 32)" "$(b64 16)" >/tmp/rk_in
 check rk-make sh -c "echo $PIN | setsid fido2-cred -M -r -c 2 -i /tmp/rk_in $DEV >/tmp/rk"
 check rk-verify fido2-cred -V -c 2 -i /tmp/rk -o /tmp/rk.pem
 check rk-list-rps sh -c "echo $PIN | setsid fido2-token -L -r $DEV | tee /tmp/rps | grep -q emkit.example"
-check rk-list sh -c "echo $PIN | setsid fido2-token -L -k emkit.example $DEV | tee /tmp/rks | grep -q resident"
-check rk-delete sh -c "echo $PIN | setsid fido2-token -D -i '$(sed -n 5p /tmp/rk)' $DEV"
-check rk-gone sh -c "! (echo $PIN | setsid fido2-token -L -k emkit.example $DEV 2>/dev/null | grep -q resident)"
+RKID=$(sed -n 5p /tmp/rk)
+check rk-list sh -c "echo $PIN | setsid fido2-token -L -k emkit.example $DEV | tee /tmp/rks | grep -qF '$RKID'"
+check rk-delete sh -c "echo $PIN | setsid fido2-token -D -i '$RKID' $DEV"
+# it was the RP's only resident credential: the key now has none for it
+check rk-gone sh -c "echo $PIN | setsid fido2-token -L -k emkit.example $DEV >/tmp/rks2 2>&1; ! grep -qF '$RKID' /tmp/rks2 && grep -q FIDO_ERR_NO_CREDENTIALS /tmp/rks2"
+
+# hmac-secret: the same salt gives the same secret, another salt another
+printf '%s\nhmac.emkit.example\nhmac\n%s\n' "$(b64 32)" "$(b64 16)" >/tmp/hs_in
+check hs-make sh -c "echo $PIN | setsid fido2-cred -M -h -i /tmp/hs_in $DEV >/tmp/hs"
+SALT1=$(b64 32); SALT2=$(b64 32)
+for n in 1 2 3; do
+    salt=$SALT1; [ $n = 3 ] && salt=$SALT2
+    printf '%s\nhmac.emkit.example\n%s\n%s\n' "$(b64 32)" "$(sed -n 5p /tmp/hs)" "$salt" >/tmp/hsa_in
+    check hs-assert-$n sh -c "echo $PIN | setsid fido2-assert -G -h -p -i /tmp/hsa_in $DEV >/tmp/hsa$n"
+done
+check hs-cred-verify fido2-cred -V -h -i /tmp/hs -o /tmp/hs.pem
+check hs-verify fido2-assert -V -h -p -i /tmp/hsa1 /tmp/hs.pem es256
+echo "EMK-INFO: hmac-secret outputs: $(sed -n 5p /tmp/hsa1 | cut -c1-12)... $(sed -n 5p /tmp/hsa2 | cut -c1-12)... $(sed -n 5p /tmp/hsa3 | cut -c1-12)..."
+check hs-same-salt sh -c "[ -n \"\$(sed -n 5p /tmp/hsa1)\" ] && [ \"\$(sed -n 5p /tmp/hsa1)\" = \"\$(sed -n 5p /tmp/hsa2)\" ]"
+check hs-other-salt sh -c "[ \"\$(sed -n 5p /tmp/hsa1)\" != \"\$(sed -n 5p /tmp/hsa3)\" ]"
 
 # U2F through libfido2's U2F path (-u)
 printf '%s\nu2f.emkit.example\nu2f\n%s\n' "$(b64 32)" "$(b64 16)" >/tmp/u2f_in
