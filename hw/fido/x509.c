@@ -33,8 +33,7 @@ static void der_put(der_w *w, const void *p, size_t n)
         w->err = -ENOSPC;
         return;
     }
-    if (n)                           /* p may be NULL for an empty value */
-        memcpy(w->buf + w->len, p, n);
+    memcpy(w->buf + w->len, p, n);
     w->len += n;
 }
 
