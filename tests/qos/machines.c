@@ -120,7 +120,9 @@ int qos_irq_check(qos_ctx *c, qos_irq_mode mode)
     c->line_seen += dl;
     while (emk_tm_msi_pop(c->tm, &m))
         bad |= m.addr != QOS_MSI_ADDR;
-    if (bad || (msg ? (dm == 0 || dl != 0) : (dl == 0 || dm != 0)))
+    /* MSI-X excludes INTx; sblk's own MSI comes on top of its line */
+    if (bad || (msg ? dm == 0 : dl == 0) ||
+        (mode == QOS_IRQ_MSIX && dl) || (!msg && dm))
         return -EIO;
     return 0;
 }

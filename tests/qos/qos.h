@@ -227,8 +227,9 @@ enum {
 /* machines.c */
 int qos_machine_new(qos_ctx *c, int pci);
 void qos_machine_free(qos_ctx *c);
-/* Interrupts since the last call must have come in mode `mode` only (and
- * at least one): 0, or -EIO.  MSIs must carry QOS_MSI_ADDR. */
+/* Interrupts since the last call must have come in mode `mode` (at least
+ * one; with MSI-X or a line no other kind): 0, or -EIO.  MSIs must carry
+ * QOS_MSI_ADDR. */
 int qos_irq_check(qos_ctx *c, qos_irq_mode mode);
 /* Waits for pending work of the machine's loop (devices there). */
 void qos_run(qos_ctx *c);

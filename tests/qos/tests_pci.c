@@ -128,7 +128,7 @@ static int pending(qos_ctx *c)
 }
 
 /* Signals while masked (entry mask, then function mask): no message, the
- * pending bit; unmasking delivers it once with the programmed data. */
+ * pending bit; unmasking delivers it with the programmed data. */
 static void masked_then_delivered(qos_ctx *c, uint64_t reg, unsigned size,
                                   uint32_t masked, uint32_t unmasked)
 {
@@ -152,11 +152,16 @@ static void masked_then_delivered(qos_ctx *c, uint64_t reg, unsigned size,
         assert_int_equal(emk_tm_mmio_write(c->tm, reg, 4, unmasked), 0);
     else
         qos_cfg_write(c, (uint32_t)reg, 2, unmasked);
-    assert_int_equal(emk_tm_msi_count(c->tm), n0 + 1);
+    /* the pending message at once; a device may signal again when it
+     * re-checks its queues on unmask (NVMe with shadow doorbells cannot
+     * know the guest consumed the entry), never another vector */
+    assert_true(emk_tm_msi_count(c->tm) >= n0 + 1);
     assert_false(pending(c));
     assert_true(emk_tm_msi_pop(c->tm, &m));
-    assert_int_equal(m.addr, QOS_MSI_ADDR);
-    assert_int_equal(m.data, QOS_MSI_DATA + p->vector);
+    do {
+        assert_int_equal(m.addr, QOS_MSI_ADDR);
+        assert_int_equal(m.data, QOS_MSI_DATA + p->vector);
+    } while (emk_tm_msi_pop(c->tm, &m));
     c->msi_seen = emk_tm_msi_count(c->tm);
 }
 
