@@ -22,6 +22,7 @@ typedef struct sblk_state {
     emk_blk *blk;
     emk_iothread *it;
     uint64_t base, msi, scratch;
+    qos_ctx *c;
 } sblk_state;
 
 static int sblk_rw(qos_blk *b, int write, uint64_t lba, uint32_t n, uint64_t gpa)
@@ -65,13 +66,26 @@ static int sblk_quiesce(sblk_state *s, emk_tm *tm)
     return emk_sblk_busy(s->s) ? -ETIMEDOUT : 0;
 }
 
-/* The device has no guest-visible reset: the host resets it (machine
- * reset), the guest driver starts over. */
+/* The device has no guest-visible reset: the host resets it (on PCI a
+ * function reset, after which firmware programs BAR 0 and the command
+ * register again; on the MMIO bus the device reset), the guest driver
+ * starts over. */
 static int sblk_reset(qos_blk *b)
 {
     sblk_state *s = b->drv;
 
-    emk_sblk_reset(s->s);
+    if (s->is_pci) {
+        uint32_t cmd = qos_cfg_read(s->c, EMK_PCI_COMMAND, 2);
+
+        emk_pci_fn_reset(&s->pci.fn);
+        if (qos_cfg_read(s->c, EMK_PCI_COMMAND, 2) != 0 ||
+            qos_cfg_read(s->c, EMK_PCI_BAR0, 4) != 0)
+            return -EIO;                /* the function did not reset */
+        qos_cfg_write(s->c, EMK_PCI_BAR0, 4, (uint32_t)s->base);
+        qos_cfg_write(s->c, EMK_PCI_COMMAND, 2, cmd);
+    } else {
+        emk_sblk_reset(s->s);
+    }
     return emk_sblk_drv_init(&s->d, s->d.tm, s->base, s->msi);
 }
 
@@ -127,6 +141,7 @@ static int sblk_build(qos_ctx *c, const qos_opts *opts, int is_pci)
     if (is_pci != c->pci || !(s = calloc(1, sizeof(*s))))
         return -EINVAL;
     c->drv = s;
+    s->c = c;
     s->is_pci = is_pci;
     if (opts->iothreads && !(s->it = emk_iothread_start("qos-sblk", NULL, &err)))
         goto fail;

@@ -43,7 +43,9 @@ const qos_node qos_nodes[QN_COUNT] = {
     TEST(QN_T_DECODE, "command_decode", qos_test_command_decode, 0),
     TEST(QN_T_MASTER, "bus_master", qos_test_bus_master, 0),
     TEST(QN_T_MSIX, "msix_mask", qos_test_msix_mask, QOS_CAP_MSIX),
+    TEST(QN_T_INTX, "intx_disable", qos_test_intx_disable, QOS_CAP_INTX),
     TEST(QN_T_FLR, "flr", qos_test_flr, QOS_CAP_FLR),
+    TEST(QN_T_LSPCI, "lspci", qos_test_lspci, 0),
     TEST(QN_T_ENTROPY, "entropy", qos_test_entropy, 0),
     TEST(QN_T_VRESET, "device_reset", qos_test_virtio_reset, 0),
 };
@@ -115,7 +117,9 @@ const qos_edge qos_edges[] = {
     USES(QN_PCIFN, QN_T_DECODE),
     USES(QN_PCIFN, QN_T_MASTER),
     USES(QN_PCIFN, QN_T_MSIX),
+    USES(QN_PCIFN, QN_T_INTX),
     USES(QN_PCIFN, QN_T_FLR),
+    USES(QN_PCIFN, QN_T_LSPCI),
     USES(QN_VIRTIO, QN_T_ENTROPY),
     USES(QN_VIRTIO, QN_T_VRESET),
 };
@@ -186,6 +190,8 @@ static void walk(walker *w, qos_path *p, int node)
             p->caps |= e->caps;
             if (o && o->irq == QOS_IRQ_MSIX)
                 p->caps |= QOS_CAP_MSIX;
+            if (o && o->irq == QOS_IRQ_INTX)
+                p->caps |= QOS_CAP_INTX;
             p->n++;
             walk(w, p, e->to);
             p->n--;

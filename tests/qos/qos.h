@@ -52,7 +52,8 @@ enum qos_caps {
     QOS_CAP_ZEROES = 1u << 1,
     QOS_CAP_DISCARD = 1u << 2,
     QOS_CAP_MSIX = 1u << 3,     /* the path runs the function with MSI-X */
-    QOS_CAP_FLR = 1u << 4       /* PCIe Function Level Reset */
+    QOS_CAP_FLR = 1u << 4,      /* PCIe Function Level Reset */
+    QOS_CAP_INTX = 1u << 5      /* the path runs the function on INTA# */
 };
 
 /* One option set of a contains edge (a driver's variant). */
@@ -93,7 +94,8 @@ typedef enum qos_node_id {
     QN_NVME, QN_SBLK_PCI, QN_SBLK_MMIO, QN_VIRTIO_RNG,
     QN_BLK, QN_PCIFN, QN_VIRTIO,
     QN_T_WRV, QN_T_FLUSH, QN_T_ZEROES, QN_T_DISCARD, QN_T_RANGE, QN_T_RESET,
-    QN_T_BARS, QN_T_DECODE, QN_T_MASTER, QN_T_MSIX, QN_T_FLR,
+    QN_T_BARS, QN_T_DECODE, QN_T_MASTER, QN_T_MSIX, QN_T_INTX, QN_T_FLR,
+    QN_T_LSPCI,
     QN_T_ENTROPY, QN_T_VRESET,
     QN_COUNT
 } qos_node_id;
@@ -213,6 +215,7 @@ struct qos_ctx {
     void *drv;                      /* driver state (the driver's own) */
     /* interrupt accounting (qos_irq_check) */
     uint64_t msi_seen, line_seen;
+    int line_high;                  /* line 0 asserted at the last check */
 };
 
 enum {
@@ -228,8 +231,8 @@ enum {
 int qos_machine_new(qos_ctx *c, int pci);
 void qos_machine_free(qos_ctx *c);
 /* Interrupts since the last call must have come in mode `mode` (at least
- * one; with MSI-X or a line no other kind): 0, or -EIO.  MSIs must carry
- * QOS_MSI_ADDR. */
+ * one: a message, or a line that rose or was asserted in the window; with MSI-X or a line
+ * no other kind): 0, or -EIO.  MSIs must carry QOS_MSI_ADDR. */
 int qos_irq_check(qos_ctx *c, qos_irq_mode mode);
 /* Waits for pending work of the machine's loop (devices there). */
 void qos_run(qos_ctx *c);
@@ -274,6 +277,8 @@ void qos_test_command_decode(qos_ctx *c);
 void qos_test_bus_master(qos_ctx *c);
 void qos_test_msix_mask(qos_ctx *c);
 void qos_test_flr(qos_ctx *c);
+void qos_test_intx_disable(qos_ctx *c);
+void qos_test_lspci(qos_ctx *c);
 void qos_test_entropy(qos_ctx *c);
 void qos_test_virtio_reset(qos_ctx *c);
 

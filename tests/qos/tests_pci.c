@@ -4,7 +4,10 @@
  * qos_pcifn: the enumerator's view of the function, the BARs it must
  * have, and three device actions (DMA, signal a vector, restart).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "qos.h"
 #include "qos_cmocka.h"
@@ -223,4 +226,62 @@ void qos_test_flr(qos_ctx *c)
                                                  QOS_MSI_DATA, f->msix_nvec), 0);
     assert_int_equal(p->ops->restart(p), 0);
     assert_int_equal(p->ops->dma(p), 0);
+}
+
+/* INTx Disable: the device's work completes (the drivers poll) but INTA#
+ * stays low; cleared, the next operation raises it again. */
+void qos_test_intx_disable(qos_ctx *c)
+{
+    qos_pcifn *p = &c->pcifn;
+    uint16_t cmd = command(c);
+
+    (void)qos_irq_check(c, QOS_IRQ_INTX);
+    assert_int_equal(p->ops->dma(p), 0);
+    assert_int_equal(qos_irq_check(c, QOS_IRQ_INTX), 0);
+    qos_cfg_write(c, EMK_PCI_COMMAND, 2, cmd | EMK_PCI_COMMAND_INTX_DISABLE);
+    assert_int_equal(p->ops->dma(p), 0);
+    pause_ms(c, 2);
+    assert_int_equal(emk_tm_irq_raises(c->tm, 0), c->line_seen);
+    assert_int_equal(emk_tm_irq_level(c->tm, 0), 0);
+    c->line_high = 0;               /* the window starts with the line low */
+    qos_cfg_write(c, EMK_PCI_COMMAND, 2, cmd);
+    assert_int_equal(p->ops->dma(p), 0);
+    assert_int_equal(qos_irq_check(c, QOS_IRQ_INTX), 0);
+}
+
+/* A real peer reads the function's config space: lspci -F on the core's
+ * dump names it by its IDs and sees MSI-X enabled exactly on MSI-X
+ * paths.  Skipped where lspci (pciutils, tests/deps/pci.apt) is missing. */
+void qos_test_lspci(qos_ctx *c)
+{
+    const emk_pci_enum_fn *f = efn(c);
+    char dump[20000], cmd[300], line[512], path[64], ids[16];
+    int len, found = 0, msix_on = 0, msix_off = 0;
+    FILE *fo, *pi;
+
+    if (system("command -v lspci >/dev/null 2>&1") != 0)
+        skip();
+    len = emk_pci_dump_lspci(c->pcifn.fn, f->segment, f->bus, dump, sizeof(dump));
+    assert_true(len > 0);
+    snprintf(path, sizeof(path), "/tmp/qos-lspci.%d", (int)getpid());
+    fo = fopen(path, "w");
+    assert_non_null(fo);
+    assert_int_equal(fwrite(dump, 1, (size_t)len, fo), (size_t)len);
+    fclose(fo);
+    snprintf(cmd, sizeof(cmd), "lspci -F %s -nn -vv 2>/dev/null", path);
+    snprintf(ids, sizeof(ids), "[%04x:%04x]", f->vendor_id, f->device_id);
+    pi = popen(cmd, "r");
+    assert_non_null(pi);
+    while (fgets(line, sizeof(line), pi)) {
+        found |= strstr(line, ids) != NULL;
+        msix_on |= strstr(line, "MSI-X: Enable+") != NULL;
+        msix_off |= strstr(line, "MSI-X: Enable-") != NULL;
+    }
+    pclose(pi);
+    unlink(path);
+    assert_true(found);
+    if (f->msix_cap) {
+        assert_int_equal(msix_on, c->opts.irq == QOS_IRQ_MSIX);
+        assert_int_equal(msix_off, c->opts.irq != QOS_IRQ_MSIX);
+    }
 }
