@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "qos.h"
 #include "emkit/nvme_pci.h"
@@ -110,6 +111,7 @@ static int nvme_dma(qos_pcifn *p)
     nvme_state *s = p->drv;
     uint8_t cmd[64];
     emk_nvme_cqe c;
+    struct timespec ts = {0, 100000};
     int i;
 
     /* one read, reaped without the driver's long wait: with bus
@@ -118,9 +120,15 @@ static int nvme_dma(qos_pcifn *p)
     if (emk_nvme_drv_queue_cmd(&s->d, &s->d.io[0], cmd) < 0)
         return -EBUSY;
     emk_nvme_drv_ring(&s->d, &s->d.io[0]);
-    for (i = 0; i < 2000; i++)
+    /* at least 0.5 s for queues on iothreads of a loaded machine */
+    for (i = 0; i < 5000; i++) {
         if (emk_nvme_drv_reap(&s->d, &s->d.io[0], &c, 1) == 1)
             return c.status ? -EIO : 0;
+        if (s->dopt.threaded)
+            nanosleep(&ts, NULL);
+        else if (i > 2000)
+            break;
+    }
     return -ETIMEDOUT;
 }
 
