@@ -3,7 +3,8 @@
 # -Db_sanitize=thread in BUILD_DIR (default build/tsan), then the tests that
 # start threads: unit loop, loop-poll, block, ring, virtq_mt, every test
 # named *sblk*, every test of suites 'nvme' and 'trace', and the PCI core's
-# MSI test (a device thread against vCPU mask writes) and the virtio suite.  Any TSan report fails the
+# MSI test (a device thread against vCPU mask writes), the virtio suite and
+# the test graph (suite 'qos': devices on iothreads).  Any TSan report fails the
 # run (halt_on_error=1, exitcode=66).  No suppressions: a report is a bug.
 #
 # Usage: tests/tsan/run.sh [BUILD_DIR]
@@ -32,7 +33,7 @@ bdir = os.path.realpath(sys.argv[1])
 names, targets = [], set()
 for t in json.load(sys.stdin):
     suites = {s.split(":")[-1] for s in t["suite"]}
-    if ("unit" in suites and t["name"] in unit) or "nvme" in suites or "sblk" in t["name"] or "trace" in suites or "virtio" in suites or t["name"] == "test_pci_msi":
+    if ("unit" in suites and t["name"] in unit) or "nvme" in suites or "sblk" in t["name"] or "trace" in suites or "virtio" in suites or "qos" in suites or t["name"] == "test_pci_msi":
         names.append(t["name"])
         exe = os.path.realpath(t["cmd"][0])
         if exe.startswith(bdir + "/"):
