@@ -12,6 +12,8 @@
  * to 3 (LUN 0); backend= (backend2..backend4) emkit backends instead
  * ("ram:SIZE", "null:SIZE", "file:PATH") for the same slots.  A slot
  * given both is refused.  The adapter's own id is scsi-id= (7).
+ * bios-bus-master=on (the default) does what the adapter's BIOS would:
+ * it enables bus mastering, which Linux's driver expects to find on.
  *
  * emkit-requires: emk_buslogic_pci_init
  */
@@ -46,6 +48,8 @@ struct EmkBuslogicPci {
     char *backend[EMKIT_BL_SLOTS];
     EmkQemuLoopConf loop;
     uint8_t scsi_id;
+    bool bios_bus_master;   /* bios-bus-master= */
+    bool bios_done;         /* since reset: the stand-in has acted */
 };
 
 static const char *const drive_prop[EMKIT_BL_SLOTS] = {
@@ -189,16 +193,32 @@ static uint32_t emkit_buslogic_config_read(PCIDevice *pdev, uint32_t addr,
     return emk_qemu_pci_config_read(&EMKIT_BUSLOGIC(pdev)->host, addr, len);
 }
 
+/* The BT-958's own BIOS enables bus mastering at POST, and Linux's
+ * BusLogic.c relies on it (it never calls pci_set_master).  Without that
+ * ROM, bios-bus-master=on stands in for it: the first time firmware or the
+ * guest turns on I/O decoding after a reset, Bus Master Enable is turned
+ * on with it, in emkit's config space and QEMU's copy alike. */
 static void emkit_buslogic_config_write(PCIDevice *pdev, uint32_t addr,
                                         uint32_t val, int len)
 {
-    emk_qemu_pci_config_write(&EMKIT_BUSLOGIC(pdev)->host, addr, val, len);
+    EmkBuslogicPci *s = EMKIT_BUSLOGIC(pdev);
+
+    emk_qemu_pci_config_write(&s->host, addr, val, len);
+    if (s->bios_bus_master && !s->bios_done && addr == PCI_COMMAND &&
+        len >= 1 && (val & PCI_COMMAND_IO)) {
+        uint32_t cmd = emk_qemu_pci_config_read(&s->host, PCI_COMMAND, 2);
+
+        s->bios_done = true;
+        emk_qemu_pci_config_write(&s->host, PCI_COMMAND,
+                                  cmd | PCI_COMMAND_MASTER, 2);
+    }
 }
 
 static void emkit_buslogic_reset(DeviceState *dev)
 {
     EmkBuslogicPci *s = EMKIT_BUSLOGIC(dev);
 
+    s->bios_done = false;
     if (s->inited) {
         emk_buslogic_pci_reset(&s->bl);
     }
@@ -219,6 +239,7 @@ static Property emkit_buslogic_props[] = {
     DEFINE_PROP_STRING("backend3", EmkBuslogicPci, backend[2]),
     DEFINE_PROP_STRING("backend4", EmkBuslogicPci, backend[3]),
     DEFINE_PROP_UINT8("scsi-id", EmkBuslogicPci, scsi_id, 7),
+    DEFINE_PROP_BOOL("bios-bus-master", EmkBuslogicPci, bios_bus_master, true),
     DEFINE_EMK_QEMU_LOOP_PROPERTIES(EmkBuslogicPci, loop),
     DEFINE_PROP_END_OF_LIST(),
 };
