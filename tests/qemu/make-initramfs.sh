@@ -36,9 +36,13 @@ for tool in apt-get apt-cache dpkg-deb cpio gzip ldd modinfo; do
 done
 BUSYBOX=$(command -v busybox) || skip "busybox-static not installed"
 ldd "$BUSYBOX" >/dev/null 2>&1 && skip "busybox is not static (install busybox-static)"
-GUEST_BINS="fio nvme lspci setpci mke2fs e2fsck fido2-token fido2-cred fido2-assert"
+GUEST_BINS="fio nvme lspci setpci mke2fs e2fsck sg_inq sg_readcap sg_vpd sg_dd sg_reset fido2-token fido2-cred fido2-assert"
 # Modules the guest tests load (dependencies are added automatically).
-MODULES="nvme virtio_pci virtio_blk virtio_rng ext4 crc32c_generic uhid hid_generic"
+MODULES="nvme virtio_pci virtio_blk virtio_rng ext4 crc32c_generic sd_mod sg uhid hid_generic"
+# Modules packed (with their dependencies loaded at boot) but left for the
+# tests to insmod with parameters, in /modules/late/ (BusLogic: its
+# BusLogic= options reach a module only as an insmod argument).
+LATE_MODULES="BusLogic"
 KMETA=linux-image-amd64
 case ${EMK_GUEST:-} in
     "") ;;
@@ -48,7 +52,8 @@ case ${EMK_GUEST:-} in
         # snd_hda_*: the intel-hda baseline of the benchmark (snd-bench.sh);
         # the generic codec first: there is no modprobe for the controller
         # to load it with when it probes its codec
-        MODULES="virtio_pci virtio_snd snd_hda_codec_generic snd_hda_intel" ;;
+        MODULES="virtio_pci virtio_snd snd_hda_codec_generic snd_hda_intel"
+        LATE_MODULES= ;;
     *) log "unknown EMK_GUEST=$EMK_GUEST"; exit 2 ;;
 esac
 for b in $GUEST_BINS; do
@@ -75,7 +80,7 @@ MODDIR=$KROOT/lib/modules/$KVER
 
 # ---- base archive (cached) ---------------------------------------------------
 BASE=$CACHE/base-$KVER.cpio.gz
-STAMP="$KVER|$MODULES|$GUEST_BINS|v2"
+STAMP="$KVER|$MODULES|$LATE_MODULES|$GUEST_BINS|v2"
 [ -z "${EMK_GUEST:-}" ] || STAMP="$STAMP|alsa-conf"
 if [ ! -f "$BASE" ] || [ "$(cat "$BASE.stamp" 2>/dev/null)" != "$STAMP" ]; then
     log "building $BASE"
@@ -131,6 +136,13 @@ if [ ! -f "$BASE" ] || [ "$(cat "$BASE.stamp" 2>/dev/null)" != "$STAMP" ]; then
         ORDER+=("$p")
     }
     for m in $MODULES; do add_module "$m"; done
+    for m in $LATE_MODULES; do
+        p=$(modpath "$m")
+        [ -n "$p" ] || { log "module $m not found in $KPKG"; exit 1; }
+        for dep in $(modinfo -F depends "$p" | tr ',' ' '); do
+            add_module "$dep"
+        done
+    done
     : >"$ROOT/modules/order"
     for p in "${ORDER[@]}"; do
         name=$(basename "$p")
@@ -140,7 +152,15 @@ if [ ! -f "$BASE" ] || [ "$(cat "$BASE.stamp" 2>/dev/null)" != "$STAMP" ]; then
         esac
         echo "$name" >>"$ROOT/modules/order"
     done
-    log "modules: $(tr '\n' ' ' <"$ROOT/modules/order")"
+    mkdir -p "$ROOT/modules/late"
+    for m in $LATE_MODULES; do
+        p=$(modpath "$m")
+        case $p in
+            *.xz) xz -dc "$p" >"$ROOT/modules/late/$m.ko" ;;
+            *) cp "$p" "$ROOT/modules/late/$m.ko" ;;
+        esac
+    done
+    log "modules: $(tr '\n' ' ' <"$ROOT/modules/order") (late: $LATE_MODULES)"
     (cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 >"$BASE.tmp")
     mv "$BASE.tmp" "$BASE"
     echo "$STAMP" >"$BASE.stamp"
