@@ -87,14 +87,16 @@ def open_device(path, timeout=30.0):
 class Server(object):
     """`emkit fido serve --hid-socket` in a temporary directory."""
 
-    def __init__(self, emkit, state=None, presence="always", extra=()):
+    def __init__(self, emkit, state=None, presence="always", extra=(), quiet=False):
         self.emkit = emkit
+        self.quiet = quiet
         self.state = state
         self.presence = presence
         self.extra = list(extra)
         self.dir = tempfile.mkdtemp(prefix="emkit-pyfido-")
         self.path = os.path.join(self.dir, "key.sock")
         self.proc = None
+        self.kills = 0               # SIGKILLs sent (counted before sending)
 
     def start(self, wait=10.0):
         """Starts the server and returns once it accepts connections."""
@@ -102,7 +104,8 @@ class Server(object):
                "--presence", self.presence] + self.extra
         if self.state:
             cmd += ["--state", self.state]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL if self.quiet else None)
         deadline = time.monotonic() + wait
         while True:
             s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -130,10 +133,12 @@ class Server(object):
 
     def kill(self):
         """SIGKILL: the server dies wherever it is."""
-        if not self.proc:
+        proc = self.proc
+        if not proc:
             return None
-        self.proc.kill()
-        rc = self.proc.wait(30)
+        self.kills += 1
+        proc.kill()
+        rc = proc.wait(30)
         self.proc = None
         return rc
 
