@@ -92,9 +92,21 @@ def main():
     if os.path.exists(state):
         print("counter-kill: %s exists; give an empty --dir" % state, file=sys.stderr)
         return 1
-    t0 = time.monotonic()
+    srv = sock_hid.Server(o.emkit, state=state, quiet=True)
+    try:
+        return run(o, rng, seed, state, srv)
+    finally:
+        srv.cleanup()                # no server left behind, whatever happened
+        if not o.dir:
+            for f in (state, state + ".tmp"):
+                if os.path.exists(f):
+                    os.unlink(f)
+            os.rmdir(d)
 
-    srv = sock_hid.Server(o.emkit, state=state, quiet=True).start()
+
+def run(o, rng, seed, state, srv):
+    t0 = time.monotonic()
+    srv.start()
     ctap = open_ctap(srv)
     cdh = hashlib.sha256(b"make").digest()
     att = ctap.make_credential(cdh, RP, {"id": b"counter-user", "name": "c"},
@@ -158,7 +170,6 @@ def main():
     final = assertion(ctap, cred, pub, n + 1)
     ctap.device.close()
     rc = srv.stop()
-    srv.cleanup()
     elapsed = time.monotonic() - t0
 
     bad = [(i, seen[i - 1], seen[i]) for i in range(1, len(seen)) if seen[i] <= seen[i - 1]]
@@ -179,11 +190,6 @@ def main():
     if rc != 0:
         failed = 1
         print("counter-kill: the last server exited with %r" % rc, file=sys.stderr)
-    if not o.dir:
-        for f in (state, state + ".tmp"):
-            if os.path.exists(f):
-                os.unlink(f)
-        os.rmdir(d)
     print("%d passed, %d failed" % (1 - failed, failed))
     return failed
 

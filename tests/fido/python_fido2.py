@@ -62,8 +62,12 @@ class Key(object):
 
     def __init__(self, emkit):
         self.server = sock_hid.Server(emkit).start()
-        self.dev = sock_hid.open_device(self.server.path)
-        self.ctap = Ctap2(self.dev)
+        try:
+            self.dev = sock_hid.open_device(self.server.path)
+            self.ctap = Ctap2(self.dev)
+        except Exception:
+            self.server.cleanup()
+            raise
 
     def close(self):
         self.dev.close()
