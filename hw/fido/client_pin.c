@@ -178,6 +178,7 @@ static int check_pin_hash(emk_fido *k, int64_t proto, const uint8_t *shared,
     if (emk_fido_pin_decrypt(proto, shared, enc->ptr, (size_t)enc->val, hash, &n) < 0)
         return CTAP1_ERR_OTHER;           /* the length was checked above */
     ok = emk_ct_memeq(hash, k->st.pin_hash, 16);
+    emk_fido_declassify(&ok, sizeof(ok));   /* the verdict is public: the reply says it */
     emk_ct_wipe(hash, sizeof(hash));
     if (!ok) {
         emk_fido_pin_regenerate(k, proto);
@@ -222,6 +223,10 @@ static int new_pin(const emk_fido *k, int64_t proto, const uint8_t *shared,
         size_t lead = (((size_t)(pad[i] & 0xc0) ^ 0x80) + 0xff) >> 8; /* not 10xxxxxx */
         cps += in & lead;
     }
+    /* the length is not kept secret (the policy's verdict tells it);
+     * the PIN's bytes are */
+    emk_fido_declassify(&len, sizeof(len));
+    emk_fido_declassify(&cps, sizeof(cps));
     if (len > EMK_FIDO_PIN_MAX_BYTES || cps < k->st.min_pin_len || cps > 255)
         st = CTAP2_ERR_PIN_POLICY_VIOLATION;
     if (st == CTAP2_OK) {
@@ -293,8 +298,13 @@ static int change_pin(emk_fido *k, const cp_req *q)
     if (st == CTAP2_OK)
         st = new_pin(k, q->proto, shared, &q->new_pin, hash, &cps);
     emk_ct_wipe(shared, sizeof(shared));
-    if (st == CTAP2_OK && k->st.force_pin_change && emk_ct_memeq(hash, k->st.pin_hash, 16))
-        st = CTAP2_ERR_PIN_POLICY_VIOLATION;          /* the same PIN again */
+    if (st == CTAP2_OK && k->st.force_pin_change) {
+        int same = emk_ct_memeq(hash, k->st.pin_hash, 16);
+
+        emk_fido_declassify(&same, sizeof(same));      /* public: the reply says it */
+        if (same)
+            st = CTAP2_ERR_PIN_POLICY_VIOLATION;      /* the same PIN again */
+    }
     if (st != CTAP2_OK)
         return st;
     st = commit_pin(k, hash, cps);

@@ -88,7 +88,10 @@ int emk_fido_cred_open(emk_fido *k, const uint8_t rp_id_hash[32], const uint8_t 
                      PT_LEN, id + OFF_TAG, EMK_GCM_TAG, pt);
     if (r < 0)
         return -EINVAL;
-    /* authentic from here on: only we could have sealed it */
+    /* authentic from here on: only we could have sealed it.  Its flags
+     * (the credProtect level shows in what the key does with it) and the
+     * zero padding are public; the scalar is not */
+    emk_fido_declassify(pt + 32, PT_LEN - 32);
     r = -EINVAL;
     if (flags_valid(pt[32]) && (pt[33] | pt[34]) == 0 && emk_p256_priv_set(priv, pt) == 0) {
         if (cred_protect)

@@ -22,12 +22,13 @@ static void option(emk_cbor_enc *e, const char *name, int v)
 /* options, in canonical order (length, then bytes) */
 static void options(const emk_fido *k, emk_cbor_enc *e)
 {
-    emk_cbor_map(e, 10);
+    emk_cbor_map(e, 11);
     option(e, "rk", 1);
     option(e, "up", 1);
     option(e, "plat", 0);
     option(e, "alwaysUv", k->st.always_uv);
     option(e, "credMgmt", 1);
+    option(e, "authnrCfg", 1);          /* authenticatorConfig */
     option(e, "clientPin", k->st.pin_set);
     option(e, "largeBlobs", 1);
     option(e, "pinUvAuthToken", 1);

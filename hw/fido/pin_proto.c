@@ -46,6 +46,7 @@ void emk_fido_pin_regenerate(emk_fido *k, int64_t proto)
         return;
     if (emk_p256_keygen(&k->pin.ka_priv[i], &k->pin.ka_pub[i], &k->rng) < 0 && !k->err)
         k->err = -EIO;
+    emk_fido_declassify(&k->pin.ka_pub[i], sizeof(k->pin.ka_pub[i]));   /* a public key */
 }
 
 static void token_stop(emk_fido *k)

@@ -129,3 +129,17 @@ fido_dev_t *fio_dev(fio_key *f)
     }
     return dev;
 }
+
+fido_cred_t *fio_cred_req(const unsigned char *cdh, const char *rp, const char *rp_name,
+                          const char *user, const char *name, const char *display)
+{
+    fido_cred_t *c = fido_cred_new();
+
+    if (c && (fido_cred_set_type(c, COSE_ES256) != FIDO_OK ||
+              fido_cred_set_clientdata_hash(c, cdh, 32) != FIDO_OK ||
+              fido_cred_set_rp(c, rp, rp_name) != FIDO_OK ||
+              fido_cred_set_user(c, (const unsigned char *)user, strlen(user), name, display,
+                                 NULL) != FIDO_OK))
+        fido_cred_free(&c);
+    return c;
+}

@@ -34,5 +34,10 @@ void fio_key_cleanup(fio_key *f);
 int fio_open(fio_key *f, fido_dev_t *dev);
 /** A new fido_dev_t opened on f, or NULL. */
 fido_dev_t *fio_dev(fio_key *f);
+/** A new ES256 credential request over the 32-byte client data hash cdh
+ *  for RP rp (rp_name may be NULL) and user ID user; name and display
+ *  (may be NULL) are the user's name and display name.  NULL on failure. */
+fido_cred_t *fio_cred_req(const unsigned char *cdh, const char *rp, const char *rp_name,
+                          const char *user, const char *name, const char *display);
 
 #endif

@@ -580,7 +580,7 @@ static void test_get_info(void **state)
     mc_args a = mc_default();
     mc_out mo;
     static const char *const want_opts[] = {
-        "rk", "up", "plat", "alwaysUv", "credMgmt", "clientPin", "largeBlobs",
+        "rk", "up", "plat", "alwaysUv", "credMgmt", "authnrCfg", "clientPin", "largeBlobs",
         "pinUvAuthToken", "setMinPINLength", "makeCredUvNotRqd"
     };
 
@@ -593,8 +593,8 @@ static void test_get_info(void **state)
     get(&r.root, 3, EMK_CBOR_BYTES, &v);
     assert_memory_equal(v.ptr, emk_fido_aaguid(), 16);
     get(&r.root, 4, EMK_CBOR_MAP, &o);
-    assert_int_equal(o.val, 10);
-    for (size_t i = 0; i < 10; i++)
+    assert_int_equal(o.val, 11);
+    for (size_t i = 0; i < 11; i++)
         assert_true(emk_cbor_map_text(&o, want_opts[i], &x));
     emk_cbor_map_text(&o, "clientPin", &x);
     assert_int_equal(emk_cbor_get_bool(&x), 0);

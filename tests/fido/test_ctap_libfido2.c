@@ -54,15 +54,10 @@ static int teardown(void **state)
 static fido_cred_t *make(peer *p, const char *rp, const char *user, fido_opt_t rk, int ext,
                          int prot, const char *pin)
 {
-    fido_cred_t *c = fido_cred_new();
+    fido_cred_t *c = fio_cred_req(cdh, rp, "Relying Party", user, user, "Display Name");
     int r;
 
     assert_non_null(c);
-    assert_int_equal(fido_cred_set_type(c, COSE_ES256), FIDO_OK);
-    assert_int_equal(fido_cred_set_clientdata_hash(c, cdh, sizeof(cdh)), FIDO_OK);
-    assert_int_equal(fido_cred_set_rp(c, rp, "Relying Party"), FIDO_OK);
-    assert_int_equal(fido_cred_set_user(c, (const unsigned char *)user, strlen(user), user,
-                                        "Display Name", NULL), FIDO_OK);
     assert_int_equal(fido_cred_set_rk(c, rk), FIDO_OK);
     if (ext)
         assert_int_equal(fido_cred_set_extensions(c, ext), FIDO_OK);
@@ -279,14 +274,9 @@ static void test_pin(void **state)
 /* a non-resident credential request for user "v" of example.com */
 static fido_cred_t *bare_cred(void)
 {
-    fido_cred_t *c = fido_cred_new();
+    fido_cred_t *c = fio_cred_req(cdh, "example.com", NULL, "v", NULL, NULL);
 
     assert_non_null(c);
-    assert_int_equal(fido_cred_set_type(c, COSE_ES256), FIDO_OK);
-    assert_int_equal(fido_cred_set_clientdata_hash(c, cdh, sizeof(cdh)), FIDO_OK);
-    assert_int_equal(fido_cred_set_rp(c, "example.com", NULL), FIDO_OK);
-    assert_int_equal(fido_cred_set_user(c, (const unsigned char *)"v", 1, NULL, NULL, NULL),
-                     FIDO_OK);
     return c;
 }
 
