@@ -1,0 +1,57 @@
+/*
+ * emkit/usb_fido.h - the FIDO2/U2F key (emkit/fido.h) as a full-speed USB
+ * HID device (hw/usb-fido/): one interface of class HID with the FIDO
+ * report descriptor (usage page 0xF1D0), 64-byte reports on interrupt IN
+ * 0x81 and OUT 0x01, as CTAP 2.1 section 11.2.8.1 and real keys have.
+ * Glue only: the key is hw/fido, the USB side src/usb.  Threads: the
+ * device, the key and every call here belong to `loop`.
+ */
+#ifndef EMKIT_USB_FIDO_H
+#define EMKIT_USB_FIDO_H
+
+#include "emkit/fido.h"
+#include "emkit/usb.h"
+#include "emkit/usb_hid.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum emk_usb_fido_consts {
+    EMK_USB_FIDO_VENDOR = 0x1209,     /**< pid.codes (test range product) */
+    EMK_USB_FIDO_PRODUCT = 0x000f,
+    EMK_USB_FIDO_EP_IN = 0x81,
+    EMK_USB_FIDO_EP_OUT = 0x01,
+    EMK_USB_FIDO_QUEUE = 256          /**< input reports queued: two longest messages */
+};
+
+/** The device; caller-owned, usb first (so it starts with emk_dev). */
+typedef struct emk_usb_fido {
+    emk_usb_dev usb;
+    emk_usb_hid hid;
+    emk_fido *key;
+    emk_usb_device_desc desc;
+    emk_usb_config_desc config;
+    emk_usb_iface_desc iface;
+    emk_usb_ep_desc eps[2];
+    uint8_t hid_desc[EMK_USB_HID_DESC_LEN];
+} emk_usb_fido;
+
+/**
+ * Creates the key (emk_fido_new with cfg) and the USB device around it in
+ * `loop` (call from its thread).  `host` is the USB host's wakeup (may be
+ * NULL).  Returns 0 or the key's or the core's negative errno (nothing
+ * left to clean up).
+ */
+EMK_API int emk_usb_fido_init(emk_usb_fido *f, emk_loop *loop, const emk_fido_config *cfg,
+                              const emk_usb_host_ops *host, void *host_opaque);
+/** A USB bus reset (the key keeps its state and channels). */
+EMK_API void emk_usb_fido_reset(emk_usb_fido *f);
+/** Frees the key and the device's storage. */
+EMK_API void emk_usb_fido_cleanup(emk_usb_fido *f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
