@@ -233,7 +233,8 @@ static int check_config(const emk_usb_config_desc *c)
 
             if ((ep->address & 0x0f) == 0 || (ep->address & 0x70) ||
                 (ep->attributes & 3) == EMK_USB_XFER_CONTROL ||
-                ep->max_packet == 0 || (ep->max_packet & 0x7ff) > EMK_USB_MAX_PACKET ||
+                (ep->max_packet & 0x7ff) == 0 || (ep->max_packet & 0x7ff) > EMK_USB_MAX_PACKET ||
+                (ep->max_packet & 0xe000) ||
                 (ep->extra_len && !ep->extra))
                 return -EINVAL;
             for (k = 0; k < e; k++)
