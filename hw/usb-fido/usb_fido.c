@@ -33,18 +33,21 @@ static const emk_fido_ops fido_key_ops = {
     .send_report = fido_send,
 };
 
-static void build_tables(emk_usb_fido *f, size_t rdesc_len)
+static void build_tables(emk_usb_fido *f, size_t rdesc_len, int speed)
 {
+    /* 5 ms at full speed (frames); 2^(4-1) microframes = 1 ms at high speed */
+    uint8_t interval = speed == EMK_USB_SPEED_HIGH ? 4 : 5;
+
     emk_usb_hid_class_desc(f->hid_desc, rdesc_len);
     f->eps[0].address = EMK_USB_FIDO_EP_IN;
     f->eps[0].attributes = EMK_USB_XFER_INT;
     f->eps[0].max_packet = EMK_FIDO_REPORT;
-    f->eps[0].interval = 5;
+    f->eps[0].interval = interval;
     f->eps[0].queue_depth = EMK_USB_FIDO_QUEUE;
     f->eps[1].address = EMK_USB_FIDO_EP_OUT;
     f->eps[1].attributes = EMK_USB_XFER_INT;
     f->eps[1].max_packet = EMK_FIDO_REPORT;
-    f->eps[1].interval = 5;
+    f->eps[1].interval = interval;
     f->iface.number = 0;
     f->iface.cls = EMK_USB_HID_CLASS;
     f->iface.extra = f->hid_desc;
@@ -56,7 +59,7 @@ static void build_tables(emk_usb_fido *f, size_t rdesc_len)
     f->config.max_power = 50;                   /* 100 mA */
     f->config.ifaces = &f->iface;
     f->config.n_ifaces = 1;
-    f->desc.speed = EMK_USB_SPEED_FULL;
+    f->desc.speed = speed;
     f->desc.bcd_usb = 0x0200;
     f->desc.max_packet0 = 64;
     f->desc.vendor = EMK_USB_FIDO_VENDOR;
@@ -72,14 +75,16 @@ static void build_tables(emk_usb_fido *f, size_t rdesc_len)
 }
 
 int emk_usb_fido_init(emk_usb_fido *f, emk_loop *loop, const emk_fido_config *cfg,
-                      const emk_usb_host_ops *host, void *host_opaque)
+                      int speed, const emk_usb_host_ops *host, void *host_opaque)
 {
     size_t rlen = 0;
     const uint8_t *rdesc = emk_fido_hid_descriptor(&rlen);
     int r;
 
     memset(f, 0, sizeof(*f));
-    build_tables(f, rlen);
+    if (speed != EMK_USB_SPEED_FULL && speed != EMK_USB_SPEED_HIGH)
+        return -EINVAL;
+    build_tables(f, rlen, speed);
     if ((r = emk_usb_dev_init(&f->usb, "usb-fido", loop, &f->desc, host, host_opaque)) < 0)
         return r;
     r = emk_usb_hid_init(&f->hid, &f->usb, 0, EMK_USB_FIDO_EP_IN, EMK_USB_FIDO_EP_OUT, 0,

@@ -39,12 +39,15 @@ typedef struct emk_usb_fido {
 
 /**
  * Creates the key (emk_fido_new with cfg) and the USB device around it in
- * `loop` (call from its thread).  `host` is the USB host's wakeup (may be
- * NULL).  Returns 0 or the key's or the core's negative errno (nothing
- * left to clean up).
+ * `loop` (call from its thread).  `speed` is EMK_USB_SPEED_FULL (what
+ * keys are) or EMK_USB_SPEED_HIGH (for a port without full speed, such as
+ * an EHCI controller without companions: the same tables with a
+ * high-speed polling interval).  `host` is the USB host's wakeup (may be
+ * NULL).  Returns 0, -EINVAL (another speed), or the key's or the core's
+ * negative errno (nothing left to clean up).
  */
 EMK_API int emk_usb_fido_init(emk_usb_fido *f, emk_loop *loop, const emk_fido_config *cfg,
-                              const emk_usb_host_ops *host, void *host_opaque);
+                              int speed, const emk_usb_host_ops *host, void *host_opaque);
 /** A USB bus reset (the key keeps its state and channels). */
 EMK_API void emk_usb_fido_reset(emk_usb_fido *f);
 /** Frees the key and the device's storage. */

@@ -26,6 +26,7 @@ typedef struct fx {
     emk_usb_host_drv h;
     emk_ctaphid_drv c;
     unsigned wakeups;
+    int speed;
 } fx;
 
 static fx F;
@@ -56,11 +57,12 @@ static int64_t idle(void *opaque, int64_t max_ns)
     return step;
 }
 
-static void start(fx *t, int policy, uint32_t delay_ms)
+static void start_at(fx *t, int policy, uint32_t delay_ms, int speed)
 {
     emk_fido_config cfg;
 
     memset(t, 0, sizeof(*t));
+    t->speed = speed;
     emk_vclock_init(&t->vc, 0);
     t->loop = emk_loop_new(&t->vc.clock, NULL);
     assert_non_null(t->loop);
@@ -69,8 +71,13 @@ static void start(fx *t, int policy, uint32_t delay_ms)
     cfg.seed_len = sizeof(seed);
     cfg.up_policy = policy;
     cfg.up_delay_ms = delay_ms;
-    assert_int_equal(emk_usb_fido_init(&t->f, t->loop, &cfg, &host_ops, t), 0);
+    assert_int_equal(emk_usb_fido_init(&t->f, t->loop, &cfg, t->speed, &host_ops, t), 0);
     assert_int_equal(emk_usb_host_drv_enumerate(&t->h, &t->f.usb, 7, idle, t), 0);
+}
+
+static void start(fx *t, int policy, uint32_t delay_ms)
+{
+    start_at(t, policy, delay_ms, EMK_USB_SPEED_FULL);
 }
 
 static int teardown(void **state)
@@ -211,6 +218,33 @@ static void test_keepalive(void **state)
     assert_true(t->vc.now - t0 < 100 * (int64_t)1000000);
 }
 
+/* High speed (an EHCI port without companions): same function, a
+ * qualifier, the high-speed interval; other speeds are refused. */
+static void test_high_speed(void **state)
+{
+    fx *t = *state;
+    uint8_t b[16], msg[100], resp[100];
+    size_t n = 0;
+    emk_usb_fido g;
+    emk_fido_config cfg;
+
+    teardown(state);
+    start_at(t, EMK_FIDO_UP_ALWAYS, 0, EMK_USB_SPEED_HIGH);
+    assert_int_equal(emk_usb_host_drv_control(&t->h, EMK_USB_DIR_IN, EMK_USB_REQ_GET_DESCRIPTOR,
+                                              0x0600, 0, b, 10), 10);
+    assert_int_equal(b[1], EMK_USB_DT_DEVICE_QUALIFIER);
+    assert_int_equal(t->h.config[9 + 9 + 9 + 6], 4);     /* bInterval of 0x81 */
+    assert_int_equal(emk_ctaphid_drv_init(&t->c, emk_usb_host_drv_ctaphid_xmit,
+                                          emk_usb_host_drv_ctaphid_recv, &t->h, nonce), 0);
+    memset(msg, 0x42, sizeof(msg));
+    assert_int_equal(emk_ctaphid_drv_xfer(&t->c, 0x01, msg, sizeof(msg), resp, sizeof(resp), &n,
+                                          SEC), 0x01);
+    assert_memory_equal(resp, msg, sizeof(msg));
+    memset(&cfg, 0, sizeof(cfg));
+    assert_int_equal(emk_usb_fido_init(&g, t->loop, &cfg, EMK_USB_SPEED_SUPER, NULL, NULL),
+                     -EINVAL);
+}
+
 static void test_get_info(void **state)
 {
     fx *t = *state;
@@ -240,6 +274,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_init_ping, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_reports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keepalive, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_high_speed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_get_info, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
