@@ -66,6 +66,9 @@ int emk_fido_ctap2(emk_fido *k, const uint8_t *req, size_t len, uint8_t *resp,
         pp = &params;
     }
     emk_cbor_enc_init(&e, resp + 1, cap - 1);
+    if (req[0] != CTAP2_GET_NEXT_ASSERTION)
+        emk_fido_assert_forget(k);      /* GetNextAssertion only right after */
+    if (req[0] != CTAP2_CRED_MGMT && req[0] != CTAP2_CRED_MGMT_PRE) emk_fido_cm_abort(k);
     switch (req[0]) {
     case CTAP2_MAKE_CREDENTIAL:
         st = pp ? emk_fido_make_credential(k, pp, &e) : CTAP2_ERR_MISSING_PARAMETER;

@@ -158,6 +158,7 @@ void emk_fido_free(emk_fido *k)
     if (!k)
         return;
     emk_fido_hid_cleanup(k);
+    emk_fido_ctap2_abort(k);            /* its timer */
     emk_fido_pin_cleanup(k);
     emk_fido_up_cleanup(k);
     emk_drbg_cleanup(&k->rng);

@@ -279,12 +279,105 @@ int emk_fido_cred_mgmt(emk_fido *k, const emk_cbor_item *params, emk_cbor_enc *e
 int emk_fido_config_cmd(emk_fido *k, const emk_cbor_item *params, emk_cbor_enc *e);
 int emk_fido_large_blobs(emk_fido *k, const emk_cbor_item *params, emk_cbor_enc *e);
 
+/* ------------------------------------------------------ cred_req.c */
+/* what makeCredential and getAssertion parse alike */
+enum emk_fido_opt { EMK_FIDO_OPT_RK = 0, EMK_FIDO_OPT_UP = 1, EMK_FIDO_OPT_UV = 2 };
+/** Reads the options map under `key`: opt[i] is -1 (absent), 0 or 1.
+ *  CTAP2_OK or CTAP2_ERR_CBOR_UNEXPECTED_TYPE. */
+int emk_fido_req_options(const emk_cbor_item *params, int64_t key, int opt[3]);
+/** Steps 1-2 of both commands: pinUvAuthParam under kparam, its protocol
+ *  under kproto.  A zero-length param is a touch that ends the command
+ *  (PIN_NOT_SET / PIN_INVALID, OPERATION_DENIED, or EMK_FIDO_PENDING);
+ *  otherwise CTAP2_OK with *has (0/1), *param and *proto filled. */
+int emk_fido_req_pin(emk_fido *k, const emk_cbor_item *params, int64_t kparam,
+                     int64_t kproto, int *has, emk_cbor_item *param, int64_t *proto);
+/** Checks pinUvAuthParam over clientDataHash with the token (permission
+ *  perm, bound to the RP): CTAP2_OK and *uv = 1, or the pin room's status. */
+int emk_fido_req_auth(emk_fido *k, int64_t proto, const emk_cbor_item *param,
+                      const emk_cbor_item *cdh, unsigned perm, const uint8_t rp_id_hash[32],
+                      int *uv);
+/** An optional parameter of CBOR type `type`: 1 present, 0 absent, or
+ *  -CTAP2_ERR_CBOR_UNEXPECTED_TYPE. */
+int emk_fido_req_get(const emk_cbor_item *map, int64_t key, int type, emk_cbor_item *out);
+/** One PublicKeyCredentialDescriptor: CTAP2_OK and *ours (type is
+ *  "public-key"), or a CTAP status for a malformed one. */
+int emk_fido_req_descriptor(const emk_cbor_item *d, emk_cbor_item *id, int *ours);
+/** The longest prefix of s[0..len) of at most max bytes that ends on a
+ *  UTF-8 character boundary. */
+size_t emk_fido_utf8_prefix(const uint8_t *s, size_t len, size_t max);
+/** The resident credential of RP rp_id_hash with this credential ID, -1. */
+int emk_fido_rk_find_id(const emk_fido *k, const uint8_t rp_id_hash[32],
+                        const uint8_t *id, size_t id_len);
+
+/* ---------------------------------------------------------- authdata.c */
+enum emk_fido_ad_sizes {
+    EMK_FIDO_AD_HEAD = 37,           /**< rpIdHash, flags, signCount */
+    EMK_FIDO_AD_MAX = 512            /**< room for the longest authData */
+};
+/** Writes the 37-byte head of authenticator data. */
+void emk_fido_ad_head(uint8_t ad[EMK_FIDO_AD_HEAD], const uint8_t rp_id_hash[32],
+                      uint8_t flags, uint32_t counter);
+/** Appends attested credential data (AAGUID, ID length, ID, COSE_Key)
+ *  to the encoder that writes authData. */
+void emk_fido_ad_attested(emk_cbor_enc *ad, const uint8_t id[EMK_FIDO_CRED_ID_LEN],
+                          const emk_p256_pub *pub);
+/** The COSE_Key of an ES256 public key (kty 2, alg -7, crv 1, x, y). */
+void emk_fido_cose_key(emk_cbor_enc *e, const emk_p256_pub *pub);
+/** ECDSA over SHA-256(authData || clientDataHash), DER into sig: its
+ *  length or a negative errno. */
+int emk_fido_ad_sign(emk_fido *k, const emk_p256_priv *key, const uint8_t *ad, size_t ad_len,
+                     const uint8_t cdh[32], uint8_t sig[EMK_P256_SIG_DER_MAX]);
+/** The "packed" attestation statement: x5c with the attestation key, or
+ *  self attestation with the credential key when there is no certificate.
+ *  CTAP2_OK or CTAP1_ERR_OTHER. */
+int emk_fido_att_packed(emk_fido *k, const emk_p256_priv *cred_key, const uint8_t *ad,
+                        size_t ad_len, const uint8_t cdh[32], emk_cbor_enc *e);
+
+/* --------------------------------------------------------------- ext.c */
+/** Extension inputs of one request (pointers into the request). */
+typedef struct emk_fido_ext {
+    uint8_t hmac_secret;             /**< MC: asked (true); GA: input given */
+    uint8_t cred_protect;            /**< MC: 0 (none) or 1..3 */
+    uint8_t cred_blob;               /**< MC: given; GA: asked (true) */
+    uint8_t min_pin_length;          /**< MC: asked */
+    uint8_t large_blob_key;          /**< asked (true) */
+    emk_cbor_item blob;              /**< MC: the credBlob */
+    emk_cbor_item hs;                /**< GA: the hmac-secret input map */
+} emk_fido_ext;
+/** Parses the extensions map under `key` (ga: getAssertion's inputs).
+ *  CTAP2_OK or a CTAP status. */
+int emk_fido_ext_parse(const emk_cbor_item *params, int64_t key, int ga, emk_fido_ext *x);
+/** Checks getAssertion's hmac-secret input and decrypts its salts into
+ *  hs (secret: wipe it).  CTAP2_OK or a CTAP status. */
+int emk_fido_ext_hs_open(emk_fido *k, const emk_fido_ext *x, emk_fido_hs *hs);
+/** makeCredential's extension outputs as a CBOR map; returns how many
+ *  (0: write nothing, no ED flag). */
+int emk_fido_ext_mc_out(const emk_fido *k, const emk_fido_ext *x, const uint8_t *rp_id,
+                        size_t rp_id_len, int blob_stored, uint8_t level, emk_cbor_enc *e);
+/** getAssertion's extension outputs for one credential (rk NULL for a
+ *  non-resident one).  CTAP2_OK or a CTAP status. */
+int emk_fido_ext_ga_out(emk_fido *k, const emk_fido_ga_ext *g, const uint8_t *cred_id,
+                        int uv, const emk_fido_rk *rk, emk_cbor_enc *e);
+
+/* --------------------------------------------------------- get_assert.c */
+/** Forgets the GetNextAssertion state (every command but that one). */
+void emk_fido_assert_forget(emk_fido *k);
+
 /* -------------------------------------------------------------- cred.c */
-/** Makes a fresh credential: private key and its ID bound to rp_id_hash. */
+/** A credential ID's flags byte: the credProtect level (1..3) in the low
+ *  bits, and EMK_FIDO_CRED_U2F when CTAP1/U2F REGISTER made it. */
+enum emk_fido_cred_flags {
+    EMK_FIDO_CRED_LEVEL_MASK = 0x03,
+    EMK_FIDO_CRED_U2F = 0x80
+};
+/** Makes a fresh credential: private key and its ID bound to rp_id_hash.
+ *  cred_protect is the flags byte (level 0 is taken as 1).  0, -EINVAL
+ *  (bad flags), or the generator's error. */
 int emk_fido_cred_new(emk_fido *k, const uint8_t rp_id_hash[32], uint8_t cred_protect,
                       uint8_t id[EMK_FIDO_CRED_ID_LEN], emk_p256_priv *priv);
-/** Unwraps a credential ID for rp_id_hash: 0 and the key, or -EINVAL
- *  (not ours, not for this RP, tampered). */
+/** Unwraps a credential ID for rp_id_hash: 0, the key and the flags byte
+ *  (cred_protect may be NULL), or -EINVAL (not ours, not for this RP,
+ *  tampered). */
 int emk_fido_cred_open(emk_fido *k, const uint8_t rp_id_hash[32], const uint8_t *id,
                        size_t id_len, emk_p256_priv *priv, uint8_t *cred_protect);
 
@@ -307,6 +400,12 @@ int emk_fido_store_save(emk_fido *k);
 /** The next signature counter value; reserves ahead on disk first so a
  *  value is never repeated after a crash.  0, or the sticky error. */
 int emk_fido_counter_next(emk_fido *k, uint32_t *value);
+/** Decodes a whole state file's bytes into *st (the loader's parser, also
+ *  the fuzz entry point): 0, or -EINVAL with *st wiped. */
+int emk_fido_store_decode(emk_fido_persist *st, const uint8_t *buf, size_t len);
+/** Encodes *st as a whole state file into buf (cap bytes): 0 and *len,
+ *  or -ENOSPC / -EINVAL (a length field of *st past its array). */
+int emk_fido_store_encode(emk_fido_persist *st, uint8_t *buf, size_t cap, size_t *len);
 
 /* ------------------------------------------------------- pin_proto.c */
 void emk_fido_pin_init(emk_fido *k);      /* power-up: new key agreement keys, tokens */
@@ -337,6 +436,12 @@ int emk_fido_pin_verify(int64_t proto, const uint8_t *shared, const uint8_t *msg
                         size_t msg_len, const uint8_t *sig, size_t sig_len);
 /** Forgets PIN state (authenticatorReset). */
 void emk_fido_pin_reset(emk_fido *k);
+
+/* ------------------------------------------------------- cred_mgmt.c */
+/** Forgets the credential management enumeration and a pending large
+ *  blob write; ctap2.c calls it before every command other than the
+ *  enumeration continuations (and Reset through emk_fido_pin_reset). */
+void emk_fido_cm_abort(emk_fido *k);
 
 /* ------------------------------------------------------------- helpers */
 /** Random bytes from the key's generator. */

@@ -1,9 +1,0 @@
-/* SCAFFOLD (helper ctap deletes this file): make_cred.c, get_assert.c, cred.c placeholders. */
-#include "fido_int.h"
-int emk_fido_make_credential(emk_fido *k, const emk_cbor_item *p, emk_cbor_enc *e) { (void)k; (void)p; (void)e; return CTAP1_ERR_INVALID_COMMAND; }
-int emk_fido_get_assertion(emk_fido *k, const emk_cbor_item *p, emk_cbor_enc *e) { (void)k; (void)p; (void)e; return CTAP1_ERR_INVALID_COMMAND; }
-int emk_fido_get_next_assertion(emk_fido *k, emk_cbor_enc *e) { (void)k; (void)e; return CTAP2_ERR_NOT_ALLOWED; }
-int emk_fido_get_info(emk_fido *k, emk_cbor_enc *e) { (void)k; (void)e; return CTAP1_ERR_INVALID_COMMAND; }
-void emk_fido_ctap2_abort(emk_fido *k) { (void)k; }
-int emk_fido_cred_new(emk_fido *k, const uint8_t h[32], uint8_t cp, uint8_t id[EMK_FIDO_CRED_ID_LEN], emk_p256_priv *p) { (void)k; (void)h; (void)cp; (void)id; (void)p; return -ENOSYS; }
-int emk_fido_cred_open(emk_fido *k, const uint8_t h[32], const uint8_t *id, size_t n, emk_p256_priv *p, uint8_t *cp) { (void)k; (void)h; (void)id; (void)n; (void)p; (void)cp; return -EINVAL; }
