@@ -27,6 +27,8 @@ typedef struct der_w {
 
 static void der_put(der_w *w, const void *p, size_t n)
 {
+    if (!n)
+        return;                         /* p may be NULL then */
     if (w->err || n > w->cap - w->len) {
         w->err = -ENOSPC;
         return;

@@ -6,8 +6,11 @@
  * credential it registered, when cred.c is there; otherwise the same
  * work by hand (the next counter value, then a P-256 signature over
  * application || flags || counter || challenge with the attestation key).
- * It reports every counter value it got through a pipe.  The parent
- * SIGKILLs it after a random 0..MAX_US microseconds (default 30000),
+ * It reports its mode once it is ready, then every counter value it got,
+ * through a pipe.  The parent SIGKILLs it a random 0..MAX_US
+ * microseconds (default 30000) after the child is ready, counts the kills
+ * that left DIR/state.tmp behind (the child died inside a save, between
+ * creating the temporary file and the rename),
  * then checks that every value reported in any round is above every
  * value before it, and that the reloaded file's counter (its reserved
  * limit, read without using a value) is above all of them.  Exits 1 on
@@ -106,7 +109,8 @@ int main(int argc, char **argv)
     char dir[256], path[300];
     uint32_t max_seen = 0, v;
     unsigned long long total = 0;
-    long empty = 0, bad = 0;
+    long empty = 0, bad = 0, mid_save = 0;
+    char tmp[310];
     int have = 0;
     char mode = '?';
     struct timespec t0, t1;
@@ -125,6 +129,7 @@ int main(int argc, char **argv)
         }
     }
     snprintf(path, sizeof(path), "%s/state", dir);
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     srand((unsigned)time(NULL) ^ (unsigned)getpid());
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (long round = 0; round < kills && !bad; round++) {
@@ -143,15 +148,16 @@ int main(int argc, char **argv)
             child(path, fd[1]);
         }
         close(fd[1]);
+        if (read(fd[0], &m, 1) == 1)        /* ready */
+            mode = (char)m;
         usleep((useconds_t)(rand() % max_us));
         kill(pid, SIGKILL);
         waitpid(pid, &st, 0);
+        mid_save += access(tmp, F_OK) == 0;
         if (!WIFSIGNALED(st)) {
             fprintf(stderr, "round %ld: child exited with %d\n", round, WEXITSTATUS(st));
             return 1;
         }
-        if (read(fd[0], &m, 1) == 1)
-            mode = (char)m;
         while (read(fd[0], &v, 4) == 4) {
             if (have && v <= max_seen) {
                 fprintf(stderr, "round %ld: counter %u after %u\n", round, v, max_seen);
@@ -177,11 +183,12 @@ int main(int argc, char **argv)
         fx_close(&f);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    printf("counter-crash: %ld kills, mode %s, %llu values reported, %ld rounds killed "
-           "before the first value, last value %u, %.1f s\n",
+    printf("counter-crash: %ld kills, mode %s, %llu values reported, %ld kills before "
+           "the first value, %ld inside a save, last value %u, %.1f s\n",
            kills, mode == 'u' ? "u2f-authenticate" : "counter+sign", total, empty,
-           max_seen, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+           mid_save, max_seen, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
     if (argc <= 3) {
+        unlink(tmp);
         unlink(path);
         rmdir(dir);
     }
