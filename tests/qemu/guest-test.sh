@@ -43,6 +43,14 @@
 #                the sine: backend has the right frequency (sox), jack
 #                unplug/replug over QMP, pause/resume, stop/start,
 #                unbind/rebind
+#   emkit-fido-usb
+#                emkit's FIDO key as a USB device (-device emkit-fido): one
+#                on qemu-xhci with a state file, one on usb-ehci; Linux's
+#                usbhid + hid-generic + hidraw and fido2-tools
+#                (tests/qemu/guest/fido-usb.sh): list, CTAP 2.1 info, PIN,
+#                credentials and assertions, a resident credential,
+#                hmac-secret, and an unplug/replug of the xhci key over QMP
+#                with the same state file
 # Console logs are kept in build/qemu/logs/<case>.log.
 # Exit status: 0 all passed, 77 nothing could run, 1 a case failed.
 set -uo pipefail
@@ -296,7 +304,76 @@ snd_case() {
     return $rc
 }
 
-CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-nvme-ethread emkit-drive emkit-unplug emkit-snd}
+CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-nvme-ethread emkit-drive emkit-unplug emkit-snd emkit-fido-usb}
+# emkit-fido-usb: when the guest prints "EMK-UNPLUG-FIDO: now", device_del
+# the xhci key, wait for DEVICE_DELETED, check the state file, device_add
+# it again with the same state file
+fido_usb_case() {
+    local sock=$IMGDIR/fqmp.sock out=$LOGS/emkit-fido-usb.log st=$IMGDIR/fido-usb.state
+    local watcher rc
+    rm -f "$out" "$out.qmp" "$st"
+    (
+        for _ in $(seq 1 1200); do
+            grep -q '^EMK-UNPLUG-FIDO: now' "$out" 2>/dev/null && break
+            sleep 0.5
+        done
+        python3 - "$sock" "$st" >"$out.qmp" 2>&1 <<'PY'
+import json, os, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+events = []
+def cmd(c, **a):
+    f.write(json.dumps({"execute": c, "arguments": a}) + "\n")
+    f.flush()
+    while True:
+        r = json.loads(f.readline())
+        if "event" in r:
+            events.append(r)
+        elif "return" in r or "error" in r:
+            return r
+def wait_event(name, dev):
+    while True:
+        for e in events:
+            if e["event"] == name and e.get("data", {}).get("device") == dev:
+                return
+        events.append(json.loads(f.readline()))
+json.loads(f.readline())                      # greeting
+cmd("qmp_capabilities")
+st = sys.argv[2]
+print("state file before unplug: %d bytes" % os.path.getsize(st))
+r = cmd("device_del", id="fido0")
+print("device_del fido0: %s" % ("ok" if "return" in r else r["error"]["desc"]))
+wait_event("DEVICE_DELETED", "fido0")
+print("DEVICE_DELETED fido0")
+print("state file after unplug: %d bytes" % os.path.getsize(st))
+r = cmd("device_add", driver="emkit-fido", id="fido0", bus="xhci.0", state=st,
+        presence="always", stats=True)
+print("device_add fido0: %s" % ("ok" if "return" in r else r["error"]["desc"]))
+PY
+    ) &
+    watcher=$!
+    run_guest emkit-fido-usb fido-usb "" \
+        -qmp "unix:$sock,server=on,wait=off" \
+        -device qemu-xhci,id=xhci -device usb-ehci,id=ehci \
+        -device emkit-fido,id=fido0,bus=xhci.0,state="$st",presence=always,stats=on \
+        -device emkit-fido,id=fido1,bus=ehci.0,presence=delay:100,stats=on
+    rc=$?
+    kill "$watcher" 2>/dev/null
+    wait "$watcher" 2>/dev/null
+    sed 's/^/  [emkit-fido-usb] qmp: /' "$out.qmp" >&2
+    grep '^emkit-fido stats:' "$out" | sed 's/^/  [emkit-fido-usb] /' >&2
+    [ "$rc" = 0 ] || return 1
+    grep -q '^device_del fido0: ok$' "$out.qmp" && grep -q '^DEVICE_DELETED fido0$' "$out.qmp" &&
+        grep -q '^device_add fido0: ok$' "$out.qmp" ||
+        { log "emkit-fido-usb: FAIL: unplug/replug over QMP"; return 1; }
+    # the keys lost no report and never failed to persist
+    ! grep '^emkit-fido stats:' "$out" | grep -Ev 'in_dropped=0 .*key_error=0$' | grep -q . ||
+        { log "emkit-fido-usb: FAIL: a key dropped reports or failed to persist"; return 1; }
+    [ -s "$st" ] || { log "emkit-fido-usb: FAIL: no state file"; return 1; }
+    return 0
+}
+
 ran=0 failed=0
 for c in $CASES; do
     case $c in
@@ -396,6 +473,14 @@ for c in $CASES; do
             77) continue ;;
             *) failed=$((failed + 1)) ;;
         esac
+        ran=$((ran + 1))
+        ;;
+    emkit-fido-usb)
+        if ! has_device emkit-fido || ! has_device qemu-xhci || ! has_device usb-ehci; then
+            log "$c: SKIP (this QEMU has no emkit-fido, qemu-xhci or usb-ehci)"
+            continue
+        fi
+        fido_usb_case || failed=$((failed + 1))
         ran=$((ran + 1))
         ;;
     *) log "unknown case $c"; exit 2 ;;
