@@ -141,11 +141,14 @@ static void emkit_fido_handle_control(USBDevice *dev, USBPacket *p, int request,
                        (uint16_t)value, (uint16_t)index, (uint16_t)length);
     /* QEMU's data_buf is 4096 bytes and do_token_setup refuses longer */
     r = emk_usb_control(&s->fido.usb, setup, data, sizeof(dev->data_buf));
+    /* xHCI's Address Device sends SET_ADDRESS itself, with no packet */
     if (r < 0) {
-        p->status = USB_RET_STALL;
+        if (p) {
+            p->status = USB_RET_STALL;
+        }
         return;
     }
-    if ((request >> 8) & USB_DIR_IN) {
+    if (p && ((request >> 8) & USB_DIR_IN)) {
         p->actual_length = r;
     }
     switch (request) {
