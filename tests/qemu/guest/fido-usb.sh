@@ -62,7 +62,12 @@ C1=$(counter /tmp/as1)
 printf '%s\nemkit.example\nresident-usb\n%s\n' "$(b64 32)" "$(b64 16)" >/tmp/rk_in
 check rk-make sh -c "echo $PIN | setsid fido2-cred -M -r -i /tmp/rk_in $X >/tmp/rk"
 check rk-verify fido2-cred -V -i /tmp/rk -o /tmp/rk.pem
-check rk-list sh -c "echo $PIN | setsid fido2-token -L -k emkit.example $X | grep -q resident-usb"
+check rk-list-rps sh -c "echo $PIN | setsid fido2-token -L -r $X | tee /tmp/rps | grep -q emkit.example"
+sed 's/^/EMK-INFO: fido2-token -L -r: /' /tmp/rps
+# fido2-token -L -k prints index, credential ID, display name, user ID
+RKID=$(sed -n 5p /tmp/rk)
+check rk-list sh -c "echo $PIN | setsid fido2-token -L -k emkit.example $X | tee /tmp/rks | grep -qF '$RKID'"
+sed 's/^/EMK-INFO: fido2-token -L -k: /' /tmp/rks
 printf '%s\nemkit.example\n' "$(b64 32)" >/tmp/rka_in
 check rk-assert sh -c "echo $PIN | setsid fido2-assert -G -r -p -i /tmp/rka_in $X >/tmp/rka"
 check rk-assert-verify fido2-assert -V -p -i /tmp/rka /tmp/rk.pem es256
@@ -87,11 +92,14 @@ check hmac-length test "$(tail -n1 /tmp/hs1 | base64 -d | wc -c)" = 32
 
 # unplug and replug the xhci key over QMP (the host does it when it sees
 # this line), with its state file
+# (the kernel logs the disconnect, then a new device number on the same port)
 echo "EMK-UNPLUG-FIDO: now"
-i=0; while hidraw_of 12 >/dev/null && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
-gone() { ! usb_dev 12 >/dev/null; }
-check unplugged gone
+disconnected() { dmesg | grep -q 'usb 1-1: USB disconnect'; }
+i=0; while ! disconnected && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
+check unplugged disconnected
 check replugged wait_hidraw 12 60
+dmesg | grep -E 'usb 1-[0-9]+: (new|USB disconnect)' | sed 's/^/EMK-INFO: dmesg: /'
+check replug-new-device sh -c "test \$(dmesg | grep -c 'new full-speed USB device number .* using xhci_hcd') -ge 2"
 X=$(hidraw_of 12)
 check replug-pin-retries sh -c "fido2-token -I $X | grep -q 'pin retries: 8'"
 check replug-assert sh -c "echo $PIN | setsid fido2-assert -G -p -i /tmp/as_in $X >/tmp/as2"
@@ -99,7 +107,7 @@ check replug-verify fido2-assert -V -p -i /tmp/as2 /tmp/pub.pem es256
 C2=$(counter /tmp/as2)
 echo "EMK-INFO: counter $C1 before unplug, $C2 after replug"
 check replug-counter test "$C2" -gt "$C1"
-check replug-rk sh -c "echo $PIN | setsid fido2-token -L -k emkit.example $X | grep -q resident-usb"
+check replug-rk sh -c "echo $PIN | setsid fido2-token -L -k emkit.example $X | grep -qF '$RKID'"
 check replug-hmac hmac_get "$SALT" /tmp/hs4
 check replug-hmac-same test "$(tail -n1 /tmp/hs1)" = "$(tail -n1 /tmp/hs4)"
 # the ehci key never had a PIN: its state is its own
