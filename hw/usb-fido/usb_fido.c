@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "emkit/usb_fido.h"
+#include "usb_fido_int.h"
 
 static const char *const fido_strings[] = {"emkit", "emkit FIDO2 key", "EMK0001"};
 
@@ -70,28 +70,42 @@ static void build_tables(emk_usb_fido *f, size_t rdesc_len, int speed)
     f->desc.i_serial = 3;
     f->desc.configs = &f->config;
     f->desc.n_configs = 1;
-    f->desc.strings = fido_strings;
+    f->desc.strings = f->strings;
     f->desc.n_strings = 3;
 }
 
-int emk_usb_fido_init(emk_usb_fido *f, emk_loop *loop, const emk_fido_config *cfg,
-                      int speed, const emk_usb_host_ops *host, void *host_opaque)
+int emk_usb_fido_setup(emk_usb_fido *f, emk_loop *loop, int speed, const char *serial,
+                       const emk_usb_hid_ops *hid_ops, const emk_usb_host_ops *host,
+                       void *host_opaque)
 {
     size_t rlen = 0;
     const uint8_t *rdesc = emk_fido_hid_descriptor(&rlen);
     int r;
 
     memset(f, 0, sizeof(*f));
+    f->link_fd = -1;
     if (speed != EMK_USB_SPEED_FULL && speed != EMK_USB_SPEED_HIGH)
         return -EINVAL;
     build_tables(f, rlen, speed);
+    f->strings[0] = fido_strings[0];
+    f->strings[1] = fido_strings[1];
+    f->strings[2] = serial;
     if ((r = emk_usb_dev_init(&f->usb, "usb-fido", loop, &f->desc, host, host_opaque)) < 0)
         return r;
     r = emk_usb_hid_init(&f->hid, &f->usb, 0, EMK_USB_FIDO_EP_IN, EMK_USB_FIDO_EP_OUT, 0,
-                         rdesc, rlen, &fido_hid_ops, f);
-    if (r == 0)
-        r = emk_fido_new(&f->key, loop, cfg, &fido_key_ops, f);
-    if (r < 0) {
+                         rdesc, rlen, hid_ops, f);
+    if (r < 0)
+        emk_usb_dev_cleanup(&f->usb);
+    return r;
+}
+
+int emk_usb_fido_init(emk_usb_fido *f, emk_loop *loop, const emk_fido_config *cfg,
+                      int speed, const emk_usb_host_ops *host, void *host_opaque)
+{
+    int r = emk_usb_fido_setup(f, loop, speed, fido_strings[2], &fido_hid_ops, host,
+                               host_opaque);
+
+    if (r == 0 && (r = emk_fido_new(&f->key, loop, cfg, &fido_key_ops, f)) < 0) {
         emk_usb_dev_cleanup(&f->usb);
         f->key = NULL;
     }
@@ -107,5 +121,6 @@ void emk_usb_fido_cleanup(emk_usb_fido *f)
 {
     emk_fido_free(f->key);
     f->key = NULL;
+    emk_usb_fido_link_close(f);
     emk_usb_dev_cleanup(&f->usb);
 }

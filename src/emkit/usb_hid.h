@@ -32,12 +32,14 @@ enum emk_usb_hid_consts {
 
 /** What a HID function's user provides. */
 typedef struct emk_usb_hid_ops {
-    /** An output report (interrupt OUT or SET_REPORT(Output)): 0, or
-     *  -EAGAIN to NAK it (the host sends it again). */
+    /** An output report (interrupt OUT or SET_REPORT(Output)): 0,
+     *  -EAGAIN to NAK it (the host sends it again) or -EPIPE to stall. */
     int (*output)(void *opaque, const uint8_t *report, size_t len);
     /** GET_REPORT (optional): the report's length in buf (at most cap),
      *  or -EPIPE. */
     int (*get_report)(void *opaque, uint8_t type, uint8_t id, uint8_t *buf, size_t cap);
+    /** The host took an input report: the queue has room again (optional). */
+    void (*in_done)(void *opaque);
 } emk_usb_hid_ops;
 
 /** A HID function; caller-owned, fields private. */

@@ -6,6 +6,7 @@
  *
  *   -device emkit-fido[,state=FILE][,presence=always|deny|delay:MS]
  *                     [,mode=emulated][,stats=on]
+ *   -device emkit-fido,mode=passthru,(hidraw=PATH|mux=SOCKET)[,stats=on]
  *
  * The adapter maps QEMU 7.2's USBDevice onto the core with emkit's own
  * descriptor tables: handle_control hands whole control transfers to
@@ -14,11 +15,19 @@
  * handle_data moves interrupt packets (USB_RET_NAK when no report is
  * queued; a queued report calls usb_wakeup).  The key's loop is an emkit
  * loop driven by QEMU's main loop (the BQL is held for every USB call).
- * mode=passthru (hidraw=PATH or mux=SOCKET) is refused for now.
+ * mode=passthru puts the same USB device in front of a key elsewhere: a
+ * host hidraw node (hidraw=) or a SOCK_SEQPACKET socket speaking 64-byte
+ * reports (mux=: `emkit fido serve --hid-socket`, later the mux daemon).
+ * Reports pass unchanged both ways, KEEPALIVEs included, so a CTAP2 wait
+ * for the user stays one transaction (QEMU's u2f-passthru closes it on
+ * the first KEEPALIVE, QEMU issue #2293).  Sharing one key between
+ * several guests and the host (CID rewriting) is the mux's job.
  *
  * emkit-requires: emk_usb_fido_init emk_usb_control
  */
 #include "qemu/osdep.h"
+#include <sys/socket.h>
+#include <sys/un.h>
 #include "qapi/error.h"
 #include "qemu/module.h"
 #include "qemu/cutils.h"
@@ -56,13 +65,17 @@ static void emkit_fido_report(Notifier *n, void *data)
     if (!s->inited) {
         return;
     }
-    fprintf(stderr, "emkit-fido stats: out_reports=%llu in_reports=%llu "
-            "in_dropped=%llu stalls=%llu naks=%llu key_error=%d\n",
+    fprintf(stderr, "emkit-fido stats: mode=%s out_reports=%llu in_reports=%llu "
+            "in_dropped=%llu stalls=%llu naks=%llu link_out=%llu link_in=%llu "
+            "link_errors=%llu key_error=%d\n", s->fido.key ? "emulated" : "passthru",
             (unsigned long long)s->fido.hid.stat_out,
             (unsigned long long)s->fido.hid.stat_in,
             (unsigned long long)s->fido.hid.stat_in_dropped,
             (unsigned long long)s->fido.usb.stat_stalls,
             (unsigned long long)s->fido.usb.stat_naks,
+            (unsigned long long)s->fido.stat_link_out,
+            (unsigned long long)s->fido.stat_link_in,
+            (unsigned long long)s->fido.stat_link_errors,
             s->fido.key ? emk_fido_error(s->fido.key) : 0);
 }
 
@@ -209,28 +222,68 @@ static void emkit_fido_handle_reset(USBDevice *dev)
     }
 }
 
+/* mode=passthru: the key's fd, a hidraw node or a connected socket. */
+static int emkit_fido_open_link(EmkFido *s, int *kind, Error **errp)
+{
+    struct sockaddr_un sa;
+    int fd;
+
+    if (!!s->hidraw == !!s->mux) {
+        error_setg(errp, "emkit-fido: mode=passthru needs one of hidraw=PATH "
+                   "or mux=SOCKET");
+        return -1;
+    }
+    if (s->state || s->presence) {
+        error_setg(errp, "emkit-fido: state= and presence= belong to the "
+                   "emulated key (mode=emulated)");
+        return -1;
+    }
+    if (s->hidraw) {
+        *kind = EMK_USB_FIDO_LINK_HIDRAW;
+        fd = open(s->hidraw, O_RDWR | O_CLOEXEC);
+        if (fd < 0) {
+            error_setg_errno(errp, errno, "emkit-fido: cannot open %s", s->hidraw);
+        }
+        return fd;
+    }
+    *kind = EMK_USB_FIDO_LINK_SEQPACKET;
+    memset(&sa, 0, sizeof(sa));
+    sa.sun_family = AF_UNIX;
+    if (strlen(s->mux) >= sizeof(sa.sun_path)) {
+        error_setg(errp, "emkit-fido: mux= path too long");
+        return -1;
+    }
+    strcpy(sa.sun_path, s->mux);
+    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        error_setg_errno(errp, errno, "emkit-fido: cannot connect to %s", s->mux);
+        if (fd >= 0) {
+            close(fd);
+        }
+        return -1;
+    }
+    return fd;
+}
+
 static void emkit_fido_realize(USBDevice *dev, Error **errp)
 {
     EmkFido *s = EMKIT_FIDO(dev);
     EmkQemuLoopConf lc = { 0 };
     emk_fido_config cfg;
-    int r, speed;
+    bool passthru = s->mode && !strcmp(s->mode, "passthru");
+    int r, speed, fd = -1, kind = 0;
 
     memset(&cfg, 0, sizeof(cfg));
-    if (s->mode && !strcmp(s->mode, "passthru")) {
-        error_setg(errp, "emkit-fido: mode=passthru (hidraw=/mux=) is not "
-                   "implemented yet; use mode=emulated");
-        return;
-    }
-    if (s->mode && strcmp(s->mode, "emulated")) {
+    if (s->mode && !passthru && strcmp(s->mode, "emulated")) {
         error_setg(errp, "emkit-fido: mode must be emulated or passthru");
         return;
     }
-    if (s->hidraw || s->mux) {
+    if (!passthru && (s->hidraw || s->mux)) {
         error_setg(errp, "emkit-fido: hidraw= and mux= need mode=passthru");
         return;
     }
-    if (parse_presence(s->presence, &cfg.up_policy, &cfg.up_delay_ms) < 0) {
+    if (!passthru &&
+        parse_presence(s->presence, &cfg.up_policy, &cfg.up_delay_ms) < 0) {
         error_setg(errp, "emkit-fido: presence must be always, deny or "
                    "delay:MS (MS up to 600000)");
         return;
@@ -243,14 +296,26 @@ static void emkit_fido_realize(USBDevice *dev, Error **errp)
         (dev->port->speedmask & USB_SPEED_MASK_HIGH)) {
         speed = EMK_USB_SPEED_HIGH;
     }
+    if (passthru && (fd = emkit_fido_open_link(s, &kind, errp)) < 0) {
+        return;
+    }
     if (emk_qemu_host_init(&s->host, NULL, TYPE_EMKIT_FIDO, &lc, errp) < 0) {
+        if (fd >= 0) {
+            close(fd);
+        }
         return;
     }
     s->host.owner = OBJECT(dev);
-    r = emk_usb_fido_init(&s->fido, s->host.loop, &cfg, speed,
-                          &emkit_fido_host_ops, s);
+    if (passthru) {
+        r = emk_usb_fido_init_passthru(&s->fido, s->host.loop, fd, kind, speed,
+                                       &emkit_fido_host_ops, s);
+    } else {
+        r = emk_usb_fido_init(&s->fido, s->host.loop, &cfg, speed,
+                              &emkit_fido_host_ops, s);
+    }
     if (r < 0) {
-        error_setg_errno(errp, -r, "emkit-fido: cannot create the key%s%s",
+        error_setg_errno(errp, -r, "emkit-fido: cannot create the %s%s%s",
+                         passthru ? "pass-through device" : "key",
                          s->state ? " from state file " : "",
                          s->state ? s->state : "");
         emk_qemu_host_cleanup(&s->host);

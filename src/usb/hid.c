@@ -108,7 +108,16 @@ static int hid_out(void *opaque, uint8_t ep, const uint8_t *data, size_t len)
     r = h->ops->output(h->opaque, data, len);
     if (r == 0)
         h->stat_out++;
-    return r == -EAGAIN ? -EAGAIN : 0;  /* a report the user refuses is dropped */
+    /* NAK and STALL reach the host; other refusals drop the report */
+    return r == -EAGAIN || r == -EPIPE ? r : 0;
+}
+
+static void hid_in_done(void *opaque, uint8_t ep)
+{
+    emk_usb_hid *h = opaque;
+
+    if (ep == h->ep_in && h->ops->in_done)
+        h->ops->in_done(h->opaque);
 }
 
 static void hid_reset(void *opaque)
@@ -123,6 +132,7 @@ static const emk_usb_class_ops hid_class = {
     .name = "hid",
     .control = hid_control,
     .out = hid_out,
+    .in_done = hid_in_done,
     .reset = hid_reset,
 };
 

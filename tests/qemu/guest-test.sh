@@ -353,14 +353,36 @@ print("device_add fido0: %s" % ("ok" if "return" in r else r["error"]["desc"]))
 PY
     ) &
     watcher=$!
-    run_guest emkit-fido-usb fido-usb "" \
+    # mode=passthru in front of `emkit fido serve --hid-socket` (the key
+    # touches after 1.5 s), when the static emkit was built
+    local far=$IMGDIR/far.sock serve="" append="" pt=()
+    if [ -x "$REPO/build/static/emkit" ]; then
+        rm -f "$far"
+        "$REPO/build/static/emkit" fido serve --hid-socket "$far" --presence after:1500 \
+            >"$out.serve" 2>&1 &
+        serve=$!
+        for _ in $(seq 1 50); do [ -S "$far" ] && break; sleep 0.1; done
+        append="emk.fido_passthru=1"
+        pt=(-device "emkit-fido,id=fido2,bus=xhci.0,mode=passthru,mux=$far,stats=on")
+    else
+        log "emkit-fido-usb: no static emkit: the mode=passthru checks are skipped"
+    fi
+    run_guest emkit-fido-usb fido-usb "$append" \
         -qmp "unix:$sock,server=on,wait=off" \
         -device qemu-xhci,id=xhci -device usb-ehci,id=ehci \
         -device emkit-fido,id=fido0,bus=xhci.0,state="$st",presence=always,stats=on \
-        -device emkit-fido,id=fido1,bus=ehci.0,presence=delay:100,stats=on
+        -device emkit-fido,id=fido1,bus=ehci.0,presence=delay:100,stats=on "${pt[@]}"
     rc=$?
     kill "$watcher" 2>/dev/null
     wait "$watcher" 2>/dev/null
+    if [ -n "$serve" ]; then
+        kill "$serve" 2>/dev/null
+        wait "$serve" 2>/dev/null
+        if ! grep '^emkit-fido stats: mode=passthru' "$out" | grep -Eq 'link_out=[1-9].* link_errors=0 '; then
+            log "emkit-fido-usb: FAIL: no reports through the pass-through link"
+            rc=1
+        fi
+    fi
     sed 's/^/  [emkit-fido-usb] qmp: /' "$out.qmp" >&2
     grep '^emkit-fido stats:' "$out" | sed 's/^/  [emkit-fido-usb] /' >&2
     [ "$rc" = 0 ] || return 1

@@ -78,7 +78,15 @@ static int on_get_report(void *opaque, uint8_t type, uint8_t id, uint8_t *buf, s
     return 8;
 }
 
-static const emk_usb_hid_ops hid_ops = {on_output, on_get_report};
+static unsigned in_dones;
+
+static void on_in_done(void *opaque)
+{
+    (void)opaque;
+    in_dones++;
+}
+
+static const emk_usb_hid_ops hid_ops = {on_output, on_get_report, on_in_done};
 
 static int setup(void **state)
 {
@@ -430,11 +438,13 @@ static void test_interrupt_endpoints(void **state)
     assert_int_equal(emk_usb_ep_pending(&f->u, 0x81), 4);
     assert_int_equal(emk_usb_hid_send(&f->hid, r, 9), -EMSGSIZE);
     assert_int_equal(emk_usb_in(&f->u, 1, b, 4), -EOVERFLOW);   /* babble: kept */
+    in_dones = 0;
     for (i = 0; i < 4; i++) {
         assert_int_equal(emk_usb_in(&f->u, 1, b, sizeof(b)), 8);
         assert_int_equal(b[0], i);
         assert_int_equal(b[7], i);
     }
+    assert_int_equal(in_dones, 4);
     assert_int_equal(emk_usb_in(&f->u, 1, b, 8), -EAGAIN);
     /* wrong endpoints: 0, an OUT number read as IN, 16+ */
     assert_int_equal(emk_usb_in(&f->u, 2, b, 8), -EPIPE);

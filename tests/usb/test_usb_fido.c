@@ -13,6 +13,9 @@
 
 #include <cmocka.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "emkit/guest/ctaphid_drv.h"
 #include "emkit/guest/usb_host_drv.h"
 #include "emkit/usb_fido.h"
@@ -245,6 +248,112 @@ static void test_high_speed(void **state)
                      -EINVAL);
 }
 
+/* The "physical" key at the far end of a pass-through link: an emulated
+ * key on the same loop behind the other end of a SOCK_SEQPACKET pair. */
+typedef struct far_key {
+    emk_fido *k;
+    int fd;
+    emk_fd_handler h;
+} far_key;
+
+static far_key FK;
+
+static void far_send(void *opaque, const uint8_t r[EMK_FIDO_REPORT])
+{
+    far_key *fk = opaque;
+
+    assert_int_equal(write(fk->fd, r, EMK_FIDO_REPORT), EMK_FIDO_REPORT);
+}
+
+static void far_readable(void *opaque, unsigned revents)
+{
+    far_key *fk = opaque;
+    uint8_t r[EMK_FIDO_REPORT + 1];
+    ssize_t n = read(fk->fd, r, sizeof(r));
+
+    (void)revents;
+    assert_int_equal(n, EMK_FIDO_REPORT);
+    assert_int_equal(emk_fido_hid_input(fk->k, r, (size_t)n), 0);
+}
+
+static const emk_fido_ops far_ops = {far_send, NULL};
+
+/* mode=passthru: INIT, PING, getInfo and a CTAP2 wait with KEEPALIVEs go
+ * through unchanged; the key going away stalls the OUT endpoint. */
+static void test_passthru(void **state)
+{
+    fx *t = *state;
+    static uint8_t msg[2000], resp[EMK_CTAPHID_DRV_MSG_MAX];
+    emk_fido_config cfg;
+    size_t n = 0, i;
+    int sv[2];
+    int64_t t0;
+    uint8_t r[64];
+
+    teardown(state);
+    memset(t, 0, sizeof(*t));
+    emk_vclock_init(&t->vc, 0);
+    t->loop = emk_loop_new(&t->vc.clock, NULL);
+    assert_non_null(t->loop);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.seed = seed;
+    cfg.seed_len = sizeof(seed);
+    cfg.up_policy = EMK_FIDO_UP_AFTER;
+    cfg.up_delay_ms = 600;
+    memset(&FK, 0, sizeof(FK));
+    FK.fd = sv[1];
+    assert_int_equal(emk_fido_new(&FK.k, t->loop, &cfg, &far_ops, &FK), 0);
+    FK.h.fd = sv[1];
+    FK.h.events = EMK_FD_READ;
+    FK.h.cb = far_readable;
+    FK.h.opaque = &FK;
+    assert_int_equal(emk_loop_add_fd(t->loop, &FK.h), 0);
+    assert_int_equal(emk_usb_fido_init_passthru(&t->f, t->loop, sv[0], EMK_USB_FIDO_LINK_SEQPACKET,
+                                                EMK_USB_SPEED_FULL, &host_ops, t), 0);
+    assert_null(t->f.key);
+    assert_int_equal(emk_usb_fido_link_up(&t->f), 1);
+    assert_int_equal(emk_usb_host_drv_enumerate(&t->h, &t->f.usb, 4, idle, t), 0);
+    assert_string_equal(t->h.serial, "passthru");
+    assert_int_equal(t->h.usage_page, 0xf1d0);
+    assert_int_equal(emk_ctaphid_drv_init(&t->c, emk_usb_host_drv_ctaphid_xmit,
+                                          emk_usb_host_drv_ctaphid_recv, &t->h, nonce), 0);
+    for (i = 0; i < sizeof(msg); i++)
+        msg[i] = (uint8_t)(i ^ 0x5a);
+    assert_int_equal(emk_ctaphid_drv_xfer(&t->c, 0x01, msg, sizeof(msg), resp, sizeof(resp), &n,
+                                          SEC), 0x01);
+    assert_int_equal(n, sizeof(msg));
+    assert_memory_equal(resp, msg, n);
+    assert_int_equal(emk_ctaphid_drv_cbor(&t->c, 0x04, NULL, 0, resp, sizeof(resp), &n, SEC), 0);
+    assert_true(n > 10);
+    /* a 600 ms wait for the user: one transaction, KEEPALIVEs pass */
+    t0 = t->vc.now;
+    assert_int_equal(emk_ctaphid_drv_cbor(&t->c, 0x0b, NULL, 0, resp, sizeof(resp), &n, SEC), 0);
+    assert_true(t->vc.now - t0 >= 600 * (int64_t)1000000);
+    assert_true(t->c.keepalives >= 5);
+    assert_true(t->f.stat_link_out > 30);
+    assert_true(t->f.stat_link_in > 30);
+    assert_int_equal(t->f.stat_link_errors, 0);
+    /* the key goes away: the link notices, the OUT endpoint stalls */
+    emk_loop_del_fd(&FK.h);
+    close(sv[1]);
+    emk_loop_run_once(t->loop, 0);
+    assert_int_equal(emk_usb_fido_link_up(&t->f), 0);
+    memset(r, 0, sizeof(r));
+    assert_int_equal(emk_usb_out(&t->f.usb, 1, r, 64), -EPIPE);
+    emk_fido_free(FK.k);
+    /* bad arguments: the fd is closed all the same */
+    assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+    {
+        emk_usb_fido g;
+
+        assert_int_equal(emk_usb_fido_init_passthru(&g, t->loop, sv[0], 7, EMK_USB_SPEED_FULL,
+                                                    NULL, NULL), -EINVAL);
+        assert_int_equal(read(sv[1], r, sizeof(r)), 0);   /* peer closed */
+    }
+    close(sv[1]);
+}
+
 static void test_get_info(void **state)
 {
     fx *t = *state;
@@ -273,6 +382,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_keepalive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_high_speed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_get_info, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_passthru, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,26 +10,28 @@
 . /tests/lib.sh
 b64() { head -c "$1" /dev/urandom | base64 | tr -d '\n'; }
 counter() { sed -n 3p "$1" | base64 -d | od -An -tu1 -j35 -N4 | awk '{print $1*16777216+$2*65536+$3*256+$4}'; }
-# usb_dev SPEED: the sysfs dir of our key (1209:000f) at SPEED Mb/s
+# usb_dev SPEED [SERIAL]: the sysfs dir of our key (1209:000f) at SPEED
+# Mb/s with that serial (EMK0001: emulated; passthru: mode=passthru)
 usb_dev() {
     for d in /sys/bus/usb/devices/*; do
         [ "$(cat "$d/idVendor" 2>/dev/null):$(cat "$d/idProduct" 2>/dev/null)" = 1209:000f ] &&
-            [ "$(cat "$d/speed")" = "$1" ] && { echo "$d"; return 0; }
+            [ "$(cat "$d/speed")" = "$1" ] &&
+            [ "$(cat "$d/serial" 2>/dev/null)" = "${2:-EMK0001}" ] && { echo "$d"; return 0; }
     done
     return 1
 }
-# hidraw_of SPEED: /dev/hidrawN of the key at SPEED
+# hidraw_of SPEED [SERIAL]: /dev/hidrawN of that key
 hidraw_of() {
-    d=$(usb_dev "$1") || return 1
+    d=$(usb_dev "$1" "${2:-}") || return 1
     for h in "$d"/*/*/hidraw/hidraw*; do
         [ -e "$h" ] && { echo "/dev/${h##*/}"; return 0; }
     done
     return 1
 }
-wait_hidraw() { # wait_hidraw SPEED [seconds]
+wait_hidraw() { # wait_hidraw SPEED [seconds [SERIAL]]
     i=0
-    while ! hidraw_of "$1" >/dev/null && [ $i -lt "${2:-20}" ]; do sleep 1; i=$((i + 1)); done
-    hidraw_of "$1" >/dev/null
+    while ! hidraw_of "$1" "${3:-}" >/dev/null && [ $i -lt "${2:-20}" ]; do sleep 1; i=$((i + 1)); done
+    hidraw_of "$1" "${3:-}" >/dev/null
 }
 
 check xhci-key wait_hidraw 12 30
@@ -39,7 +41,9 @@ echo "EMK-INFO: xhci key $X ($(usb_dev 12)), ehci key $E ($(usb_dev 480))"
 dmesg | grep -Ei 'usb [0-9-]+: (new|Product|Manufacturer)|hid-generic.*F1D0|hidraw[0-9]: USB HID' | head -n 8 | sed 's/^/EMK-INFO: dmesg: /'
 check usb-strings sh -c "grep -qx 'emkit FIDO2 key' $(usb_dev 12)/product && grep -qx emkit $(usb_dev 12)/manufacturer"
 check hid-generic sh -c "dmesg | grep -q 'hid-generic.*1209:000F'"
-check token-list sh -c 'test "$(fido2-token -L | grep -c "emkit FIDO2 key")" = 2'
+NKEYS=2
+[ "${EMK_FIDO_PASSTHRU:-0}" = 1 ] && NKEYS=3
+check token-list sh -c "test \$(fido2-token -L | grep -c 'emkit FIDO2 key') = $NKEYS"
 fido2-token -L 2>&1 | sed 's/^/EMK-INFO: fido2-token -L: /'
 check token-info-xhci sh -c "fido2-token -I $X | tee /tmp/info | grep -q FIDO_2_1"
 check token-info-ehci sh -c "fido2-token -I $E | grep -q FIDO_2_1"
@@ -99,7 +103,8 @@ i=0; while ! disconnected && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
 check unplugged disconnected
 check replugged wait_hidraw 12 60
 dmesg | grep -E 'usb 1-[0-9]+: (new|USB disconnect)' | sed 's/^/EMK-INFO: dmesg: /'
-check replug-new-device sh -c "test \$(dmesg | grep -c 'new full-speed USB device number .* using xhci_hcd') -ge 2"
+# one more full-speed device than at boot (the pass-through key is one too)
+check replug-new-device sh -c "test \$(dmesg | grep -c 'new full-speed USB device number .* using xhci_hcd') -ge $((NKEYS - 1 + 1))"
 X=$(hidraw_of 12)
 check replug-pin-retries sh -c "fido2-token -I $X | grep -q 'pin retries: 8'"
 check replug-assert sh -c "echo $PIN | setsid fido2-assert -G -p -i /tmp/as_in $X >/tmp/as2"
@@ -113,4 +118,24 @@ check replug-hmac-same test "$(tail -n1 /tmp/hs1)" = "$(tail -n1 /tmp/hs4)"
 # the ehci key never had a PIN: its state is its own
 check ehci-no-pin sh -c "fido2-token -I $E | grep -q 'noclientPin'"
 fido2-token -I $E | grep -E 'options' | sed 's/^/EMK-INFO: ehci key: /'
+
+# mode=passthru (emk.fido_passthru=1): a third key on xhci whose reports
+# go to `emkit fido serve --hid-socket` on the host, which touches after
+# 1.5 s: the CTAP2 waits need KEEPALIVEs to pass as one transaction
+if [ "${EMK_FIDO_PASSTHRU:-0}" = 1 ]; then
+    check passthru-key wait_hidraw 12 30 passthru
+    P=$(hidraw_of 12 passthru)
+    echo "EMK-INFO: pass-through key $P ($(usb_dev 12 passthru))"
+    check passthru-info sh -c "fido2-token -I $P | grep -q FIDO_2_1"
+    printf '%s\npass.emkit.example\npass\n%s\n' "$(b64 32)" "$(b64 16)" >/tmp/pc_in
+    t0=$(date +%s)
+    check passthru-cred-make sh -c "fido2-cred -M -i /tmp/pc_in $P >/tmp/pc"
+    t1=$(date +%s)
+    echo "EMK-INFO: pass-through makeCredential took $((t1 - t0)) s (touch after 1.5 s)"
+    check passthru-cred-waited test $((t1 - t0)) -ge 1
+    check passthru-cred-verify fido2-cred -V -i /tmp/pc -o /tmp/pc.pem
+    printf '%s\npass.emkit.example\n%s\n' "$(b64 32)" "$(sed -n 5p /tmp/pc)" >/tmp/pa_in
+    check passthru-assert sh -c "fido2-assert -G -p -i /tmp/pa_in $P >/tmp/pa"
+    check passthru-assert-verify fido2-assert -V -p -i /tmp/pa /tmp/pc.pem es256
+fi
 [ "$FAILS" = 0 ]
