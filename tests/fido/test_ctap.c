@@ -316,6 +316,7 @@ typedef struct ga_args {
     int n_allow;
     int rk, up, uv;
     int blob, lbk;                   /* extensions asked */
+    int hs;                          /* 1: hmac-secret with an empty map */
     int pin_len, proto;
 } ga_args;
 
@@ -334,7 +335,7 @@ static size_t ga_encode(const ga_args *a, uint8_t *buf, size_t cap)
 {
     emk_cbor_enc e;
     size_t n = 0;
-    int nx = !!a->blob + !!a->lbk;
+    int nx = !!a->blob + !!a->hs + !!a->lbk;
     int opts = a->rk >= 0 || a->up >= 0 || a->uv >= 0;
 
     buf[0] = CTAP2_GET_ASSERTION;
@@ -355,6 +356,10 @@ static size_t ga_encode(const ga_args *a, uint8_t *buf, size_t cap)
         if (a->blob) {
             emk_cbor_text_z(&e, "credBlob");
             emk_cbor_bool(&e, 1);
+        }
+        if (a->hs) {
+            emk_cbor_text_z(&e, "hmac-secret");
+            emk_cbor_map(&e, 0);
         }
         if (a->lbk) {
             emk_cbor_text_z(&e, "largeBlobKey");
@@ -869,6 +874,35 @@ static void test_mc_pending(void **state)
     assert_int_equal(emk_fido_counter(f->k), c + 1);
 }
 
+/* getAssertion waits the same way: no counter, no GetNextAssertion state */
+static void test_ga_pending(void **state)
+{
+    fixture *f = *state;
+    mc_args a = mc_default();
+    ga_args g = ga_default();
+    mc_out o;
+    uint8_t req[1024];
+    size_t len, n = 0;
+    uint32_t c;
+
+    a.rk = 1;
+    make(f, &a, &o);
+    a.uid = "user-2";
+    make(f, &a, &o);
+    len = ga_encode(&g, req, sizeof(req));
+    c = emk_fido_counter(f->k);
+    emk_fido_set_presence(f->k, EMK_FIDO_UP_MANUAL, 0);
+    assert_int_equal(emk_fido_ctap2(f->k, req, len, f->k->resp, sizeof(f->k->resp), &n),
+                     EMK_FIDO_PENDING);
+    assert_int_equal(emk_fido_counter(f->k), c);
+    assert_false(f->k->next.active);
+    emk_fido_touch(f->k);
+    assert_int_equal(emk_fido_ctap2(f->k, req, len, f->k->resp, sizeof(f->k->resp), &n),
+                     CTAP2_OK);
+    assert_int_equal(emk_fido_counter(f->k), c + 1);
+    assert_true(f->k->next.active);
+}
+
 /* -------------------------------------------------- getAssertion */
 
 static void test_ga_allow(void **state)
@@ -1191,6 +1225,30 @@ static void test_ext_min_pin(void **state)
     assert_false(o.flags & EMK_FIDO_AD_ED);
 }
 
+/* hmac-secret's input is checked before the touch */
+static void test_ext_hmac_input(void **state)
+{
+    fixture *f = *state;
+    ga_args g = ga_default();
+    resp r;
+    uint32_t c;
+
+    {
+        mc_args a = mc_default();
+        mc_out o;
+
+        a.rk = 1;
+        a.hmac = 1;
+        make(f, &a, &o);
+    }
+    c = emk_fido_counter(f->k);
+    g.hs = 1;
+    assert_int_equal(ga_call(f, &g, &r), CTAP2_ERR_MISSING_PARAMETER);
+    g.up = 0;
+    assert_int_equal(ga_call(f, &g, &r), CTAP2_ERR_UNSUPPORTED_OPTION);
+    assert_int_equal(emk_fido_counter(f->k), c);
+}
+
 static void test_get_next_without(void **state)
 {
     fixture *f = *state;
@@ -1214,6 +1272,7 @@ int main(void)
         T(test_mc_resident),
         cmocka_unit_test_setup_teardown(test_mc_store_full, setup_rk2, teardown),
         T(test_mc_pending),
+        T(test_ga_pending),
         T(test_ga_allow),
         T(test_ga_missing),
         T(test_ga_resident),
@@ -1221,6 +1280,7 @@ int main(void)
         T(test_cred_protect),
         T(test_ext_blob_lbk),
         T(test_ext_min_pin),
+        T(test_ext_hmac_input),
         T(test_get_next_without),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

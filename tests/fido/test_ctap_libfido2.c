@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include <fido/config.h>
+#include <fido/credman.h>
 #include <fido/es256.h>
 
 #include "fido_io.h"
@@ -274,6 +276,100 @@ static void test_pin(void **state)
     fido_cred_free(&nr);
 }
 
+/* a non-resident credential request for user "v" of example.com */
+static fido_cred_t *bare_cred(void)
+{
+    fido_cred_t *c = fido_cred_new();
+
+    assert_non_null(c);
+    assert_int_equal(fido_cred_set_type(c, COSE_ES256), FIDO_OK);
+    assert_int_equal(fido_cred_set_clientdata_hash(c, cdh, sizeof(cdh)), FIDO_OK);
+    assert_int_equal(fido_cred_set_rp(c, "example.com", NULL), FIDO_OK);
+    assert_int_equal(fido_cred_set_user(c, (const unsigned char *)"v", 1, NULL, NULL, NULL),
+                     FIDO_OK);
+    return c;
+}
+
+static void test_exclude(void **state)
+{
+    peer *p = *state;
+    fido_cred_t *c = make(p, "example.com", "u", FIDO_OPT_OMIT, 0, 0, NULL);
+    fido_cred_t *d = bare_cred();
+
+    assert_int_equal(fido_cred_exclude(d, fido_cred_id_ptr(c), fido_cred_id_len(c)), FIDO_OK);
+    assert_int_equal(fido_dev_make_cred(p->dev, d, NULL), FIDO_ERR_CREDENTIAL_EXCLUDED);
+    fido_cred_free(&d);
+    fido_cred_free(&c);
+}
+
+/* libfido2's "which key?" touch: makeCredential with an empty
+ * pinUvAuthParam, answered PIN_NOT_SET / PIN_INVALID after the touch */
+static void test_touch(void **state)
+{
+    peer *p = *state;
+    int touched = 0;
+
+    for (int pin = 0; pin < 2; pin++) {
+        if (pin)
+            assert_int_equal(fido_dev_set_pin(p->dev, "1234", NULL), FIDO_OK);
+        touched = 0;
+        assert_int_equal(fido_dev_get_touch_begin(p->dev), FIDO_OK);
+        assert_int_equal(fido_dev_get_touch_status(p->dev, &touched, 1000), FIDO_OK);
+        assert_int_equal(touched, 1);
+    }
+}
+
+/* hmac-secret through GetNextAssertion: each credential its own secret */
+static void test_hmac_resident(void **state)
+{
+    peer *p = *state;
+    fido_cred_t *c1 = make(p, "example.com", "u1", FIDO_OPT_TRUE, FIDO_EXT_HMAC_SECRET, 0, NULL);
+    fido_cred_t *c2 = make(p, "example.com", "u2", FIDO_OPT_TRUE, FIDO_EXT_HMAC_SECRET, 0, NULL);
+    fido_assert_t *a = assert_new("example.com", FIDO_EXT_HMAC_SECRET);
+    unsigned char salt[32];
+
+    memset(salt, 0x42, sizeof(salt));
+    assert_int_equal(fido_assert_set_hmac_salt(a, salt, sizeof(salt)), FIDO_OK);
+    assert_int_equal(fido_dev_get_assert(p->dev, a, NULL), FIDO_OK);
+    assert_int_equal(fido_assert_count(a), 2);
+    verify(a, 0, c2);
+    verify(a, 1, c1);
+    assert_int_equal(fido_assert_hmac_secret_len(a, 0), 32);
+    assert_int_equal(fido_assert_hmac_secret_len(a, 1), 32);
+    assert_memory_not_equal(fido_assert_hmac_secret_ptr(a, 0), fido_assert_hmac_secret_ptr(a, 1),
+                            32);
+    fido_assert_free(&a);
+    fido_cred_free(&c1);
+    fido_cred_free(&c2);
+}
+
+/* the other rooms' commands as libfido2 sends them (seeds for fuzz-ctap
+ * too): credential metadata, the large blob array, reset */
+static void test_other_commands(void **state)
+{
+    peer *p = *state;
+    fido_credman_metadata_t *m = fido_credman_metadata_new();
+    fido_cred_t *c;
+    unsigned char *blob = NULL;
+    size_t blob_len = 0;
+
+    assert_int_equal(fido_dev_set_pin(p->dev, "1234", NULL), FIDO_OK);
+    c = make(p, "example.com", "u", FIDO_OPT_TRUE, 0, 0, "1234");
+    assert_int_equal(fido_credman_get_dev_metadata(p->dev, m, "1234"), FIDO_OK);
+    assert_int_equal(fido_credman_rk_existing(m), 1);
+    assert_int_equal(fido_dev_largeblob_get_array(p->dev, &blob, &blob_len), FIDO_OK);
+    free(blob);
+    /* alwaysUv (authenticatorConfig): now even this needs the PIN */
+    assert_int_equal(fido_dev_toggle_always_uv(p->dev, "1234"), FIDO_OK);
+    fido_cred_free(&c);
+    c = bare_cred();
+    assert_int_equal(fido_dev_make_cred(p->dev, c, NULL), FIDO_ERR_PIN_REQUIRED);
+    assert_int_equal(fido_dev_make_cred(p->dev, c, "1234"), FIDO_OK);
+    assert_int_equal(fido_dev_reset(p->dev), FIDO_OK);
+    fido_credman_metadata_free(&m);
+    fido_cred_free(&c);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -285,6 +381,10 @@ int main(void)
         T(test_hmac_secret),
         T(test_blob_and_lbk),
         T(test_pin),
+        T(test_exclude),
+        T(test_touch),
+        T(test_hmac_resident),
+        T(test_other_commands),
     };
 
     fido_init(getenv("FIDO_DEBUG") ? FIDO_DEBUG : 0);

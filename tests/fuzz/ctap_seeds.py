@@ -4,7 +4,8 @@ really sends: runs the libfido2 test BINARY (tests/fido/test-fido-ctap-
 libfido2) with FIDO_DEBUG=1, takes every CTAPHID_CBOR request from
 libfido2's fido_tx hex dumps, and writes, per test, one seed of all its
 requests and one seed per distinct request, each request a record of a
-2-byte big-endian length and its bytes (fuzz_ctap.c's input format)."""
+2-byte big-endian length and its bytes (fuzz_ctap.c's input format);
+and one seed of the bare commands libfido2 does not send that way."""
 import hashlib
 import os
 import re
@@ -61,6 +62,10 @@ def main():
             seen.add(h)
             with open(os.path.join(out, "req-%02x-%s" % (r[0], h)), "wb") as f:
                 f.write(record([r]))
+    # what libfido2 never sends alone: authenticatorSelection (0x0B), and
+    # GetNextAssertion / Reset with nothing before them
+    with open(os.path.join(out, "misc-selection-next-reset"), "wb") as f:
+        f.write(record([b"\x0b", b"\x08", b"\x07", b"\x04"]))
     print(len(seen), "distinct requests")
 
 main()
