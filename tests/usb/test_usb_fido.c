@@ -354,6 +354,59 @@ static void test_passthru(void **state)
     close(sv[1]);
 }
 
+/* A hidraw link: each output report is written with report ID 0 in front
+ * (65 bytes); input reports are read as 64 bytes; a wrong-sized read is
+ * counted and dropped. */
+static void test_passthru_hidraw(void **state)
+{
+    fx *t = *state;
+    uint8_t r[80], in[64];
+    int sv[2];
+    unsigned i;
+
+    teardown(state);
+    memset(t, 0, sizeof(*t));
+    emk_vclock_init(&t->vc, 0);
+    t->loop = emk_loop_new(&t->vc.clock, NULL);
+    assert_non_null(t->loop);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+    assert_int_equal(emk_usb_fido_init_passthru(&t->f, t->loop, sv[0], EMK_USB_FIDO_LINK_HIDRAW,
+                                                EMK_USB_SPEED_FULL, &host_ops, t), 0);
+    assert_int_equal(emk_usb_host_drv_enumerate(&t->h, &t->f.usb, 4, idle, t), 0);
+    for (i = 0; i < 64; i++)
+        r[i] = (uint8_t)(i + 1);
+    assert_int_equal(emk_usb_host_drv_hid_write(&t->h, r, 64, SEC), 0);
+    memset(r, 0xee, sizeof(r));
+    assert_int_equal(read(sv[1], r, sizeof(r)), 65);
+    assert_int_equal(r[0], 0);
+    assert_int_equal(r[1], 1);
+    assert_int_equal(r[64], 64);
+    /* the key's reports: a short one is dropped, a 64-byte one arrives */
+    assert_int_equal(write(sv[1], r, 10), 10);
+    memset(r, 0x77, 64);
+    assert_int_equal(write(sv[1], r, 64), 64);
+    assert_int_equal(emk_usb_host_drv_hid_read(&t->h, in, sizeof(in), SEC), 64);
+    assert_memory_equal(in, r, 64);
+    assert_int_equal(emk_usb_host_drv_hid_read(&t->h, in, sizeof(in), SEC / 100), 0);
+    assert_int_equal(t->f.stat_link_errors, 1);
+    assert_int_equal(t->f.stat_link_in, 1);
+    assert_int_equal(t->f.stat_link_out, 1);
+    /* a full IN queue stops the reads; the host draining it resumes them */
+    for (i = 0; i < EMK_USB_FIDO_QUEUE + 10; i++) {
+        r[0] = (uint8_t)i;
+        assert_int_equal(write(sv[1], r, 64), 64);
+    }
+    emk_loop_run_once(t->loop, 0);
+    assert_int_equal(emk_usb_ep_pending(&t->f.usb, 0x81), EMK_USB_FIDO_QUEUE);
+    assert_int_equal(t->f.hid.stat_in_dropped, 0);
+    for (i = 0; i < EMK_USB_FIDO_QUEUE + 10; i++) {
+        assert_int_equal(emk_usb_host_drv_hid_read(&t->h, in, sizeof(in), SEC), 64);
+        assert_int_equal(in[0], (uint8_t)i);
+    }
+    assert_int_equal(t->f.hid.stat_in_dropped, 0);
+    close(sv[1]);
+}
+
 static void test_get_info(void **state)
 {
     fx *t = *state;
@@ -383,6 +436,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_high_speed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_get_info, setup, teardown),
         cmocka_unit_test_setup_teardown(test_passthru, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_passthru_hidraw, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
