@@ -278,6 +278,19 @@ static void far_readable(void *opaque, unsigned revents)
 
 static const emk_fido_ops far_ops = {far_send, NULL};
 
+/* Replaces the fixture's device by a new loop and a SOCK_SEQPACKET pair. */
+static void fresh_link(void **state, int sv[2])
+{
+    fx *t = *state;
+
+    teardown(state);
+    memset(t, 0, sizeof(*t));
+    emk_vclock_init(&t->vc, 0);
+    t->loop = emk_loop_new(&t->vc.clock, NULL);
+    assert_non_null(t->loop);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+}
+
 /* mode=passthru: INIT, PING, getInfo and a CTAP2 wait with KEEPALIVEs go
  * through unchanged; the key going away stalls the OUT endpoint. */
 static void test_passthru(void **state)
@@ -290,12 +303,7 @@ static void test_passthru(void **state)
     int64_t t0;
     uint8_t r[64];
 
-    teardown(state);
-    memset(t, 0, sizeof(*t));
-    emk_vclock_init(&t->vc, 0);
-    t->loop = emk_loop_new(&t->vc.clock, NULL);
-    assert_non_null(t->loop);
-    assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+    fresh_link(state, sv);
     memset(&cfg, 0, sizeof(cfg));
     cfg.seed = seed;
     cfg.seed_len = sizeof(seed);
@@ -364,12 +372,7 @@ static void test_passthru_hidraw(void **state)
     int sv[2];
     unsigned i;
 
-    teardown(state);
-    memset(t, 0, sizeof(*t));
-    emk_vclock_init(&t->vc, 0);
-    t->loop = emk_loop_new(&t->vc.clock, NULL);
-    assert_non_null(t->loop);
-    assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+    fresh_link(state, sv);
     assert_int_equal(emk_usb_fido_init_passthru(&t->f, t->loop, sv[0], EMK_USB_FIDO_LINK_HIDRAW,
                                                 EMK_USB_SPEED_FULL, &host_ops, t), 0);
     assert_int_equal(emk_usb_host_drv_enumerate(&t->h, &t->f.usb, 4, idle, t), 0);
