@@ -353,17 +353,23 @@ print("device_add fido0: %s" % ("ok" if "return" in r else r["error"]["desc"]))
 PY
     ) &
     watcher=$!
-    # mode=passthru in front of `emkit fido serve --hid-socket` (the key
-    # touches after 1.5 s), when the static emkit was built
-    local far=$IMGDIR/far.sock serve="" append="" pt=()
+    # two mode=passthru keys (xhci, ehci) on `emkit fido mux`, in front of
+    # `emkit fido serve --hid-socket` (touched after 1.5 s), when the
+    # static emkit was built
+    local far=$IMGDIR/far.sock msock=$IMGDIR/mux.sock serve="" mux="" append="" pt=()
     if [ -x "$REPO/build/static/emkit" ]; then
-        rm -f "$far"
+        rm -f "$far" "$msock"
         "$REPO/build/static/emkit" fido serve --hid-socket "$far" --presence after:1500 \
             >"$out.serve" 2>&1 &
         serve=$!
         for _ in $(seq 1 50); do [ -S "$far" ] && break; sleep 0.1; done
+        "$REPO/build/static/emkit" fido mux --socket "$msock" --key-socket "$far" \
+            >"$out.mux" 2>&1 &
+        mux=$!
+        for _ in $(seq 1 50); do [ -S "$msock" ] && break; sleep 0.1; done
         append="emk.fido_passthru=1"
-        pt=(-device "emkit-fido,id=fido2,bus=xhci.0,mode=passthru,mux=$far,stats=on")
+        pt=(-device "emkit-fido,id=fido2,bus=xhci.0,mode=passthru,mux=$msock,stats=on"
+            -device "emkit-fido,id=fido3,bus=ehci.0,mode=passthru,mux=$msock,stats=on")
     else
         log "emkit-fido-usb: no static emkit: the mode=passthru checks are skipped"
     fi
@@ -376,8 +382,9 @@ PY
     kill "$watcher" 2>/dev/null
     wait "$watcher" 2>/dev/null
     if [ -n "$serve" ]; then
-        kill "$serve" 2>/dev/null
-        wait "$serve" 2>/dev/null
+        kill "$mux" "$serve" 2>/dev/null
+        wait "$mux" "$serve" 2>/dev/null
+        sed 's/^/  [emkit-fido-usb] mux: /' "$out.mux" >&2
         if ! grep '^emkit-fido stats: mode=passthru' "$out" | grep -Eq 'link_out=[1-9].* link_errors=0 '; then
             log "emkit-fido-usb: FAIL: no reports through the pass-through link"
             rc=1

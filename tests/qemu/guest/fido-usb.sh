@@ -41,8 +41,8 @@ echo "EMK-INFO: xhci key $X ($(usb_dev 12)), ehci key $E ($(usb_dev 480))"
 dmesg | grep -Ei 'usb [0-9-]+: (new|Product|Manufacturer)|hid-generic.*F1D0|hidraw[0-9]: USB HID' | head -n 8 | sed 's/^/EMK-INFO: dmesg: /'
 check usb-strings sh -c "grep -qx 'emkit FIDO2 key' $(usb_dev 12)/product && grep -qx emkit $(usb_dev 12)/manufacturer"
 check hid-generic sh -c "dmesg | grep -q 'hid-generic.*1209:000F'"
-NKEYS=2
-[ "${EMK_FIDO_PASSTHRU:-0}" = 1 ] && NKEYS=3
+NKEYS=2 FS_BOOT=1
+[ "${EMK_FIDO_PASSTHRU:-0}" = 1 ] && NKEYS=4 FS_BOOT=2
 check token-list sh -c "test \$(fido2-token -L | grep -c 'emkit FIDO2 key') = $NKEYS"
 fido2-token -L 2>&1 | sed 's/^/EMK-INFO: fido2-token -L: /'
 check token-info-xhci sh -c "fido2-token -I $X | tee /tmp/info | grep -q FIDO_2_1"
@@ -103,8 +103,8 @@ i=0; while ! disconnected && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
 check unplugged disconnected
 check replugged wait_hidraw 12 60
 dmesg | grep -E 'usb 1-[0-9]+: (new|USB disconnect)' | sed 's/^/EMK-INFO: dmesg: /'
-# one more full-speed device than the NKEYS - 1 at boot (ehci is high speed)
-check replug-new-device sh -c "test \$(dmesg | grep -c 'new full-speed USB device number .* using xhci_hcd') -ge $NKEYS"
+# one more full-speed device than at boot (the ehci keys are high speed)
+check replug-new-device sh -c "test \$(dmesg | grep -c 'new full-speed USB device number .* using xhci_hcd') -ge $((FS_BOOT + 1))"
 X=$(hidraw_of 12)
 check replug-pin-retries sh -c "fido2-token -I $X | grep -q 'pin retries: 8'"
 check replug-assert sh -c "echo $PIN | setsid fido2-assert -G -p -i /tmp/as_in $X >/tmp/as2"
@@ -119,9 +119,11 @@ check replug-hmac-same test "$(tail -n1 /tmp/hs1)" = "$(tail -n1 /tmp/hs4)"
 check ehci-no-pin sh -c "fido2-token -I $E | grep -q 'noclientPin'"
 fido2-token -I $E | grep -E 'options' | sed 's/^/EMK-INFO: ehci key: /'
 
-# mode=passthru (emk.fido_passthru=1): a third key on xhci whose reports
-# go to `emkit fido serve --hid-socket` on the host, which touches after
-# 1.5 s: the CTAP2 waits need KEEPALIVEs to pass as one transaction
+# mode=passthru (emk.fido_passthru=1): two more keys, on xhci and ehci,
+# whose reports go to `emkit fido mux` on the host, in front of one key
+# (`emkit fido serve --hid-socket`, touched 1.5 s after each test of
+# presence): the CTAP2 waits need KEEPALIVEs to pass as one transaction,
+# and two fido2-cred at once share the key through the mux
 if [ "${EMK_FIDO_PASSTHRU:-0}" = 1 ]; then
     check passthru-key wait_hidraw 12 30 passthru
     P=$(hidraw_of 12 passthru)
@@ -137,5 +139,22 @@ if [ "${EMK_FIDO_PASSTHRU:-0}" = 1 ]; then
     printf '%s\npass.emkit.example\n%s\n' "$(b64 32)" "$(sed -n 5p /tmp/pc)" >/tmp/pa_in
     check passthru-assert sh -c "fido2-assert -G -p -i /tmp/pa_in $P >/tmp/pa"
     check passthru-assert-verify fido2-assert -V -p -i /tmp/pa /tmp/pc.pem es256
+    # both pass-through keys at once: the mux serialises them on the key
+    check passthru-ehci-key wait_hidraw 480 30 passthru
+    P2=$(hidraw_of 480 passthru)
+    printf '%s\nmux.emkit.example\nmux1\n%s\n' "$(b64 32)" "$(b64 16)" >/tmp/m1_in
+    printf '%s\nmux.emkit.example\nmux2\n%s\n' "$(b64 32)" "$(b64 16)" >/tmp/m2_in
+    t0=$(date +%s)
+    fido2-cred -M -i /tmp/m1_in $P >/tmp/m1 2>/tmp/m1.err & J1=$!
+    fido2-cred -M -i /tmp/m2_in $P2 >/tmp/m2 2>/tmp/m2.err & J2=$!
+    wait $J1; R1=$?; wait $J2; R2=$?
+    t1=$(date +%s)
+    echo "EMK-INFO: two makeCredentials at once through the mux: exit $R1 and $R2 in $((t1 - t0)) s"
+    cat /tmp/m1.err /tmp/m2.err 2>/dev/null | head -n 4 | sed 's/^/EMK-INFO: /'
+    check mux-both-made test "$R1$R2" = 00
+    check mux-cred1-verify fido2-cred -V -i /tmp/m1 -o /tmp/m1.pem
+    check mux-cred2-verify fido2-cred -V -i /tmp/m2 -o /tmp/m2.pem
+    check mux-serialised test $((t1 - t0)) -ge 2
+    check mux-distinct sh -c "! cmp -s /tmp/m1.pem /tmp/m2.pem"
 fi
 [ "$FAILS" = 0 ]
