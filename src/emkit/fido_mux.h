@@ -1,7 +1,7 @@
 /*
  * emkit/fido_mux.h - one FIDO key shared by several CTAPHID clients
- * (hw/fido-mux/): the core of `emkit fido mux` (the daemon that owns a
- * physical key and serves guests and host programs is not written yet).
+ * (hw/fido-mux/): the core of `emkit fido mux` (src/cli/fido_mux.c, the
+ * daemon that owns a key and serves guests and host programs).
  *
  * The mux opens one channel on the key (INIT at creation) and gives every
  * client channels of its own (it answers their INITs itself), rewriting
