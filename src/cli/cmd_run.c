@@ -16,6 +16,7 @@ static const emk_demo demos[] = {
     {"cache model (plugin/ core): matrix multiply, naive vs blocked", emk_cache_demo},
     {"virtio-snd on virtio-pci: a tone to the null backend, paced", emk_snd_demo},
     {"FIDO2 key over CTAPHID: register and assert, a simulated touch", emk_fido_demo},
+    {"FIDO key as a USB HID device: enumerated, CTAPHID over interrupt endpoints", emk_usb_demo},
 };
 
 /* The size in ram:SIZE and null:SIZE, checked like every numeric option
@@ -36,7 +37,7 @@ void emk_help_run(FILE *out)
     fputs("usage: emkit run [--iothread] [--disk SPEC]\n"
           "  The main job (also plain `emkit`): builds the test machine, attaches\n"
           "  every component (simple block device, NVMe controller, cache model,\n"
-          "  virtio-snd),\n"
+          "  virtio-snd, the FIDO key over CTAPHID and over USB),\n"
           "  drives each with its in-tree guest driver and prints a short report.\n"
           "  Takes well under a second.  Exit status 1 if a component failed.\n"
           "  --disk SPEC   backend of the block devices: ram:16M, null:1G,\n"

@@ -29,6 +29,8 @@ const emk_command emk_bench_commands[] = {
 const emk_command emk_fido_commands[] = {
     {"serve", "serve the FIDO2/U2F key on a socket (--hid-socket) or Linux UHID",
      emk_cmd_fido_serve, emk_help_fido_serve, NULL},
+    {"mux", "share one FIDO key between the clients of a socket (guests, host programs)",
+     emk_cmd_fido_mux, emk_help_fido_mux, NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -21,5 +21,6 @@ int emk_sblk_demo(FILE *out, const emk_demo_opts *o);
 int emk_cache_demo(FILE *out, const emk_demo_opts *o);
 int emk_snd_demo(FILE *out, const emk_demo_opts *o);
 int emk_fido_demo(FILE *out, const emk_demo_opts *o);
+int emk_usb_demo(FILE *out, const emk_demo_opts *o);
 
 #endif

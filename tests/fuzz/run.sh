@@ -3,20 +3,27 @@
 # (default 10) with the flags of its options file (tests/fuzz/fuzz-<name>.options:
 # dict=, max_len=; tests/fuzz/options.sh), checking that libFuzzer loaded
 # the whole dictionary ("Dictionary: N entries").
-# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR]
+# Usage: tests/fuzz/run.sh [SECONDS] [BUILD_DIR | TARGET]
+# A second argument naming a target (tests/fuzz/fuzz_TARGET.c exists, and
+# it is not a directory) runs only that target, in the default build dir.
 # OSS-Fuzz: tests/fuzz/oss-fuzz-build.sh.
 set -euo pipefail
 secs=${1:-10}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bdir=${2:-$top/build-fuzz}
+only=
+if [ -n "${2:-}" ] && [ ! -d "$2" ] && [ -f "$top/tests/fuzz/fuzz_$2.c" ]; then
+  only=$2
+  bdir=$top/build-fuzz
+fi
 if [ ! -f "$bdir/build.ninja" ]; then
   CC=clang meson setup "$bdir" "$top" -Dfuzzing=true -Ddefault_library=static -Dbuildtype=debugoptimized >/dev/null
 fi
-ninja -C "$bdir" >/dev/null
+ninja -C "$bdir" ${only:+tests/fuzz/fuzz-$only} >/dev/null
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fail=0
-mapfile -t bins < <(find "$bdir/tests/fuzz" -maxdepth 1 -type f -name 'fuzz-*' -perm -u+x | sort)
+mapfile -t bins < <(find "$bdir/tests/fuzz" -maxdepth 1 -type f -name "fuzz-${only:-*}" -perm -u+x | sort)
 [ ${#bins[@]} -gt 0 ] || { echo "no fuzz targets built"; exit 1; }
 for bin in "${bins[@]}"; do
   name=${bin##*/fuzz-}

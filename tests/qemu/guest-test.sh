@@ -52,6 +52,14 @@
 #                a miscompare), sg_reset -d and -b with I/O afterwards,
 #                mkfs.ext4 + copy + fsck + compare, fio crc32c verify at
 #                QD1 and at QD32 on the three disks at once
+#   emkit-fido-usb
+#                emkit's FIDO key as a USB device (-device emkit-fido): one
+#                on qemu-xhci with a state file, one on usb-ehci; Linux's
+#                usbhid + hid-generic + hidraw and fido2-tools
+#                (tests/qemu/guest/fido-usb.sh): list, CTAP 2.1 info, PIN,
+#                credentials and assertions, a resident credential,
+#                hmac-secret, and an unplug/replug of the xhci key over QMP
+#                with the same state file
 # Console logs are kept in build/qemu/logs/<case>.log.
 # Exit status: 0 all passed, 77 nothing could run, 1 a case failed.
 set -uo pipefail
@@ -321,7 +329,105 @@ buslogic_case() {
         { log "emkit-buslogic: FAIL: nothing written to drive= at 16M"; return 1; }
 }
 
-CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-nvme-ethread emkit-drive emkit-unplug emkit-snd emkit-buslogic}
+# emkit-fido-usb: when the guest prints "EMK-UNPLUG-FIDO: now", device_del
+# the xhci key, wait for DEVICE_DELETED, check the state file, device_add
+# it again with the same state file
+fido_usb_case() {
+    local sock=$IMGDIR/fqmp.sock out=$LOGS/emkit-fido-usb.log st=$IMGDIR/fido-usb.state
+    local watcher rc
+    rm -f "$out" "$out.qmp" "$st"
+    (
+        for _ in $(seq 1 1200); do
+            grep -q '^EMK-UNPLUG-FIDO: now' "$out" 2>/dev/null && break
+            sleep 0.5
+        done
+        python3 - "$sock" "$st" >"$out.qmp" 2>&1 <<'PY'
+import json, os, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+events = []
+def cmd(c, **a):
+    f.write(json.dumps({"execute": c, "arguments": a}) + "\n")
+    f.flush()
+    while True:
+        r = json.loads(f.readline())
+        if "event" in r:
+            events.append(r)
+        elif "return" in r or "error" in r:
+            return r
+def wait_event(name, dev):
+    while True:
+        for e in events:
+            if e["event"] == name and e.get("data", {}).get("device") == dev:
+                return
+        events.append(json.loads(f.readline()))
+json.loads(f.readline())                      # greeting
+cmd("qmp_capabilities")
+st = sys.argv[2]
+print("state file before unplug: %d bytes" % os.path.getsize(st))
+r = cmd("device_del", id="fido0")
+print("device_del fido0: %s" % ("ok" if "return" in r else r["error"]["desc"]))
+wait_event("DEVICE_DELETED", "fido0")
+print("DEVICE_DELETED fido0")
+print("state file after unplug: %d bytes" % os.path.getsize(st))
+r = cmd("device_add", driver="emkit-fido", id="fido0", bus="xhci.0", state=st,
+        presence="always", stats=True)
+print("device_add fido0: %s" % ("ok" if "return" in r else r["error"]["desc"]))
+PY
+    ) &
+    watcher=$!
+    # two mode=passthru keys (xhci, ehci) on `emkit fido mux`, in front of
+    # `emkit fido serve --hid-socket` (touched after 1.5 s), when the
+    # static emkit was built
+    local far=$IMGDIR/far.sock msock=$IMGDIR/mux.sock serve="" mux="" append="" pt=()
+    if [ -x "$REPO/build/static/emkit" ]; then
+        rm -f "$far" "$msock"
+        "$REPO/build/static/emkit" fido serve --hid-socket "$far" --presence after:1500 \
+            >"$out.serve" 2>&1 &
+        serve=$!
+        for _ in $(seq 1 50); do [ -S "$far" ] && break; sleep 0.1; done
+        "$REPO/build/static/emkit" fido mux --socket "$msock" --key-socket "$far" \
+            >"$out.mux" 2>&1 &
+        mux=$!
+        for _ in $(seq 1 50); do [ -S "$msock" ] && break; sleep 0.1; done
+        append="emk.fido_passthru=1"
+        pt=(-device "emkit-fido,id=fido2,bus=xhci.0,mode=passthru,mux=$msock,stats=on"
+            -device "emkit-fido,id=fido3,bus=ehci.0,mode=passthru,mux=$msock,stats=on")
+    else
+        log "emkit-fido-usb: no static emkit: the mode=passthru checks are skipped"
+    fi
+    run_guest emkit-fido-usb fido-usb "$append" \
+        -qmp "unix:$sock,server=on,wait=off" \
+        -device qemu-xhci,id=xhci -device usb-ehci,id=ehci \
+        -device emkit-fido,id=fido0,bus=xhci.0,state="$st",presence=always,stats=on \
+        -device emkit-fido,id=fido1,bus=ehci.0,presence=delay:100,stats=on "${pt[@]}"
+    rc=$?
+    kill "$watcher" 2>/dev/null
+    wait "$watcher" 2>/dev/null
+    if [ -n "$serve" ]; then
+        kill "$mux" "$serve" 2>/dev/null
+        wait "$mux" "$serve" 2>/dev/null
+        sed 's/^/  [emkit-fido-usb] mux: /' "$out.mux" >&2
+        if ! grep '^emkit-fido stats: mode=passthru' "$out" | grep -Eq 'link_out=[1-9].* link_errors=0 '; then
+            log "emkit-fido-usb: FAIL: no reports through the pass-through link"
+            rc=1
+        fi
+    fi
+    sed 's/^/  [emkit-fido-usb] qmp: /' "$out.qmp" >&2
+    grep '^emkit-fido stats:' "$out" | sed 's/^/  [emkit-fido-usb] /' >&2
+    [ "$rc" = 0 ] || return 1
+    grep -q '^device_del fido0: ok$' "$out.qmp" && grep -q '^DEVICE_DELETED fido0$' "$out.qmp" &&
+        grep -q '^device_add fido0: ok$' "$out.qmp" ||
+        { log "emkit-fido-usb: FAIL: unplug/replug over QMP"; return 1; }
+    # the keys lost no report and never failed to persist
+    ! grep '^emkit-fido stats:' "$out" | grep -Ev 'in_dropped=0 .*key_error=0$' | grep -q . ||
+        { log "emkit-fido-usb: FAIL: a key dropped reports or failed to persist"; return 1; }
+    [ -s "$st" ] || { log "emkit-fido-usb: FAIL: no state file"; return 1; }
+    return 0
+}
+
+CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-nvme-ethread emkit-drive emkit-unplug emkit-snd emkit-buslogic emkit-fido-usb}
 ran=0 failed=0
 for c in $CASES; do
     case $c in
@@ -431,6 +537,14 @@ for c in $CASES; do
         buslogic_case || failed=$((failed + 1))
         ran=$((ran + 1))
         rm -f "$IMGDIR"/bl*.raw
+        ;;
+    emkit-fido-usb)
+        if ! has_device emkit-fido || ! has_device qemu-xhci || ! has_device usb-ehci; then
+            log "$c: SKIP (this QEMU has no emkit-fido, qemu-xhci or usb-ehci)"
+            continue
+        fi
+        fido_usb_case || failed=$((failed + 1))
+        ran=$((ran + 1))
         ;;
     *) log "unknown case $c"; exit 2 ;;
     esac

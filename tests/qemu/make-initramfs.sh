@@ -38,7 +38,7 @@ BUSYBOX=$(command -v busybox) || skip "busybox-static not installed"
 ldd "$BUSYBOX" >/dev/null 2>&1 && skip "busybox is not static (install busybox-static)"
 GUEST_BINS="fio nvme lspci setpci mke2fs e2fsck sg_inq sg_readcap sg_vpd sg_dd sg_reset fido2-token fido2-cred fido2-assert"
 # Modules the guest tests load (dependencies are added automatically).
-MODULES="nvme virtio_pci virtio_blk virtio_rng ext4 crc32c_generic sd_mod sg uhid hid_generic"
+MODULES="nvme virtio_pci virtio_blk virtio_rng ext4 crc32c_generic sd_mod sg uhid hid_generic xhci_pci ehci_pci usbhid"
 # Modules packed (with their dependencies loaded at boot) but left for the
 # tests to insmod with parameters, in /modules/late/ (BusLogic: its
 # BusLogic= options reach a module only as an insmod argument).

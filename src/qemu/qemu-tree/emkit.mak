@@ -8,3 +8,6 @@ CONFIG_VIRTIO_BLK=y
 CONFIG_NVME_PCI=y
 CONFIG_EMKIT=y
 CONFIG_HDA=y
+# USB host controllers for emkit-fido (a USB device)
+CONFIG_USB_XHCI_PCI=y
+CONFIG_USB_EHCI_PCI=y
