@@ -33,6 +33,8 @@ const emk_command emk_commands[] = {
      emk_cmd_bench, emk_help_bench, emk_bench_commands},
     {"cache-sim", "run a din or binary address trace through the cache model",
      emk_cmd_cache_sim, help_cache_sim, NULL},
+    {"arduino", "an Arduino Uno (ATmega328P) running firmware, serial on stdio/pty/socket",
+     emk_cmd_arduino, emk_help_arduino, NULL},
     {"help", "describe emkit or one command (emkit help CMD)", emk_cmd_help, emk_help_help, NULL},
     {"commands", "list every command, one per line (for scripts)", emk_cmd_commands,
      emk_help_commands, NULL},
