@@ -112,6 +112,25 @@ static int parse(int argc, char **argv, ard_opts *o)
     return -1;
 }
 
+/* BOOTSZ for the lowest programmed byte of the boot loader region: the
+ * Uno's 256 words (0xDE) when it fits, else 512, 1024 or 2048 words. */
+static uint8_t boot_hfuse(const emk_m328p *m)
+{
+    static const uint8_t fuse[4] = { 0xDE, 0xDC, 0xDA, 0xD8 };
+    uint32_t size = m->cpu.model->flash_size, lo = size;
+    unsigned i;
+
+    for (i = size - 4096; i < size; i++)
+        if (m->cpu.flash[i] != 0xFF) {
+            lo = i;
+            break;
+        }
+    for (i = 0; i < 4; i++)
+        if (lo >= size - (512u << i))
+            return fuse[i];
+    return fuse[3];
+}
+
 static int setup(ard_ctx *x, const ard_opts *o)
 {
     emk_board *b = x->b;
@@ -135,8 +154,9 @@ static int setup(ard_ctx *x, const ard_opts *o)
     if (o->boot) {
         if (emk_ard_load(&b->mcu, o->boot, NULL) < 0)
             return -1;
-        /* the Uno's fuses: BOOTSZ 256 words, BOOTRST; boot section locked */
-        emk_avr_set_fuses(&b->mcu.cpu, 0xFF, 0xDE, 0xFD, 0x0F);
+        /* the Uno's fuses (BOOTSZ 256 words, BOOTRST, boot section locked),
+         * with a larger boot section if the bootloader starts lower */
+        emk_avr_set_fuses(&b->mcu.cpu, 0xFF, boot_hfuse(&b->mcu), 0xFD, 0x0F);
         emk_m328p_reset(&b->mcu, EMK_AVR_RESET_EXTERNAL);
     } else {
         /* no bootloader: reset to 0, as an Uno programmed over ISP */
