@@ -198,6 +198,8 @@ void emk_ard_uart_poll(emk_ard_uart *u, emk_m328p *m)
 
 int emk_ard_uart_fd(const emk_ard_uart *u)
 {
+    if (u->kind == U_PTY && !u->pty_open)
+        return -1;      /* a closed pty polls as POLLHUP: nothing to wait on */
     if (u->kind == U_UNIX && u->in_fd < 0)
         return u->listen_fd;
     return u->in_fd;
