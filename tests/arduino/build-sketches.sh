@@ -2,7 +2,7 @@
 # build-sketches.sh OUTDIR - builds the sketches the Arduino tests run with
 # Debian's Arduino core (arduino-core-avr, arduino-mk, gcc-avr, avr-libc):
 # the stock examples Blink, Fade and AnalogInput, and this folder's
-# SerialEcho and Compute.  OUTDIR/<Sketch>/<Sketch>.hex and .elf; a sketch
+# SerialEcho and Compute, and the avr-libc programs in firmware/.  OUTDIR/<Sketch>/<Sketch>.hex and .elf; a sketch
 # whose outputs are newer than its source is not rebuilt.  Exit 77 when
 # the toolchain is missing (the tests then skip).
 set -eu
@@ -44,4 +44,14 @@ MK
     fi
     cp "$d/build-uno/${name}_.hex" "$d/$name.hex"
     cp "$d/build-uno/${name}_.elf" "$d/$name.elf"
+done
+# plain avr-libc firmware (no Arduino core): firmware/*.c
+for src in "$here"/firmware/*.c; do
+    name=$(basename "$src" .c)
+    d=$out/$name
+    if [ -f "$d/$name.hex" ] && [ "$d/$name.hex" -nt "$src" ]; then continue; fi
+    mkdir -p "$d"
+    avr-gcc -mmcu=atmega328p -DF_CPU=16000000UL -Os -Wall -o "$d/$name.elf" "$src" &&
+        avr-objcopy -O ihex "$d/$name.elf" "$d/$name.hex" ||
+        { echo "build-sketches: $name failed" >&2; exit 1; }
 done
