@@ -1,10 +1,14 @@
 /* simavr_vcd.c - the reference run: FIRMWARE.elf under Debian's simavr
  * (libsimavr) for CYCLES cycles at 16 MHz, with a VCD of the Uno's header
  * pins D0..D13 and A0..A5 written by simavr's own avr_vcd (names as in
- * hw/arduino/uno.net).  Usage: simavr-vcd FIRMWARE.elf OUT.vcd CYCLES */
+ * hw/arduino/uno.net).  Usage: simavr-vcd FIRMWARE.elf OUT.vcd|- CYCLES;
+ * with '-' no VCD, and the run's emulated MHz goes to stderr (the
+ * benchmark, docs/perf/arduino.md). */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <simavr/avr_ioport.h>
 #include <simavr/sim_avr.h>
@@ -26,6 +30,8 @@ int main(int argc, char **argv)
     avr_vcd_t vcd;
     unsigned long long n;
     unsigned i;
+    struct timespec t0, t1;
+    double wall;
 
     if (argc != 4) {
         fprintf(stderr, "usage: simavr-vcd FIRMWARE.elf OUT.vcd CYCLES\n");
@@ -40,19 +46,28 @@ int main(int argc, char **argv)
     avr->frequency = 16000000;
     avr->log = 0;
     avr_load_firmware(avr, &f);
-    avr_vcd_init(avr, argv[2], &vcd, 1000);
-    for (i = 0; i < sizeof(pins) / sizeof(pins[0]); i++)
-        avr_vcd_add_signal(&vcd, avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(pins[i].port),
-                                               pins[i].bit), 1, pins[i].name);
-    avr_vcd_start(&vcd);
+    if (strcmp(argv[2], "-")) {
+        avr_vcd_init(avr, argv[2], &vcd, 1000);
+        for (i = 0; i < sizeof(pins) / sizeof(pins[0]); i++)
+            avr_vcd_add_signal(&vcd, avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(pins[i].port),
+                                                   pins[i].bit), 1, pins[i].name);
+        avr_vcd_start(&vcd);
+    }
     n = strtoull(argv[3], NULL, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     while (avr->cycle < n) {
         int st = avr_run(avr);
 
         if (st == cpu_Done || st == cpu_Crashed)
             break;
     }
-    avr_vcd_stop(&vcd);
-    avr_vcd_close(&vcd);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    wall = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    fprintf(stderr, "simavr: %llu cycles in %.3f s (%.1f MHz)\n",
+            (unsigned long long)avr->cycle, wall, wall > 0 ? avr->cycle / wall / 1e6 : 0.0);
+    if (strcmp(argv[2], "-")) {
+        avr_vcd_stop(&vcd);
+        avr_vcd_close(&vcd);
+    }
     return 0;
 }
