@@ -438,6 +438,12 @@ static void test_reset_boot_illegal(void **st)
     assert_int_equal(cpu.illegal, 2);
     assert_int_equal(cpu.breaks, 1);
     assert_int_equal(cpu.pc, 3);
+    /* the PC wraps at the end of the flash (fuzz-avr found it stored as
+     * 0x4000 after the last word) */
+    load((const uint16_t[]){ A_NOP }, 1);
+    cpu.pc = 0x3FFF;
+    emk_avr_step(&cpu);
+    assert_int_equal(cpu.pc, 0);
     /* data accesses past SRAM are counted, not performed */
     PROG(a_r(A_LDS, 1), 0x0900);
     emk_avr_step(&cpu);

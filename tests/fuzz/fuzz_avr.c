@@ -1,6 +1,6 @@
 /* libFuzzer target: the ATmega328P (core and every peripheral) on random
  * flash.  Input: 2 bytes of options (fuse high byte, SREG at start), then
- * flash contents (up to 32 KiB).  Runs 200000 cycles, with the data space
+ * flash contents (up to 32 KiB).  Runs 100000 cycles, with the data space
  * pointers, the stack and every I/O register reachable from the random
  * code; the checks are the sanitizers' and the invariants below
  * (stateless: a fresh MCU per input). */
@@ -54,11 +54,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     m.cpu.data[EMK_AVR_SREG] = data[1];
     emk_m328p_uart_rx(&m, data + 2, size - 2 < 64 ? size - 2 : 64);
     start = m.cpu.cycle;
-    emk_avr_run(&m.cpu, 200000);
+    emk_avr_run(&m.cpu, 100000);
     /* the core never leaves its flash or stops counting time */
     if (m.cpu.pc > m.cpu.flash_mask)
         abort();
-    if (m.cpu.state != EMK_AVR_SLEEPING && m.cpu.cycle - start < 200000)
+    if (m.cpu.state != EMK_AVR_SLEEPING && m.cpu.cycle - start < 100000)
         abort();
     return 0;
 }

@@ -282,6 +282,7 @@ unsigned emk_avr_step(emk_avr *cpu)
     pc = cpu->pc & cpu->flash_mask;
     cpu->pc = pc;
     n = handlers[cpu->dec[pc]](cpu, emk_avr_flash_word(cpu, pc));
+    cpu->pc &= cpu->flash_mask;     /* the PC wraps at the end of the flash */
     cpu->cycle += n;
     return n;
 }
@@ -316,5 +317,6 @@ uint64_t emk_avr_run(emk_avr *cpu, uint64_t cycles)
             break;
         emk_avr_step(cpu);
     }
+    cpu->pc &= cpu->flash_mask;
     return cpu->cycle - start;
 }

@@ -42,7 +42,7 @@ unsigned emk_avr_take_irq(emk_avr *cpu)
     }
     if (cpu->data[EMK_AVR_MCUCR] & 2)   /* IVSEL */
         base = emk_avr_boot_start(cpu) / 2;
-    emk_avr_push_pc(cpu, cpu->pc);
+    emk_avr_push_pc(cpu, cpu->pc & cpu->flash_mask);
     cpu->data[EMK_AVR_SREG] &= (uint8_t)~EMK_AVR_I;
     cpu->pc = (base + vec * cpu->model->vector_words) & cpu->flash_mask;
     cpu->vectors_taken++;
