@@ -20,8 +20,10 @@ for s in Compute Blink; do
             sed -n 's/.*(\([0-9.]*\) MHz).*/\1/p'; done | median)
     echo "$s: emkit $e MHz, simavr $m MHz, ratio $(echo "$e $m" | awk '{printf "%.2f", $1 / $2}')"
 done
+tf=$(mktemp)
 for s in Blink sleepy; do
-    t=$( { /usr/bin/env time -f "%U %S" "$emkit" arduino --realtime --uart none \
-            --cycles 32000000 "$dir/$s/$s.hex" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    echo "$s at real-time pace: $(echo "$t" | awk '{printf "%.3f", ($1 + $2) / 2}') s of host CPU per emulated second"
+    /usr/bin/env time -f "%U %S" -o "$tf" "$emkit" arduino --realtime --uart none \
+        --cycles 32000000 "$dir/$s/$s.hex" >/dev/null 2>&1
+    echo "$s at real-time pace: $(awk '{printf "%.3f", ($1 + $2) / 2}' "$tf") s of host CPU per emulated second"
 done
+rm -f "$tf"
