@@ -117,7 +117,7 @@ int emk_board_init(emk_board *b, const char *netlist, size_t len)
 
     memset(b, 0, sizeof(*b));
     if (!netlist) {
-        netlist = emk_board_uno_netlist;
+        netlist = emk_board_uno_netlist();
         len = strlen(netlist);
     }
     if ((r = emk_board_parse(b, netlist, len)) < 0)

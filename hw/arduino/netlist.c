@@ -13,6 +13,11 @@
 
 enum { MAX_TOK = 12, LINE_MAX_LEN = 256 };
 
+const char *emk_board_uno_netlist(void)
+{
+    return uno_netlist;
+}
+
 int emk_board_parse_pin(const char *s, unsigned *port, unsigned *bit)
 {
     if (strlen(s) != 3 || s[0] != 'P' || s[2] < '0' || s[2] > '7')

@@ -1,6 +1,6 @@
 /* uno_net.h - hw/arduino/uno.net as a C string (tests/arduino checks they
  * are the same text).  Included by netlist.c only. */
-const char emk_board_uno_netlist[] =
+static const char uno_netlist[] =
     "# uno.net - the Arduino Uno R3 in emkit's netlist format (docs/arduino.md).\n"
     "# The header pins by their Arduino names, the MCU pins behind them, and\n"
     "# the parts the examples use: the board's \"L\" LED on D13 and, on a\n"

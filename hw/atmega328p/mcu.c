@@ -49,7 +49,7 @@ int emk_m328p_init(emk_m328p *m, uint32_t clock_hz, const emk_m328p_hooks *hooks
     if (!m || clock_hz == 0)
         return -EINVAL;
     memset(m, 0, sizeof(*m));
-    r = emk_avr_init(&m->cpu, &EMK_AVR_ATMEGA328P);
+    r = emk_avr_init(&m->cpu, emk_avr_atmega328p());
     if (r < 0)
         return r;
     m->cpu.clock_hz = clock_hz;

@@ -3,7 +3,7 @@
  * wired by a netlist to parts, with a voltage on every net.
  *
  * Netlist format (docs/arduino.md; the Uno's is hw/arduino/uno.net and
- * emk_board_uno_netlist), one statement per line, '#' comments:
+ * emk_board_uno_netlist()), one statement per line, '#' comments:
  *
  *   board uno atmega328p 16000000
  *   net LED_BUILTIN PB5          # a net on MCU pin PB5 (PB0..PD7, PC0..PC6)
@@ -95,8 +95,8 @@ typedef struct emk_board {
     char error[128];               /**< why emk_board_init failed */
 } emk_board;
 
-/** The Uno netlist shipped in the tree (hw/arduino/uno.net). */
-EMK_API extern const char emk_board_uno_netlist[];
+/** The Uno netlist shipped in the tree (hw/arduino/uno.net), as text. */
+EMK_API const char *emk_board_uno_netlist(void);
 
 /** Parses netlist text (NULL: the Uno's) and sets up the board and its
  *  MCU.  0, or -EINVAL with b->error saying which line and why. */

@@ -257,31 +257,53 @@ EMK_API void emk_m328p_timer_freeze(emk_m328p_timer *t, int frozen);
 /** timer.c: brings TCNT up to date with the core's cycle counter. */
 EMK_API void emk_m328p_timer_sync(emk_m328p_timer *t);
 
-/* Peripheral set-up and reset, called by emk_m328p_init/reset. */
+/* Peripheral set-up and reset, called by emk_m328p_init and the core's
+ * reset hook. */
+/** Maps PORTB/C/D on m's I/O bus (gpio.c).  0 or a negative errno. */
 EMK_API int emk_m328p_gpio_init(emk_m328p *m);
+/** Returns PORTB/C/D to its reset state. */
 EMK_API void emk_m328p_gpio_reset(emk_m328p *m);
+/** Maps TIMER0/1/2 on m's I/O bus (timer.c).  0 or a negative errno. */
 EMK_API int emk_m328p_timer_init(emk_m328p *m);
+/** Returns TIMER0/1/2 to its reset state. */
 EMK_API void emk_m328p_timer_reset(emk_m328p *m);
+/** Maps the ADC on m's I/O bus (adc.c).  0 or a negative errno. */
 EMK_API int emk_m328p_adc_init(emk_m328p *m);
+/** Returns the ADC to its reset state. */
 EMK_API void emk_m328p_adc_reset(emk_m328p *m);
+/** Maps USART0 on m's I/O bus (usart.c).  0 or a negative errno. */
 EMK_API int emk_m328p_usart_init(emk_m328p *m);
+/** Returns USART0 to its reset state. */
 EMK_API void emk_m328p_usart_reset(emk_m328p *m);
+/** Maps the SPI on m's I/O bus (spi.c).  0 or a negative errno. */
 EMK_API int emk_m328p_spi_init(emk_m328p *m);
+/** Returns the SPI to its reset state. */
 EMK_API void emk_m328p_spi_reset(emk_m328p *m);
+/** Maps the TWI on m's I/O bus (twi.c).  0 or a negative errno. */
 EMK_API int emk_m328p_twi_init(emk_m328p *m);
+/** Returns the TWI to its reset state. */
 EMK_API void emk_m328p_twi_reset(emk_m328p *m);
+/** Maps the EEPROM on m's I/O bus (eeprom.c).  0 or a negative errno. */
 EMK_API int emk_m328p_eeprom_init(emk_m328p *m);
+/** Returns the EEPROM to its reset state. */
 EMK_API void emk_m328p_eeprom_reset(emk_m328p *m);
+/** Maps the watchdog on m's I/O bus (wdt.c).  0 or a negative errno. */
 EMK_API int emk_m328p_wdt_init(emk_m328p *m);
+/** Returns the watchdog to its reset state. */
 EMK_API void emk_m328p_wdt_reset(emk_m328p *m);
+/** Maps the sleep controller on m's I/O bus (sleep.c).  0 or a negative errno. */
 EMK_API int emk_m328p_sleep_init(emk_m328p *m);
+/** Returns the sleep controller to its reset state. */
 EMK_API void emk_m328p_sleep_reset(emk_m328p *m);
+/** Maps the external and pin-change interrupts on m's I/O bus (extint.c).  0 or a negative errno. */
 EMK_API int emk_m328p_extint_init(emk_m328p *m);
+/** Returns the external and pin-change interrupts to its reset state. */
 EMK_API void emk_m328p_extint_reset(emk_m328p *m);
 /** wdt.c: WDR executed. */
 EMK_API void emk_m328p_wdt_kick(emk_m328p *m);
-/** sleep.c: SLEEP executed / the core woke up. */
+/** sleep.c: SLEEP executed with SE set. */
 EMK_API void emk_m328p_sleep_enter(emk_m328p *m);
+/** sleep.c: an interrupt woke the core. */
 EMK_API void emk_m328p_sleep_wake(emk_m328p *m);
 
 #ifdef __cplusplus

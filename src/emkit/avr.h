@@ -17,7 +17,7 @@
  * emk_avr_run; nothing is locked.
  *
  *   emk_avr cpu;
- *   emk_avr_init(&cpu, &EMK_AVR_ATMEGA328P);
+ *   emk_avr_init(&cpu, emk_avr_atmega328p());
  *   emk_avr_load_flash(&cpu, 0, image, len);
  *   emk_avr_reset(&cpu, EMK_AVR_RESET_POWER);
  *   emk_avr_run(&cpu, 16000000);            // one second at 16 MHz
@@ -86,7 +86,7 @@ typedef struct emk_avr_model {
 } emk_avr_model;
 
 /** The ATmega328P (Arduino Uno fuses: low 0xFF, high 0xDE, ext 0xFD). */
-EMK_API extern const emk_avr_model EMK_AVR_ATMEGA328P;
+EMK_API const emk_avr_model *emk_avr_atmega328p(void);
 
 struct emk_avr;
 

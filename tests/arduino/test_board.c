@@ -29,7 +29,7 @@ static void test_uno_file(void **st)
     n = fread(buf, 1, sizeof(buf) - 1, f);
     fclose(f);
     buf[n] = 0;
-    assert_string_equal(buf, emk_board_uno_netlist);
+    assert_string_equal(buf, emk_board_uno_netlist());
     assert_int_equal(emk_board_init(&b, buf, n), 0);
     assert_string_equal(b.name, "uno");
     assert_int_equal(b.clock_hz, 16000000);

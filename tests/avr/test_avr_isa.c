@@ -23,7 +23,7 @@ static void load(const uint16_t *w, size_t n)
     uint8_t buf[256];
     size_t i;
 
-    assert_int_equal(emk_avr_init(&cpu, &EMK_AVR_ATMEGA328P), 0);
+    assert_int_equal(emk_avr_init(&cpu, emk_avr_atmega328p()), 0);
     emk_avr_set_fuses(&cpu, 0xFF, 0xDF, 0xFD, 0xFF);   /* reset at 0 */
     for (i = 0; i < n; i++) {
         buf[2 * i] = (uint8_t)w[i];
@@ -425,7 +425,7 @@ static void test_spm(void **st)
 static void test_reset_boot_illegal(void **st)
 {
     (void)st;
-    assert_int_equal(emk_avr_init(&cpu, &EMK_AVR_ATMEGA328P), 0);
+    assert_int_equal(emk_avr_init(&cpu, emk_avr_atmega328p()), 0);
     assert_int_equal(cpu.pc, 0x3F00);                /* BOOTRST: 0xDE resets to boot */
     assert_int_equal(cpu.data[EMK_AVR_MCUSR], EMK_AVR_RESET_POWER);
     emk_avr_reset(&cpu, EMK_AVR_RESET_WATCHDOG);
@@ -458,7 +458,7 @@ static void test_ihex(void **st)
         ":00000001FF\n";
     uint32_t hi;
     (void)st;
-    assert_int_equal(emk_avr_init(&cpu, &EMK_AVR_ATMEGA328P), 0);
+    assert_int_equal(emk_avr_init(&cpu, emk_avr_atmega328p()), 0);
     assert_int_equal(emk_avr_load_ihex(&cpu, hex, strlen(hex), &hi), 0);
     assert_int_equal(hi, 16);
     assert_int_equal(cpu.flash[0], 0x0C);

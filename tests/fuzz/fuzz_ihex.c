@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t hi = 0;
     int r;
 
-    if (emk_avr_init(&cpu, &EMK_AVR_ATMEGA328P) < 0)
+    if (emk_avr_init(&cpu, emk_avr_atmega328p()) < 0)
         abort();
     r = emk_avr_load_ihex(&cpu, (const char *)data, size, &hi);
     if (r == 0 && hi > EMK_AVR_FLASH_MAX)

@@ -11,10 +11,15 @@
 
 #include "flags.h"
 
-const emk_avr_model EMK_AVR_ATMEGA328P = {
+static const emk_avr_model atmega328p = {
     "atmega328p", 32768, 0x900, 128, 26, 2, 0xFF, 0xDE, 0xFD, 0xFF,
     {0x1E, 0x95, 0x0F},
 };
+
+const emk_avr_model *emk_avr_atmega328p(void)
+{
+    return &atmega328p;
+}
 
 static const emk_avr_handler handlers[EMK_AVR_NOPS] = {
 #define EMK_AVR_H(n) emk_avr_op_##n,
