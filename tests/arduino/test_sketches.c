@@ -22,7 +22,7 @@
 
 static const char *dir;
 static emk_board b;
-static uint64_t toggles[256];
+static uint64_t toggles[4096];
 static unsigned ntoggle;
 static int watch = -1;
 static char uart[256];
@@ -31,7 +31,7 @@ static unsigned nuart;
 static void on_net(void *o, const emk_board_net *n, uint64_t cycle)
 {
     (void)o;
-    if ((int)(n - b.net) == watch && ntoggle < 256)
+    if ((int)(n - b.net) == watch && ntoggle < 4096)
         toggles[ntoggle++] = cycle;
 }
 
@@ -160,6 +160,40 @@ static void test_serial_echo(void **st)
     assert_string_equal(uart, "echo ready\r\nHELLO, UNO\n");
 }
 
+/* coop (firmware/coop.c): tasks of 3, 5 and 7 ms on a 1 ms tick, one of
+ * them delayed behind the others in shared ticks; the pattern must repeat
+ * every 2 x 3 x 5 x 7 x 11 = 2310 ms (to 64 cycles: the idle loop's phase
+ * against the tick), and each pin toggle within 100 us of its period. */
+static void test_coop_stable(void **st)
+{
+    static const char *const nets[] = { "D8", "D9", "D10" };
+    static const unsigned period_ms[] = { 3, 5, 7 };
+    unsigned k, i;
+    (void)st;
+    for (k = 0; k < 3; k++) {
+        unsigned per_cycle;
+
+        boot("coop", nets[k]);
+        emk_avr_run(&b.mcu.cpu, 16000ull * 5000);          /* 5 s */
+        per_cycle = 2310 / period_ms[k];                   /* toggles in 2310 ms */
+        assert_true(ntoggle > per_cycle + 10);
+        for (i = 2; i < ntoggle; i++) {
+            double dt = secs(toggles[i] - toggles[i - 1]) * 1000;
+
+            assert_true(dt > period_ms[k] - 0.1 && dt < period_ms[k] + 0.1);
+        }
+        /* to within the idle loop's phase against the tick (a few
+         * instructions: 64 cycles) */
+        for (i = 1; i + per_cycle < ntoggle; i++) {
+            int64_t d = (int64_t)(toggles[i + per_cycle] - toggles[i]) - 16000ll * 2310;
+
+            assert_true(d >= -64 && d <= 64);
+        }
+        printf("coop: %s toggles every %u ms, pattern repeats every 2310 ms (%u toggles)\n",
+               nets[k], period_ms[k], ntoggle);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +201,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_fade),
         cmocka_unit_test(test_analog_input),
         cmocka_unit_test(test_serial_echo),
+        cmocka_unit_test(test_coop_stable),
     };
     if (argc != 2) {
         fprintf(stderr, "usage: test-sketches DIR\n");
