@@ -176,8 +176,9 @@ int emk_board_net_pwm(const emk_board *b, int net, double *duty, double *hz)
     nt = &b->net[net];
     now = b->mcu.cpu.cycle;
     last = nt->rise > nt->fall ? nt->rise : nt->fall;
-    if (nt->period && now - last <= 2 * nt->period &&
-        now - last < b->clock_hz / 10) {
+    /* PWM: toggling faster than 20 Hz (slower is blinking, not dimming),
+     * with an edge within the last two periods */
+    if (nt->period && nt->period < b->clock_hz / 20 && now - last <= 2 * nt->period) {
         *duty = (double)nt->high / (double)nt->period;
         *hz = (double)b->clock_hz / (double)nt->period;
     } else {

@@ -16,7 +16,8 @@ void emk_help_arduino(FILE *out)
 {
     fputs("usage: emkit arduino [--board NETLIST] FIRMWARE.hex|.elf\n"
           "                     [--bootloader BOOT.hex] [--uart stdio|pty|unix:PATH|none]\n"
-          "                     [--vcd FILE] [--realtime|--fast] [--cycles N]\n"
+          "                     [--events unix:PATH|tcp:[HOST:]PORT] [--vcd FILE]\n"
+          "                     [--realtime|--fast] [--cycles N]\n"
           "  Runs an Arduino Uno (ATmega328P at 16 MHz) on FIRMWARE.\n"
           "  --board NETLIST  the board's netlist (default: the Uno, hw/arduino/uno.net)\n"
           "  --bootloader HEX also loads HEX (e.g. optiboot_atmega328.hex) and resets\n"
@@ -25,6 +26,9 @@ void emk_help_arduino(FILE *out)
           "  --uart SPEC      USART0: stdio (default), pty (a pseudo-terminal for\n"
           "                   avrdude -c arduino -P PATH; opening it resets the board\n"
           "                   like DTR), unix:PATH (a socket), none\n"
+          "  --events SPEC    serve the JSON event protocol (docs/events.md) on a Unix\n"
+          "                   socket or TCP (HOST defaults to 127.0.0.1): GPIO, PWM\n"
+          "                   and UART events; set-input, set-part, stop, cont, quit\n"
           "  --vcd FILE       value change dump of every net on an MCU pin\n"
           "  --realtime       pace emulated time to the wall clock (default)\n"
           "  --fast           run as fast as possible\n"
@@ -36,6 +40,7 @@ typedef struct ard_ctx {
     emk_board *b;
     emk_ard_uart uart;
     emk_ard_vcd vcd;
+    emk_ard_events events;
 } ard_ctx;
 
 static volatile sig_atomic_t stop_flag;
@@ -51,6 +56,7 @@ static void on_uart(void *opaque, uint8_t c)
     ard_ctx *x = opaque;
 
     emk_ard_uart_put(&x->uart, c);
+    emk_ard_events_uart(&x->events, c);
 }
 
 static void on_net(void *opaque, const emk_board_net *n, uint64_t cycle)
@@ -69,7 +75,7 @@ static double now_s(void)
 }
 
 typedef struct ard_opts {
-    const char *board, *fw, *boot, *uart, *vcd;
+    const char *board, *fw, *boot, *uart, *vcd, *events;
     int fast;
     uint64_t cycles;
 } ard_opts;
@@ -85,7 +91,8 @@ static int parse(int argc, char **argv, ard_opts *o)
         if ((m = emk_cli_value(argc, argv, &i, "--board", &o->board)) != 0 ||
             (m = emk_cli_value(argc, argv, &i, "--bootloader", &o->boot)) != 0 ||
             (m = emk_cli_value(argc, argv, &i, "--uart", &o->uart)) != 0 ||
-            (m = emk_cli_value(argc, argv, &i, "--vcd", &o->vcd)) != 0) {
+            (m = emk_cli_value(argc, argv, &i, "--vcd", &o->vcd)) != 0 ||
+            (m = emk_cli_value(argc, argv, &i, "--events", &o->events)) != 0) {
             if (m < 0)
                 return EMK_EXIT_USAGE;
         } else if ((m = emk_cli_value(argc, argv, &i, "--cycles", &val)) != 0) {
@@ -168,6 +175,8 @@ static int setup(ard_ctx *x, const ard_opts *o)
         return -1;
     if (o->vcd && emk_ard_vcd_open(&x->vcd, o->vcd, b) < 0)
         return -1;
+    if (o->events && emk_ard_events_open(&x->events, o->events, b) < 0)
+        return -1;
     return 0;
 }
 
@@ -178,9 +187,14 @@ static void run(ard_ctx *x, const ard_opts *o)
     uint64_t slice = b->clock_hz / 1000, start = cpu->cycle;   /* 1 ms slices */
     double t0 = now_s();
 
-    while (!stop_flag) {
+    while (!stop_flag && !x->events.quit) {
         uint64_t n = slice, done = cpu->cycle - start;
 
+        if (x->events.stopped) {           /* "stop": the clock stands */
+            emk_ard_events_tick(&x->events, 50);
+            t0 = now_s() - (double)(cpu->cycle - start) / b->clock_hz;
+            continue;
+        }
         if (o->cycles) {
             if (done >= o->cycles)
                 break;
@@ -194,10 +208,13 @@ static void run(ard_ctx *x, const ard_opts *o)
             emk_m328p_reset(&b->mcu, EMK_AVR_RESET_EXTERNAL);
             emk_board_update(b);
         }
+        emk_ard_events_tick(&x->events, 0);
         if (!o->fast) {
             double ahead = (double)(cpu->cycle - start) / b->clock_hz - (now_s() - t0);
 
-            if (ahead > 0.002) {
+            if (ahead > 0.002 && x->events.open) {
+                emk_ard_events_tick(&x->events, (int)(ahead * 1000));
+            } else if (ahead > 0.002) {
                 struct pollfd p = { emk_ard_uart_fd(&x->uart), POLLIN, 0 };
 
                 poll(&p, p.fd >= 0 ? 1 : 0, (int)(ahead * 1000));
@@ -216,7 +233,7 @@ static void run(ard_ctx *x, const ard_opts *o)
 int emk_cmd_arduino(int argc, char **argv)
 {
     static emk_board board;      /* ~100 KiB: not on the stack */
-    ard_ctx x;
+    static ard_ctx x;            /* the event server's buffers: same */
     ard_opts o;
     struct sigaction sa;
     int r = parse(argc, argv, &o);
@@ -227,6 +244,7 @@ int emk_cmd_arduino(int argc, char **argv)
     x.b = &board;
     x.uart.in_fd = x.uart.out_fd = x.uart.listen_fd = -1;
     if (setup(&x, &o) < 0) {
+        emk_ard_events_close(&x.events);
         emk_ard_uart_close(&x.uart);
         emk_ard_vcd_close(&x.vcd, 0);
         return EMK_EXIT_FAIL;
@@ -237,6 +255,7 @@ int emk_cmd_arduino(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     run(&x, &o);
+    emk_ard_events_close(&x.events);
     emk_ard_uart_close(&x.uart);
     emk_ard_vcd_close(&x.vcd, board.mcu.cpu.cycle);
     return EMK_EXIT_OK;

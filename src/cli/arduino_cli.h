@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "emkit/arduino.h"
+#include "emkit/events.h"
 #include "emkit/vcd.h"
 
 /* A serial line for USART0: stdio, a pseudo-terminal or a Unix socket. */
@@ -46,6 +47,26 @@ int emk_ard_vcd_open(emk_ard_vcd *w, const char *path, const emk_board *b);
 void emk_ard_vcd_net(emk_ard_vcd *w, const emk_board_net *n, const emk_board *b,
                      uint64_t cycle);
 void emk_ard_vcd_close(emk_ard_vcd *w, uint64_t cycle);
+
+/* The board on the event protocol (arduino_events.c, docs/events.md). */
+typedef struct emk_ard_events {
+    emk_events ev;
+    emk_board *b;
+    int open, stopped, quit;
+    double last_volts[EMK_BOARD_MAX_NETS], last_duty[EMK_BOARD_MAX_NETS];
+    double last_hz[EMK_BOARD_MAX_NETS];
+    char uart[1024];
+    size_t nuart;
+} emk_ard_events;
+
+/* Listens on spec for protocol clients.  0 or -1 with a message. */
+int emk_ard_events_open(emk_ard_events *e, const char *spec, emk_board *b);
+/* Serves clients (waiting up to timeout_ms) and sends the events of the
+ * slice just run. */
+void emk_ard_events_tick(emk_ard_events *e, int timeout_ms);
+/* Records a byte the firmware sent, for the next UART event. */
+void emk_ard_events_uart(emk_ard_events *e, unsigned char c);
+void emk_ard_events_close(emk_ard_events *e);
 
 /* Loads FILE (Intel HEX, or ELF by its magic) into the MCU's flash.
  * 0 or -1 with a message. */

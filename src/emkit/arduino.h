@@ -21,9 +21,10 @@
  * it (a pot, a sensor, a pressed button, a value set from outside) set
  * it; else a pull-up (internal or pull=ext) holds it at Vcc; else it
  * floats (0 V, flagged).  Inputs see a net as high above 0.6 Vcc, low
- * below 0.3 Vcc (unchanged between).  A net's PWM duty and frequency come
- * from its last full period of edges; with no edge for two periods (or
- * 100 ms) it reads as steady at its level.
+ * below 0.3 Vcc (unchanged between).  A net toggling faster than 20 Hz is
+ * PWM: its duty and frequency come from its last full period of edges;
+ * slower, or with no edge for two periods, it reads as steady at its
+ * level.
  */
 #ifndef EMKIT_ARDUINO_H
 #define EMKIT_ARDUINO_H
@@ -118,7 +119,8 @@ EMK_API int emk_board_set_input(emk_board *b, int net, double volts);
 EMK_API int emk_board_part_set(emk_board *b, int part, double value);
 
 /** The PWM measure of net at the current cycle: duty 0..1 and frequency
- *  in Hz (0 if steady).  0 or -ENOENT. */
+ *  in Hz (0 if steady: no edge for two periods, or slower than 20 Hz).
+ *  0 or -ENOENT. */
 EMK_API int emk_board_net_pwm(const emk_board *b, int net, double *duty, double *hz);
 
 /** The average voltage of net over its last PWM period (its volts if

@@ -1,0 +1,356 @@
+/* test_events.c - the JSON parser (emkit/json.h) and the event protocol
+ * of `emkit arduino --events` end to end: greeting and negotiation, the
+ * error replies (malformed JSON, unknown commands, bad nets, volts out of
+ * range, an over-long line) with the connection staying up, a client that
+ * never reads not stalling the machine, GPIO events of Blink one emulated
+ * second apart, AnalogInput's blink following the potentiometer set
+ * through the protocol, and UART events of SerialEcho.
+ * Usage: test-events EMKIT SKETCH-DIR (events.sh builds the sketches). */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <poll.h>
+#include <cmocka.h>
+
+#include "emkit/json.h"
+
+static const char *emkit, *dir;
+
+static void test_json(void **st)
+{
+    emk_json_node n[32];
+    char buf[64];
+    const char *t = "{\"a\": [1, -2.5e1, true, null], \"b\\u00e9\": \"x\\ny\\u20ac\", \"c\": {}}";
+    int cnt, a, b;
+    (void)st;
+    cnt = emk_json_parse(t, strlen(t), n, 32, 8);
+    assert_int_equal(cnt, 8);
+    a = emk_json_member(t, n, 0, "a");
+    assert_int_equal(n[a].type, EMK_JSON_ARRAY);
+    assert_true(n[n[n[a].child].next].num == -25.0);
+    b = emk_json_member(t, n, 0, "b\xc3\xa9");
+    assert_true(b >= 0);
+    assert_int_equal(emk_json_string(t, &n[b], buf, sizeof(buf)), 6);
+    assert_string_equal(buf, "x\ny\xe2\x82\xac");
+    assert_int_equal(emk_json_member(t, n, 0, "zz"), -ENOENT);
+    /* refusals */
+    assert_int_equal(emk_json_parse("{\"a\":}", 6, n, 32, 8), -EINVAL);
+    assert_int_equal(emk_json_parse("[1,]", 4, n, 32, 8), -EINVAL);
+    assert_int_equal(emk_json_parse("01", 2, n, 32, 8), -EINVAL);
+    assert_int_equal(emk_json_parse("\"\x01\"", 3, n, 32, 8), -EINVAL);
+    assert_int_equal(emk_json_parse("\"\xc0\xaf\"", 4, n, 32, 8), -EINVAL);
+    assert_int_equal(emk_json_parse("[[[[[[[[[1]]]]]]]]]", 19, n, 32, 8), -EINVAL);
+    assert_int_equal(emk_json_parse("[1,2,3,4]", 9, n, 3, 8), -ENOSPC);
+    assert_int_equal(emk_json_parse("{} x", 4, n, 32, 8), -EINVAL);
+    /* quoting */
+    assert_int_equal(emk_json_quote(buf, sizeof(buf), "a\"b\\\n\x01\xff", 7), 19);
+    assert_string_equal(buf, "\"a\\\"b\\\\\\n\\u0001\xef\xbf\xbd\"");
+}
+
+/* ---- a machine and a client ---- */
+
+static pid_t child = -1;
+static char sock[108];
+
+static void start(const char *sketch, const char *mode)
+{
+    char fw[1024];
+    int i;
+
+    snprintf(sock, sizeof(sock), "/tmp/emkit-ev-%d.sock", (int)getpid());
+    unlink(sock);
+    snprintf(fw, sizeof(fw), "%s/%s/%s.hex", dir, sketch, sketch);
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        char spec[128];
+
+        snprintf(spec, sizeof(spec), "unix:%s", sock);
+        freopen("/dev/null", "w", stderr);
+        execl(emkit, emkit, "arduino", "--uart", "none", mode, "--cycles", "1600000000",
+              "--events", spec, fw, (char *)NULL);
+        _exit(127);
+    }
+    for (i = 0; i < 200 && access(sock, F_OK) != 0; i++)
+        usleep(10000);
+    assert_int_equal(access(sock, F_OK), 0);
+}
+
+static void stop(void)
+{
+    int status;
+
+    if (child > 0) {
+        kill(child, SIGTERM);
+        waitpid(child, &status, 0);
+    }
+    child = -1;
+    unlink(sock);
+}
+
+typedef struct conn {
+    int fd;
+    char buf[65536];
+    size_t n;
+} conn;
+
+static void connect_to(conn *c)
+{
+    struct sockaddr_un a;
+
+    memset(&a, 0, sizeof(a));
+    a.sun_family = AF_UNIX;
+    strcpy(a.sun_path, sock);
+    c->fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(c->fd >= 0);
+    assert_int_equal(connect(c->fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    c->n = 0;
+}
+
+/* Next line (without '\n') into out; 0, or -1 after 5 s. */
+static int line(conn *c, char *out, size_t cap)
+{
+    for (;;) {
+        char *nl = memchr(c->buf, '\n', c->n);
+        struct pollfd p = { c->fd, POLLIN, 0 };
+        ssize_t r;
+
+        if (nl) {
+            size_t l = (size_t)(nl - c->buf);
+
+            if (l >= cap)
+                l = cap - 1;
+            memcpy(out, c->buf, l);
+            out[l] = 0;
+            memmove(c->buf, nl + 1, c->n - (size_t)(nl - c->buf) - 1);
+            c->n -= (size_t)(nl - c->buf) + 1;
+            return 0;
+        }
+        if (poll(&p, 1, 5000) <= 0)
+            return -1;
+        r = read(c->fd, c->buf + c->n, sizeof(c->buf) - c->n);
+        if (r <= 0)
+            return -1;
+        c->n += (size_t)r;
+    }
+}
+
+static void send_line(conn *c, const char *s)
+{
+    size_t n = strlen(s);
+
+    assert_int_equal(write(c->fd, s, n), (ssize_t)n);
+    assert_int_equal(write(c->fd, "\n", 1), 1);
+}
+
+/* Sends s and returns the first reply that is not an event. */
+static void call(conn *c, const char *s, char *out, size_t cap)
+{
+    send_line(c, s);
+    do
+        assert_int_equal(line(c, out, cap), 0);
+    while (!strncmp(out, "{\"event\"", 8));
+}
+
+/* Emulated times of GPIO events of net (volts > 2.5 if rising is 1). */
+static unsigned gpio_times(conn *c, const char *net, double *t, unsigned max, double until)
+{
+    char l[4096], want[64];
+    unsigned n = 0;
+
+    snprintf(want, sizeof(want), "\"net\": \"%s\"", net);
+    while (n < max && line(c, l, sizeof(l)) == 0) {
+        const char *tm = strstr(l, "\"time\": ");
+
+        if (!tm)
+            continue;
+        if (!strncmp(l, "{\"event\": \"GPIO\"", 16) && strstr(l, want))
+            t[n++] = atof(tm + 8);
+        if (atof(tm + 8) > until)
+            break;
+    }
+    return n;
+}
+
+static void test_protocol_errors(void **st)
+{
+    conn c, idle;
+    char l[8192], *big;
+    (void)st;
+    start("Blink", "--realtime");
+    connect_to(&c);
+    assert_int_equal(line(&c, l, sizeof(l)), 0);
+    assert_non_null(strstr(l, "\"emkit\": {\"version\""));
+    assert_non_null(strstr(l, "\"machine\": \"arduino-uno\""));
+    call(&c, "{\"execute\": \"query-status\"}", l, sizeof(l));
+    assert_non_null(strstr(l, "CommandNotFound"));                /* not negotiated */
+    call(&c, "{\"execute\": \"capabilities\"}", l, sizeof(l));
+    assert_string_equal(l, "{\"return\": {}}");
+    call(&c, "{\"execute\": \"set-input\", \"arguments\": {\"net\": ", l, sizeof(l));
+    assert_non_null(strstr(l, "malformed JSON"));
+    call(&c, "[1, 2]", l, sizeof(l));
+    assert_non_null(strstr(l, "expected a JSON object"));
+    call(&c, "{\"execute\": \"reboot\", \"id\": 3}", l, sizeof(l));
+    assert_non_null(strstr(l, "CommandNotFound"));
+    assert_non_null(strstr(l, "\"id\": 3"));
+    call(&c, "{\"execute\": \"set-input\", \"arguments\": {\"net\": \"NOPE\", \"volts\": 1}}",
+         l, sizeof(l));
+    assert_non_null(strstr(l, "no net called 'NOPE'"));
+    call(&c, "{\"execute\": \"set-input\", \"arguments\": {\"net\": \"D2\", \"volts\": 5.5}}",
+         l, sizeof(l));
+    assert_non_null(strstr(l, "out of range"));
+    call(&c, "{\"execute\": \"set-input\", \"arguments\": {\"net\": \"D2\", \"volts\": -1}}",
+         l, sizeof(l));
+    assert_non_null(strstr(l, "out of range"));
+    call(&c, "{\"execute\": \"set-part\", \"arguments\": {\"part\": \"POT1\", \"value\": 3}}",
+         l, sizeof(l));
+    assert_non_null(strstr(l, "out of range"));
+    call(&c, "{\"execute\": \"set-input\", \"arguments\": \"D2\"}", l, sizeof(l));
+    assert_non_null(strstr(l, "must be an object"));
+    /* a 40 KiB line: refused, and the connection still answers */
+    big = malloc(40000);
+    memset(big, 'x', 39999);
+    big[39999] = 0;
+    call(&c, big, l, sizeof(l));
+    free(big);
+    assert_non_null(strstr(l, "line too long"));
+    /* a second client that connects and never reads or writes */
+    connect_to(&idle);
+    call(&c, "{\"execute\": \"query-status\", \"id\": \"a\"}", l, sizeof(l));
+    assert_non_null(strstr(l, "\"running\": true"));
+    {
+        unsigned long long c1 = strtoull(strstr(l, "\"cycles\": ") + 10, NULL, 10), c2;
+
+        usleep(300000);
+        call(&c, "{\"execute\": \"query-status\", \"id\": \"b\"}", l, sizeof(l));
+        c2 = strtoull(strstr(l, "\"cycles\": ") + 10, NULL, 10);
+        assert_true(c2 > c1 + 16000000ull / 10);                 /* still running */
+    }
+    call(&c, "{\"execute\": \"stop\"}", l, sizeof(l));
+    call(&c, "{\"execute\": \"query-status\"}", l, sizeof(l));
+    assert_non_null(strstr(l, "\"running\": false"));
+    call(&c, "{\"execute\": \"cont\"}", l, sizeof(l));
+    call(&c, "{\"execute\": \"quit\"}", l, sizeof(l));
+    assert_string_equal(l, "{\"return\": {}}");
+    {
+        int status, i;
+
+        for (i = 0; i < 100 && waitpid(child, &status, WNOHANG) == 0; i++)
+            usleep(20000);
+        assert_true(i < 100);                                   /* quit ended it */
+        child = -1;
+    }
+    close(idle.fd);
+    close(c.fd);
+    stop();
+}
+
+static void test_blink_events(void **st)
+{
+    conn c;
+    char l[4096];
+    double t[8];
+    unsigned n, i;
+    (void)st;
+    start("Blink", "--fast");
+    connect_to(&c);
+    line(&c, l, sizeof(l));
+    call(&c, "{\"execute\": \"capabilities\"}", l, sizeof(l));
+    n = gpio_times(&c, "D13", t, 6, 1e9);
+    stop();
+    close(c.fd);
+    assert_int_equal(n, 6);
+    /* t[0]: the state when negotiated, t[1]: the first HIGH after pinMode */
+    for (i = 2; i < n; i++)
+        assert_true(t[i] - t[i - 1] > 0.998 && t[i] - t[i - 1] < 1.002);   /* 1 ms slices */
+}
+
+static void test_analog_input_pot(void **st)
+{
+    conn c;
+    char l[4096];
+    double t[16];
+    unsigned n;
+    (void)st;
+    start("AnalogInput", "--fast");
+    connect_to(&c);
+    line(&c, l, sizeof(l));
+    call(&c, "{\"execute\": \"capabilities\"}", l, sizeof(l));
+    call(&c, "{\"execute\": \"set-part\", \"arguments\": {\"part\": \"POT1\", \"value\": 0.2}}",
+         l, sizeof(l));
+    assert_string_equal(l, "{\"return\": {}}");
+    n = gpio_times(&c, "D13", t, 12, 1e9);
+    assert_int_equal(n, 12);
+    /* analogRead = 204: half period 204 ms (+ ~0.1 ms), seen in 1 ms slices */
+    assert_true((t[11] - t[3]) / 8 > 0.2025 && (t[11] - t[3]) / 8 < 0.2065);
+    call(&c, "{\"execute\": \"set-adc\", \"arguments\": {\"net\": \"A0\", \"volts\": 0.5}}",
+         l, sizeof(l));
+    assert_string_equal(l, "{\"return\": {}}");
+    n = gpio_times(&c, "D13", t, 12, 1e9);
+    stop();
+    close(c.fd);
+    assert_int_equal(n, 12);
+    /* 0.5 V: analogRead = 102 */
+    assert_true((t[11] - t[3]) / 8 > 0.1005 && (t[11] - t[3]) / 8 < 0.1045);
+}
+
+static void test_serial_events(void **st)
+{
+    conn c;
+    char l[4096], text[256] = "";
+    unsigned i;
+    (void)st;
+    start("SerialEcho", "--realtime");
+    connect_to(&c);
+    line(&c, l, sizeof(l));
+    call(&c, "{\"execute\": \"capabilities\"}", l, sizeof(l));
+    usleep(200000);
+    call(&c, "{\"execute\": \"uart-write\", \"arguments\": {\"data\": \"emkit\\n\"}}", l,
+         sizeof(l));
+    assert_string_equal(l, "{\"return\": {\"queued\": 6}}");
+    for (i = 0; i < 200 && !strstr(text, "EMKIT\\n"); i++) {
+        const char *p;
+
+        if (line(&c, l, sizeof(l)) < 0)
+            break;
+        const char *q;
+
+        if (strncmp(l, "{\"event\": \"UART\"", 16) || !(p = strstr(l, "\"text\": \"")) ||
+            !(q = strstr(p + 9, "\"}")))
+            continue;
+        strncat(text, p + 9, (size_t)(q - p - 9) < sizeof(text) - strlen(text) - 1 ?
+                (size_t)(q - p - 9) : sizeof(text) - strlen(text) - 1);
+    }
+    stop();
+    close(c.fd);
+    assert_non_null(strstr(text, "EMKIT\\n"));
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_protocol_errors),
+        cmocka_unit_test(test_blink_events),
+        cmocka_unit_test(test_analog_input_pot),
+        cmocka_unit_test(test_serial_events),
+    };
+    if (argc != 3) {
+        fprintf(stderr, "usage: test-events EMKIT SKETCH-DIR\n");
+        return 2;
+    }
+    emkit = argv[1];
+    dir = argv[2];
+    signal(SIGPIPE, SIG_IGN);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
