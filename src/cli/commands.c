@@ -35,6 +35,8 @@ const emk_command emk_commands[] = {
      emk_cmd_cache_sim, help_cache_sim, NULL},
     {"arduino", "an Arduino Uno (ATmega328P) running firmware, serial on stdio/pty/socket",
      emk_cmd_arduino, emk_help_arduino, NULL},
+    {"ui", "the board's user interface (web page on loopback) for a machine's event socket",
+     emk_cmd_ui, emk_help_ui, NULL},
     {"help", "describe emkit or one command (emkit help CMD)", emk_cmd_help, emk_help_help, NULL},
     {"commands", "list every command, one per line (for scripts)", emk_cmd_commands,
      emk_help_commands, NULL},

@@ -45,6 +45,8 @@ void emk_help_bench(FILE *out);
 void emk_help_bench_nvme(FILE *out);             /* nvme_bench.c */
 int emk_cmd_arduino(int argc, char **argv);      /* arduino.c */
 void emk_help_arduino(FILE *out);
+int emk_cmd_ui(int argc, char **argv);           /* ui.c */
+void emk_help_ui(FILE *out);
 int emk_cmd_help(int argc, char **argv);         /* help.c */
 void emk_help_help(FILE *out);
 int emk_cmd_commands(int argc, char **argv);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # build-sketches.sh OUTDIR - builds the sketches the Arduino tests run with
 # Debian's Arduino core (arduino-core-avr, arduino-mk, gcc-avr, avr-libc):
-# the stock examples Blink, Fade and AnalogInput, and this folder's
+# the stock examples Blink, Fade, Button and AnalogInput, and this folder's
 # SerialEcho and Compute, and the avr-libc programs in firmware/.  OUTDIR/<Sketch>/<Sketch>.hex and .elf; a sketch
 # whose outputs are newer than its source is not rebuilt.  Exit 77 when
 # the toolchain is missing (the tests then skip).
@@ -23,7 +23,7 @@ while ! mkdir "$lock" 2>/dev/null; do
     sleep 0.5
 done
 trap 'rmdir "$lock"' EXIT
-for s in 01.Basics/Blink 01.Basics/Fade 03.Analog/AnalogInput SerialEcho Compute; do
+for s in 01.Basics/Blink 01.Basics/Fade 02.Digital/Button 03.Analog/AnalogInput SerialEcho Compute; do
     name=${s##*/}
     case $s in
     */*) src=$ex/$s/$name.ino ;;

@@ -22,6 +22,7 @@
 #include <poll.h>
 #include <cmocka.h>
 
+#include "emkit/http.h"
 #include "emkit/json.h"
 
 static const char *emkit, *dir;
@@ -55,6 +56,31 @@ static void test_json(void **st)
     /* quoting */
     assert_int_equal(emk_json_quote(buf, sizeof(buf), "a\"b\\\n\x01\xff", 7), 19);
     assert_string_equal(buf, "\"a\\\"b\\\\\\n\\u0001\xef\xbf\xbd\"");
+}
+
+/* RFC 6455's examples: the handshake (section 1.3) and a masked "Hello"
+ * (section 5.7); frames the server refuses. */
+static void test_websocket(void **st)
+{
+    char acc[29];
+    uint8_t f[] = { 0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58 };
+    uint8_t unmasked[] = { 0x81, 0x05, 'H', 'e', 'l', 'l', 'o' };
+    uint8_t frag[] = { 0x01, 0x81, 0, 0, 0, 0, 'a' };
+    uint8_t big[] = { 0x81, 0xff, 0, 0, 0, 0, 0x40, 0, 0, 0 };
+    unsigned op;
+    uint8_t *pl;
+    size_t n;
+    (void)st;
+    emk_ws_accept_key("dGhlIHNhbXBsZSBub25jZQ==", 24, acc);
+    assert_string_equal(acc, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    assert_int_equal(emk_ws_parse_frame(f, 5, 1024, &op, &pl, &n), 0);   /* partial */
+    assert_int_equal(emk_ws_parse_frame(f, sizeof(f), 1024, &op, &pl, &n), (long)sizeof(f));
+    assert_int_equal(op, 1);
+    assert_int_equal(n, 5);
+    assert_memory_equal(pl, "Hello", 5);
+    assert_int_equal(emk_ws_parse_frame(unmasked, sizeof(unmasked), 1024, &op, &pl, &n), -EPROTO);
+    assert_int_equal(emk_ws_parse_frame(frag, sizeof(frag), 1024, &op, &pl, &n), -EPROTO);
+    assert_int_equal(emk_ws_parse_frame(big, sizeof(big), 65536, &op, &pl, &n), -EPROTO);
 }
 
 /* ---- a machine and a client ---- */
@@ -340,6 +366,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json),
+        cmocka_unit_test(test_websocket),
         cmocka_unit_test(test_protocol_errors),
         cmocka_unit_test(test_blink_events),
         cmocka_unit_test(test_analog_input_pot),
