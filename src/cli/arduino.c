@@ -64,6 +64,7 @@ static void on_net(void *opaque, const emk_board_net *n, uint64_t cycle)
     ard_ctx *x = opaque;
 
     emk_ard_vcd_net(&x->vcd, n, x->b, cycle);
+    emk_ard_events_net(&x->events, n, cycle);
 }
 
 static double now_s(void)

@@ -48,11 +48,24 @@ void emk_ard_vcd_net(emk_ard_vcd *w, const emk_board_net *n, const emk_board *b,
                      uint64_t cycle);
 void emk_ard_vcd_close(emk_ard_vcd *w, uint64_t cycle);
 
+/* A pwm-stream subscription: the net's edges in the current slice. */
+enum { EMK_ARD_STREAMS = 4, EMK_ARD_STREAM_EDGES = 2048 };
+typedef struct emk_ard_stream {
+    int net;                       /* -1: off */
+    uint32_t rate;                 /* samples per second of emulated time */
+    int level0;                    /* level at the slice's start */
+    uint64_t edge[EMK_ARD_STREAM_EDGES];
+    uint8_t lvl[EMK_ARD_STREAM_EDGES];
+    unsigned nedges;
+} emk_ard_stream;
+
 /* The board on the event protocol (arduino_events.c, docs/events.md). */
 typedef struct emk_ard_events {
     emk_events ev;
     emk_board *b;
     int open, stopped, quit;
+    emk_ard_stream stream[EMK_ARD_STREAMS];
+    uint64_t slice_start;
     double last_volts[EMK_BOARD_MAX_NETS], last_duty[EMK_BOARD_MAX_NETS];
     double last_hz[EMK_BOARD_MAX_NETS];
     char uart[1024];
@@ -64,6 +77,8 @@ int emk_ard_events_open(emk_ard_events *e, const char *spec, emk_board *b);
 /* Serves clients (waiting up to timeout_ms) and sends the events of the
  * slice just run. */
 void emk_ard_events_tick(emk_ard_events *e, int timeout_ms);
+/* Records a net's change, for pwm-stream. */
+void emk_ard_events_net(emk_ard_events *e, const emk_board_net *n, uint64_t cycle);
 /* Records a byte the firmware sent, for the next UART event. */
 void emk_ard_events_uart(emk_ard_events *e, unsigned char c);
 void emk_ard_events_close(emk_ard_events *e);

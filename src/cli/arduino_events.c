@@ -5,7 +5,8 @@
  * time: GPIO (a net's voltage changed and it is not toggling as PWM),
  * PWM (a toggling net's duty moved by more than 0.2% or its frequency by
  * more than 1%, or it started or stopped toggling), UART (the text the
- * firmware sent during the slice). */
+ * firmware sent during the slice), PWM-STREAM (a subscribed net's level
+ * sampled at its rate over the slice, for an oscilloscope). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -158,6 +159,42 @@ static int command(void *opaque, emk_events *ev, const char *name, const char *t
         snprintf(ret, cap, "{\"queued\": %d}", r);
         return 0;
     }
+    if (!strcmp(name, "pwm-stream")) {
+        int on = 1, m, k, free_k = -1;
+        double rate = 100000;
+
+        if ((net = net_arg(e, t, n, args, ret, cap)) < 0)
+            return net;
+        if ((m = emk_json_member(t, n, args, "on")) >= 0) {
+            if (n[m].type != EMK_JSON_TRUE && n[m].type != EMK_JSON_FALSE)
+                return err(ret, cap, "%s", "\"on\" must be true or false");
+            on = n[m].type == EMK_JSON_TRUE;
+        }
+        if (emk_json_member(t, n, args, "rate") >= 0 &&
+            (get_num(t, n, args, "rate", &rate) < 0 || rate < 1000 || rate > 1000000))
+            return err(ret, cap, "%s", "\"rate\" must be 1000 to 1000000 samples a second");
+        for (k = 0; k < EMK_ARD_STREAMS; k++) {
+            if (e->stream[k].net == net)
+                break;
+            if (e->stream[k].net < 0 && free_k < 0)
+                free_k = k;
+        }
+        if (k == EMK_ARD_STREAMS) {
+            if (!on) {
+                snprintf(ret, cap, "{}");
+                return 0;
+            }
+            if (free_k < 0)
+                return err(ret, cap, "%s", "too many streams (4)");
+            k = free_k;
+        }
+        e->stream[k].net = on ? net : -1;
+        e->stream[k].rate = (uint32_t)rate;
+        e->stream[k].nedges = 0;
+        e->stream[k].level0 = e->b->net[net].level;
+        snprintf(ret, cap, "{\"rate\": %u}", (unsigned)rate);
+        return 0;
+    }
     if (!strcmp(name, "query-nets"))
         return query_nets(e, ret, cap);
     if (!strcmp(name, "query-parts"))
@@ -190,6 +227,8 @@ int emk_ard_events_open(emk_ard_events *e, const char *spec, emk_board *b)
     e->b = b;
     for (i = 0; i < EMK_BOARD_MAX_NETS; i++)
         e->last_volts[i] = -1.0;
+    for (i = 0; i < EMK_ARD_STREAMS; i++)
+        e->stream[i].net = -1;
     r = emk_events_listen(&e->ev, spec, "arduino-uno", command, e);
     if (r < 0) {
         fprintf(stderr, "emkit: arduino: --events %s: %s\n", spec, strerror(-r));
@@ -197,6 +236,67 @@ int emk_ard_events_open(emk_ard_events *e, const char *spec, emk_board *b)
     }
     e->open = 1;
     return 0;
+}
+
+void emk_ard_events_net(emk_ard_events *e, const emk_board_net *n, uint64_t cycle)
+{
+    unsigned k;
+    int idx;
+
+    if (!e->open)
+        return;
+    idx = (int)(n - e->b->net);
+    for (k = 0; k < EMK_ARD_STREAMS; k++) {
+        emk_ard_stream *s = &e->stream[k];
+
+        if (s->net != idx || s->nedges == EMK_ARD_STREAM_EDGES)
+            continue;
+        if ((s->nedges ? s->lvl[s->nedges - 1] : s->level0) == n->level)
+            continue;
+        s->edge[s->nedges] = cycle;
+        s->lvl[s->nedges++] = (uint8_t)n->level;
+    }
+}
+
+/* PWM-STREAM events: each subscribed net sampled over [slice_start, now). */
+static void streams(emk_ard_events *e, double now_s)
+{
+    uint64_t now = e->b->mcu.cpu.cycle, start = e->slice_start;
+    unsigned k;
+
+    for (k = 0; k < EMK_ARD_STREAMS; k++) {
+        emk_ard_stream *s = &e->stream[k];
+        uint64_t ns, j;
+        unsigned ei = 0;
+        int lvl = s->level0;
+        char *buf;
+        size_t o;
+
+        if (s->net < 0)
+            continue;
+        ns = (now - start) * s->rate / e->b->clock_hz;
+        if (ns > 20000)
+            ns = 20000;
+        buf = malloc((size_t)ns + 160);
+        if (!buf)
+            continue;
+        o = (size_t)snprintf(buf, 160, "{\"net\": \"%s\", \"rate\": %u, \"t0\": %.9f, "
+                             "\"samples\": \"", e->b->net[s->net].name, (unsigned)s->rate,
+                             (double)start / e->b->clock_hz);
+        for (j = 0; j < ns; j++) {
+            uint64_t at = start + j * e->b->clock_hz / s->rate;
+
+            while (ei < s->nedges && s->edge[ei] <= at)
+                lvl = s->lvl[ei++];
+            buf[o++] = lvl ? '1' : '0';
+        }
+        memcpy(buf + o, "\"}", 3);
+        if (ns)
+            emk_events_emit(&e->ev, "PWM-STREAM", buf, now_s);
+        free(buf);
+        s->level0 = e->b->net[s->net].level;
+        s->nedges = 0;
+    }
 }
 
 void emk_ard_events_uart(emk_ard_events *e, unsigned char c)
@@ -217,8 +317,13 @@ void emk_ard_events_tick(emk_ard_events *e, int timeout_ms)
     now = (double)e->b->mcu.cpu.cycle / e->b->clock_hz;
     if (!emk_events_clients(&e->ev)) {
         e->nuart = 0;
+        e->slice_start = e->b->mcu.cpu.cycle;
         return;
     }
+    if (e->b->mcu.cpu.cycle == e->slice_start)
+        return;                /* no emulated time since the last tick */
+    streams(e, now);
+    e->slice_start = e->b->mcu.cpu.cycle;
     for (i = 0; i < e->b->nnets; i++) {
         const emk_board_net *nt = &e->b->net[i];
         double duty, hz;

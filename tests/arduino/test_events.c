@@ -362,6 +362,61 @@ static void test_serial_events(void **st)
     assert_non_null(strstr(text, "EMKIT\\n"));
 }
 
+/* pwm-stream: TIMER2 toggles OC2A (D11) every 200 us in hardware
+ * (firmware/timers.c); sampled at 1 MHz the stream must show runs of 200
+ * samples between edges, and stop when turned off. */
+static void test_pwm_stream(void **st)
+{
+    conn c;
+    char l[16384];
+    unsigned got = 0, runs = 0, i;
+    (void)st;
+    start("timers", "--fast");
+    connect_to(&c);
+    line(&c, l, sizeof(l));
+    call(&c, "{\"execute\": \"capabilities\"}", l, sizeof(l));
+    call(&c, "{\"execute\": \"pwm-stream\", \"arguments\": {\"net\": \"D11\", \"rate\": 5}}",
+         l, sizeof(l));
+    assert_non_null(strstr(l, "must be 1000 to 1000000"));
+    call(&c, "{\"execute\": \"pwm-stream\", \"arguments\": {\"net\": \"D11\", \"rate\": 1000000}}",
+         l, sizeof(l));
+    assert_string_equal(l, "{\"return\": {\"rate\": 1000000}}");
+    while (got < 20 && line(&c, l, sizeof(l)) == 0) {
+        const char *p = strstr(l, "\"samples\": \"");
+        unsigned run = 0, first = 1;
+
+        if (strncmp(l, "{\"event\": \"PWM-STREAM\"", 22) || !p)
+            continue;
+        got++;
+        for (p += 12; *p == '0' || *p == '1'; p++) {
+            if (p[1] == p[0] || (p[1] != '0' && p[1] != '1')) {
+                run++;
+                continue;
+            }
+            run++;
+            if (!first) {                       /* a whole run between two edges */
+                assert_true(run >= 199 && run <= 201);
+                runs++;
+            }
+            first = 0;
+            run = 0;
+        }
+    }
+    assert_int_equal(got, 20);
+    assert_true(runs >= 40);                    /* 1000 samples a slice: 4 whole runs */
+    call(&c, "{\"execute\": \"pwm-stream\", \"arguments\": {\"net\": \"D11\", \"on\": false}}",
+         l, sizeof(l));
+    assert_string_equal(l, "{\"return\": {\"rate\": 100000}}");
+    for (i = 0; i < 50; i++) {                  /* a stream already in flight may end */
+        if (line(&c, l, sizeof(l)) < 0)
+            break;
+        if (i > 5)
+            assert_null(strstr(l, "PWM-STREAM"));
+    }
+    stop();
+    close(c.fd);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +426,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_blink_events),
         cmocka_unit_test(test_analog_input_pot),
         cmocka_unit_test(test_serial_events),
+        cmocka_unit_test(test_pwm_stream),
     };
     if (argc != 3) {
         fprintf(stderr, "usage: test-events EMKIT SKETCH-DIR\n");
