@@ -107,7 +107,7 @@ static void start(const char *sketch, const char *mode)
               "--events", spec, fw, (char *)NULL);
         _exit(127);
     }
-    for (i = 0; i < 200 && access(sock, F_OK) != 0; i++)
+    for (i = 0; i < 1000 && access(sock, F_OK) != 0; i++)    /* 10 s: a loaded host */
         usleep(10000);
     assert_int_equal(access(sock, F_OK), 0);
 }
@@ -271,9 +271,9 @@ static void test_protocol_errors(void **st)
     {
         int status, i;
 
-        for (i = 0; i < 100 && waitpid(child, &status, WNOHANG) == 0; i++)
+        for (i = 0; i < 500 && waitpid(child, &status, WNOHANG) == 0; i++)
             usleep(20000);
-        assert_true(i < 100);                                   /* quit ended it */
+        assert_true(i < 500);                                   /* quit ended it */
         child = -1;
     }
     close(idle.fd);
