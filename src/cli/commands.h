@@ -25,6 +25,7 @@ typedef struct emk_command {
 /** The tables, each ended by an entry with name NULL. */
 extern const emk_command emk_commands[];
 extern const emk_command emk_bench_commands[];
+extern const emk_command emk_fido_commands[];
 
 /** The entry argv names (walking sub-tables: "bench", "nvme"), or NULL;
  *  *used is how many argv words named it. */
@@ -47,6 +48,10 @@ int emk_cmd_arduino(int argc, char **argv);      /* arduino.c */
 void emk_help_arduino(FILE *out);
 int emk_cmd_ui(int argc, char **argv);           /* ui.c */
 void emk_help_ui(FILE *out);
+int emk_cmd_fido(int argc, char **argv);         /* fido_serve.c */
+void emk_help_fido(FILE *out);
+int emk_cmd_fido_serve(int argc, char **argv);
+void emk_help_fido_serve(FILE *out);
 int emk_cmd_help(int argc, char **argv);         /* help.c */
 void emk_help_help(FILE *out);
 int emk_cmd_commands(int argc, char **argv);
