@@ -34,7 +34,7 @@ void emk_help_ui(FILE *out)
           "  --port N        HTTP port (default 8024; 0 picks one, printed on stderr)\n"
           "  --host ADDR     listen address (default 127.0.0.1: loopback only)\n"
           "  --quit-machine  quit the machine when the UI is closed (SIGINT/SIGTERM)\n"
-          "  Exits when the machine goes away.\n", out);
+          "  Waits up to 3 s for the machine to listen; exits when it goes away.\n", out);
 }
 
 static volatile sig_atomic_t ui_stop;
@@ -181,7 +181,9 @@ int emk_cmd_ui(int argc, char **argv)
         return EMK_EXIT_USAGE;
     }
     memset(&u, 0, sizeof(u));
-    u.mfd = dial(machine);
+    /* the machine may be starting: its socket can exist before it listens */
+    for (i = 0; i < 60 && (u.mfd = dial(machine)) < 0; i++)
+        usleep(50000);
     if (u.mfd < 0) {
         fprintf(stderr, "emkit: ui: cannot reach the machine at %s\n", machine);
         return EMK_EXIT_FAIL;
