@@ -44,6 +44,10 @@ void emk_help_run(FILE *out);
 int emk_cmd_bench(int argc, char **argv);        /* bench.c */
 void emk_help_bench(FILE *out);
 void emk_help_bench_nvme(FILE *out);             /* nvme_bench.c */
+int emk_cmd_arduino(int argc, char **argv);      /* arduino.c */
+void emk_help_arduino(FILE *out);
+int emk_cmd_ui(int argc, char **argv);           /* ui.c */
+void emk_help_ui(FILE *out);
 int emk_cmd_fido(int argc, char **argv);         /* fido_serve.c */
 void emk_help_fido(FILE *out);
 int emk_cmd_fido_serve(int argc, char **argv);

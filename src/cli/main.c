@@ -43,10 +43,27 @@ static int wants_help(int argc, char **argv)
     return 0;
 }
 
+/* Invoked as emkit-ui (a link to emkit): the UI process, `emkit ui`. */
+static int called_as_ui(const char *argv0)
+{
+    const char *b = strrchr(argv0, '/');
+
+    return !strcmp(b ? b + 1 : argv0, "emkit-ui");
+}
+
 int main(int argc, char **argv)
 {
     const emk_command *c;
-    int used, skip = global_flags(argc, argv);
+    int used, skip;
+
+    if (argc >= 1 && called_as_ui(argv[0])) {
+        if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+            emk_help_ui(stdout);
+            return EMK_EXIT_OK;
+        }
+        return emk_cmd_ui(argc, argv);
+    }
+    skip = global_flags(argc, argv);
 
     if (skip < 0)
         return EMK_EXIT_USAGE;

@@ -42,6 +42,8 @@ check_tree() { # ROOT: a staging tree with emkit installed under ROOT/usr
   done
   [ "$(readlink "$libdir/libemkit.so.$major")" = "libemkit.so.$v" ] || bad "libemkit.so.$major does not link to libemkit.so.$v"
   [ "$(readlink -f "$libdir/libemkit.so")" = "$(readlink -f "$libdir/libemkit.so.$v")" ] || bad "libemkit.so does not lead to libemkit.so.$v"
+  [ "$(readlink "$root/usr/bin/emkit-ui")" = emkit ] || bad "emkit-ui is not a link to emkit"
+  "$root/usr/bin/emkit-ui" --help | grep -q '^usage: emkit ui' || bad "emkit-ui --help is not the ui usage"
   for t in emkit emkit-img; do
     [ -x "$root/usr/bin/$t" ] || bad "$t not installed in /usr/bin"
   done
