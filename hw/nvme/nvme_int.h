@@ -316,6 +316,10 @@ uint16_t emk_nvme_map_sgl(nvme_ctrl *n, emk_sglist *l, const uint8_t *sgl1,
                       uint64_t len);
 uint16_t emk_nvme_map_data(nvme_req *r, uint64_t len, int allow_sgl);
 
+/* ident.c */
+int emk_nvme_ident_init(nvme_ctrl *n, const emk_nvme_options *o);
+void emk_nvme_ns_ident(nvme_ctrl *n, nvme_ns *ns, const emk_nvme_ns_config *c);
+
 /* ns.c */
 int emk_nvme_ns_open(nvme_ctrl *n, unsigned idx, const emk_nvme_ns_config *c);
 void emk_nvme_ns_close(nvme_ns *ns);
