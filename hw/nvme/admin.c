@@ -172,10 +172,7 @@ void emk_nvme_admin_exec(nvme_req *r)
         case NVME_ADM_DELETE_CQ: st = delete_cq(r); break;
         case NVME_ADM_CREATE_CQ: st = create_cq(r); break;
         case NVME_ADM_IDENTIFY: st = emk_nvme_identify(r); break;
-        case NVME_ADM_ABORT:
-            r->dw0 = 1;               /* command not aborted */
-            st = 0;
-            break;
+        case NVME_ADM_ABORT: st = emk_nvme_abort(r); break;
         case NVME_ADM_SET_FEATURES: st = emk_nvme_set_features(r); break;
         case NVME_ADM_GET_FEATURES: st = emk_nvme_get_features(r); break;
         case NVME_ADM_AER: st = emk_nvme_aer(r); break;

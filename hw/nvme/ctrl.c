@@ -32,6 +32,21 @@ static int options_ok(const emk_nvme_options *opts, const emk_bus *bus)
     return 1;
 }
 
+/* No two namespaces of a controller may share an NGUID, EUI-64 or UUID
+ * (NVMe 1.4 7.10): set values are the caller's, so check them. */
+static int ids_unique(const nvme_ctrl *n)
+{
+    unsigned i, j;
+
+    for (i = 0; i < n->nns; i++)
+        for (j = i + 1; j < n->nns; j++)
+            if (!memcmp(n->ns[i].uuid, n->ns[j].uuid, EMK_NVME_UUID_LEN) ||
+                !memcmp(n->ns[i].nguid, n->ns[j].nguid, EMK_NVME_NGUID_LEN) ||
+                !memcmp(n->ns[i].eui64, n->ns[j].eui64, EMK_NVME_EUI64_LEN))
+                return 0;
+    return 1;
+}
+
 int emk_nvme_init(emk_nvme *n, const emk_nvme_options *opts, emk_bus *bus,
                   emk_loop *loop)
 {
@@ -42,6 +57,9 @@ int emk_nvme_init(emk_nvme *n, const emk_nvme_options *opts, emk_bus *bus,
         return -EINVAL;
     memset(n, 0, sizeof(*n));
     n->opts = *opts;
+    n->opts.path = NULL;                /* only read here */
+    if (emk_nvme_ident_init(n, opts))
+        return -EINVAL;
     n->max_queues = opts->max_queues ? opts->max_queues : 8;
     n->mqes = opts->max_queue_entries ? opts->max_queue_entries : 1024;
     n->vectors = opts->msix_vectors ? opts->msix_vectors : n->max_queues + 1;
@@ -57,6 +75,8 @@ int emk_nvme_init(emk_nvme *n, const emk_nvme_options *opts, emk_bus *bus,
         if (!e)
             n->nns = i + 1;
     }
+    if (!e && !ids_unique(n))
+        e = -EINVAL;
     if (e)
         emk_nvme_cleanup(n);
     return e;

@@ -19,11 +19,10 @@ static void id_ctrl(nvme_ctrl *n, uint8_t *b)
 {
     uint64_t cap = 0;
     unsigned i;
-    char nqn[128];
 
     emk_st_le16(b + 0, 0x1b36);          /* VID: Red Hat (QEMU's) */
     emk_st_le16(b + 2, 0x1af4);          /* SSVID */
-    put_str(b + 4, 20, n->opts.serial ? n->opts.serial : "EMK0001");
+    put_str(b + 4, 20, n->serial);
     put_str(b + 24, 40, n->opts.model ? n->opts.model : "emkit NVMe");
     put_str(b + 64, 8, "0.1");
     b[72] = 6;                         /* RAB */
@@ -49,9 +48,7 @@ static void id_ctrl(nvme_ctrl *n, uint8_t *b)
     emk_st_le16(b + 520, 0x000d);        /* ONCS: Compare, DSM, Write Zeroes */
     b[525] = 1;                        /* VWC present */
     emk_st_le32(b + 536, 0x1);           /* SGLS: supported, no alignment */
-    snprintf(nqn, sizeof(nqn), "nqn.2026-01.org.emkit:nvme:%s",
-             n->opts.serial ? n->opts.serial : "EMK0001");
-    memcpy(b + 768, nqn, strlen(nqn)); /* SUBNQN, NUL padded */
+    memcpy(b + 768, n->subnqn, strlen(n->subnqn)); /* SUBNQN, NUL padded */
     emk_st_le16(b + 2048, 2500);         /* PSD0: MP 25 W */
     emk_st_le32(b + 2048 + 4, 16);       /* ENLAT */
     emk_st_le32(b + 2048 + 8, 4);        /* EXLAT */
@@ -67,14 +64,8 @@ static void id_ns(nvme_ns *ns, uint8_t *b)
     b[26] = ns->lba_shift == 12 ? 1 : 0; /* FLBAS */
     b[33] = 0x09;                      /* DLFEAT: dealloc reads 0, WZ dealloc */
     b[99] = emk_blk_readonly(ns->blk) ? 1 : 0; /* NSATTR: write protected */
-    memset(b + 104, 0, 16);
-    b[104] = 0xe7;                     /* NGUID: emkit prefix + nsid */
-    b[105] = 0x4b;
-    emk_st_le32(b + 116, ns->nsid);
-    b[120] = 0x52;                     /* EUI64 */
-    b[121] = 0x54;
-    b[122] = 0x00;
-    emk_st_le32(b + 124, ns->nsid);
+    memcpy(b + 104, ns->nguid, sizeof(ns->nguid));   /* NGUID */
+    memcpy(b + 120, ns->eui64, sizeof(ns->eui64));   /* EUI64 */
     emk_st_le32(b + 128, 9u << 16);      /* LBAF0: 512 B, no metadata */
     emk_st_le32(b + 132, 12u << 16);     /* LBAF1: 4 KiB */
 }
@@ -83,17 +74,13 @@ static void id_descs(nvme_ns *ns, uint8_t *b)
 {
     b[0] = 2;                          /* NIDT: NGUID */
     b[1] = 16;
-    b[4] = 0xe7;
-    b[5] = 0x4b;
-    emk_st_le32(b + 16, ns->nsid);
-    b[20] = 3;                         /* NIDT: UUID (version 4 layout) */
+    memcpy(b + 4, ns->nguid, 16);
+    b[20] = 3;                         /* NIDT: UUID */
     b[21] = 16;
-    b[24] = 0x65;
-    b[25] = 0x6d;
-    b[26] = 0x6b;
-    b[30] = 0x40;
-    b[32] = 0x80;
-    emk_st_le32(b + 36, ns->nsid);
+    memcpy(b + 24, ns->uuid, 16);
+    b[40] = 1;                         /* NIDT: EUI64 */
+    b[41] = 8;
+    memcpy(b + 44, ns->eui64, 8);
 }
 
 uint16_t emk_nvme_identify(nvme_req *r)

@@ -29,6 +29,7 @@ int emk_nvme_ns_open(nvme_ctrl *n, unsigned idx, const emk_nvme_ns_config *c)
         emk_nvme_ns_close(ns);
         return -EINVAL;
     }
+    emk_nvme_ns_ident(n, ns, c);
     return 0;
 }
 

@@ -90,6 +90,7 @@ enum {
 };
 
 enum {
+    NVME_ABORTS = 4,        /* Abort Command Limit (ACL) + 1 */
     NVME_MAX_SGE = 64,      /* segments of one request */
     NVME_MAX_SGL_DESC = 256 /* descriptors walked for one command */
 };
@@ -207,6 +208,8 @@ typedef struct emk_nvme_sq {
     int64_t poll_start, poll_window;
     nvme_req *delete_req;   /* Delete SQ waiting for in-flight commands
                                (controller thread only) */
+    uint16_t abort_cid[NVME_ABORTS]; /* not yet fetched, to abort (owner) */
+    unsigned nabort;
 } nvme_sq;
 
 /** Work a queue slot's bottom half hands to the owner (OR-ed). */
@@ -275,6 +278,12 @@ void emk_nvme_cq_drop_backlog(nvme_cq *cq);
 void emk_nvme_req_release(nvme_req *r);
 void emk_nvme_deletions_check(nvme_ctrl *n);
 
+/* abort.c (Abort runs in the controller thread, the mark is taken by the
+ * SQ's owner when it fetches the command) */
+uint16_t emk_nvme_abort(nvme_req *r);
+int emk_nvme_abort_take(nvme_sq *sq, uint16_t cid);
+uint32_t emk_nvme_sq_tail(nvme_sq *sq);
+
 /* poll.c */
 int emk_nvme_poll_continue(nvme_sq *sq, int found);
 void emk_nvme_poll_stop(nvme_sq *sq);
@@ -315,6 +324,10 @@ uint16_t emk_nvme_map_prp(nvme_ctrl *n, emk_sglist *l, uint64_t prp1,
 uint16_t emk_nvme_map_sgl(nvme_ctrl *n, emk_sglist *l, const uint8_t *sgl1,
                       uint64_t len);
 uint16_t emk_nvme_map_data(nvme_req *r, uint64_t len, int allow_sgl);
+
+/* ident.c */
+int emk_nvme_ident_init(nvme_ctrl *n, const emk_nvme_options *o);
+void emk_nvme_ns_ident(nvme_ctrl *n, nvme_ns *ns, const emk_nvme_ns_config *c);
 
 /* ns.c */
 int emk_nvme_ns_open(nvme_ctrl *n, unsigned idx, const emk_nvme_ns_config *c);

@@ -19,7 +19,7 @@ static uint32_t sq_mmio_tail(nvme_sq *sq)
     return t < sq->size ? t : sq->head;
 }
 
-static uint32_t sq_current_tail(nvme_sq *sq)
+uint32_t emk_nvme_sq_tail(nvme_sq *sq)
 {
     if (sq->db.addr) {
         uint32_t t = emk_nvme_shw_ld(sq->n, &sq->db);
@@ -94,7 +94,10 @@ static int sq_fetch_one(nvme_sq *sq)
     EMK_TRACE(ev_cmd, "sq=%u cid=%u op=0x%02x nsid=%u cdw10=0x%x",
               (unsigned)sq->qid, (unsigned)r->cmd.cid, (unsigned)r->cmd.opcode,
               (unsigned)r->cmd.nsid, (unsigned)r->cmd.cdw10);
-    if (sq->qid == 0)
+    if (sq->nabort && emk_nvme_abort_take(sq, r->cmd.cid)) {
+        r->status = NVME_SC_ABORT_REQ;  /* Abort asked for it: never runs */
+        emk_nvme_complete(r);
+    } else if (sq->qid == 0)
         emk_nvme_admin_exec(r);
     else
         emk_nvme_io_exec(r);
@@ -113,7 +116,7 @@ void emk_nvme_sq_process(nvme_sq *sq)
         if (nvme_load_int(&sq->dead) || !nvme_ready(n) ||
             (n->csts & NVME_CSTS_CFS))
             return;
-        tail = sq_current_tail(sq);
+        tail = emk_nvme_sq_tail(sq);
         while (sq->head != tail && budget) {
             rc = sq_fetch_one(sq);
             if (rc <= 0)
@@ -140,7 +143,7 @@ void emk_nvme_sq_process(nvme_sq *sq)
             }
             emk_nvme_shw_st(n, &sq->ei, sq->head);
             nvme_fence();
-            if (sq_current_tail(sq) != sq->head)
+            if (emk_nvme_sq_tail(sq) != sq->head)
                 continue;
             return;
         }

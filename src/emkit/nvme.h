@@ -44,7 +44,12 @@ enum emk_nvme_limits {
     EMK_NVME_AERS = 4,             /**< outstanding AERs (AERL + 1) */
     EMK_NVME_EVENTS = 8,           /**< queued asynchronous events */
     EMK_NVME_ERROR_LOG = 64,       /**< error log entries */
-    EMK_NVME_DB_BASE = 0x1000
+    EMK_NVME_DB_BASE = 0x1000,
+    EMK_NVME_SERIAL_LEN = 20,      /**< Identify SN: ASCII, space padded */
+    EMK_NVME_NQN_LEN = 223,        /**< longest NQN (NVMe 1.4 7.9) */
+    EMK_NVME_UUID_LEN = 16,
+    EMK_NVME_NGUID_LEN = 16,
+    EMK_NVME_EUI64_LEN = 8
 };
 
 /** One namespace.  Give either an open backend (blk, not owned) or a
@@ -53,6 +58,12 @@ typedef struct emk_nvme_ns_config {
     emk_blk *blk;
     const char *backend;
     unsigned lba_shift;            /**< 9 (512 B) or 12 (4 KiB); 0: 9 */
+    /** Namespace identifiers (Identify Namespace and its descriptor
+     *  list).  All zero: derived from the controller's serial, its path
+     *  and the nsid, so they differ between controllers. */
+    uint8_t uuid[EMK_NVME_UUID_LEN];
+    uint8_t nguid[EMK_NVME_NGUID_LEN];
+    uint8_t eui64[EMK_NVME_EUI64_LEN];
 } emk_nvme_ns_config;
 
 /** Every switch of the controller.  Zero is a valid default for each
@@ -78,8 +89,18 @@ typedef struct emk_nvme_options {
     const unsigned char *queue_map;
     emk_nvme_ns_config ns[EMK_NVME_MAX_NS];
     unsigned nns;
-    const char *serial;            /**< NULL: "EMK0001" */
+    /** Identify SN, up to 20 printable ASCII characters.  NULL: derived
+     *  from path ("EMK" and 16 hex digits), or without a path "EMK" and
+     *  this process's controller count ("EMK0001", "EMK0002", ...). */
+    const char *serial;
     const char *model;             /**< NULL: "emkit NVMe" */
+    /** Identify SUBNQN, up to 223 bytes.  NULL:
+     *  "nqn.2026-01.org.emkit:nvme:<serial>". */
+    const char *subnqn;
+    /** Where the controller sits (a QEMU QOM path or PCI address); with
+     *  the serial it seeds the default serial and namespace IDs.  NULL:
+     *  none.  Copied by emk_nvme_init. */
+    const char *path;
 } emk_nvme_options;
 
 
@@ -130,6 +151,9 @@ typedef struct emk_nvme_ns {
     int owned;
     unsigned lba_shift;
     uint64_t nlbas;
+    uint8_t uuid[EMK_NVME_UUID_LEN];
+    uint8_t nguid[EMK_NVME_NGUID_LEN];
+    uint8_t eui64[EMK_NVME_EUI64_LEN];
 } emk_nvme_ns;
 
 /** A doorbell delivered through an emk_notifier (ioeventfd). */
@@ -152,6 +176,9 @@ struct emk_nvme {
     emk_region bar0;
     emk_region_ops bar0_ops;
     emk_nvme_options opts;
+    char serial[EMK_NVME_SERIAL_LEN + 1];   /* effective identity */
+    char subnqn[EMK_NVME_NQN_LEN + 1];
+    uint64_t id_seed;       /* serial + path: default namespace IDs */
     const emk_irq *irq_vec; /* message vectors (emk_nvme_set_irqs) */
     unsigned irq_nvec;
     const emk_irq *irq_intx;
@@ -254,6 +281,18 @@ EMK_API void emk_nvme_irq_resync(emk_nvme *n);
 
 /** Controller-level reset (as a PCI function reset): like CC.EN 1->0. */
 EMK_API void emk_nvme_reset(emk_nvme *n);
+
+/** Parses an identifier written in hex (separators '-' and ':' allowed
+ *  anywhere between digit pairs, e.g. a UUID "4f2c...-..." or an EUI-64
+ *  "00:11:..") into exactly len bytes.  Returns 0, or -EINVAL if s is not
+ *  2 * len hex digits. */
+EMK_API int emk_nvme_parse_id(const char *s, uint8_t *out, unsigned len);
+
+/** The controller's effective serial number (as Identify reports it). */
+EMK_API const char *emk_nvme_serial(const emk_nvme *n);
+
+/** The controller's effective SUBNQN. */
+EMK_API const char *emk_nvme_subnqn(const emk_nvme *n);
 
 /** Copies the statistics. */
 EMK_API void emk_nvme_get_stats(emk_nvme *n, emk_nvme_stats *out);

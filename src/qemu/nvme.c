@@ -8,7 +8,8 @@
  *           [,max_ioqpairs=8][,msix_qsize=9][,mqes=1023]
  *           [,shadow-doorbells=on][,ioeventfd=on][,sq-poll-ns=0]
  *           [,coalescing=on][,irq-adapt-ns=40000][,iothreads=0][,lba-shift=9]
- *           [,model=M]
+ *           [,model=M][,subnqn=NQN]
+ *           [,uuid=U][,nguid=G][,eui64=E] (slot 2..4: uuid2, nguid2, eui64-2)
  *           [,logical_block_size=512|4096]
  *           [,iothread=ID | ,emkit-iothread=on][,stats=off]
  *
@@ -20,6 +21,12 @@
  * "null:SIZE"); file= is a shorthand for backend=file:PATH.  drive=
  * (drive2..drive4) takes any QEMU block node instead (blk.c); a
  * namespace slot given both a drive and an emkit backend is refused.
+ * Identity: serial= (up to 20 ASCII characters; QEMU's nvme requires
+ * it, here it defaults to one derived from the PCI address), subnqn=
+ * (default nqn.2026-01.org.emkit:nvme:<serial>), and per namespace slot
+ * uuid=, nguid=, eui64= in hex ('-' or ':' may separate byte pairs;
+ * default: derived from serial and PCI address, so two controllers never
+ * look like one subsystem to Linux).
  * drive-iothread=ID (an -object iothread) runs the drives' block layer in
  * that QEMU IOThread instead of QEMU's main loop.
  *
@@ -73,6 +80,10 @@ struct EmkNvmePci {
     /* properties */
     char *serial;
     char *model;
+    char *subnqn;
+    char *uuid[EMKIT_NVME_QEMU_NS];      /* uuid, uuid2..uuid4 */
+    char *nguid[EMKIT_NVME_QEMU_NS];     /* nguid, nguid2..nguid4 */
+    char *eui64[EMKIT_NVME_QEMU_NS];     /* eui64, eui64-2..eui64-4 */
     char *backend[EMKIT_NVME_QEMU_NS];
     char *file;
     uint32_t max_ioqpairs;
@@ -133,11 +144,67 @@ static void close_drives(EmkNvmePci *s)
     }
 }
 
+static const char *const uuid_prop[EMKIT_NVME_QEMU_NS] = {
+    "uuid", "uuid2", "uuid3", "uuid4",
+};
+static const char *const nguid_prop[EMKIT_NVME_QEMU_NS] = {
+    "nguid", "nguid2", "nguid3", "nguid4",
+};
+static const char *const eui64_prop[EMKIT_NVME_QEMU_NS] = {
+    "eui64", "eui64-2", "eui64-3", "eui64-4",
+};
+
+/* One ID property of slot i (hex, '-' or ':' between digit pairs); unset
+ * leaves it zero, which the controller replaces by a derived value. */
+static bool parse_id(const char *val, const char *prop, uint8_t *out,
+                     unsigned len, Error **errp)
+{
+    if (!val || !*val) {
+        return true;
+    }
+    if (emk_nvme_parse_id(val, out, len) < 0) {
+        error_setg(errp, "emkit-nvme: %s=%s: %u hex byte pairs expected "
+                   "('-' or ':' may separate them)", prop, val, len);
+        return false;
+    }
+    return true;
+}
+
+/* The IDs of slot i go to the namespace made from it (o->ns[k]), or are
+ * refused when the slot has no namespace. */
+static bool slot_ids(EmkNvmePci *s, emk_nvme_options *o, unsigned i,
+                     unsigned before, Error **errp)
+{
+    emk_nvme_ns_config *ns = &o->ns[before];
+    const char *given = s->uuid[i] ? uuid_prop[i] : s->nguid[i] ?
+                        nguid_prop[i] : s->eui64[i] ? eui64_prop[i] : NULL;
+
+    if (o->nns == before) {
+        if (given) {
+            error_setg(errp, "emkit-nvme: %s= given, but namespace slot %u "
+                       "has no drive or backend", given, i + 1);
+            return false;
+        }
+        return true;
+    }
+    return parse_id(s->uuid[i], uuid_prop[i], ns->uuid, EMK_NVME_UUID_LEN,
+                    errp) &&
+           parse_id(s->nguid[i], nguid_prop[i], ns->nguid,
+                    EMK_NVME_NGUID_LEN, errp) &&
+           parse_id(s->eui64[i], eui64_prop[i], ns->eui64,
+                    EMK_NVME_EUI64_LEN, errp);
+}
+
 /* Namespace slot i: QEMU drive or emkit backend (file= is slot 1's). */
 static bool add_namespace(EmkNvmePci *s, emk_nvme_options *o, unsigned i,
                           Error **errp)
 {
     bool has_spec = s->backend[i] && *s->backend[i];
+    unsigned before = o->nns;
+
+    if (i == 0 && before == 1) {
+        before = 0;                 /* file= made slot 1's namespace */
+    }
 
     if (s->conf[i].blk) {
         if (i > 0) {        /* write-cache= and share-rw= apply to all */
@@ -163,7 +230,7 @@ static bool add_namespace(EmkNvmePci *s, emk_nvme_options *o, unsigned i,
         o->ns[o->nns].backend = s->backend[i];
         o->ns[o->nns++].lba_shift = s->lba_shift;
     }
-    return true;
+    return slot_ids(s, o, i, before, errp);
 }
 
 /* Fills the controller options from the properties; errp on bad values. */
@@ -183,6 +250,7 @@ static bool build_options(EmkNvmePci *s, emk_nvme_options *o, Error **errp)
     o->irq_adapt_ns = (int64_t)MIN(s->irq_adapt_ns, (uint64_t)INT64_MAX);
     o->serial = s->serial;
     o->model = s->model;
+    o->subnqn = s->subnqn;
     if (s->ioeventfd && !s->shadow_doorbells) {
         error_setg(errp, "emkit-nvme: ioeventfd=on needs shadow-doorbells=on "
                    "(the doorbell value comes from the shadow buffer)");
@@ -270,6 +338,7 @@ static void emkit_nvme_realize(PCIDevice *pdev, Error **errp)
 {
     EmkNvmePci *s = EMKIT_NVME(pdev);
     emk_nvme_options opts;
+    char *path;
     int err = 0;
 
     if (emk_qemu_host_init(&s->host, pdev, "emkit-nvme", &s->loop,
@@ -279,7 +348,15 @@ static void emkit_nvme_realize(PCIDevice *pdev, Error **errp)
     if (!build_options(s, &opts, errp)) {
         goto fail;
     }
+    /* the PCI address chain (stable across runs, unlike bus numbers)
+     * seeds the default serial and namespace IDs */
+    path = qdev_get_dev_path(DEVICE(pdev));
+    if (!path) {
+        path = object_get_canonical_path(OBJECT(pdev));
+    }
+    opts.path = path;
     err = emk_nvme_pci_init(&s->nvme_store, &opts, &s->host.bus, s->host.loop);
+    g_free(path);
     s->nvme = err ? NULL : &s->nvme_store;
     if (!s->nvme) {
         error_setg(errp, "emkit-nvme: %s", emk_strerror(err));
@@ -356,6 +433,19 @@ static const VMStateDescription emkit_nvme_vmstate = {
 static Property emkit_nvme_props[] = {
     DEFINE_PROP_STRING("serial", EmkNvmePci, serial),
     DEFINE_PROP_STRING("model", EmkNvmePci, model),
+    DEFINE_PROP_STRING("subnqn", EmkNvmePci, subnqn),
+    DEFINE_PROP_STRING("uuid", EmkNvmePci, uuid[0]),
+    DEFINE_PROP_STRING("uuid2", EmkNvmePci, uuid[1]),
+    DEFINE_PROP_STRING("uuid3", EmkNvmePci, uuid[2]),
+    DEFINE_PROP_STRING("uuid4", EmkNvmePci, uuid[3]),
+    DEFINE_PROP_STRING("nguid", EmkNvmePci, nguid[0]),
+    DEFINE_PROP_STRING("nguid2", EmkNvmePci, nguid[1]),
+    DEFINE_PROP_STRING("nguid3", EmkNvmePci, nguid[2]),
+    DEFINE_PROP_STRING("nguid4", EmkNvmePci, nguid[3]),
+    DEFINE_PROP_STRING("eui64", EmkNvmePci, eui64[0]),
+    DEFINE_PROP_STRING("eui64-2", EmkNvmePci, eui64[1]),
+    DEFINE_PROP_STRING("eui64-3", EmkNvmePci, eui64[2]),
+    DEFINE_PROP_STRING("eui64-4", EmkNvmePci, eui64[3]),
     DEFINE_PROP_STRING("backend", EmkNvmePci, backend[0]),
     DEFINE_PROP_STRING("backend2", EmkNvmePci, backend[1]),
     DEFINE_PROP_STRING("backend3", EmkNvmePci, backend[2]),
