@@ -33,6 +33,8 @@ const emk_command emk_commands[] = {
      emk_cmd_bench, emk_help_bench, emk_bench_commands},
     {"cache-sim", "run a din or binary address trace through the cache model",
      emk_cmd_cache_sim, help_cache_sim, NULL},
+    {"microbit", "a BBC micro:bit v1 running MicroPython (or FIRMWARE.hex)",
+     emk_cmd_microbit, emk_help_microbit, NULL},
     {"help", "describe emkit or one command (emkit help CMD)", emk_cmd_help, emk_help_help, NULL},
     {"commands", "list every command, one per line (for scripts)", emk_cmd_commands,
      emk_help_commands, NULL},

@@ -43,6 +43,8 @@ void emk_help_run(FILE *out);
 int emk_cmd_bench(int argc, char **argv);        /* bench.c */
 void emk_help_bench(FILE *out);
 void emk_help_bench_nvme(FILE *out);             /* nvme_bench.c */
+int emk_cmd_microbit(int argc, char **argv);     /* microbit.c */
+void emk_help_microbit(FILE *out);
 int emk_cmd_help(int argc, char **argv);         /* help.c */
 void emk_help_help(FILE *out);
 int emk_cmd_commands(int argc, char **argv);
