@@ -8,10 +8,13 @@
  *
  * Brightness: the time each LED is lit is integrated over one scan of
  * the rows (from one rise of row 1 to the next; a scan lasting longer
- * than 40 ms is cut there, so a dark or frozen display is seen too).  A
- * LED lit for its whole row slot (a third of the scan) is 9; less is
- * scaled to 0..9 by the fraction of the slot, rounded (MicroPython drives
- * greyscale by switching columns off early within a row slot).  An image
+ * than 40 ms is cut there, so a dark or frozen display is seen too).
+ * MicroPython drives greyscale by switching a column off early within
+ * its row slot (a third of the scan), doubling the on-time per step: with
+ * v1.9.2 we measured 0.5, 1.1, 2.1, 4.0, 7.5, 14, 27, 53 and 100 % of the
+ * slot for brightness 1 to 9.  So the level is logarithmic: k when the
+ * LED was lit for at least 3/4 of 2^(k-9) of its slot, 0 below 3/1024
+ * (a duty-cycle driver doubling its steps reads the same way).  An image
  * is reported when two scans in a row decode to it, so a change in the
  * middle of a scan never shows a mixed frame. */
 #include "mb_int.h"
@@ -81,14 +84,13 @@ static void end_scan(mb_t *mb)
     if (len)
         for (c = 0; c < NCOLS; c++)
             for (r = 0; r < NROWS; r++) {
-                uint64_t level;
+                unsigned level = 0;
 
                 if (map[c][r][0] < 0)
                     continue;
-                /* lit time / (len / 3) * 9, rounded */
-                level = (d->on_time[r][c] * 27 + len / 2) / len;
-                if (level > 9)
-                    level = 9;
+                /* on * 3 / len >= 3/4 * 2^(k-9)  <=>  on * 2048 >= len << k */
+                while (level < 9 && d->on_time[r][c] * 2048 >= len << (level + 1))
+                    level++;
                 img[map[c][r][1]][map[c][r][0]] = (uint8_t)level;
             }
     memset(d->on_time, 0, sizeof(d->on_time));

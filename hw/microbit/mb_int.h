@@ -174,6 +174,7 @@ typedef struct mb_twi {
     uint32_t rxd;
     int state;            /* 0 idle, 1 tx, 2 rx */
     int suspended;
+    int rx_next;          /* the next byte comes when RXD is read */
     mb_i2c_slave *cur;
 } mb_twi;
 

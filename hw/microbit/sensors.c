@@ -76,11 +76,15 @@ static void magnet_tick(mb_t *mb, void *opaque)
     mb_schedule(mb, MB_T_MAGNET, mb_now(mb) + magnet_period(mb));
 }
 
-/* 10-bit two's complement counts of a milli-g value at the range. */
+/* 10-bit two's complement counts of the chip's axis at the range.  The
+ * board value is in MicroPython's units (1024 per g) and axes; on the v1
+ * board the chip's X and Y point the other way (measured against
+ * MicroPython v1.9.2, which negates them back), Z agrees. */
 static int accel_counts(const mb_t *mb, int axis)
 {
     int g = 2 << (mb->accel.reg[A_XYZCFG] & 3);   /* 2, 4, 8 */
-    long c = (long)mb->accel_mg[axis] * 512 / (g * 1000);
+    long v = axis < 2 ? -(long)mb->accel_mg[axis] : mb->accel_mg[axis];
+    long c = v * 512 / (g * 1024);
 
     if (c > 511)
         c = 511;

@@ -2,7 +2,8 @@
  * micro:bit's two slaves on it (sensors.c).  A transfer takes no time:
  * each byte's event (TXDSENT, RXDREADY, BB) is raised when the byte is
  * written or asked for, then the BB shortcuts suspend or stop the bus.
- * An address nobody answers gives ERROR with ERRORSRC.ANACK. */
+ * An address nobody answers gives ERROR with ERRORSRC.ANACK (and no
+ * TXDSENT: drivers time out waiting for it, as on the silicon). */
 #include "mb_int.h"
 #include "trace_int.h"
 
@@ -45,18 +46,32 @@ static void stop(mb_twi *t)
     mb_set_event(&t->p, &t->ev_stopped, E_STOPPED);
 }
 
-/* Clocks one byte in from the slave, then applies the shortcuts. */
-static void receive(mb_twi *t)
+/* Reception, as the nRF51 RM (28.5) describes it: the BB event comes at
+ * the byte boundary before each byte; the BB_SUSPEND shortcut suspends
+ * the bus there (RESUME clocks the byte), BB_STOP makes the byte after it
+ * the last.  Returns 1 if the bus is still receiving. */
+static int boundary(mb_twi *t)
 {
-    t->rxd = mb_sensor_read(t->p.mb, t->cur);
     mb_set_event(&t->p, &t->ev_bb, E_BB);
-    mb_set_event(&t->p, &t->ev_rxdready, E_RXDREADY);
-    if (t->shorts & SH_BB_STOP)
-        stop(t);
-    else if (t->shorts & SH_BB_SUSPEND) {
+    if (t->shorts & SH_BB_SUSPEND) {
         t->suspended = 1;
         mb_set_event(&t->p, &t->ev_suspended, E_SUSPENDED);
+        return 0;
     }
+    return 1;
+}
+
+/* Clocks one byte in from the slave; the next one waits until RXD is
+ * read (the master holds SCL low meanwhile). */
+static void clock_in(mb_twi *t)
+{
+    t->rxd = mb_sensor_read(t->p.mb, t->cur);
+    mb_set_event(&t->p, &t->ev_rxdready, E_RXDREADY);
+    if (t->shorts & SH_BB_STOP) {
+        stop(t);
+        return;
+    }
+    t->rx_next = boundary(t);
 }
 
 static int start(mb_twi *t, int state)
@@ -74,6 +89,7 @@ static int start(mb_twi *t, int state)
         t->cur->got_ptr = 0;
     t->state = state;
     t->suspended = 0;
+    t->rx_next = 0;
     return 0;
 }
 
@@ -98,8 +114,10 @@ static int twi_rd(mb_periph *p, uint32_t off, uint32_t *v)
     case RXD:
         *v = t->rxd;
         /* Without shortcuts the master keeps clocking bytes in. */
-        if (t->state == ST_RX && !t->suspended && !(t->shorts & 3) && t->cur)
-            receive(t);
+        if (t->state == ST_RX && !t->suspended && t->rx_next && t->cur) {
+            t->rx_next = 0;
+            clock_in(t);
+        }
         twi_irq(t);
         return 0;
     case TXD: *v = 0; return 0;
@@ -125,8 +143,8 @@ static int twi_wr(mb_periph *p, uint32_t off, uint32_t v)
     }
     switch (off) {
     case T_STARTRX:
-        if ((v & 1) && on && start(t, ST_RX) == 0)
-            receive(t);
+        if ((v & 1) && on && start(t, ST_RX) == 0 && boundary(t))
+            clock_in(t);
         break;
     case T_STARTTX: if ((v & 1) && on) (void)start(t, ST_TX); break;
     case T_STOP: if ((v & 1) && on) stop(t); break;
@@ -140,7 +158,7 @@ static int twi_wr(mb_periph *p, uint32_t off, uint32_t v)
         if ((v & 1) && t->suspended) {
             t->suspended = 0;
             if (t->state == ST_RX && t->cur)
-                receive(t);
+                clock_in(t);
         }
         break;
     case E_STOPPED: t->ev_stopped = v & 1; break;

@@ -117,7 +117,10 @@ EMK_API void emk_microbit_display(const emk_microbit *mb, uint8_t leds[25]);
  *  -EINVAL for another button. */
 EMK_API int emk_microbit_button(emk_microbit *mb, unsigned button, int pressed);
 
-/** Sets the accelerometer reading in milli-g. */
+/** Sets the accelerometer reading as MicroPython reports it: the board's
+ *  axes, 1024 per g, so accelerometer.get_x() returns x to the
+ *  resolution the firmware reads (MicroPython v1.9.2 reads 8-bit samples
+ *  at 2 g: steps of 16). */
 EMK_API void emk_microbit_accel(emk_microbit *mb, int x, int y, int z);
 
 /** Sets the magnetometer reading (raw MAG3110 counts). */
