@@ -435,6 +435,21 @@ int emk_microbit_read(emk_microbit *mb, uint32_t addr, unsigned size,
     return board_read(mb, addr, size, value);
 }
 
+int emk_microbit_write(emk_microbit *mb, uint32_t addr, unsigned size,
+                       uint32_t value)
+{
+    if ((size != 1 && size != 2 && size != 4) || (addr & (size - 1)))
+        return -EINVAL;
+    if (addr - RAM_BASE < EMK_MICROBIT_RAM_SIZE) {
+        unsigned i;
+
+        for (i = 0; i < size; i++)
+            mb->ram[addr - RAM_BASE + i] = (uint8_t)(value >> (8 * i));
+        return 0;
+    }
+    return board_write(mb, addr, size, value);
+}
+
 int emk_microbit_load_bin(emk_microbit *mb, uint32_t offset,
                           const uint8_t *data, size_t len)
 {

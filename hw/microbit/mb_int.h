@@ -62,6 +62,7 @@ typedef struct mb_timer {
     uint32_t ev_compare[4];
     uint32_t count;       /* counter at base */
     uint64_t base;        /* cycle of the last tick counted into count */
+    uint64_t due;         /* cycle of the next match */
 } mb_timer;
 
 typedef struct mb_rtc {
@@ -73,6 +74,7 @@ typedef struct mb_rtc {
     uint32_t ev_tick, ev_ovrflw, ev_compare[4];
     uint32_t counter;     /* at base_lf */
     uint64_t base_lf;     /* LFCLK tick of counter */
+    uint64_t due_lf;      /* LFCLK tick of the next event */
 } mb_rtc;
 
 typedef struct mb_uart {

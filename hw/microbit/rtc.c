@@ -18,9 +18,9 @@ static uint32_t wanted(const mb_rtc *r)
     return r->evten | r->p.inten;
 }
 
-static void rebase(mb_rtc *r)
+static void rebase_lf(mb_rtc *r, uint64_t lf)
 {
-    uint64_t lf = mb_lf_at(mb_now(r->p.mb)), incs;
+    uint64_t incs;
 
     if (!r->running) {
         r->base_lf = lf;
@@ -29,6 +29,11 @@ static void rebase(mb_rtc *r)
     incs = (lf - r->base_lf) / (r->prescaler + 1);
     r->counter = (uint32_t)((r->counter + incs) & MASK);
     r->base_lf += incs * (r->prescaler + 1);
+}
+
+static void rebase(mb_rtc *r)
+{
+    rebase_lf(r, mb_lf_at(mb_now(r->p.mb)));
 }
 
 static void rtc_irq(mb_rtc *r)
@@ -63,8 +68,8 @@ static void plan(mb_rtc *r)
                     best = d;
             }
     }
-    mb_schedule(r->p.mb, r->slot, best == MB_NEVER ? MB_NEVER :
-                mb_lf_cycle(r->base_lf + best * (r->prescaler + 1)));
+    r->due_lf = best == MB_NEVER ? MB_NEVER : r->base_lf + best * (r->prescaler + 1);
+    mb_schedule(r->p.mb, r->slot, best == MB_NEVER ? MB_NEVER : mb_lf_cycle(r->due_lf));
 }
 
 static void rtc_expire(mb_t *mb, void *opaque)
@@ -74,7 +79,7 @@ static void rtc_expire(mb_t *mb, void *opaque)
     unsigned i;
 
     (void)mb;
-    rebase(r);
+    rebase_lf(r, r->due_lf);    /* the event's own tick, never past it */
     if (r->counter != before) {
         if (w & B_TICK)
             mb_set_event(&r->p, &r->ev_tick, E_TICK);

@@ -20,17 +20,23 @@ static uint64_t span(const mb_timer *t)
     return (uint64_t)1 << b;
 }
 
-static void rebase(mb_timer *t)
+/* Counts the ticks up to `now` into count. */
+static void rebase_to(mb_timer *t, uint64_t now)
 {
-    uint64_t now = mb_now(t->p.mb), ticks;
+    uint64_t ticks;
 
     if (!t->running || t->mode) {
-        t->base = now;
+        t->base = mb_now(t->p.mb);
         return;
     }
     ticks = (now - t->base) >> t->prescaler;
     t->count = (uint32_t)((t->count + ticks) & (span(t) - 1));
     t->base += ticks << t->prescaler;
+}
+
+static void rebase(mb_timer *t)
+{
+    rebase_to(t, mb_now(t->p.mb));
 }
 
 static void timer_irq(mb_timer *t)
@@ -58,8 +64,8 @@ static void plan(mb_timer *t)
             if (d < best)
                 best = d;
         }
-    mb_schedule(t->p.mb, t->slot,
-                best == MB_NEVER ? MB_NEVER : t->base + (best << t->prescaler));
+    t->due = best == MB_NEVER ? MB_NEVER : t->base + (best << t->prescaler);
+    mb_schedule(t->p.mb, t->slot, t->due);
 }
 
 /* The counter now equals cnt: events and shortcuts. */
@@ -86,7 +92,10 @@ static void timer_expire(mb_t *mb, void *opaque)
     mb_timer *t = opaque;
 
     (void)mb;
-    rebase(t);
+    /* The board runs this a few cycles after the match (an instruction or
+     * an exception entry may end past it): count to the match itself, so
+     * it is never stepped over. */
+    rebase_to(t, t->due);
     match(t);
     plan(t);
 }

@@ -34,7 +34,8 @@ typedef struct mbrun {
     emk_vcd vcd;
     emk_vcd_signal sig[32];
     int vcd_on;
-    char tail[4];           /* last bytes sent by the firmware */
+    char line[64];          /* the firmware's current output line */
+    size_t line_len;
     uint64_t last_tx;
     char obuf[4096];
     size_t olen;
@@ -64,7 +65,8 @@ void emk_help_microbit(FILE *out)
           "  --speed real|max   pace board time to the host clock, or run flat out\n"
           "                     (default: real for a tty, pty or socket, else max)\n"
           "  --repl-pace        send input a line at a time, each after a REPL\n"
-          "                     prompt ('>>> ' or '... '), '\\n' as '\\r' (default\n"
+          "                     prompt ('>>> ' or '... ' and its auto-indent),\n"
+          "                     '\\n' as '\\r' (default\n"
           "                     when stdin is not a terminal)\n"
           "  --no-repl-pace     send input as it comes\n"
           "  --quiet MS         with input at its end, stop after MS ms of board\n"
@@ -125,8 +127,10 @@ static void on_tx(void *opaque, uint8_t b)
     if (r->olen == sizeof(r->obuf))
         flush_out(r);
     r->obuf[r->olen++] = (char)b;
-    memmove(r->tail, r->tail + 1, 3);
-    r->tail[3] = (char)b;
+    if (b == '\n')
+        r->line_len = 0;
+    else if (r->line_len < sizeof(r->line))
+        r->line[r->line_len++] = (char)b;
     r->last_tx = emk_microbit_now(r->mb);
 }
 
@@ -193,6 +197,20 @@ static void feed_input(mbrun *r, int timeout_ms)
     (void)emk_microbit_uart_input(r->mb, buf, (size_t)n);
 }
 
+/* The output line is a REPL prompt, perhaps with its auto-indent. */
+static int at_prompt(const mbrun *r)
+{
+    size_t i;
+
+    if (r->line_len < 4 || r->line_len == sizeof(r->line) ||
+        (memcmp(r->line, ">>> ", 4) && memcmp(r->line, "... ", 4)))
+        return 0;
+    for (i = 4; i < r->line_len; i++)
+        if (r->line[i] != ' ')
+            return 0;
+    return 1;
+}
+
 /* Paced input: the next line once the firmware shows a prompt. */
 static void feed_paced(mbrun *r)
 {
@@ -200,7 +218,7 @@ static void feed_paced(mbrun *r)
 
     if (!r->pace || r->in_pos >= r->in_len || emk_microbit_uart_pending(r->mb))
         return;
-    if (memcmp(r->tail, ">>> ", 4) && memcmp(r->tail, "... ", 4))
+    if (!at_prompt(r))
         return;
     for (end = r->in_pos; end < r->in_len && r->in[end] != '\n' && r->in[end] != '\r';)
         end++;
@@ -211,7 +229,7 @@ static void feed_paced(mbrun *r)
 
         (void)emk_microbit_uart_input(r->mb, &c, 1);
     }
-    memset(r->tail, 0, sizeof(r->tail));
+    r->line_len = 0;
 }
 
 static int input_done(const mbrun *r)

@@ -141,6 +141,11 @@ EMK_API int emk_microbit_pin(const emk_microbit *mb, unsigned pin);
 EMK_API int emk_microbit_read(emk_microbit *mb, uint32_t addr, unsigned size,
                               uint32_t *value);
 
+/** Writes guest memory or a register through the board's bus, as the
+ *  core would (flash only through the NVMC): 0 or -EFAULT. */
+EMK_API int emk_microbit_write(emk_microbit *mb, uint32_t addr, unsigned size,
+                               uint32_t value);
+
 /** Number of guest accesses to unimplemented or unmapped addresses. */
 EMK_API uint64_t emk_microbit_unmapped(const emk_microbit *mb);
 
