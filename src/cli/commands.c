@@ -47,6 +47,8 @@ const emk_command emk_commands[] = {
      emk_cmd_ui, emk_help_ui, NULL},
     {"fido", "the emulated FIDO2/U2F security key: emkit fido serve",
      emk_cmd_fido, emk_help_fido, emk_fido_commands},
+    {"microbit", "a BBC micro:bit v1 running MicroPython (or FIRMWARE.hex)",
+     emk_cmd_microbit, emk_help_microbit, NULL},
     {"help", "describe emkit or one command (emkit help CMD)", emk_cmd_help, emk_help_help, NULL},
     {"commands", "list every command, one per line (for scripts)", emk_cmd_commands,
      emk_help_commands, NULL},

@@ -54,6 +54,8 @@ int emk_cmd_fido_serve(int argc, char **argv);
 void emk_help_fido_serve(FILE *out);
 int emk_cmd_fido_mux(int argc, char **argv);          /* fido_mux.c */
 void emk_help_fido_mux(FILE *out);
+int emk_cmd_microbit(int argc, char **argv);     /* microbit.c */
+void emk_help_microbit(FILE *out);
 int emk_cmd_help(int argc, char **argv);         /* help.c */
 void emk_help_help(FILE *out);
 int emk_cmd_commands(int argc, char **argv);
