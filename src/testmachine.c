@@ -172,9 +172,11 @@ static void tm_set_irq(emk_bus *bus, emk_dev *dev, unsigned line, int level)
     (void)dev;
     if (line >= EMK_TM_MAX_IRQ_LINES)
         return;
-    if (level && !tm->irq_level[line])
-        tm->irq_raises[line]++;
-    tm->irq_level[line] = level;
+    /* any thread may set a line (a device's iothread) while the test reads
+     * it: the level is published with release, the count is atomic */
+    if (level && !emk_load_acquire_int(&tm->irq_level[line]))
+        emk_fetch_add_u64(&tm->irq_raises[line], 1);
+    emk_store_release_int(&tm->irq_level[line], level);
 }
 
 static int tm_msi(emk_bus *bus, emk_dev *dev, uint64_t addr, uint32_t data)
@@ -346,12 +348,12 @@ void emk_tm_advance(emk_tm *tm, int64_t ns)
 
 int emk_tm_irq_level(const emk_tm *tm, unsigned line)
 {
-    return line < EMK_TM_MAX_IRQ_LINES ? tm->irq_level[line] : 0;
+    return line < EMK_TM_MAX_IRQ_LINES ? emk_load_acquire_int(&tm->irq_level[line]) : 0;
 }
 
 uint64_t emk_tm_irq_raises(const emk_tm *tm, unsigned line)
 {
-    return line < EMK_TM_MAX_IRQ_LINES ? tm->irq_raises[line] : 0;
+    return line < EMK_TM_MAX_IRQ_LINES ? emk_load_relaxed_u64(&tm->irq_raises[line]) : 0;
 }
 
 int emk_tm_msi_pop(emk_tm *tm, emk_tm_msi *out)

@@ -120,7 +120,9 @@ static void doorbell(emk_nvme_drv *d, uint16_t qid, int is_cq, uint16_t val)
         uint32_t *eis = emk_tm_ram(d->tm, d->eis_gpa, PAGE);
         uint16_t ev, old = (uint16_t)dbs[idx];
 
-        emk_store_relaxed_u32(&dbs[idx], (uint32_t)val);
+        /* release: the SQ entries (or the reaped CQ entries) before the
+         * shadow value, as a device on another thread reads them */
+        emk_store_release_u32(&dbs[idx], (uint32_t)val);
         drv_fence();                     /* shadow before EventIdx read */
         ev = (uint16_t)emk_load_relaxed_u32(&eis[idx]);
         if (!need_event(ev, val, old)) {
