@@ -15,6 +15,7 @@ static const emk_demo demos[] = {
     {"NVMe controller on PCIe (MSI-X, shadow doorbells, two queues)", emk_nvme_demo},
     {"cache model (plugin/ core): matrix multiply, naive vs blocked", emk_cache_demo},
     {"virtio-snd on virtio-pci: a tone to the null backend, paced", emk_snd_demo},
+    {"BusLogic BT-958 on PCI, SCSI disk on the SCSI core (mailboxes, CCBs)", emk_buslogic_demo},
 };
 
 /* The size in ram:SIZE and null:SIZE, checked like every numeric option
@@ -35,7 +36,7 @@ void emk_help_run(FILE *out)
     fputs("usage: emkit run [--iothread] [--disk SPEC]\n"
           "  The main job (also plain `emkit`): builds the test machine, attaches\n"
           "  every component (simple block device, NVMe controller, cache model,\n"
-          "  virtio-snd),\n"
+          "  virtio-snd, BusLogic SCSI adapter),\n"
           "  drives each with its in-tree guest driver and prints a short report.\n"
           "  Takes well under a second.  Exit status 1 if a component failed.\n"
           "  --disk SPEC   backend of the block devices: ram:16M, null:1G,\n"
