@@ -38,7 +38,9 @@ BUSYBOX=$(command -v busybox) || skip "busybox-static not installed"
 ldd "$BUSYBOX" >/dev/null 2>&1 && skip "busybox is not static (install busybox-static)"
 GUEST_BINS="fio nvme lspci setpci mke2fs e2fsck sg_inq sg_readcap sg_vpd sg_dd sg_reset"
 # Modules the guest tests load (dependencies are added automatically).
-MODULES="nvme virtio_pci virtio_blk virtio_rng ext4 crc32c_generic sd_mod sg"
+# sym53c8xx and megaraid_sas: QEMU's lsi53c895a and megasas, beside
+# emkit-buslogic in tests/qemu/bl-bench.sh.
+MODULES="nvme virtio_pci virtio_blk virtio_rng ext4 crc32c_generic sd_mod sg sym53c8xx megaraid_sas"
 # Modules packed (with their dependencies loaded at boot) but left for the
 # tests to insmod with parameters, in /modules/late/ (BusLogic: its
 # BusLogic= options reach a module only as an insmod argument).
@@ -79,9 +81,11 @@ KVER=${KERNEL##*/vmlinuz-}
 MODDIR=$KROOT/lib/modules/$KVER
 
 # ---- base archive (cached) ---------------------------------------------------
-BASE=$CACHE/base-$KVER.cpio.gz
 STAMP="$KVER|$MODULES|$LATE_MODULES|$GUEST_BINS|v2"
 [ -z "${EMK_GUEST:-}" ] || STAMP="$STAMP|alsa-conf"
+# named by its content: checkouts whose module or binary lists differ
+# share the cache without rebuilding each other's archive
+BASE=$CACHE/base-$KVER-$(printf '%s' "$STAMP" | cksum | cut -d' ' -f1).cpio.gz
 if [ ! -f "$BASE" ] || [ "$(cat "$BASE.stamp" 2>/dev/null)" != "$STAMP" ]; then
     log "building $BASE"
     ROOT=$(mktemp -d "$CACHE/root.XXXXXX")

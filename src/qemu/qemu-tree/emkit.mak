@@ -8,3 +8,7 @@ CONFIG_VIRTIO_BLK=y
 CONFIG_NVME_PCI=y
 CONFIG_EMKIT=y
 CONFIG_HDA=y
+# QEMU's own SCSI adapters, beside emkit-buslogic in tests/qemu/bl-bench.sh
+CONFIG_SCSI=y
+CONFIG_LSI_SCSI_PCI=y
+CONFIG_MEGASAS_SCSI_PCI=y
