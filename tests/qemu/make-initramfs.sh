@@ -12,6 +12,11 @@
 #                                         # and virtio_snd modules, aplay,
 #                                         # arecord, amixer and alsa-lib's
 #                                         # configuration (/usr/share/alsa)
+#   EMK_GUEST=boot tests/qemu/make-initramfs.sh
+#                                         # the small guest that boots from
+#                                         # the BusLogic disk (syslinux loads
+#                                         # it through the option ROM): busybox,
+#                                         # BusLogic.ko, sd_mod, ext4, vfat
 #   EMK_GUEST_DATA="FILE..."              # also packs FILEs into /data
 #
 # Two cpio archives are concatenated (the kernel unpacks both):
@@ -56,6 +61,9 @@ case ${EMK_GUEST:-} in
         # to load it with when it probes its codec
         MODULES="virtio_pci virtio_snd snd_hda_codec_generic snd_hda_intel"
         LATE_MODULES= ;;
+    boot)
+        GUEST_BINS=
+        MODULES="ext4 crc32c_generic sd_mod vfat nls_cp437 nls_ascii" ;;
     *) log "unknown EMK_GUEST=$EMK_GUEST"; exit 2 ;;
 esac
 for b in $GUEST_BINS; do
@@ -82,7 +90,7 @@ MODDIR=$KROOT/lib/modules/$KVER
 
 # ---- base archive (cached) ---------------------------------------------------
 STAMP="$KVER|$MODULES|$LATE_MODULES|$GUEST_BINS|v2"
-[ -z "${EMK_GUEST:-}" ] || STAMP="$STAMP|alsa-conf"
+[ "${EMK_GUEST:-}" != sound ] || STAMP="$STAMP|alsa-conf"
 # named by its content: checkouts whose module or binary lists differ
 # share the cache without rebuilding each other's archive
 BASE=$CACHE/base-$KVER-$(printf '%s' "$STAMP" | cksum | cut -d' ' -f1).cpio.gz
@@ -190,7 +198,7 @@ for f in ${EMK_GUEST_DATA:-}; do
 done
 (cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 >"$TESTS.tmp")
 mv "$TESTS.tmp" "$TESTS"
-INITRD=$CACHE/initrd-$KVER-$TAG.img
+INITRD=$CACHE/initrd-$KVER-$TAG${EMK_GUEST:+-$EMK_GUEST}.img
 cat "$BASE" "$TESTS" >"$INITRD.tmp"
 mv "$INITRD.tmp" "$INITRD"
 echo "$KERNEL $INITRD"
