@@ -21,6 +21,7 @@
 #
 #   tests/qemu/bl-bench.sh [--json FILE] [ROUNDS] [SECONDS-PER-JOB]
 #   EMK_BENCH_CONFIGS="emkit-buslogic lsi53c895a" tests/qemu/bl-bench.sh 1
+#   EMK_BENCH_SCHED=none tests/qemu/bl-bench.sh   # the guest's I/O scheduler
 #
 # Timing only: nothing here passes or fails on a speed.
 set -uo pipefail
@@ -73,7 +74,7 @@ for round in $(seq 1 "$ROUNDS"); do
         [ "$extra" = - ] && extra=
         logf=$OUT/$c-$round.log
         # shellcheck disable=SC2086
-        boot_guest "$logf" bench "emk.bench_secs=$SECS emk.bench_jobs=scsi $extra" $args
+        boot_guest "$logf" bench "emk.bench_secs=$SECS emk.bench_jobs=scsi${EMK_BENCH_SCHED:+ emk.bench_sched=$EMK_BENCH_SCHED} $extra" $args
         rc=$?
         mkdir -p "$OUT/$c-$round"
         line="round=$round config=$c load=$(cut -d" " -f1 /proc/loadavg)"

@@ -8,7 +8,8 @@
 # emk.bench_insmod=MOD insmods /modules/late/MOD.ko first (BusLogic: the
 # SCSI disk then appears as /dev/sda, as behind lsi53c895a or megasas);
 # emk.bench_jobs=scsi runs tests/qemu/bl-bench.sh's four jobs (randread
-# and randwrite at QD1 and QD32) instead of bench.sh's.
+# and randwrite at QD1 and QD32) instead of bench.sh's; emk.bench_sched=S
+# sets the disk's I/O scheduler first (none, mq-deadline).
 # On a host (tests/perf/fio-json.sh): EMK_BENCH_DEV=FILE, and
 # EMK_BENCH_DIRECT, EMK_BENCH_SIZE, EMK_BENCH_RAMP change fio's --direct
 # (default 1), --size (512M) and --ramp_time (1).
@@ -66,8 +67,12 @@ run() { # run NAME RW QD JOBS
     [ -f "${TMPDIR:-/tmp}/fio-$1.json" ] && sed "s/^/EMK-FIO: $1 /" "${TMPDIR:-/tmp}/fio-$1.json"
     rm -f "${TMPDIR:-/tmp}/fio-$1.json"
 }
+Q=/sys/block/${DEV#/dev/}/queue
+[ -z "${EMK_BENCH_SCHED:-}" ] || echo "$EMK_BENCH_SCHED" >"$Q/scheduler" ||
+    echo "EMK: scheduler $EMK_BENCH_SCHED refused"
 if [ "${EMK_BENCH_JOBS:-}" = scsi ]; then
-    echo "EMK-INFO: $DEV queue depth $(cat /sys/block/${DEV#/dev/}/device/queue_depth 2>/dev/null || echo '?')"
+    echo "EMK-INFO: $DEV queue depth $(cat /sys/block/${DEV#/dev/}/device/queue_depth 2>/dev/null || echo '?')," \
+         "scheduler $(cat "$Q/scheduler" 2>/dev/null), rotational $(cat "$Q/rotational" 2>/dev/null)"
     run randread-qd1 randread 1 1
     run randread-qd32 randread 32 1
     run randwrite-qd1 randwrite 1 1
