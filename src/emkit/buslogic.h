@@ -42,7 +42,8 @@
  * Threads: the whole adapter belongs to its loop (s->dev.loop).  Register
  * accesses run there (emk_loop_call, directly when the caller may act as
  * the loop's owner: QEMU's BQL, the test machine's thread); the execute
- * mailbox command schedules a bottom half that scans the mailboxes; SCSI
+ * mailbox command scans the mailboxes at once (a bottom half continues a
+ * scan that ran out of budget, CCB slots or completion FIFO); SCSI
  * completions come back as block-layer bottom halves in the same loop.
  */
 #ifndef EMKIT_BUSLOGIC_H
