@@ -226,8 +226,9 @@ void emk_bl_ccb_start(bl_state *st, uint32_t addr)
     emk_scsi_submit(&st->s->target[f.target], &sl->req);
 }
 
-/* writes status, residual and sense of a finished slot into its CCB */
-static void write_back(bl_state *st, bl_slot *sl, uint8_t hs, uint8_t ts)
+/* writes status, residual and sense of a finished slot into its CCB;
+ * returns the host status written (0x1B if the sense could not be) */
+static uint8_t write_back(bl_state *st, bl_slot *sl, uint8_t hs, uint8_t ts)
 {
     emk_dev *dev = &st->s->dev;
     const emk_scsi_req *r = &sl->req;
@@ -248,14 +249,21 @@ static void write_back(bl_state *st, bl_slot *sl, uint8_t hs, uint8_t ts)
         }
     }
     if (ts == EMK_SCSI_CHECK_CONDITION && sl->sense_len && r->sense_len) {
+        /* the whole SenseDataLength the CCB asked for (Linux: 96 bytes,
+         * DMA-mapped at the sense pointer): the fixed-format sense, then
+         * zeros, so no stale byte of an earlier command stays behind */
+        uint8_t sb[EMK_BUSLOGIC_SENSE_MAX];
         unsigned n = r->sense_len < sl->sense_len ? r->sense_len : sl->sense_len;
 
-        if (emk_dma_write(dev, sl->sense_addr, r->sense, n) < 0)
+        memset(sb, 0, sizeof(sb));
+        memcpy(sb, r->sense, n);
+        if (emk_dma_write(dev, sl->sense_addr, sb, sl->sense_len) < 0)
             hs = hs ? hs : 0x1b;    /* auto request sense failed */
     }
     b[0] = hs;
     b[1] = ts;
     (void)emk_dma_write(dev, (uint64_t)sl->ccb + 14, b, 2);
+    return hs;
 }
 
 static void slot_done(emk_scsi_req *req)
@@ -287,9 +295,9 @@ static void slot_done(emk_scsi_req *req)
         comp = EMK_BUSLOGIC_COMP_GOOD;
     else
         comp = EMK_BUSLOGIC_COMP_ERROR;
+    hs = write_back(st, sl, hs, ts);
     if (hs != EMK_BUSLOGIC_HS_OK)
         st->stats.ccb_errors++;
-    write_back(st, sl, hs, ts);
     emk_bl_post(st, ccb, hs, ts, comp);
 }
 

@@ -17,6 +17,7 @@ static const emk_demo demos[] = {
     {"virtio-snd on virtio-pci: a tone to the null backend, paced", emk_snd_demo},
     {"FIDO2 key over CTAPHID: register and assert, a simulated touch", emk_fido_demo},
     {"FIDO key as a USB HID device: enumerated, CTAPHID over interrupt endpoints", emk_usb_demo},
+    {"BusLogic BT-958 on PCI, SCSI disk on the SCSI core (mailboxes, CCBs)", emk_buslogic_demo},
 };
 
 /* The size in ram:SIZE and null:SIZE, checked like every numeric option
@@ -37,7 +38,8 @@ void emk_help_run(FILE *out)
     fputs("usage: emkit run [--iothread] [--disk SPEC]\n"
           "  The main job (also plain `emkit`): builds the test machine, attaches\n"
           "  every component (simple block device, NVMe controller, cache model,\n"
-          "  virtio-snd, the FIDO key over CTAPHID and over USB),\n"
+          "  virtio-snd, the FIDO key over CTAPHID and over USB, BusLogic SCSI\n"
+          "  adapter),\n"
           "  drives each with its in-tree guest driver and prints a short report.\n"
           "  Takes well under a second.  Exit status 1 if a component failed.\n"
           "  --disk SPEC   backend of the block devices: ram:16M, null:1G,\n"

@@ -7,6 +7,8 @@
 
 #include <stdio.h>
 
+#include "emkit/guest/pci_enum.h"
+
 typedef struct emk_demo_opts {
     const char *disk;   /* backend spec for block devices, e.g. "ram:16M" */
     int iothread;       /* run device work in an iothread */
@@ -17,10 +19,17 @@ typedef struct emk_demo {
     int (*fn)(FILE *out, const emk_demo_opts *o);
 } emk_demo;
 
+/* Enumerates segment 0 (buses 0-1, ECAM at ecam) of tm into e with the
+ * demos' address pools and returns the index of the function vendor:device
+ * in e->fns, -ENODEV if absent, or the enumerator's error. */
+int emk_demo_pci_find(emk_tm *tm, emk_pci_enum *e, uint64_t ecam,
+                      uint16_t vendor, uint16_t device);
+
 int emk_sblk_demo(FILE *out, const emk_demo_opts *o);
 int emk_cache_demo(FILE *out, const emk_demo_opts *o);
 int emk_snd_demo(FILE *out, const emk_demo_opts *o);
 int emk_fido_demo(FILE *out, const emk_demo_opts *o);
 int emk_usb_demo(FILE *out, const emk_demo_opts *o);
+int emk_buslogic_demo(FILE *out, const emk_demo_opts *o);
 
 #endif

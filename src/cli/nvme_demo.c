@@ -15,7 +15,6 @@ enum { DEMO_ECAM = 0x0b000000, DEMO_XFER = 65536 };
 static int demo_run(emk_tm *tm, emk_nvme_pci *p, FILE *out, int threaded)
 {
     emk_pci_enum e;
-    emk_pci_enum_seg es;
     emk_nvme_drv d;
     emk_nvme_drv_opts o;
     emk_nvme_stats s;
@@ -24,17 +23,10 @@ static int demo_run(emk_tm *tm, emk_nvme_pci *p, FILE *out, int threaded)
     unsigned i, q;
     int idx, err;
 
-    es.segment = 0;
-    es.ecam_base = (uint64_t)DEMO_ECAM << 4;
-    es.bus_start = 0;
-    es.bus_end = 1;
-    err = emk_pci_enum_init(&e, tm, &es, 1, 0x80000000ull, 0x90000000ull,
-                            0x100000000ull, 0x200000000ull, 0x1000, 0x2000);
-    if (err || (err = emk_pci_enum_run(&e)) < 0)
-        return err ? err : -EIO;
-    idx = emk_pci_enum_find(&e, EMK_NVME_PCI_VENDOR, EMK_NVME_PCI_DEVICE, 0);
+    idx = emk_demo_pci_find(tm, &e, (uint64_t)DEMO_ECAM << 4, EMK_NVME_PCI_VENDOR,
+                            EMK_NVME_PCI_DEVICE);
     if (idx < 0)
-        return -ENODEV;
+        return idx;
     err = emk_pci_enum_msix_setup(&e, (unsigned)idx, 0xfee00000ull, 0x30, 3);
     if (err)
         return err;

@@ -28,7 +28,9 @@
  * Mailboxes: 32-bit (extended, 0x81) and 24-bit (0x01), strict round
  * robin or scanning.  CCBs: initiator (0x00), scatter-gather (0x02), the
  * residual variants (0x03, 0x04), bus device reset (0x81); abort through
- * the outgoing mailbox action.  Autosense up to 18 bytes (fixed format).
+ * the outgoing mailbox action.  Autosense fills the CCB's sense length
+ * (0 means 14 bytes, 1 none, at most 96: Linux asks for 96 at the CCB's
+ * sense pointer) with the fixed-format sense followed by zeros.
  * A data underrun completes with host status 0 (and the residual in the
  * CCB's data length for the residual opcodes), as Linux requires.  Bad
  * input gets the adapter's error status: 0x15 for an invalid mailbox
@@ -40,7 +42,8 @@
  * Threads: the whole adapter belongs to its loop (s->dev.loop).  Register
  * accesses run there (emk_loop_call, directly when the caller may act as
  * the loop's owner: QEMU's BQL, the test machine's thread); the execute
- * mailbox command schedules a bottom half that scans the mailboxes; SCSI
+ * mailbox command scans the mailboxes at once (a bottom half continues a
+ * scan that ran out of budget, CCB slots or completion FIFO); SCSI
  * completions come back as block-layer bottom halves in the same loop.
  */
 #ifndef EMKIT_BUSLOGIC_H

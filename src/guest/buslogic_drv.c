@@ -301,7 +301,8 @@ static unsigned scan(emk_buslogic_drv *d, emk_buslogic_drv_done *out,
             ccb = (const uint8_t *)emk_tm_ram(d->tm, a, EMK_BUSLOGIC_DRV_CCB_SIZE);
             out[n].resid = (uint32_t)ccb[4] | (uint32_t)ccb[5] << 8 |
                            (uint32_t)ccb[6] << 16 | (uint32_t)ccb[7] << 24;
-            memcpy(out[n].sense, ccb + 64 + 8 * EMK_BUSLOGIC_DRV_SG, 18);
+            memcpy(out[n].sense, ccb + 64 + 8 * EMK_BUSLOGIC_DRV_SG,
+                   EMK_BUSLOGIC_SENSE_MAX);
             d->busy[tag] = 0;
         }
         ib[7] = EMK_BUSLOGIC_COMP_FREE;

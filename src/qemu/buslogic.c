@@ -14,11 +14,17 @@
  * given both is refused.  The adapter's own id is scsi-id= (7).
  * bios-bus-master=on (the default) does what the adapter's BIOS would:
  * it enables bus mastering, which Linux's driver expects to find on.
+ * romfile= is the option ROM (PCI's own property, the expansion ROM BAR
+ * at 0x30): emkit's BusLogic BIOS (hw/buslogic/rom/, INT 13h through the
+ * mailboxes) is emkit-buslogic.rom.  Without romfile= that name is looked
+ * up in the firmware path (-L); if it is not there the adapter has no ROM,
+ * as before (romfile= given but missing is QEMU's usual error).
  *
  * emkit-requires: emk_buslogic_pci_init
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qemu/datadir.h"
 #include "qemu/module.h"
 #include "hw/pci/pci.h"
 #include "hw/qdev-properties.h"
@@ -35,6 +41,7 @@
 OBJECT_DECLARE_SIMPLE_TYPE(EmkBuslogicPci, EMKIT_BUSLOGIC)
 
 #define EMKIT_BL_SLOTS 4
+#define EMKIT_BL_ROM "emkit-buslogic.rom"
 
 struct EmkBuslogicPci {
     PCIDevice parent_obj;
@@ -132,6 +139,16 @@ static void emkit_buslogic_realize(PCIDevice *pdev, Error **errp)
         error_setg(errp, "emkit-buslogic: scsi-id=%u, at most 15", s->scsi_id);
         return;
     }
+    /* the default option ROM, only if it is installed: PCI's realize
+     * (after this one) loads pdev->romfile and fails when it is missing */
+    if (!pdev->romfile) {
+        char *path = qemu_find_file(QEMU_FILE_TYPE_BIOS, EMKIT_BL_ROM);
+
+        if (path) {
+            pdev->romfile = g_strdup(EMKIT_BL_ROM);
+            g_free(path);
+        }
+    }
     if (emk_qemu_host_init(&s->host, pdev, "emkit-buslogic", &s->loop,
                            errp) < 0) {
         return;
@@ -187,9 +204,15 @@ static void emkit_buslogic_exit(PCIDevice *pdev)
     emk_qemu_host_cleanup(&s->host);
 }
 
+/* emkit's config space answers everything but the expansion ROM BAR,
+ * which is QEMU's (pci_add_option_rom registers it) */
 static uint32_t emkit_buslogic_config_read(PCIDevice *pdev, uint32_t addr,
                                            int len)
 {
+    if (pdev->has_rom && addr >= PCI_ROM_ADDRESS &&
+        addr + len <= PCI_ROM_ADDRESS + 4) {
+        return pci_default_read_config(pdev, addr, len);
+    }
     return emk_qemu_pci_config_read(&EMKIT_BUSLOGIC(pdev)->host, addr, len);
 }
 

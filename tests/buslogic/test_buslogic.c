@@ -347,6 +347,81 @@ static emk_buslogic_drv_done raw_ccb(fx *f, const uint8_t *ccb, unsigned len,
     return out[0];
 }
 
+/* autosense as Linux asks for it: SenseDataLength 96 at the CCB's sense
+ * pointer gets the fixed sense and zeros up to byte 95, nothing after; 0
+ * means 14 bytes, 1 none, more than 96 is held to 96; a sense pointer the
+ * bus refuses is host status 0x1B (auto request sense failed) */
+static void test_autosense(void **state)
+{
+    fx *f = (fx *)*state;
+    uint32_t a = (uint32_t)f->buf + 65536, sp = a + 1024;
+    uint8_t ccb[64], *sb = ram(f, sp, 128);
+    emk_buslogic_drv_done done;
+    unsigned i;
+
+    memset(ccb, 0, sizeof(ccb));
+    ccb[0] = EMK_BUSLOGIC_CCB_INITIATOR;
+    ccb[2] = 6;
+    ccb[3] = 96;
+    ccb[18] = EMK_SCSI_TEST_UNIT_READY;       /* meets the power-on attention */
+    emk_st_le32(ccb + 36, sp);
+    memset(sb, 0xaa, 128);
+    done = raw_ccb(f, ccb, 64, a, EMK_BUSLOGIC_ACTION_START);
+    assert_int_equal(done.comp, EMK_BUSLOGIC_COMP_ERROR);
+    assert_int_equal(done.hs, EMK_BUSLOGIC_HS_OK);
+    assert_int_equal(done.ts, EMK_SCSI_CHECK_CONDITION);
+    assert_int_equal(sb[0], 0x70);
+    assert_int_equal(sb[2], EMK_SCSI_KEY_UNIT_ATTENTION);
+    assert_int_equal(sb[7], 10);
+    assert_int_equal(sb[12], 0x29);
+    for (i = 18; i < 96; i++)
+        assert_int_equal(sb[i], 0);
+    for (i = 96; i < 128; i++)
+        assert_int_equal(sb[i], 0xaa);
+    /* a READ(10) past the end of the 1 MiB disk, with each length */
+    memset(ccb + 18, 0, 12);
+    ccb[2] = 10;
+    ccb[18] = EMK_SCSI_READ_10;
+    ccb[22] = 0x08;                           /* LBA 2048 */
+    ccb[25] = 1;
+    emk_st_le32(ccb + 4, 512);
+    emk_st_le32(ccb + 8, (uint32_t)f->buf);
+    ccb[3] = 0;                               /* 14 bytes */
+    memset(sb, 0xaa, 128);
+    done = raw_ccb(f, ccb, 64, a, EMK_BUSLOGIC_ACTION_START);
+    assert_int_equal(done.ts, EMK_SCSI_CHECK_CONDITION);
+    assert_int_equal(sb[2], EMK_SCSI_KEY_ILLEGAL_REQUEST);
+    assert_int_equal(sb[12], 0x21);
+    assert_int_equal(sb[13], 0x00);
+    assert_int_equal(sb[14], 0xaa);
+    ccb[3] = 1;                               /* no autosense */
+    memset(sb, 0xaa, 128);
+    done = raw_ccb(f, ccb, 64, a, EMK_BUSLOGIC_ACTION_START);
+    assert_int_equal(done.ts, EMK_SCSI_CHECK_CONDITION);
+    for (i = 0; i < 128; i++)
+        assert_int_equal(sb[i], 0xaa);
+    ccb[3] = 200;                             /* more than the adapter's 96 */
+    done = raw_ccb(f, ccb, 64, a, EMK_BUSLOGIC_ACTION_START);
+    assert_int_equal(sb[12], 0x21);
+    assert_int_equal(sb[95], 0);
+    assert_int_equal(sb[96], 0xaa);
+    /* the guest driver's CCBs ask for 96 and it reads them all back */
+    {
+        static const uint8_t rd[10] = { EMK_SCSI_READ_10, 0, 0, 0, 0x08, 0, 0, 0, 1, 0 };
+        emk_buslogic_drv_done d2 = scsi(f, 0, 0, rd, 10, 512, 0, 0);
+
+        assert_int_equal(d2.sense[12], 0x21);
+        for (i = 18; i < EMK_BUSLOGIC_SENSE_MAX; i++)
+            assert_int_equal(d2.sense[i], 0);
+    }
+    /* sense pointer outside guest RAM */
+    ccb[3] = 96;
+    emk_st_le32(ccb + 36, RAM + 0x1000);
+    done = raw_ccb(f, ccb, 64, a, EMK_BUSLOGIC_ACTION_START);
+    assert_int_equal(done.hs, 0x1b);
+    assert_int_equal(done.ts, EMK_SCSI_CHECK_CONDITION);
+}
+
 static void test_bad_ccbs(void **state)
 {
     fx *f = (fx *)*state;
@@ -549,9 +624,11 @@ static void test_reset_in_flight(void **state)
     c.cdb_len = 10;
     c.len = 32768;
     c.nseg = 2;
+    /* each execute-mailbox write starts its CCB at once; their block
+     * completions wait for the loop, which does not run before the reset */
     for (i = 0; i < 4; i++)
         assert_true(emk_buslogic_drv_start(&f->d, &c) >= 0);
-    emk_tm_run_pending(f->tm, 1);       /* the mailbox scan starts them */
+    assert_int_equal(emk_buslogic_busy(&f->bl), 4);
     outb(f, EMK_BUSLOGIC_REG_CONTROL, EMK_BUSLOGIC_CTRL_SOFT_RESET);
     wait_idle(f);
     assert_int_equal(emk_buslogic_busy(&f->bl), 0);
@@ -716,6 +793,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reset_and_probe, setup_raw, teardown),
         cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_io, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_autosense, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_ccbs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bus_device_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_depth, setup, teardown),

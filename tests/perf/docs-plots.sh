@@ -15,6 +15,8 @@ $plot "$data/nvme-guest.json" --metric iops -o "$out/nvme-guest-iops.svg" \
     --title "NVMe in a Linux guest: IOPS, median of 3 rounds (fio 4 KiB, null backend)"
 $plot "$data/nvme-guest.json" --metric iops --ratio -o "$out/nvme-guest-ratio.svg" \
     --title "NVMe in a Linux guest: IOPS relative to QEMU's nvme (1 = level)"
+$plot "$data/buslogic-guest.json" --metric iops -o "$out/buslogic-guest-iops.svg" \
+    --title "BusLogic and QEMU's SCSI adapters in a Linux guest: IOPS, median of 5 rounds (fio 4 KiB, null-co)"
 $plot "$data/cache.json" --metric cpu_time --ratio --names emkit,emkit-cg,cachegrind \
     -o "$out/cache-ratio.svg" \
     --title "Cache model: CPU time relative to QEMU's cache.c plugin (lower is better)"

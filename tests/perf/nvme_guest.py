@@ -4,13 +4,17 @@ per I/O and ratios as markdown tables, and the JSON result file.
 
     nvme_guest.py RESULTS.txt --jobs "J1 J2 ..." [--json FILE]
                   [--set KEY=TEXT]... [--num KEY=NUMBER]...
+                  [--peers "P1 P2"] [--name NAME]
 
 RESULTS.txt has one line per boot, "round=R config=C load=L J1=IOPS
 irq-J1=X ..." (NA where a job gave nothing).  The JSON file (schema:
 docs/perf/README.md) holds per configuration and job the median IOPS
 ("iops", the rounds as "samples", ratio to qemu-nvme's median) and the
 median interrupts per I/O ("irq_per_io"); --set and --num add "config"
-entries (a string, a number).
+entries (a string, a number).  --peers names the configurations the
+ratios are taken against (default "qemu-nvme virtio-blk-iot"; the JSON's
+ratio is to the first present), --name the JSON's benchmark name
+(default nvme-guest): tests/qemu/bl-bench.sh uses both.
 """
 
 import argparse
@@ -66,7 +70,7 @@ def table(title, jobs, rows):
     return out
 
 
-def summary(iops, irq, jobs):
+def summary(iops, irq, jobs, peers=PEERS):
     med = {c: {j: median(v) for j, v in d.items()} for c, d in iops.items()}
     lines = table("median IOPS", jobs, [
         (c, ["n/a" if m[j] is None else "%.1fk" % (m[j] / 1000) for j in jobs])
@@ -75,7 +79,7 @@ def summary(iops, irq, jobs):
         lines += table("guest interrupts per I/O (median)", jobs, [
             (c, ["%.2f" % median(d[j]) if d[j] else "n/a" for j in jobs])
             for c, d in irq.items()])
-    for ref in PEERS:
+    for ref in peers:
         if ref not in med:
             continue
         rows = []
@@ -88,11 +92,11 @@ def summary(iops, irq, jobs):
     return "\n".join(lines[1:]), med
 
 
-def document(iops, irq, load, jobs, med, config):
-    doc = benchjson.new_doc("nvme-guest", config)
+def document(iops, irq, load, jobs, med, config, peers=PEERS, name="nvme-guest"):
+    doc = benchjson.new_doc(name, config)
     doc["config"].setdefault("jobs", jobs)
     doc["config"].setdefault("configs", list(iops))
-    peer = next((p for p in PEERS if p in med), None)
+    peer = next((p for p in peers if p in med), None)
     for c, d in iops.items():
         for j in jobs:
             m = med[c][j]
@@ -117,13 +121,16 @@ def main(argv=None):
     ap.add_argument("--json")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=TEXT")
     ap.add_argument("--num", action="append", default=[], metavar="KEY=NUMBER")
+    ap.add_argument("--peers", default=" ".join(PEERS))
+    ap.add_argument("--name", default="nvme-guest")
     a = ap.parse_args(argv)
+    peers = tuple(a.peers.split())
     jobs = a.jobs.split()
     iops, irq, load = read(a.results, jobs)
     if not iops:
         print("nvme_guest.py: %s: no results" % a.results, file=sys.stderr)
         return 1
-    text, med = summary(iops, irq, jobs)
+    text, med = summary(iops, irq, jobs, peers)
     print(text)
     if a.json:
         config = {}
@@ -136,7 +143,7 @@ def main(argv=None):
                 config[k] = float(v) if "." in v else int(v)
             except ValueError:
                 ap.error("--num %s: '%s' is not a number" % (k, v))
-        benchjson.write(document(iops, irq, load, jobs, med, config), a.json)
+        benchjson.write(document(iops, irq, load, jobs, med, config, peers, a.name), a.json)
     return 0
 
 

@@ -134,3 +134,12 @@ log "built in $(( $(date +%s) - start )) s"
 cp -f "$BUILD/qemu-system-x86_64" "$OUT/qemu-system-x86_64.tmp"
 mv -f "$OUT/qemu-system-x86_64.tmp" "$OUT/qemu-system-x86_64"
 log "binary: $OUT/qemu-system-x86_64"
+# emkit-buslogic's option ROM beside the binary: `-L build/qemu` makes it
+# the adapter's default romfile (hw/buslogic/rom/)
+rc=0
+"$REPO/hw/buslogic/rom/build-rom.sh" "$OUT/emkit-buslogic.rom" "$OUT/rom-build" || rc=$?
+case $rc in
+0) log "option ROM: $OUT/emkit-buslogic.rom" ;;
+77) log "no BusLogic option ROM here (gcc -m16 and GNU ld needed)" ;;
+*) exit $rc ;;
+esac

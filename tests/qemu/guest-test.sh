@@ -60,6 +60,11 @@
 #                credentials and assertions, a resident credential,
 #                hmac-secret, and an unplug/replug of the xhci key over QMP
 #                with the same state file
+#   emkit-buslogic-boot
+#                no -kernel: SeaBIOS runs emkit's BusLogic option ROM
+#                (hw/buslogic/rom), boots syslinux, the kernel and an
+#                initramfs from the BusLogic disk through its INT 13h, and
+#                BusLogic.ko mounts the root on the same disk
 # Console logs are kept in build/qemu/logs/<case>.log.
 # Exit status: 0 all passed, 77 nothing could run, 1 a case failed.
 set -uo pipefail
@@ -91,6 +96,18 @@ trap 'rm -rf "$IMGDIR"' EXIT
 
 has_device() { "$QEMU" -device help 2>/dev/null | grep -q "name \"$1\""; }
 
+# verdict NAME OK SECONDS LOG: reports a case's outcome (the log's tail on
+# a failure); returns 0 if OK is 1
+verdict() {
+    if [ "$2" = 1 ]; then
+        log "$1: PASS in $3 s"
+        return 0
+    fi
+    log "$1: FAIL in $3 s; console log: $4"
+    tail -n 30 "$4" | sed "s/^/  | /" >&2
+    return 1
+}
+
 # run_guest NAME TESTS APPEND DEVICE-ARGS...: boots, returns 0 if every
 # test named in TESTS printed PASS
 run_guest() {
@@ -110,13 +127,7 @@ run_guest() {
         log "$name: QEMU exited with $qrc (124: timeout after ${TIMEOUT}s); see $out"
         ok=0
     fi
-    if [ "$ok" = 1 ]; then
-        log "$name: PASS in $((end - start)) s"
-        return 0
-    fi
-    log "$name: FAIL in $((end - start)) s; console log: $out"
-    tail -n 30 "$out" | sed "s/^/  | /" >&2
-    return 1
+    verdict "$name" "$ok" $((end - start)) "$out"
 }
 
 # emkit-drive: the host half around the guest's drive.sh
@@ -427,7 +438,53 @@ PY
     return 0
 }
 
-CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-nvme-ethread emkit-drive emkit-unplug emkit-snd emkit-buslogic emkit-fido-usb}
+# emkit-buslogic-boot: no -kernel: SeaBIOS runs emkit's BusLogic option
+# ROM (emkit-buslogic.rom, found through -L as the adapter's default
+# romfile), boots the disk through its INT 13h (syslinux's MBR and
+# ldlinux, which load the kernel and a small initramfs from FAT), and
+# Linux's BusLogic.ko then mounts the root on the same disk
+# (tests/qemu/make-bootdisk.sh, tests/qemu/guest/buslogic-boot.sh).
+# SeaBIOS's serial console (etc/sercon-port) puts the ROM's INT 10h
+# banner on the console too.
+buslogic_boot_case() {
+    local out=$LOGS/emkit-buslogic-boot.log img=$IMGDIR/blboot.img files k i
+    local romdir=$REPO/build/qemu token start qrc ok=1 want
+    token=emk$RANDOM$RANDOM
+    files=$(EMK_GUEST=boot "$REPO/tests/qemu/make-initramfs.sh") ||
+        { log "emkit-buslogic-boot: SKIP (make-initramfs.sh EMK_GUEST=boot failed)"; return 77; }
+    read -r k i <<<"$files"
+    if [ ! -f "$romdir/emkit-buslogic.rom" ]; then
+        romdir=$IMGDIR
+        "$REPO/hw/buslogic/rom/build-rom.sh" "$romdir/emkit-buslogic.rom" "$IMGDIR/rom" ||
+            { log "emkit-buslogic-boot: SKIP (no option ROM: gcc -m16 and GNU ld needed)"; return 77; }
+    fi
+    "$REPO/tests/qemu/make-bootdisk.sh" "$img" "$k" "$i" "$token" \
+        "console=ttyS0 panic=-1 quiet loglevel=4 emk.test=buslogic-boot emk.boot=syslinux emk.root_token=$token" ||
+        { [ $? = 77 ] && { log "emkit-buslogic-boot: SKIP (tools for the boot disk missing)"; return 77; }; return 1; }
+    printf '\370\003' >"$IMGDIR/sercon"          # 0x3f8, little-endian
+    log "emkit-buslogic-boot: booting from the BusLogic disk"
+    start=$(date +%s)
+    timeout --foreground -k 10 "$TIMEOUT" "$QEMU" \
+        -L "$romdir" -L /usr/share/seabios -L /usr/share/qemu \
+        -M q35 -accel tcg,thread=multi -cpu max -smp 2 -m 1G \
+        -nodefaults -display none -serial stdio -no-reboot \
+        -fw_cfg "name=etc/sercon-port,file=$IMGDIR/sercon" \
+        -drive "if=none,id=bd,format=raw,file=$img" \
+        -device emkit-buslogic,drive=bd </dev/null 2>&1 | tr -d '\033' >"$out"
+    qrc=${PIPESTATUS[0]}
+    grep -E '^EMK-(CHECK|RESULT|INFO)|BusLogic BT-958|target 0 LUN 0|SYSLINUX 6|emkit-bootdisk|Booting from' "$out" |
+        sort -u | sed 's/^/  [emkit-buslogic-boot] /' >&2
+    for want in "emkit BusLogic BT-958 BIOS at port" "target 0 LUN 0: EMKIT" \
+                "(emkit): drive 0x80 on INT 13h" "Booting from Hard Disk" \
+                "SYSLINUX 6" "emkit-bootdisk: syslinux on the BusLogic disk" \
+                "EMK-RESULT: buslogic-boot PASS"; do
+        grep -qF "$want" "$out" || { log "emkit-buslogic-boot: missing on the console: $want"; ok=0; }
+    done
+    [ "$qrc" = 0 ] || { log "emkit-buslogic-boot: QEMU exited with $qrc"; ok=0; }
+    verdict emkit-buslogic-boot "$ok" $(( $(date +%s) - start )) "$out"
+}
+
+CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-nvme-ethread emkit-drive emkit-unplug emkit-snd emkit-buslogic emkit-fido-usb emkit-buslogic-boot}
 ran=0 failed=0
 for c in $CASES; do
     case $c in
@@ -544,6 +601,19 @@ for c in $CASES; do
             continue
         fi
         fido_usb_case || failed=$((failed + 1))
+        ran=$((ran + 1))
+        ;;
+    emkit-buslogic-boot)
+        if ! has_device emkit-buslogic; then
+            log "emkit-buslogic-boot: SKIP (this QEMU has no emkit-buslogic device)"
+            continue
+        fi
+        buslogic_boot_case
+        case $? in
+        0) ;;
+        77) continue ;;
+        *) failed=$((failed + 1)) ;;
+        esac
         ran=$((ran + 1))
         ;;
     *) log "unknown case $c"; exit 2 ;;

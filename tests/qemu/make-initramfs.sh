@@ -12,6 +12,11 @@
 #                                         # and virtio_snd modules, aplay,
 #                                         # arecord, amixer and alsa-lib's
 #                                         # configuration (/usr/share/alsa)
+#   EMK_GUEST=boot tests/qemu/make-initramfs.sh
+#                                         # the small guest that boots from
+#                                         # the BusLogic disk (syslinux loads
+#                                         # it through the option ROM): busybox,
+#                                         # BusLogic.ko, sd_mod, ext4, vfat
 #   EMK_GUEST_DATA="FILE..."              # also packs FILEs into /data
 #
 # Two cpio archives are concatenated (the kernel unpacks both):
@@ -38,7 +43,9 @@ BUSYBOX=$(command -v busybox) || skip "busybox-static not installed"
 ldd "$BUSYBOX" >/dev/null 2>&1 && skip "busybox is not static (install busybox-static)"
 GUEST_BINS="fio nvme lspci setpci mke2fs e2fsck sg_inq sg_readcap sg_vpd sg_dd sg_reset fido2-token fido2-cred fido2-assert"
 # Modules the guest tests load (dependencies are added automatically).
-MODULES="nvme virtio_pci virtio_blk virtio_rng ext4 crc32c_generic sd_mod sg uhid hid_generic xhci_pci ehci_pci usbhid"
+# sym53c8xx and megaraid_sas: QEMU's lsi53c895a and megasas, beside
+# emkit-buslogic in tests/qemu/bl-bench.sh.
+MODULES="nvme virtio_pci virtio_blk virtio_rng ext4 crc32c_generic sd_mod sg uhid hid_generic xhci_pci ehci_pci usbhid sym53c8xx megaraid_sas"
 # Modules packed (with their dependencies loaded at boot) but left for the
 # tests to insmod with parameters, in /modules/late/ (BusLogic: its
 # BusLogic= options reach a module only as an insmod argument).
@@ -54,6 +61,9 @@ case ${EMK_GUEST:-} in
         # to load it with when it probes its codec
         MODULES="virtio_pci virtio_snd snd_hda_codec_generic snd_hda_intel"
         LATE_MODULES= ;;
+    boot)
+        GUEST_BINS=
+        MODULES="ext4 crc32c_generic sd_mod vfat nls_cp437 nls_ascii" ;;
     *) log "unknown EMK_GUEST=$EMK_GUEST"; exit 2 ;;
 esac
 for b in $GUEST_BINS; do
@@ -79,9 +89,11 @@ KVER=${KERNEL##*/vmlinuz-}
 MODDIR=$KROOT/lib/modules/$KVER
 
 # ---- base archive (cached) ---------------------------------------------------
-BASE=$CACHE/base-$KVER.cpio.gz
 STAMP="$KVER|$MODULES|$LATE_MODULES|$GUEST_BINS|v2"
-[ -z "${EMK_GUEST:-}" ] || STAMP="$STAMP|alsa-conf"
+[ "${EMK_GUEST:-}" != sound ] || STAMP="$STAMP|alsa-conf"
+# named by its content: checkouts whose module or binary lists differ
+# share the cache without rebuilding each other's archive
+BASE=$CACHE/base-$KVER-$(printf '%s' "$STAMP" | cksum | cut -d' ' -f1).cpio.gz
 if [ ! -f "$BASE" ] || [ "$(cat "$BASE.stamp" 2>/dev/null)" != "$STAMP" ]; then
     log "building $BASE"
     ROOT=$(mktemp -d "$CACHE/root.XXXXXX")
@@ -186,7 +198,7 @@ for f in ${EMK_GUEST_DATA:-}; do
 done
 (cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 >"$TESTS.tmp")
 mv "$TESTS.tmp" "$TESTS"
-INITRD=$CACHE/initrd-$KVER-$TAG.img
+INITRD=$CACHE/initrd-$KVER-$TAG${EMK_GUEST:+-$EMK_GUEST}.img
 cat "$BASE" "$TESTS" >"$INITRD.tmp"
 mv "$INITRD.tmp" "$INITRD"
 echo "$KERNEL $INITRD"

@@ -31,7 +31,7 @@ typedef struct emk_buslogic_drv_done {
     int tag;               /**< from emk_buslogic_drv_start */
     uint8_t comp, hs, ts;  /**< completion code, host and target status */
     uint32_t resid;        /**< the CCB's data length afterwards */
-    uint8_t sense[18];
+    uint8_t sense[EMK_BUSLOGIC_SENSE_MAX]; /**< the 96 autosense bytes */
 } emk_buslogic_drv_done;
 
 typedef struct emk_buslogic_drv {

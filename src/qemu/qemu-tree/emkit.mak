@@ -11,3 +11,7 @@ CONFIG_HDA=y
 # USB host controllers for emkit-fido (a USB device)
 CONFIG_USB_XHCI_PCI=y
 CONFIG_USB_EHCI_PCI=y
+# QEMU's own SCSI adapters, beside emkit-buslogic in tests/qemu/bl-bench.sh
+CONFIG_SCSI=y
+CONFIG_LSI_SCSI_PCI=y
+CONFIG_MEGASAS_SCSI_PCI=y
