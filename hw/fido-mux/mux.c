@@ -31,6 +31,7 @@ enum {
     ERR_MSG_TIMEOUT = 0x05,
     ERR_CHANNEL_BUSY = 0x06,
     ERR_INVALID_CHANNEL = 0x0b,
+    ERR_OTHER = 0x7f,
     NQ = EMK_FIDO_MUX_CLIENTS * EMK_FIDO_MUX_CHANNELS
 };
 #define BCAST 0xffffffffu
@@ -62,6 +63,7 @@ struct emk_fido_mux {
     unsigned qh, qt;
     int act_client, act_chan, act_dead;
     uint16_t rlen, rgot;
+    uint8_t rseq;
     int rstarted;
     emk_timer timer;
     uint64_t stat_done, stat_dropped;
@@ -273,17 +275,22 @@ int emk_fido_mux_from_client(emk_fido_mux *m, int client, const uint8_t r[REP])
     if (r[4] & 0x80) {
         uint8_t cmd = r[4] & 0x7f;
         uint16_t len = (uint16_t)(r[5] << 8 | r[6]);
-        int active = m->act_client == client && m->act_chan == k;
+        int active = m->act_client == client && m->act_chan == k && !m->act_dead;
 
         if (cmd == CMD_CANCEL) {
-            if (active && !m->act_dead)
+            if (active)
                 send_frames(m, -1, m->key_cid, CMD_CANCEL, NULL, 0);
             else if (ch->queued)
                 ch->queued = 0;             /* dropped from the queue, no answer */
             return 0;
         }
-        if (cmd == CMD_INIT && len == 8) {  /* resynchronise this channel */
+        if (cmd == CMD_INIT && len == 8) {  /* resynchronise: aborts the channel's message */
             ch->assembling = 0;
+            ch->queued = 0;
+            if (active) {
+                m->act_dead = 1;            /* its answer is dropped */
+                send_frames(m, -1, m->key_cid, CMD_CANCEL, NULL, 0);
+            }
             answer_init(m, client, cid, cid, r + 7);
             return 0;
         }
@@ -364,15 +371,29 @@ void emk_fido_mux_from_key(emk_fido_mux *m, const uint8_t r[REP])
                 m->ops.to_client(m->opaque, m->act_client, out);
             return;
         }
-        m->rstarted = 1;
-        m->rlen = (uint16_t)(r[5] << 8 | r[6]);
-        n = m->rlen < INIT_DATA ? m->rlen : INIT_DATA;
-        m->rgot = (uint16_t)n;
-    } else {
-        if (!m->rstarted) {
+        if (m->rstarted) {              /* a second start: the key lost its place */
             m->stat_dropped++;
             return;
         }
+        m->rlen = (uint16_t)(r[5] << 8 | r[6]);
+        if (m->rlen > MSG_MAX) {        /* more than CTAPHID can carry: the client */
+            m->stat_dropped++;          /* hears ERR_OTHER, the rest of it is dropped */
+            if (!m->act_dead)
+                client_error(m, m->act_client, m->cl[m->act_client].ch[m->act_chan].cid,
+                             ERR_OTHER);
+            finish(m);
+            return;
+        }
+        m->rstarted = 1;
+        m->rseq = 0;
+        n = m->rlen < INIT_DATA ? m->rlen : INIT_DATA;
+        m->rgot = (uint16_t)n;
+    } else {
+        if (!m->rstarted || r[4] != m->rseq) {
+            m->stat_dropped++;          /* out of place or out of order */
+            return;
+        }
+        m->rseq++;
         n = m->rlen - m->rgot < CONT_DATA ? m->rlen - m->rgot : CONT_DATA;
         m->rgot = (uint16_t)(m->rgot + n);
     }
@@ -387,7 +408,7 @@ int emk_fido_mux_client_add(emk_fido_mux *m)
     int c;
 
     for (c = 0; c < EMK_FIDO_MUX_CLIENTS; c++)
-        if (!m->cl[c].used) {
+        if (!m->cl[c].used && c != m->act_client) {     /* not while its last answer runs */
             memset(&m->cl[c], 0, sizeof(m->cl[c]));
             m->cl[c].used = 1;
             return c;
