@@ -34,7 +34,11 @@ enum {
     NQ = EMK_FIDO_MUX_CLIENTS * EMK_FIDO_MUX_CHANNELS
 };
 #define BCAST 0xffffffffu
+/* silence from the key that ends a transaction, and the longest one
+ * however many KEEPALIVEs it sends (a key's own user-action timeout is
+ * 30 s) */
 #define TXN_TIMEOUT_NS ((int64_t)35 * 1000000000)
+#define TXN_MAX_NS ((int64_t)120 * 1000000000)
 
 typedef struct mux_chan {
     uint32_t cid;                   /* 0: free */
@@ -61,6 +65,7 @@ struct emk_fido_mux {
     uint16_t q[NQ];
     unsigned qh, qt;
     int act_client, act_chan, act_dead;
+    int64_t act_start;
     uint16_t rlen, rgot;
     uint8_t rseq;
     int rstarted;

@@ -1,7 +1,8 @@
 /*
  * mux_txn.c - the FIDO mux's queue of whole client messages and its one
  * transaction on the key (mux_int.h): held open across KEEPALIVEs until
- * the final response, ended by the 35 s timeout when the key goes silent;
+ * the final response, ended (CANCEL to the key, MSG_TIMEOUT to the
+ * client) after 35 s of silence or 120 s of KEEPALIVEs;
  * the key's reports checked (channel, sequence, length) before a client
  * sees them.
  */
@@ -28,7 +29,8 @@ void emk_mux_pump(emk_fido_mux *m)
         m->rlen = m->rgot = 0;
         EMK_TRACE(ev_mux_start, "client=%d cid=0x%08x cmd=0x%02x len=%u", c, ch->cid, ch->cmd,
                   ch->len);
-        emk_timer_mod(&m->timer, emk_loop_now(m->loop) + TXN_TIMEOUT_NS);
+        m->act_start = emk_loop_now(m->loop);
+        emk_timer_mod(&m->timer, m->act_start + TXN_TIMEOUT_NS);
         emk_mux_send_frames(m, -1, m->key_cid, ch->cmd, ch->buf, ch->len);
     }
 }
@@ -42,16 +44,18 @@ void emk_mux_finish(emk_fido_mux *m)
     emk_mux_pump(m);
 }
 
-/* The key did not finish a transaction: its client hears MSG_TIMEOUT. */
+/* The key did not finish a transaction (35 s of silence, or 120 s of
+ * KEEPALIVEs): the key is told CANCEL, its client hears MSG_TIMEOUT. */
 void emk_mux_txn_timeout(void *opaque)
 {
     emk_fido_mux *m = opaque;
 
     if (m->act_client < 0)
         return;
+    emk_mux_send_frames(m, -1, m->key_cid, CMD_CANCEL, NULL, 0);
     if (!m->act_dead)
         emk_mux_client_error(m, m->act_client, m->cl[m->act_client].ch[m->act_chan].cid,
-                     ERR_MSG_TIMEOUT);
+                             ERR_MSG_TIMEOUT);
     emk_mux_finish(m);
 }
 
@@ -123,7 +127,9 @@ void emk_fido_mux_from_key(emk_fido_mux *m, const uint8_t r[REP])
     emk_st_be32(out, m->cl[m->act_client].ch[m->act_chan].cid);
     if (r[4] & 0x80) {
         if ((r[4] & 0x7f) == CMD_KEEPALIVE) {
-            emk_timer_mod(&m->timer, emk_loop_now(m->loop) + TXN_TIMEOUT_NS);
+            int64_t t = emk_loop_now(m->loop) + TXN_TIMEOUT_NS;
+
+            emk_timer_mod(&m->timer, t < m->act_start + TXN_MAX_NS ? t : m->act_start + TXN_MAX_NS);
             if (!m->act_dead)
                 m->ops.to_client(m->opaque, m->act_client, out);
             return;

@@ -535,8 +535,8 @@ static void key_says(fx *f, uint32_t cid, uint8_t b4, uint16_t len, uint8_t fill
 }
 
 /* A hostile key: reports on other channels, continuations out of place or
- * out of order, a second start, a length CTAPHID cannot carry, and
- * silence.  Each client hears only about its own transaction, and a
+ * out of order, a second start, a length CTAPHID cannot carry, silence,
+ * and KEEPALIVEs for ever.  Each client hears only about its own transaction, and a
  * silent key costs one MSG_TIMEOUT, not a wedged mux. */
 static void test_hostile_key(void **state)
 {
@@ -590,12 +590,33 @@ static void test_hostile_key(void **state)
     assert_true(next_msg(f, 0, &a, NULL));
     assert_int_equal(a.cmd, 0x3f);
     assert_int_equal(a.data[0], 0x05);
-    assert_int_equal(f->ntokey, 4);               /* B's request is on the key */
+    assert_int_equal(f->ntokey, 5);               /* CANCEL, then B's request */
+    assert_int_equal(f->tokey[3][4], 0x91);
+    assert_int_equal(f->tokey[4][4], 0x81);
     key_says(f, kc, 0x81, 2, 0x44);
     assert_true(next_msg(f, 1, &b, NULL));
     assert_int_equal(b.cmd, 0x01);
     assert_int_equal(b.data[0], 0x44);
     assert_false(next_msg(f, 0, &a, NULL));
+    /* KEEPALIVEs for ever: 120 s, then CANCEL and MSG_TIMEOUT; B runs */
+    send_msg(f, 0, f->cid[0], 0x10, d, 1);
+    send_msg(f, 1, f->cid[1], 0x01, d, 2);
+    settle(f);
+    assert_int_equal(f->ntokey, 6);
+    for (unsigned t = 0; t < 1199; t++) {
+        key_says(f, kc, 0xbb, 1, 0x02);
+        advance(f, 100 * MS);
+    }
+    assert_false(next_msg(f, 0, &a, NULL));
+    assert_int_equal(f->ntokey, 6);
+    key_says(f, kc, 0xbb, 1, 0x02);
+    advance(f, 200 * MS);
+    assert_true(next_msg(f, 0, &a, NULL));
+    assert_int_equal(a.cmd, 0x3f);
+    assert_int_equal(a.data[0], 0x05);
+    assert_int_equal(f->ntokey, 8);
+    assert_int_equal(f->tokey[6][4], 0x91);
+    assert_int_equal(f->tokey[7][4], 0x81);
     emk_fido_mux_stats(f->mux, &done, &dropped);
     assert_int_equal(dropped - dropped0, 7);
     only_own(f);
