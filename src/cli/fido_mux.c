@@ -29,7 +29,7 @@ typedef struct mux_conn {
 typedef struct muxd {
     emk_loop *loop;
     emk_fido_mux *mux;
-    int key_fd, hidraw, lfd;
+    int key_fd, hidraw, lfd, accepting;
     emk_fd_handler key_h, lh;
     mux_conn conns[MUX_CONNS];
     char path[108];
@@ -140,6 +140,17 @@ static void key_cb(void *opaque, unsigned revents)
     }
     if (n == EMK_FIDO_MUX_REPORT)
         emk_fido_mux_from_key(d->mux, buf);
+    /* clients are accepted once the key answered the mux's INIT (before,
+     * their INITs would only hear CHANNEL_BUSY); they wait in the backlog */
+    if (!d->accepting && emk_fido_mux_ready(d->mux)) {
+        if (emk_loop_add_fd(d->loop, &d->lh) < 0) {
+            fputs("emkit: fido mux: cannot watch the socket\n", stderr);
+            emk_loop_stop(d->loop);
+            return;
+        }
+        d->accepting = 1;
+        fprintf(stderr, "emkit: fido mux: listening on %s\n", d->path);
+    }
 }
 
 static int unix_socket(const char *path, struct sockaddr_un *sa)
@@ -183,16 +194,17 @@ static int listen_on(muxd *d, const char *path)
 
 void emk_help_fido_mux(FILE *out)
 {
-    fputs("usage: emkit fido mux --socket PATH (--hidraw DEV | --key-socket PATH)\n"
+    fputs("usage: emkit fido mux --listen PATH (--key DEV | --key-socket PATH)\n"
           "  Shares one FIDO key between every client of a Unix SOCK_SEQPACKET\n"
           "  socket (one 64-byte CTAPHID report per message, docs/fido-socket.md):\n"
           "  emkit-fido,mode=passthru,mux=PATH in QEMU guests and host programs.\n"
           "  Each client gets channels of its own (CIDs rewritten both ways); one\n"
           "  transaction at a time reaches the key and stays open across\n"
-          "  KEEPALIVEs; CANCEL reaches only its own transaction; a client that\n"
-          "  goes away has its wait cancelled.  SIGINT or SIGTERM stops it.\n"
-          "  --socket PATH      where clients connect\n"
-          "  --hidraw DEV       the key: a hidraw node (/dev/hidrawN)\n"
+          "  KEEPALIVEs, the others wait in order; CANCEL reaches only its own\n"
+          "  transaction; a client that goes away has its wait cancelled.\n"
+          "  SIGINT or SIGTERM stops it (docs/fido.md, \"Pass-through mux\").\n"
+          "  --listen PATH      where clients connect (also --socket PATH)\n"
+          "  --key DEV          the key: a hidraw node, /dev/hidrawN (also --hidraw)\n"
           "  --key-socket PATH  the key: a SOCK_SEQPACKET key such as\n"
           "                     emkit fido serve --hid-socket PATH\n", out);
 }
@@ -206,7 +218,9 @@ int emk_cmd_fido_mux(int argc, char **argv)
     int i, m, r, ret = EMK_EXIT_FAIL;
 
     for (i = 1; i < argc; i++) {
-        if ((m = emk_cli_value(argc, argv, &i, "--socket", &sock)) != 0 ||
+        if ((m = emk_cli_value(argc, argv, &i, "--listen", &sock)) != 0 ||
+            (m = emk_cli_value(argc, argv, &i, "--socket", &sock)) != 0 ||
+            (m = emk_cli_value(argc, argv, &i, "--key", &hidraw)) != 0 ||
             (m = emk_cli_value(argc, argv, &i, "--hidraw", &hidraw)) != 0 ||
             (m = emk_cli_value(argc, argv, &i, "--key-socket", &key_sock)) != 0) {
             if (m < 0)
@@ -216,7 +230,7 @@ int emk_cmd_fido_mux(int argc, char **argv)
         }
     }
     if (!sock || !!hidraw == !!key_sock) {
-        fputs("emkit: fido mux: needs --socket PATH and one of --hidraw or --key-socket\n",
+        fputs("emkit: fido mux: needs --listen PATH and one of --key or --key-socket\n",
               stderr);
         return EMK_EXIT_USAGE;
     }
@@ -255,8 +269,7 @@ int emk_cmd_fido_mux(int argc, char **argv)
         d.lh.events = EMK_FD_READ;
         d.lh.cb = accept_cb;
         d.lh.opaque = &d;
-        if (emk_loop_add_fd(d.loop, &d.key_h) == 0 && emk_loop_add_fd(d.loop, &d.lh) == 0) {
-            fprintf(stderr, "emkit: fido mux: listening on %s\n", sock);
+        if (emk_loop_add_fd(d.loop, &d.key_h) == 0) {
             r = emk_loop_run(d.loop);
             ret = r < 0 ? EMK_EXIT_FAIL : EMK_EXIT_OK;
         }
@@ -265,7 +278,8 @@ int emk_cmd_fido_mux(int argc, char **argv)
         if (d.conns[i].fd >= 0)
             conn_close(&d.conns[i]);
     if (d.lfd >= 0) {
-        emk_loop_del_fd(&d.lh);
+        if (d.accepting)
+            emk_loop_del_fd(&d.lh);
         close(d.lfd);
         if (d.path[0])
             unlink(d.path);

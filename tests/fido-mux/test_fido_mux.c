@@ -48,9 +48,14 @@ typedef struct fx {
     unsigned ngot[2], nread[2];
     int cl[2];
     uint32_t cid[2];
+    /* a hostile key instead of emk_fido: what the mux sent it */
+    int fake_key;
+    uint8_t tokey[FIFO][64];
+    unsigned ntokey;
 } fx;
 
 static fx F;
+static unsigned up_ms = 300;    /* the simulated user's delay */
 static const uint8_t seed[32] = {0x6d, 0x75, 0x78};
 
 static void push(fx *f, int dest, const uint8_t r[64])
@@ -88,7 +93,10 @@ static void settle(fx *f)
         while (f->qh != f->qt) {
             pkt *p = &f->q[f->qh++ % FIFO];
 
-            if (p->dest == TO_KEY)
+            if (p->dest == TO_KEY && f->fake_key) {
+                assert_true(f->ntokey < FIFO);
+                memcpy(f->tokey[f->ntokey++], p->r, 64);
+            } else if (p->dest == TO_KEY)
                 assert_int_equal(emk_fido_hid_input(f->key, p->r, 64), 0);
             else if (p->dest == FROM_KEY)
                 emk_fido_mux_from_key(f->mux, p->r);
@@ -215,7 +223,7 @@ static int setup(void **state)
     cfg.seed = seed;
     cfg.seed_len = sizeof(seed);
     cfg.up_policy = EMK_FIDO_UP_AFTER;
-    cfg.up_delay_ms = 300;
+    cfg.up_delay_ms = up_ms;
     assert_int_equal(emk_fido_new(&f->key, f->loop, &cfg, &kops, f), 0);
     assert_int_equal(emk_fido_mux_new(&f->mux, f->loop, &mops, f, 12345), 0);
     assert_int_equal(emk_fido_mux_ready(f->mux), 0);
@@ -415,6 +423,205 @@ static void test_rounds(void **state)
     assert_int_equal(dropped, 0);
 }
 
+/* A 2 s wait for the user (the issue's delay): about 20 KEEPALIVEs reach
+ * A, all one transaction; B's PING waits the whole time and is answered
+ * right after A's final response. */
+static int setup_2s(void **state)
+{
+    up_ms = 2000;
+    return setup(state);
+}
+
+static void test_presence_2s(void **state)
+{
+    fx *f = *state;
+    uint8_t sel = 0x0b, d[3] = {7, 8, 9};
+    unsigned ka = 0, kb = 0;
+    uint64_t done, dropped;
+    msg a, b;
+
+    up_ms = 300;
+    send_msg(f, 0, f->cid[0], 0x10, &sel, 1);
+    advance(f, 10 * MS);
+    send_msg(f, 1, f->cid[1], 0x01, d, sizeof(d));
+    advance(f, 1900 * MS);
+    assert_false(next_msg(f, 0, &a, &ka));
+    assert_false(next_msg(f, 1, &b, &kb));
+    assert_true(ka >= 15);                        /* every ~100 ms, all to A */
+    advance(f, 300 * MS);
+    assert_true(next_msg(f, 0, &a, &ka));
+    assert_int_equal(a.cmd, 0x10);
+    assert_int_equal(a.data[0], 0);
+    assert_true(a.at >= 2000 * MS);
+    assert_true(next_msg(f, 1, &b, &kb));
+    assert_int_equal(kb, 0);
+    assert_memory_equal(b.data, d, 3);
+    assert_true(b.at >= a.at);
+    emk_fido_mux_stats(f->mux, &done, &dropped);
+    assert_int_equal(done, 2);                    /* the wait was one transaction */
+    only_own(f);
+}
+
+/* INIT on A's own channel while its wait runs: the wait is cancelled on
+ * the key, A gets its INIT answer and never the old answer; B runs next. */
+static void test_init_aborts(void **state)
+{
+    fx *f = *state;
+    static const uint8_t n8[8] = {9, 9, 9, 9, 1, 2, 3, 4};
+    uint8_t sel = 0x0b, d[2] = {1, 2};
+    msg a, b;
+
+    send_msg(f, 0, f->cid[0], 0x10, &sel, 1);
+    advance(f, 50 * MS);
+    send_msg(f, 1, f->cid[1], 0x01, d, sizeof(d));
+    send_msg(f, 0, f->cid[0], 0x06, n8, 8);
+    advance(f, 20 * MS);
+    assert_true(next_msg(f, 0, &a, NULL));
+    assert_int_equal(a.cmd, 0x06);
+    assert_int_equal(a.cid, f->cid[0]);
+    assert_memory_equal(a.data, n8, 8);
+    assert_true(next_msg(f, 1, &b, NULL));        /* B did not wait for the user */
+    assert_memory_equal(b.data, d, 2);
+    advance(f, 500 * MS);
+    assert_false(next_msg(f, 0, &a, NULL));       /* the aborted wait's answer went nowhere */
+    send_msg(f, 0, f->cid[0], 0x01, d, 1);        /* and the channel works again */
+    advance(f, 10 * MS);
+    assert_true(next_msg(f, 0, &a, NULL));
+    assert_int_equal(a.cmd, 0x01);
+    only_own(f);
+}
+
+/* A leaves mid-wait and a newcomer connects at once: it is not given A's
+ * slot while A's cancelled answer is outstanding, so it is never busy. */
+static void test_newcomer(void **state)
+{
+    fx *f = *state;
+    uint8_t sel = 0x0b, d[4] = {4, 3, 2, 1};
+    int old = f->cl[0];
+    msg m;
+
+    send_msg(f, 0, f->cid[0], 0x10, &sel, 1);
+    advance(f, 50 * MS);
+    emk_fido_mux_client_del(f->mux, old);
+    f->cl[0] = emk_fido_mux_client_add(f->mux);
+    assert_true(f->cl[0] >= 0);
+    assert_int_not_equal(f->cl[0], old);
+    f->ngot[0] = f->nread[0] = 0;
+    f->cid[0] = client_init(f, 0);
+    send_msg(f, 0, f->cid[0], 0x01, d, sizeof(d));
+    advance(f, 20 * MS);
+    assert_true(next_msg(f, 0, &m, NULL));
+    assert_int_equal(m.cmd, 0x01);
+    assert_memory_equal(m.data, d, 4);
+    advance(f, 500 * MS);
+    assert_false(next_msg(f, 0, &m, NULL));
+    only_own(f);
+}
+
+/* The key's reports for the transaction it is given, built by the test. */
+static void key_says(fx *f, uint32_t cid, uint8_t b4, uint16_t len, uint8_t fill)
+{
+    uint8_t r[64];
+
+    memset(r, fill, 64);
+    emk_st_be32(r, cid);
+    r[4] = b4;
+    if (b4 & 0x80) {
+        r[5] = (uint8_t)(len >> 8);
+        r[6] = (uint8_t)len;
+    }
+    emk_fido_mux_from_key(f->mux, r);
+    settle(f);
+}
+
+/* A hostile key: reports on other channels, continuations out of place or
+ * out of order, a second start, a length CTAPHID cannot carry, silence,
+ * and KEEPALIVEs for ever.  Each client hears only about its own transaction, and a
+ * silent key costs one MSG_TIMEOUT, not a wedged mux. */
+static void test_hostile_key(void **state)
+{
+    fx *f = *state;
+    uint8_t d[2] = {5, 6};
+    uint32_t kc;
+    uint64_t done, dropped, dropped0;
+    msg a, b;
+
+    f->fake_key = 1;
+    emk_fido_mux_stats(f->mux, &done, &dropped0);
+    send_msg(f, 0, f->cid[0], 0x01, d, sizeof(d));
+    settle(f);
+    assert_int_equal(f->ntokey, 1);
+    kc = emk_be32(f->tokey[0]);                   /* the mux's channel on the key */
+    assert_int_equal(f->tokey[0][4], 0x81);
+    send_msg(f, 1, f->cid[1], 0x01, d, 1);        /* queued behind A */
+    settle(f);
+    assert_int_equal(f->ntokey, 1);
+    key_says(f, kc + 1, 0x81, 2, 0xaa);           /* another channel */
+    key_says(f, BCAST, 0x86, 17, 0xaa);           /* an INIT answer nobody asked for */
+    key_says(f, kc, 0x00, 0, 0xaa);               /* continuation before any start */
+    key_says(f, kc, 0x81, 100, 0x11);             /* A's answer starts (57 of 100) */
+    key_says(f, kc, 0x83, 3, 0xbb);               /* a second start: dropped */
+    key_says(f, kc, 0x05, 0, 0xcc);               /* seq 5, expected 0: dropped */
+    assert_false(next_msg(f, 0, &a, NULL));
+    key_says(f, kc, 0x00, 0, 0x22);               /* the right continuation */
+    assert_true(next_msg(f, 0, &a, NULL));
+    assert_int_equal(a.cid, f->cid[0]);
+    assert_int_equal(a.len, 100);
+    assert_int_equal(a.data[0], 0x11);
+    assert_int_equal(a.data[56], 0x11);
+    assert_int_equal(a.data[57], 0x22);           /* no 0xbb or 0xcc in it */
+    assert_int_equal(a.data[99], 0x22);
+    /* B's request went to the key; it answers 60000 bytes */
+    assert_int_equal(f->ntokey, 2);
+    assert_int_equal(emk_be32(f->tokey[1]), kc);
+    key_says(f, kc, 0x81, 60000, 0x33);
+    assert_true(next_msg(f, 1, &b, NULL));
+    assert_int_equal(b.cmd, 0x3f);
+    assert_int_equal(b.data[0], 0x7f);
+    key_says(f, kc, 0x00, 0, 0x33);               /* its tail goes nowhere */
+    assert_false(next_msg(f, 1, &b, NULL));
+    /* A asks again and the key goes silent: MSG_TIMEOUT after 35 s, then B runs */
+    send_msg(f, 0, f->cid[0], 0x01, d, 1);
+    send_msg(f, 1, f->cid[1], 0x01, d, 2);
+    advance(f, 34 * 1000 * MS);
+    assert_false(next_msg(f, 0, &a, NULL));
+    assert_int_equal(f->ntokey, 3);
+    advance(f, 2 * 1000 * MS);
+    assert_true(next_msg(f, 0, &a, NULL));
+    assert_int_equal(a.cmd, 0x3f);
+    assert_int_equal(a.data[0], 0x05);
+    assert_int_equal(f->ntokey, 5);               /* CANCEL, then B's request */
+    assert_int_equal(f->tokey[3][4], 0x91);
+    assert_int_equal(f->tokey[4][4], 0x81);
+    key_says(f, kc, 0x81, 2, 0x44);
+    assert_true(next_msg(f, 1, &b, NULL));
+    assert_int_equal(b.cmd, 0x01);
+    assert_int_equal(b.data[0], 0x44);
+    assert_false(next_msg(f, 0, &a, NULL));
+    /* KEEPALIVEs for ever: 120 s, then CANCEL and MSG_TIMEOUT; B runs */
+    send_msg(f, 0, f->cid[0], 0x10, d, 1);
+    send_msg(f, 1, f->cid[1], 0x01, d, 2);
+    settle(f);
+    assert_int_equal(f->ntokey, 6);
+    for (unsigned t = 0; t < 1199; t++) {
+        key_says(f, kc, 0xbb, 1, 0x02);
+        advance(f, 100 * MS);
+    }
+    assert_false(next_msg(f, 0, &a, NULL));
+    assert_int_equal(f->ntokey, 6);
+    key_says(f, kc, 0xbb, 1, 0x02);
+    advance(f, 200 * MS);
+    assert_true(next_msg(f, 0, &a, NULL));
+    assert_int_equal(a.cmd, 0x3f);
+    assert_int_equal(a.data[0], 0x05);
+    assert_int_equal(f->ntokey, 8);
+    assert_int_equal(f->tokey[6][4], 0x91);
+    assert_int_equal(f->tokey[7][4], 0x81);
+    emk_fido_mux_stats(f->mux, &done, &dropped);
+    assert_int_equal(dropped - dropped0, 7);
+    only_own(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +630,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_client_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_frames, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rounds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_presence_2s, setup_2s, teardown),
+        cmocka_unit_test_setup_teardown(test_init_aborts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newcomer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_key, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

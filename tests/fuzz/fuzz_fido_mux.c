@@ -9,7 +9,9 @@
  *   'S' n k rest[60]   client n sends on the k-th CID it heard of (or
  *                      the key's, if k names none): the rest of a report
  * Checks the isolation rule: a report reaching client n carries the
- * broadcast CID, a CID the mux gave n, or a CID n itself used.
+ * broadcast CID, a CID the mux gave n, or a CID n itself used; a client's
+ * report is answered to that client alone, one key report or timeout
+ * reaches at most one client, and a client's departure reaches nobody.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,6 +31,8 @@ typedef struct fz {
     unsigned ncids[NCL];
     uint8_t nonce[8];           /* of the mux's INIT to the key */
     uint8_t key_cid[4];
+    int from;                   /* the op's client (NCL: key or clock; -1: nobody may hear) */
+    int heard;                  /* the client that heard during this op, or -1 */
 } fz;
 
 static fz Z;
@@ -67,6 +71,11 @@ static void to_client(void *opaque, int client, const uint8_t r[64])
         ;
     if (i == NCL)
         abort();                     /* a client that is not there */
+    if (z->from < NCL && z->from != i)
+        abort();                     /* someone else's report answered to i */
+    if (z->heard >= 0 && z->heard != i)
+        abort();                     /* one key report or timeout, two clients */
+    z->heard = i;
     if (cid == 0xffffffffu) {
         if (r[4] == 0x86 && r[6] >= 17)
             remember(z, i, emk_be32(r + 15));   /* the channel it was given */
@@ -97,6 +106,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         z->cl[c] = emk_fido_mux_client_add(z->m);
     while (i < size) {
         uint8_t op = data[i++];
+
+        z->heard = -1;
+        z->from = NCL;
+        if ((op == 'C' || op == 'S') && i < size)
+            z->from = data[i] % NCL;
+        else if (op == 'D' || op == 'A')
+            z->from = -1;
 
         if (op == 'C' && size - i >= 65) {
             c = data[i] % NCL;

@@ -65,6 +65,15 @@
 #                (hw/buslogic/rom), boots syslinux, the kernel and an
 #                initramfs from the BusLogic disk through its INT 13h, and
 #                BusLogic.ko mounts the root on the same disk
+#   emkit-fido-mux
+#                two guests at once, each with one emkit-fido,mode=passthru
+#                on `emkit fido mux`, in front of `emkit fido serve
+#                --hid-socket` (touched 500 ms after each test of presence),
+#                plus a host libfido2 program on the same mux
+#                (tests/fido-mux/mux_client.c, when a meson build has it):
+#                every client's makeCredential + getAssertion rounds
+#                verify (tests/qemu/guest/fido-mux.sh; EMK_FIDO_MUX_ROUNDS
+#                per client, 3 by default)
 # Console logs are kept in build/qemu/logs/<case>.log.
 # Exit status: 0 all passed, 77 nothing could run, 1 a case failed.
 set -uo pipefail
@@ -340,6 +349,57 @@ buslogic_case() {
         { log "emkit-buslogic: FAIL: nothing written to drive= at 16M"; return 1; }
 }
 
+# emkit-fido-mux: two guests and a host program share one key through the mux
+fido_mux_case() {
+    local far=$IMGDIR/mkey.sock msock=$IMGDIR/mmux.sock n=${EMK_FIDO_MUX_ROUNDS:-3}
+    local serve mux g pids="" client="" host="" hrc=0 rc=0 out
+    local emkit=$REPO/build/static/emkit
+    [ -x "$emkit" ] || { log "emkit-fido-mux: FAIL: no static emkit"; return 1; }
+    for client in ${EMK_MUX_CLIENT:-} "$REPO"/build/{gcc,clang,.}/tests/fido-mux/test-fido-mux-client ""; do
+        [ -x "$client" ] && break
+    done
+    rm -f "$far" "$msock"
+    "$emkit" fido serve --hid-socket "$far" --presence after:500 >"$LOGS/emkit-fido-mux.serve" 2>&1 &
+    serve=$!
+    for _ in $(seq 1 50); do [ -S "$far" ] && break; sleep 0.1; done
+    "$emkit" fido mux --listen "$msock" --key-socket "$far" >"$LOGS/emkit-fido-mux.mux" 2>&1 &
+    mux=$!
+    for _ in $(seq 1 50); do [ -S "$msock" ] && break; sleep 0.1; done
+    log "emkit-fido-mux: booting two guests (fido-mux, $n rounds each)"
+    for g in 1 2; do
+        boot_guest "$LOGS/emkit-fido-mux$g.log" fido-mux "emk.fido_guest=$g emk.fido_rounds=$n" \
+            -device qemu-xhci,id=xhci \
+            -device "emkit-fido,bus=xhci.0,mode=passthru,mux=$msock,stats=on" &
+        pids="$pids $!"
+    done
+    # the host program starts once both guests have found their key
+    if [ -n "$client" ]; then
+        for _ in $(seq 1 "$TIMEOUT"); do
+            [ "$(grep -l "pass-through key" "$LOGS"/emkit-fido-mux[12].log 2>/dev/null | wc -l)" = 2 ] &&
+                break
+            sleep 1
+        done
+        "$client" "$msock" 7 "$n" >"$LOGS/emkit-fido-mux.host" 2>&1 & host=$!
+    else
+        log "emkit-fido-mux: no test-fido-mux-client built (meson): guests only"
+    fi
+    for g in $pids; do wait "$g" || rc=1; done
+    [ -z "$host" ] || { wait "$host"; hrc=$?; }
+    kill "$mux" "$serve" 2>/dev/null
+    wait "$mux" "$serve" 2>/dev/null
+    for g in 1 2; do
+        out=$LOGS/emkit-fido-mux$g.log
+        grep -E '^EMK-(CHECK|RESULT|INFO)|^emkit-fido stats' "$out" | sed "s/^/  [emkit-fido-mux$g] /" >&2
+        grep -q '^EMK-RESULT: fido-mux PASS' "$out" || { log "emkit-fido-mux: guest $g FAIL; see $out"; rc=1; }
+    done
+    if [ -n "$host" ]; then
+        sed 's/^/  [emkit-fido-mux] host: /' "$LOGS/emkit-fido-mux.host" >&2
+        [ "$hrc" = 0 ] || { log "emkit-fido-mux: FAIL: the host client exited $hrc"; rc=1; }
+    fi
+    [ "$rc" = 0 ] && log "emkit-fido-mux: PASS"
+    return "$rc"
+}
+
 # emkit-fido-usb: when the guest prints "EMK-UNPLUG-FIDO: now", device_del
 # the xhci key, wait for DEVICE_DELETED, check the state file, device_add
 # it again with the same state file
@@ -484,7 +544,7 @@ buslogic_boot_case() {
     verdict emkit-buslogic-boot "$ok" $(( $(date +%s) - start )) "$out"
 }
 
-CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-nvme-ethread emkit-drive emkit-unplug emkit-snd emkit-buslogic emkit-fido-usb emkit-buslogic-boot}
+CASES=${*:-qemu-nvme emkit-sblk emkit-nvme emkit-nvme-ethread emkit-drive emkit-unplug emkit-snd emkit-buslogic emkit-fido-usb emkit-fido-mux emkit-buslogic-boot}
 ran=0 failed=0
 for c in $CASES; do
     case $c in
@@ -614,6 +674,14 @@ for c in $CASES; do
         77) continue ;;
         *) failed=$((failed + 1)) ;;
         esac
+        ran=$((ran + 1))
+        ;;
+    emkit-fido-mux)
+        if ! has_device emkit-fido || ! has_device qemu-xhci; then
+            log "$c: SKIP (this QEMU has no emkit-fido or qemu-xhci)"
+            continue
+        fi
+        fido_mux_case || failed=$((failed + 1))
         ran=$((ran + 1))
         ;;
     *) log "unknown case $c"; exit 2 ;;
