@@ -213,7 +213,6 @@ long emk_user_sys_ppoll(emk_uthread *t, uint64_t *a)
     struct timespec ts;
     uint8_t *m;
     sigset_t s, *sp = NULL;
-    int i;
 
     if (a[1] > 65536 || (a[1] && !fds))
         return -EFAULT;

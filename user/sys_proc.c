@@ -291,7 +291,7 @@ long emk_user_sys_rt_sigtimedwait(emk_uthread *t, uint64_t *a)
     sigset_t s;
     siginfo_t si;
     uint64_t m;
-    int i, r;
+    int r;
 
     if (!set || (a[1] && !info) || a[3] != 8)
         return a[3] != 8 ? -EINVAL : -EFAULT;
