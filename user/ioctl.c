@@ -55,9 +55,9 @@ static const emk_unames n_fsflags[] = {
 static const ioctl_def defs[] = {
     /* terminal */
     { 0x5401, "TCGETS", IK_S_OUT, &emk_us_termios, NULL },
-    { 0x5402, "TCSETS", IK_S_IN, &emk_us_termios, NULL },
-    { 0x5403, "TCSETSW", IK_S_IN, &emk_us_termios, NULL },
-    { 0x5404, "TCSETSF", IK_S_IN, &emk_us_termios, NULL },
+    { 0x5402, "SNDCTL_TMR_START or TCSETS", IK_S_IN, &emk_us_termios, NULL },
+    { 0x5403, "SNDCTL_TMR_STOP or TCSETSW", IK_S_IN, &emk_us_termios, NULL },
+    { 0x5404, "SNDCTL_TMR_CONTINUE or TCSETSF", IK_S_IN, &emk_us_termios, NULL },
     { 0x540e, "TIOCSCTTY", IK_INT, NULL, NULL },
     { 0x540f, "TIOCGPGRP", IK_PINT_OUT, NULL, NULL },
     { 0x5410, "TIOCSPGRP", IK_PINT_IN, NULL, NULL },
@@ -73,13 +73,13 @@ static const ioctl_def defs[] = {
     { 0x80045430, "TIOCGPTN", IK_PINT_OUT, NULL, NULL },
     { 0x40045431, "TIOCSPTLCK", IK_PINT_IN, NULL, NULL },
     /* filesystem */
-    { 0xc0045877, "FIFREEZE", IK_INT, NULL, NULL },
-    { 0xc0045878, "FITHAW", IK_INT, NULL, NULL },
+    { 0xc0045877, "FIFREEZE", IK_NONE, NULL, NULL },
+    { 0xc0045878, "FITHAW", IK_NONE, NULL, NULL },
     { 0x80086601, "FS_IOC_GETFLAGS", IK_PINT_OUT, NULL, n_fsflags },
     { 0x40086602, "FS_IOC_SETFLAGS", IK_PINT_IN, NULL, n_fsflags },
     { 0x801c581f, "FS_IOC_FSGETXATTR", IK_S_OUT, &emk_us_fsxattr, NULL },
     { 0x401c5820, "FS_IOC_FSSETXATTR", IK_S_IN, &emk_us_fsxattr, NULL },
-    { 0x40049409, "FICLONE", IK_INT, NULL, NULL },
+    { 0x40049409, "BTRFS_IOC_CLONE or FICLONE", IK_INT, NULL, NULL },
     { 0xc020660b, "FS_IOC_FIEMAP", IK_FIEMAP, &emk_us_fiemap, NULL },
     /* block */
     { 0x80081272, "BLKGETSIZE64", IK_PU64_OUT, NULL, NULL },
@@ -212,6 +212,10 @@ long emk_user_sys_ioctl(emk_uthread *t, uint64_t *a)
             return -ENOMEM;
         fm = (emk_k_fiemap *)(void *)buf;
         emk_user_get_struct(t, &emk_us_fiemap, a[2], fm);
+        t->scratch[0] = fm->fm_start;
+        t->scratch[1] = fm->fm_length;
+        t->scratch[2] = fm->fm_flags;
+        t->scratch[3] = fm->fm_extent_count;
         r = emk_hret(ioctl(fd, req, fm));
         if (r >= 0) {
             emk_user_put_struct(t, &emk_us_fiemap, a[2], fm);
@@ -229,6 +233,7 @@ long emk_user_sys_ioctl(emk_uthread *t, uint64_t *a)
         if (!g || !a[2])
             return -EFAULT;
         len = (int)emk_le32(g);
+        t->scratch[0] = (uint64_t)(uint32_t)len;
         ic.ifc_len = len;
         ic.pad = 0;
         ic.ifc_buf = 0;
@@ -278,7 +283,8 @@ static void ifconf(emk_ubuf *b, emk_uthread *t, uint64_t ga, long ret)
         else emk_ub_puts(b, "NULL}");
         return;
     }
-    emk_ub_printf(b, "{ifc_len=%d /* %d * 40 */, ifc_buf=[", len, len / 40);
+    emk_ub_printf(b, "{ifc_len=%d /* %d * sizeof(struct ifreq) */ => %d /* %d * sizeof(struct ifreq) */, ifc_buf=[",
+                  (int)t->scratch[0], (int)t->scratch[0] / 40, len, len / 40);
     for (i = 0; i < len / 40; i++) {
         const uint8_t *r = GP(t, buf + (uint64_t)i * 40, 40);
         size_t l = 0;
@@ -306,11 +312,8 @@ void emk_user_print_ioctl(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long r
         unsigned dir = nr >> 30, size = (nr >> 16) & 0x3fff;
         static const char *const dirs[4] = { "_IOC_NONE", "_IOC_WRITE", "_IOC_READ",
                                              "_IOC_READ|_IOC_WRITE" };
-        if (size || dir)
-            emk_ub_printf(b, "_IOC(%s, %#x, %#x, %#x), %#llx", dirs[dir], (nr >> 8) & 0xff,
-                          nr & 0xff, size, (unsigned long long)a[2]);
-        else
-            emk_ub_printf(b, "%#x, %#llx", nr, (unsigned long long)a[2]);
+        emk_ub_printf(b, "_IOC(%s, %#x, %#x, %#x), %#llx", dirs[dir], (nr >> 8) & 0xff,
+                      nr & 0xff, size, (unsigned long long)a[2]);
         return;
     }
     emk_ub_puts(b, d->name);
@@ -349,6 +352,24 @@ void emk_user_print_ioctl(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long r
         emk_ub_puts(b, ", ");
         ifconf(b, t, a[2], ret);
         return;
+    case IK_FIEMAP: {
+        const uint8_t *g = a[2] ? GP(t, a[2], 32) : NULL;
+        const emk_unames *ff = emk_us_fiemap.f[2].names;
+        if (!g) {
+            emk_ub_printf(b, ", %#llx", (unsigned long long)a[2]);
+            return;
+        }
+        emk_ub_printf(b, ", {fm_start=%llu, fm_length=%llu, fm_flags=",
+                      (unsigned long long)t->scratch[0], (unsigned long long)t->scratch[1]);
+        emk_ub_flags(b, ff, t->scratch[2]);
+        emk_ub_printf(b, ", fm_extent_count=%u}", (unsigned)t->scratch[3]);
+        if (ret < 0)
+            return;
+        emk_ub_puts(b, " => {fm_flags=");
+        emk_ub_flags(b, ff, emk_le32(g + 16));
+        emk_ub_printf(b, ", fm_mapped_extents=%u, ...}", emk_le32(g + 20));
+        return;
+    }
     default:
         emk_ub_puts(b, ", ");
         if (d->kind == IK_S_OUT && ret < 0)

@@ -404,3 +404,14 @@ void emk_user_flush_code(emk_uproc *p)
         emk_rv64_kick(&t->cpu, EMK_RV64_REQ_FLUSH);
     pthread_mutex_unlock(&p->lock);
 }
+
+int emk_user_mapped(emk_uproc *p, uint64_t addr)
+{
+    int r;
+
+    pthread_mutex_lock(&p->lock);
+    r = covered(p, addr & ~(uint64_t)(EMK_USER_PAGE - 1),
+                (addr & ~(uint64_t)(EMK_USER_PAGE - 1)) + EMK_USER_PAGE) != 0;
+    pthread_mutex_unlock(&p->lock);
+    return r;
+}

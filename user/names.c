@@ -72,10 +72,18 @@ const char *emk_user_signame(int sig)
 /* open flags other than the access mode (printed first by hand) */
 static const emk_unames n_open[] = {
     N(O_CREAT, 0100), N(O_EXCL, 0200), N(O_NOCTTY, 0400), N(O_TRUNC, 01000),
-    N(O_APPEND, 02000), N(O_NONBLOCK, 04000), N(O_DSYNC, 010000),
-    N(O_DIRECT, 040000), N(O_LARGEFILE, 0100000), N(O_DIRECTORY, 0200000),
+    N(O_APPEND, 02000), N(O_NONBLOCK, 04000), N(O_SYNC, 04010000), N(O_DSYNC, 010000),
+    N(FASYNC, 020000), N(O_DIRECT, 040000), N(O_LARGEFILE, 0100000),
     N(O_NOFOLLOW, 0400000), N(O_NOATIME, 01000000), N(O_CLOEXEC, 02000000),
-    N(O_SYNC, 04000000), N(O_PATH, 010000000), N(O_TMPFILE, 020000000), N(FASYNC, 020000),
+    N(O_PATH, 010000000), N(O_TMPFILE, 020200000), N(O_DIRECTORY, 0200000),
+    END };
+static const emk_unames n_statx_flags[] = {
+    N(AT_STATX_SYNC_AS_STAT, 0), N(AT_SYMLINK_NOFOLLOW, 0x100), N(AT_NO_AUTOMOUNT, 0x800),
+    N(AT_EMPTY_PATH, 0x1000), N(AT_STATX_FORCE_SYNC, 0x2000), N(AT_STATX_DONT_SYNC, 0x4000),
+    END };
+static const emk_unames n_ipproto[] = {
+    N(IPPROTO_IP, 0), N(IPPROTO_ICMP, 1), N(IPPROTO_TCP, 6), N(IPPROTO_UDP, 17),
+    N(IPPROTO_IPV6, 41), N(IPPROTO_ICMPV6, 58), N(IPPROTO_SCTP, 132), N(IPPROTO_RAW, 255),
     END };
 static const emk_unames n_at[] = {
     N(AT_SYMLINK_NOFOLLOW, 0x100), N(AT_REMOVEDIR, 0x200), N(AT_SYMLINK_FOLLOW, 0x400),
@@ -233,7 +241,8 @@ static const emk_unames n_resolve[] = {
 
 typedef struct { const char *name; const emk_unames *n; } table_t;
 static const table_t tables[] = {
-    { "open", n_open }, { "at", n_at }, { "faccess", n_faccess }, { "access", n_access },
+    { "open", n_open }, { "openfl", n_open }, { "statxflags", n_statx_flags },
+    { "ipproto", n_ipproto }, { "at", n_at }, { "faccess", n_faccess }, { "access", n_access },
     { "prot", n_prot }, { "map", n_map }, { "maptype", n_maptype }, { "clone", n_clone },
     { "seek", n_seek }, { "clock", n_clock }, { "af", n_af }, { "socktype", n_socktype },
     { "sockflags", n_sockflags }, { "sol", n_sol }, { "so", n_so }, { "msg", n_msg },

@@ -25,18 +25,15 @@ enum { SEGV_MAPERR_ = 1, SEGV_ACCERR_ = 2, ILL_ILLOPC_ = 1, BUS_ADRALN_ = 1,
 
 int emk_user_run_thread(emk_uthread *t)
 {
-    volatile int first = 1;
-
     cur = t;
     for (;;) {
         int r;
         if (setjmp(t->guest_jb)) {
             /* a host fault inside guest memory while the cpu ran */
             t->in_guest = 0;
-            emk_user_force_signal(t, SIGSEGV, t->fault_code, t->fault_addr);
+            emk_user_force_signal(t, SIGSEGV, emk_user_mapped(t->p, t->fault_addr) ?
+                                  SEGV_ACCERR_ : SEGV_MAPERR_, t->fault_addr);
         }
-        (void)first;
-        first = 0;
         emk_user_deliver(t);
         t->in_guest = 1;
         r = emk_rv64_run(&t->cpu);

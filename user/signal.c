@@ -285,9 +285,6 @@ static void die_of(emk_uthread *t, int sig)
                 core_sig(sig) ? "(core dumped) " : "");
         fflush(t->p->strace_out);
     }
-    if (core_sig(sig))
-        fprintf(stderr, "emkit-user: uncaught target signal %d (%s) - core dumped\n",
-                sig, strsignal(sig));
     emk_user_fatal_signal(sig, core_sig(sig));
 }
 

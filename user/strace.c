@@ -227,7 +227,7 @@ static void timespec2(emk_ubuf *b, emk_uthread *t, uint64_t ga)
 
 static void dirents(emk_ubuf *b, emk_uthread *t, uint64_t ga, long ret)
 {
-    const uint8_t *h = ret > 0 ? GP(t, ga, (uint64_t)ret) : NULL;
+    const uint8_t *h = ret >= 0 ? GP(t, ga, (uint64_t)ret) : NULL;
     long off = 0, n = 0;
 
     if (!h) {
@@ -350,6 +350,12 @@ void emk_user_print_args(emk_ubuf *b, emk_uthread *t, const char *fmt, const uin
             else ptr(b, v);
             break;
         }
+        case 'i':   /* socket protocol: named for the IP families */
+            if (a[0] == 2 || a[0] == 10)
+                emk_ub_enum(b, emk_user_names("ipproto", 7), v, NULL);
+            else
+                emk_ub_printf(b, "%d", (int)v);
+            break;
         case 'G':
             if (ok) dirents(b, t, v, ret);
             else ptr(b, v);
@@ -403,6 +409,10 @@ void emk_user_strace_line(emk_uthread *t, long nr, const emk_usys *s, const uint
     emk_ubuf b;
     size_t start;
 
+    if (t->no_trace_once) {   /* a forked child's clone: strace shows only the parent's */
+        t->no_trace_once = 0;
+        return;
+    }
     b.n = 0;
     b.s[0] = 0;
     prefix(&b, t);

@@ -358,7 +358,7 @@ const emk_ustruct emk_us_ifreq_index = { "ifreq", f_ifreq_index, NF(f_ifreq_inde
 static const emk_unames n_tun[] = {
     N(IFF_TUN, 1), N(IFF_TAP, 2), N(IFF_NAPI, 0x10), N(IFF_NAPI_FRAGS, 0x20),
     N(IFF_MULTI_QUEUE, 0x100), N(IFF_ATTACH_QUEUE, 0x200), N(IFF_DETACH_QUEUE, 0x400),
-    N(IFF_PERSIST, 0x800), N(IFF_NOFILTER, 0x1000), N(IFF_VNET_HDR, 0x4000),
+    N(IFF_PERSIST, 0x800), N(IFF_VNET_HDR, 0x4000),
     N(IFF_TUN_EXCL, 0x8000), N(IFF_NO_PI, 0x1000), END };
 static const emk_ufield f_ifreq_tun[] = {
     { "ifr_name", UF_U8, PR_CHARS, 16, 0, HA(emk_k_ifreq, ifr_name), NULL, NULL, NULL },

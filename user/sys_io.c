@@ -301,8 +301,12 @@ long emk_user_sys_pselect6(emk_uthread *t, uint64_t *a)
                 return -EFAULT;
         }
     }
+    for (i = 0; i < 3; i++)
+        t->scratch[i] = s[i] ? emk_le64((const uint8_t *)s[i]) : 0;
     if (a[4] && emk_user_get_struct(t, &emk_us_timespec, a[4], &ts) < 0)
         return -EFAULT;
+    t->scratch[3] = a[4] ? (uint64_t)ts.tv_sec : 0;
+    t->scratch[4] = a[4] ? (uint64_t)ts.tv_nsec : 0;
     if (a[5]) {
         const uint8_t *d = GP(t, a[5], 16);
         if (!d)
@@ -318,8 +322,17 @@ long emk_user_sys_pselect6(emk_uthread *t, uint64_t *a)
         }
     }
     /* the kernel reads only ceil(n/64) words of each set: no overrun */
-    return emk_hret(syscall(SYS_pselect6, (int)n, s[0], s[1], s[2], a[4] ? &ts : NULL,
-                            ssp ? (void *)(uintptr_t[2]){ (uintptr_t)ssp, 8 } : NULL));
+    {
+        uintptr_t sd[2];
+        long r;
+        sd[0] = (uintptr_t)ssp;
+        sd[1] = 8;
+        r = emk_hret(syscall(SYS_pselect6, (int)n, s[0], s[1], s[2], a[4] ? &ts : NULL,
+                             ssp ? sd : NULL));
+        if (a[4])
+            emk_user_put_struct(t, &emk_us_timespec, a[4], &ts);
+        return r;
+    }
 }
 
 long emk_user_sys_epoll_ctl(emk_uthread *t, uint64_t *a)
@@ -472,4 +485,86 @@ long emk_user_sys_getgroups(emk_uthread *t, uint64_t *a)
             return -EFAULT;
     }
     return emk_hret(syscall(SYS_getgroups, n, h));
+}
+
+static void fdset_bits(emk_ubuf *b, uint64_t bits, uint64_t n)
+{
+    uint64_t i;
+    int first = 1;
+
+    emk_ub_puts(b, "[");
+    for (i = 0; i < n && i < 64; i++)
+        if ((bits >> i) & 1) {
+            emk_ub_printf(b, "%s%llu", first ? "" : " ", (unsigned long long)i);
+            first = 0;
+        }
+    emk_ub_puts(b, "]");
+}
+
+void emk_user_print_pselect6(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long ret)
+{
+    int i;
+
+    (void)ret;
+    emk_ub_printf(b, "%d", (int)a[0]);
+    for (i = 0; i < 3; i++) {
+        emk_ub_puts(b, ", ");
+        if (a[1 + i]) fdset_bits(b, t->scratch[i], a[0]);
+        else emk_ub_puts(b, "NULL");
+    }
+    emk_ub_puts(b, ", ");
+    if (a[4]) emk_ub_printf(b, "{tv_sec=%lld, tv_nsec=%lld}", (long long)t->scratch[3],
+                            (long long)t->scratch[4]);
+    else emk_ub_puts(b, "NULL");
+    emk_ub_puts(b, a[5] ? ", {...}" : ", NULL");
+}
+
+void emk_user_ret_pselect6(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long ret)
+{
+    static const char *const what[3] = { "in", "out", "except" };
+    int i, first = 1;
+
+    if (ret == 0) {
+        emk_ub_puts(b, " (Timeout)");
+        return;
+    }
+    if (ret < 0)
+        return;
+    emk_ub_puts(b, " (");
+    for (i = 0; i < 3; i++) {
+        const uint8_t *h = a[1 + i] ? GP(t, a[1 + i], 8) : NULL;
+        if (!h || !emk_le64(h))
+            continue;
+        emk_ub_printf(b, "%s%s ", first ? "" : ", ", what[i]);
+        fdset_bits(b, emk_le64(h), a[0]);
+        first = 0;
+    }
+    if (a[4]) {
+        emk_ub_printf(b, ", left ");
+        emk_user_print_struct(b, t, &emk_us_timespec, a[4]);
+    }
+    emk_ub_puts(b, ")");
+}
+
+void emk_user_print_recvmsg(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long ret)
+{
+    const uint8_t *m = GP(t, a[1], 56);
+
+    emk_ub_printf(b, "%d, ", (int)a[0]);
+    if (!m || ret < 0) {
+        emk_ub_printf(b, "%#llx", (unsigned long long)a[1]);
+    } else {
+        uint64_t name = emk_le64(m);
+        emk_ub_puts(b, "{msg_name=");
+        if (name) emk_ub_printf(b, "%#llx", (unsigned long long)name);
+        else emk_ub_puts(b, "NULL");
+        emk_ub_printf(b, ", msg_namelen=%u, msg_iov=", emk_le32(m + 8));
+        print_iov(b, t, emk_le64(m + 16), emk_le64(m + 24), ret);
+        emk_ub_printf(b, ", msg_iovlen=%llu, msg_controllen=%llu, msg_flags=",
+                      (unsigned long long)emk_le64(m + 24), (unsigned long long)emk_le64(m + 40));
+        emk_ub_flags(b, emk_user_names("msg", 3), emk_le32(m + 48));
+        emk_ub_puts(b, "}");
+    }
+    emk_ub_puts(b, ", ");
+    emk_ub_flags(b, emk_user_names("msg", 3), a[2]);
 }

@@ -23,6 +23,9 @@ void emk_user_print_epoll_pwait(emk_ubuf *b, emk_uthread *t, const uint64_t *a, 
 long emk_user_sys_sendmsg(emk_uthread *t, uint64_t *a);
 long emk_user_sys_recvmsg(emk_uthread *t, uint64_t *a);
 long emk_user_sys_getgroups(emk_uthread *t, uint64_t *a);
+void emk_user_print_pselect6(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long ret);
+void emk_user_ret_pselect6(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long ret);
+void emk_user_print_recvmsg(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long ret);
 long emk_user_sys_brk(emk_uthread *t, uint64_t *a);
 long emk_user_sys_mmap(emk_uthread *t, uint64_t *a);
 long emk_user_sys_munmap(emk_uthread *t, uint64_t *a);

@@ -134,6 +134,7 @@ long emk_user_clone(emk_uthread *t, uint64_t flags, uint64_t stack, uint64_t pti
         return pid;
     }
     if (pid == 0) {
+        t->no_trace_once = 1;
         pthread_mutex_init(&p->lock, NULL);
         t->next = NULL;
         p->threads = t;

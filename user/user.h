@@ -56,6 +56,8 @@ typedef struct emk_uthread {
     uint64_t sys_a0;           /* a0 at syscall entry (restart) */
     uint64_t sus_old;          /* rt_sigsuspend: the mask sigreturn restores */
     int sus_valid;
+    int no_trace_once;         /* skip tracing the current syscall */
+    uint64_t scratch[8];       /* a handler's inputs kept for its strace printer */
     struct emk_uthread *next;
 } emk_uthread;
 
@@ -93,6 +95,8 @@ long emk_user_mremap(emk_uproc *p, uint64_t old, uint64_t olen, uint64_t nlen,
                      int flags, uint64_t naddr);
 /* Reads a NUL-terminated guest string (at most max bytes); NULL on a bad one. */
 const char *emk_user_str(emk_uproc *p, uint64_t ga, size_t max);
+/* Whether the page holding addr is mapped in the guest. */
+int emk_user_mapped(emk_uproc *p, uint64_t addr);
 /* Asks every thread's cpu to drop its decoded instructions. */
 void emk_user_flush_code(emk_uproc *p);
 

@@ -37,6 +37,9 @@
 #define CHECK(x) do { long r_ = (long)(x); printf("%-40s -> %ld%s%s\n", #x, r_, \
     r_ < 0 ? " " : "", r_ < 0 ? strerror(errno) : ""); } while (0)
 
+/* strace comparison markers: PR_GET_DUMPABLE starts and ends the part compared */
+static void mark(void) { prctl(PR_GET_DUMPABLE, 0, 0, 0, 0); }
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "/tmp/emkit-user-files";
@@ -59,6 +62,8 @@ int main(int argc, char **argv)
     DIR *d;
     struct dirent *de;
     int count = 0;
+
+    mark();
 
     snprintf(path, sizeof(path), "rm -rf %s", dir);
     CHECK(mkdir(dir, 0755));
@@ -230,5 +235,6 @@ int main(int argc, char **argv)
     }
     CHECK(chdir("/"));
     CHECK(rmdir(dir));
+    mark();
     return 0;
 }

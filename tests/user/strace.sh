@@ -1,0 +1,41 @@
+#!/bin/bash
+# tests/user/strace.sh - emkit-user -strace against strace(1): the test
+# programs files and ioctls are built for riscv64 (run under emkit-user
+# -strace) and for this host (run under strace -f); stracecmp.py compares
+# the lines of the syscalls both use.  ioctls' own output must also equal
+# the host build's (each ioctl against the host kernel), except the one
+# line where an unknown ioctl with a pointer is refused by design.
+#
+#   tests/user/strace.sh EMKIT_USER BUILD_DIR
+set -u
+emk=$(realpath "${1:?emkit-user}")
+mkdir -p "${2:?build dir}"; out=$(realpath "$2")
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+need_cross || exit 77
+command -v strace >/dev/null || { echo "SKIP: no strace"; exit 77; }
+fail=0
+for p in files ioctls; do
+    rv=$(build_prog "$p") || exit 1
+    nat=$(build_prog "$p" "${CC:-cc}" host) || exit 1
+    d=$(mktemp -d)
+    mkdir "$d/w"
+    "$emk" -strace "$rv" "$d/w" >"$d/emk.out" 2>"$d/emk.st"
+    rm -rf "$d/w" && mkdir "$d/w"
+    strace -f -o "$d/host.st" "$nat" "$d/w" >"$d/host.out"
+    echo "== $p"
+    python3 "$here/stracecmp.py" "$d/emk.st" "$d/host.st" || fail=1
+    if [ "$p" = ioctls ]; then
+        grep -v '^unknown with pointer' "$d/emk.out" >"$d/e"
+        grep -v '^unknown with pointer' "$d/host.out" >"$d/h"
+        if cmp -s "$d/e" "$d/h" && grep -q '^unknown with pointer *ENOTTY' "$d/emk.out"; then
+            echo "ioctls output equal to the host build's ($(wc -l <"$d/e") lines)"
+        else
+            echo "FAIL ioctls output differs from the host build's"
+            diff "$d/e" "$d/h"
+            fail=1
+        fi
+    fi
+    rm -rf "$d"
+done
+exit $fail
