@@ -444,3 +444,20 @@ long emk_user_sys_uname(emk_uthread *t, uint64_t *a)
     strcpy(u.machine, "riscv64");
     return emk_user_put_struct(t, &emk_us_utsname, a[0], &u);
 }
+
+long emk_user_sys_readlinkat(emk_uthread *t, uint64_t *a)
+{
+    const char *path = emk_user_str(t->p, a[1], 4096);
+    char *h = GP(t, a[2], a[3]);
+
+    if (!path || (!h && a[3]))
+        return -EFAULT;
+    if (!strcmp(path, "/proc/self/exe")) {
+        size_t l = strlen(t->p->exe);
+        if (l > a[3])
+            l = a[3];
+        memcpy(h, t->p->exe, l);
+        return (long)l;
+    }
+    return emk_hret(readlinkat((int)a[0], path, h, a[3]));
+}

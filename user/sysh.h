@@ -63,4 +63,5 @@ long emk_user_sys_enosys(emk_uthread *t, uint64_t *a);
 long emk_user_sys_getcpu(emk_uthread *t, uint64_t *a);
 void emk_user_ret_octal(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long ret);
 long emk_user_sys_uname(emk_uthread *t, uint64_t *a);
+long emk_user_sys_readlinkat(emk_uthread *t, uint64_t *a);
 #endif

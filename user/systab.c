@@ -114,7 +114,7 @@ const emk_usys emk_user_systab[EMK_USER_NSYS] = {
     P(74, signalfd4, "d,M,u,Fsfd", signalfd4),
     P(76, splice, "d,L,d,L,u,x", splice),
     P(77, tee, "d,d,u,x", tee),
-    P(78, readlinkat, "A,s,B3,u", readlinkat),
+    H(78, readlinkat, readlinkat, "A,s,B3,u"),
     P(79, newfstatat, "A,s,Rstat,Fat", newfstatat),
     P(80, fstat, "d,Rstat", fstat),
     P(81, sync, "", sync),

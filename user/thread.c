@@ -196,6 +196,8 @@ long emk_user_execve(emk_uthread *t, uint64_t path, uint64_t argv, uint64_t envp
 
     if (!file)
         return -EFAULT;
+    if (!strcmp(file, "/proc/self/exe"))
+        file = p->exe;
     if (access(file, X_OK) < 0)
         return -errno;
     av = str_array(p, argv, 8);

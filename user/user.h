@@ -74,6 +74,7 @@ struct emk_uproc {
     FILE *strace_out;
     const char *sysroot;       /* -L */
     const char *self;          /* our own executable, for execve */
+    char exe[4096];            /* the guest's executable: what /proc/self/exe names */
     int nthreads;
     emk_uthread *threads;
     uint64_t entry, phdr, phnum, load_bias, interp_base, stack_top;

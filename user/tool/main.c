@@ -140,6 +140,8 @@ int main(int argc, char **argv)
     p->threads = t;
     p->nthreads = 1;
     path = argv[i];
+    if (!realpath(path, p->exe))
+        snprintf(p->exe, sizeof(p->exe), "%s", path);
     if (argv0)
         argv[i] = (char *)argv0;
     r = emk_user_load(p, path, argv + i, env, path);
