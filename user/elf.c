@@ -307,8 +307,6 @@ int emk_user_load(emk_uproc *p, const char *path, char **argv, char **envp,
         close(ifd);
         if (r < 0)
             goto out;
-        if (ieh.type == ET_DYN_)
-            ibase = ibase;  /* bias of a PIC interpreter = its base */
         p->threads->cpu.pc = ibase + ieh.entry;
         p->interp_base = ibase;
     } else {

@@ -34,7 +34,8 @@ def mask(name, s):
     s = re.sub(r'tv_sec=\d+, tv_usec=\d+', 'tv_sec=T, tv_usec=T', s)
     if name == 'getrandom':
         s = re.sub(r'"(\\x[0-9a-f]{2})+"', '"RANDOM"', s)
-    if name in ('getpid', 'getppid', 'gettid', 'kill', 'wait4', 'tgkill', 'clone') or 'PGRP' in s:
+    if name in ('getpid', 'getppid', 'gettid', 'kill', 'wait4', 'tgkill', 'clone', 'setsid',
+                'getsid', 'getpgid', 'setpgid') or 'PGRP' in s:
         s = re.sub(r'\b\d{2,}\b', 'PID', s)
     s = re.sub(r'\b\d{5,}\b', 'N', s)
     s = re.sub(r'sin_port=htons\(\d+\)', 'sin_port=htons(P)', s)
