@@ -6,6 +6,8 @@
 #include "sdesc.h"
 
 const char *emk_user_errname(int e);
+/* The message strace prints for errno e (glibc's wording). */
+const char *emk_user_errmsg(int e);
 const char *emk_user_signame(int sig);
 /* The flag/enum table called name (len bytes of it), or NULL. */
 const emk_unames *emk_user_names(const char *name, size_t len);

@@ -372,9 +372,9 @@ static void result(emk_ubuf *b, const emk_usys *s, emk_uthread *t, const uint64_
         int e = (int)-ret;
         const char *n = emk_user_errname(e);
         if (n)
-            emk_ub_printf(b, "-1 %s (%s)", n, strerror(e));
+            emk_ub_printf(b, "-1 %s (%s)", n, emk_user_errmsg(e));
         else
-            emk_ub_printf(b, "-1 ERRNO_%d (%s)", e, strerror(e));
+            emk_ub_printf(b, "-1 ERRNO_%d (%s)", e, emk_user_errmsg(e));
         return;
     }
     if (s && (s->flags & SF_HEXRET))

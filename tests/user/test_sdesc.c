@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "sdesc.h"
+#include "names.h"
 #include "structs.h"
 
 static int failures;
@@ -142,8 +143,24 @@ static void host_match(void)
     }
 }
 
+/* strace prints glibc's errno texts: ours must be those */
+static void errmsgs(void)
+{
+#ifdef __GLIBC__
+    int e;
+    for (e = 1; e < 134; e++)
+        if (emk_user_errname(e) && strcmp(emk_user_errmsg(e), strerror(e))) {
+            printf("FAIL errno %d: '%s' vs '%s'\n", e, emk_user_errmsg(e), strerror(e));
+            failures++;
+        }
+#endif
+    CHECK(!strcmp(emk_user_errname(2), "ENOENT"));
+    CHECK(!strcmp(emk_user_errmsg(25), "Inappropriate ioctl for device"));
+}
+
 int main(void)
 {
+    errmsgs();
     layouts();
     convert();
     printer();
