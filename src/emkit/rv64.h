@@ -80,15 +80,17 @@ struct emk_rv64_cpu {
     struct emk_rv64_icache *icache; /**< private */
 };
 
-/** Sets up cpu (registers zero) over the window [base, base + size).
- *  Returns 0 or -ENOMEM. */
+/** Sets up cpu (registers zero) over the window [base, base + size) and
+ *  clears the calling thread's FP exception flags.  Returns 0, -EINVAL
+ *  (no window or under 16 bytes) or -ENOMEM. */
 EMK_API int emk_rv64_init(emk_rv64_cpu *cpu, uint8_t *base, uint64_t size);
 
 /** Frees what emk_rv64_init allocated. */
 EMK_API void emk_rv64_cleanup(emk_rv64_cpu *cpu);
 
 /** Copies the architectural state of src (registers, pc, fcsr) into dst,
- *  an initialised cpu; the cache and the reservation are not copied. */
+ *  an initialised cpu; the cache and the reservation are not copied.
+ *  Call it on src's thread (its fflags accrue in that thread's FPU). */
 EMK_API void emk_rv64_copy_state(emk_rv64_cpu *dst, const emk_rv64_cpu *src);
 
 /** Runs from cpu->pc until an exit (enum emk_rv64_exit). */
@@ -101,10 +103,11 @@ EMK_API int emk_rv64_step(emk_rv64_cpu *cpu);
 /** Sets request bits from any thread (atomic or). */
 EMK_API void emk_rv64_kick(emk_rv64_cpu *cpu, uint32_t bits);
 
-/** Accrued fflags (includes what the host FPU accumulated). */
+/** Accrued fflags: the cpu's own and what the calling thread's host FPU
+ *  accrued for it (call on the cpu's thread). */
 EMK_API uint32_t emk_rv64_get_fflags(emk_rv64_cpu *cpu);
 
-/** Replaces the accrued fflags. */
+/** Replaces the accrued fflags (clears the calling thread's host flags). */
 EMK_API void emk_rv64_set_fflags(emk_rv64_cpu *cpu, uint32_t v);
 
 /** Decodes the instruction word at the start of bits (little-endian, 2 or

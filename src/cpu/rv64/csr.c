@@ -22,8 +22,8 @@ int emk_rv64_csr(emk_rv64_cpu *cpu, uint32_t n, uint64_t *old, int wr, uint64_t 
 {
     switch (n) {
     case CSR_FFLAGS:
-        if (wr) cpu->fflags = (uint32_t)val & 31;
-        else *old = cpu->fflags;
+        if (wr) emk_rv64_set_fflags(cpu, (uint32_t)val);
+        else *old = emk_rv64_get_fflags(cpu);
         return 0;
     case CSR_FRM:
         if (wr) cpu->frm = (uint32_t)val & 7;
@@ -31,10 +31,10 @@ int emk_rv64_csr(emk_rv64_cpu *cpu, uint32_t n, uint64_t *old, int wr, uint64_t 
         return 0;
     case CSR_FCSR:
         if (wr) {
-            cpu->fflags = (uint32_t)val & 31;
+            emk_rv64_set_fflags(cpu, (uint32_t)val);
             cpu->frm = ((uint32_t)val >> 5) & 7;
         } else {
-            *old = cpu->fflags | (cpu->frm << 5);
+            *old = emk_rv64_get_fflags(cpu) | (cpu->frm << 5);
         }
         return 0;
     case CSR_CYCLE: case CSR_INSTRET:
@@ -48,14 +48,4 @@ int emk_rv64_csr(emk_rv64_cpu *cpu, uint32_t n, uint64_t *old, int wr, uint64_t 
     default:
         return -1;
     }
-}
-
-uint32_t emk_rv64_get_fflags(emk_rv64_cpu *cpu)
-{
-    return cpu->fflags;
-}
-
-void emk_rv64_set_fflags(emk_rv64_cpu *cpu, uint32_t v)
-{
-    cpu->fflags = v & 31;
 }

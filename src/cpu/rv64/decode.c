@@ -215,6 +215,8 @@ static void op_fp(uint32_t w, rv64_insn *in)
     in->op = OP_FP;
     in->imm = f;
     in->rm = (uint8_t)rm;
+    if (fmt == 1 && (rm == 0 || rm == 7) && f <= F_DIV && f >= F_ADD)
+        in->op = (uint16_t)(OP_FADD_D + (f - F_ADD));
 }
 
 static void op_fma(uint32_t w, uint32_t opc, rv64_insn *in)
@@ -228,6 +230,8 @@ static void op_fma(uint32_t w, uint32_t opc, rv64_insn *in)
     in->imm = F_MADD + (int)((opc >> 2) & 3);   /* 0x43, 0x47, 0x4b, 0x4f */
     in->rm = (uint8_t)rm;
     in->rs3 = (uint8_t)((w >> 27) | (fmt ? RV64_FMT_D : 0));
+    if (fmt == 1 && (rm == 0 || rm == 7) && (in->imm == F_MADD || in->imm == F_MSUB))
+        in->op = in->imm == F_MADD ? OP_FMADD_D : OP_FMSUB_D;
 }
 
 void emk_rv64_decode32(uint32_t w, rv64_insn *in)

@@ -10,6 +10,7 @@
  * them into SIGSEGV) finds cpu->pc at the faulting instruction, since the
  * loop stores pc before every memory access.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,7 @@ int emk_rv64_init(emk_rv64_cpu *cpu, uint8_t *base, uint64_t size)
         return -ENOMEM;
     cpu->mem_base = base;
     cpu->mem_size = size;
+    emk_rv64_set_fflags(cpu, 0);   /* the host's flags accrue this cpu's */
     return 0;
 }
 
@@ -50,7 +52,7 @@ void emk_rv64_copy_state(emk_rv64_cpu *dst, const emk_rv64_cpu *src)
     memcpy(dst->x, src->x, sizeof(dst->x));
     memcpy(dst->f, src->f, sizeof(dst->f));
     dst->pc = src->pc;
-    dst->fflags = src->fflags;
+    dst->fflags = emk_rv64_get_fflags((emk_rv64_cpu *)src);   /* caller: src's thread */
     dst->frm = src->frm;
 }
 
@@ -201,8 +203,9 @@ static uint64_t amo64(uint64_t *h, int f, uint64_t v)
     }
 }
 
-/* The loop.  `single` stops after one instruction (emk_rv64_step). */
-static int run(emk_rv64_cpu *cpu, int single)
+/* The loop.  `single` stops after one instruction (emk_rv64_step); it is
+ * a constant in each of the two callers, so the compiler drops its tests. */
+EMK_ALWAYS_INLINE int run(emk_rv64_cpu *cpu, int single)
 {
     uint64_t *x = cpu->x;
     uint8_t *mem = cpu->mem_base;
@@ -235,7 +238,11 @@ static int run(emk_rv64_cpu *cpu, int single)
             page = pc >> RV64_PAGE_BITS;
         }
         in = &slots[(pc & (RV64_PAGE_SIZE - 1)) >> 1];
-        if (emk_unlikely(in->op == OP_UNDECODED)) {
+    dispatch:
+        n++;
+        switch (in->op) {
+        case OP_UNDECODED:
+            n--;
             cpu->pc = pc;
             if (decode_at(cpu, pc, in) < 0) {
                 cpu->fault_kind = EMK_RV64_ACC_FETCH;
@@ -243,9 +250,7 @@ static int run(emk_rv64_cpu *cpu, int single)
                 in->op = OP_UNDECODED;
                 goto out;
             }
-        }
-        n++;
-        switch (in->op) {
+            goto dispatch;
         case OP_LUI: x[in->rd] = (uint64_t)(int64_t)in->imm; break;
         case OP_AUIPC: x[in->rd] = pc + (uint64_t)(int64_t)in->imm; break;
         case OP_JAL: x[in->rd] = pc + in->len; x[0] = 0;
@@ -395,7 +400,30 @@ static int run(emk_rv64_cpu *cpu, int single)
         case OP_FLD: ADDR(8, EMK_RV64_ACC_LOAD); memcpy(&cpu->f[in->rd], mem + a, 8); break;
         case OP_FSW: ADDR(4, EMK_RV64_ACC_STORE); memcpy(mem + a, &cpu->f[in->rs2], 4); break;
         case OP_FSD: ADDR(8, EMK_RV64_ACC_STORE); memcpy(mem + a, &cpu->f[in->rs2], 8); break;
+        case OP_FADD_D: case OP_FSUB_D: case OP_FMUL_D: case OP_FDIV_D:
+        case OP_FMADD_D: case OP_FMSUB_D: {
+            double fa, fb, fc, fr;
+            if (in->rm == 7 && cpu->frm != 0)
+                goto slow_fp;
+            memcpy(&fa, &cpu->f[in->rs1], 8);
+            memcpy(&fb, &cpu->f[in->rs2], 8);
+            switch (in->op) {
+            case OP_FADD_D: fr = fa + fb; break;
+            case OP_FSUB_D: fr = fa - fb; break;
+            case OP_FMUL_D: fr = fa * fb; break;
+            case OP_FDIV_D: fr = fa / fb; break;
+            default:
+                memcpy(&fc, &cpu->f[in->rs3 & 31], 8);
+                fr = fma(fa, fb, in->op == OP_FMADD_D ? fc : -fc);
+                break;
+            }
+            if (emk_unlikely(isnan(fr)))
+                goto slow_fp;   /* NaN rules and flags: fpu.c redoes it */
+            memcpy(&cpu->f[in->rd], &fr, 8);
+            break;
+        }
         case OP_FP:
+        slow_fp:
             if (emk_rv64_fp_exec(cpu, in) < 0)
                 goto illegal;
             break;

@@ -5,9 +5,13 @@
  * NaN-boxed singles, fmin/fmax and compares on bit patterns, and fcvt
  * to integers with RISC-V's saturation.
  *
- * Every operand is read from and every result written through a volatile
- * object, so that the compiler keeps each operation between the
- * fesetround/feclearexcept calls around it.
+ * The host's exception flags are the accumulator of fflags: they are
+ * sticky like fflags, so an operation whose flags the host computes right
+ * just runs, and emk_rv64_get_fflags ORs them in; writing fflags clears
+ * them.  Code here that must not leave flags behind (RMM by hand, rounding
+ * checks) saves and restores them.  Every operand is read from and every
+ * result written through a volatile object, so that the compiler keeps
+ * each operation between the fesetround calls around it.
  */
 #include <fenv.h>
 #include <math.h>
@@ -63,19 +67,29 @@ static int host_mode(int rm)
     }
 }
 
-/* Starts an operation in rounding mode rm (host flags cleared). */
+/* Starts an operation in rounding mode rm; its flags accrue in the host's. */
 static void begin(int rm)
 {
-    feclearexcept(FE_ALL_EXCEPT);
     if (rm != RM_RNE && rm != RM_RMM)
         fesetround(host_mode(rm));
 }
-/* Ends it: fflags accrue what the host raised; round-to-nearest again. */
+/* Ends it: round-to-nearest again. */
 static void end(emk_rv64_cpu *cpu, int rm)
 {
-    cpu->fflags |= host_flags();
+    (void)cpu;
     if (rm != RM_RNE && rm != RM_RMM)
         fesetround(FE_TONEAREST);
+}
+
+uint32_t emk_rv64_get_fflags(emk_rv64_cpu *cpu)
+{
+    return cpu->fflags | host_flags();
+}
+
+void emk_rv64_set_fflags(emk_rv64_cpu *cpu, uint32_t v)
+{
+    cpu->fflags = v & 31;
+    feclearexcept(FE_ALL_EXCEPT);
 }
 
 /* RMM for a single: v (a double holding the value, sticky when v itself
@@ -86,11 +100,13 @@ static float rmm_to_float(emk_rv64_cpu *cpu, double v, int sticky)
     volatile float t;
     float away;
     double rem, diff;
+    fexcept_t saved;
 
+    fegetexceptflag(&saved, FE_ALL_EXCEPT);
     fesetround(FE_TOWARDZERO);
     t = (float)vv;
     fesetround(FE_TONEAREST);
-    feclearexcept(FE_ALL_EXCEPT);
+    fesetexceptflag(&saved, FE_ALL_EXCEPT);
     rem = v - (double)t;
     if (rem == 0 && !sticky)
         return t;
@@ -104,7 +120,7 @@ static float rmm_to_float(emk_rv64_cpu *cpu, double v, int sticky)
         return t;
     }
     diff = fabs((double)away - (double)t);
-    feclearexcept(FE_ALL_EXCEPT);
+    fesetexceptflag(&saved, FE_ALL_EXCEPT);
     if (2 * fabs(rem) >= diff)
         t = away;
     if (fabsf(t) < 0x1p-126f || (fabsf(t) == 0x1p-126f && fabs(v) < 0x1p-126))
@@ -152,6 +168,9 @@ static uint32_t arith_s(emk_rv64_cpu *cpu, int op, int rm, uint32_t ua, uint32_t
     }
     begin(rm);
     if (rm == RM_RMM && op != F_DIV && op != F_SQRT) {
+        fexcept_t saved;
+        fegetexceptflag(&saved, FE_ALL_EXCEPT);
+        feclearexcept(FE_ALL_EXCEPT);
         switch (op) {
         case F_ADD: d = (double)a + (double)b; break;
         case F_SUB: d = (double)a - (double)b; break;
@@ -161,6 +180,7 @@ static uint32_t arith_s(emk_rv64_cpu *cpu, int op, int rm, uint32_t ua, uint32_t
         {
             uint32_t fl = host_flags();
             int inexact = (fl & EMK_RV64_FF_NX) != 0;
+            fesetexceptflag(&saved, FE_ALL_EXCEPT);
             cpu->fflags |= fl & (EMK_RV64_FF_NV | EMK_RV64_FF_DZ);
             if (isnan(d))
                 return QNAN_S;
@@ -206,7 +226,7 @@ static uint64_t arith_d(emk_rv64_cpu *cpu, int op, int rm, uint64_t ua, uint64_t
     default: r = fma(a, b, c); break;
     }
     end(cpu, rm);
-    if (rm == RM_RMM && isfinite(r) && (cpu->fflags & EMK_RV64_FF_NX)) {
+    if (rm == RM_RMM && isfinite(r) && (op == F_ADD || op == F_SUB || op == F_MUL)) {
         /* exact error of the nearest-even result; flags already taken */
         fenv_t env;
         double bb = (op == F_SUB) ? -b : b;
@@ -368,10 +388,14 @@ static uint64_t from_int(emk_rv64_cpu *cpu, int op, int rm, int dbl, uint64_t sr
         default: mag = src; break;
         }
         ui = mag;
-        fesetround(FE_TOWARDZERO);
-        if (dbl) { rd = (double)ui; t = rd; } else { rf = (float)ui; t = rf; }
-        fesetround(FE_TONEAREST);
-        feclearexcept(FE_ALL_EXCEPT);
+        {
+            fexcept_t saved;
+            fegetexceptflag(&saved, FE_ALL_EXCEPT);
+            fesetround(FE_TOWARDZERO);
+            if (dbl) { rd = (double)ui; t = rd; } else { rf = (float)ui; t = rf; }
+            fesetround(FE_TONEAREST);
+            fesetexceptflag(&saved, FE_ALL_EXCEPT);
+        }
         remd = (double)(mag - (uint64_t)t);   /* < 2^40, exact */
         if (remd != 0) {
             cpu->fflags |= EMK_RV64_FF_NX;
@@ -473,7 +497,6 @@ int emk_rv64_fp_exec(emk_rv64_cpu *cpu, const rv64_insn *in)
             break;
         }
         if (rm == RM_RMM && isfinite(d)) {
-            feclearexcept(FE_ALL_EXCEPT);
             r = rmm_to_float(cpu, d, 0);
         } else {
             begin(rm);

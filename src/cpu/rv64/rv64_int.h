@@ -38,6 +38,9 @@ enum rv64_op {
     OP_CSRRW, OP_CSRRS, OP_CSRRC, OP_CSRRWI, OP_CSRRSI, OP_CSRRCI,
     OP_FLW, OP_FSW, OP_FLD, OP_FSD,
     OP_FP,                /* everything else of F and D: fpu.c, imm = fp op */
+    /* fast paths (exec.c) of the commonest D ops in round-to-nearest;
+     * any NaN result or another dynamic mode goes to fpu.c */
+    OP_FADD_D, OP_FSUB_D, OP_FMUL_D, OP_FDIV_D, OP_FMADD_D, OP_FMSUB_D,
     OP_COUNT
 };
 
