@@ -450,8 +450,12 @@ long emk_user_sys_readlinkat(emk_uthread *t, uint64_t *a)
     const char *path = emk_user_str(t->p, a[1], 4096);
     char *h = GP(t, a[2], a[3]);
 
+    char sp[4096];
+
     if (!path || (!h && a[3]))
         return -EFAULT;
+    if (emk_user_sysroot_path(t->p, path, sp))
+        path = sp;
     if (!strcmp(path, "/proc/self/exe")) {
         size_t l = strlen(t->p->exe);
         if (l > a[3])

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "compat.h"
@@ -49,10 +50,27 @@ static int next_kind(const char **f, const char **k, size_t *kl)
     return 1;
 }
 
+int emk_user_sysroot_path(emk_uproc *p, const char *path, char *out)
+{
+    struct stat st;
+    size_t l;
+
+    if (!p->sysroot || path[0] != '/')
+        return 0;
+    l = strlen(p->sysroot);
+    if (l + strlen(path) >= 4096)
+        return 0;
+    memcpy(out, p->sysroot, l);
+    strcpy(out + l, path);
+    return lstat(out, &st) == 0;
+}
+
 long emk_user_sys_pass(emk_uthread *t, const emk_usys *s, uint64_t *a)
 {
     long h[6];
     uint8_t tmp[6][512];
+    char paths[2][4096];
+    int np = 0;
     const emk_ustruct *st[6] = { NULL };
     const char *f = s->fmt, *k;
     size_t kl;
@@ -71,6 +89,9 @@ long emk_user_sys_pass(emk_uthread *t, const emk_usys *s, uint64_t *a)
             if (!emk_user_str(t->p, a[i], 4096 + 1))
                 return -EFAULT;
             h[i] = (long)(uintptr_t)GP(t, a[i], 1);
+            if (k[0] == 's' && np < 2 &&
+                emk_user_sysroot_path(t->p, (const char *)(uintptr_t)h[i], paths[np]))
+                h[i] = (long)(uintptr_t)paths[np++];
             break;
         case 'I': case 'R': {
             const emk_ustruct *d = emk_user_struct_named(k + 1, kl - 1);

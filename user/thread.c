@@ -198,6 +198,11 @@ long emk_user_execve(emk_uthread *t, uint64_t path, uint64_t argv, uint64_t envp
         return -EFAULT;
     if (!strcmp(file, "/proc/self/exe"))
         file = p->exe;
+    {
+        static char sp[4096];
+        if (emk_user_sysroot_path(p, file, sp))
+            file = sp;
+    }
     if (access(file, X_OK) < 0)
         return -errno;
     av = str_array(p, argv, 8);

@@ -136,6 +136,9 @@ long emk_user_clone(emk_uthread *t, uint64_t flags, uint64_t stack, uint64_t pti
 long emk_user_execve(emk_uthread *t, uint64_t path, uint64_t argv, uint64_t envp);
 
 /* syscall.c */
+/* With -L DIR, an absolute path that exists under DIR: DIR/path into out
+ * (4096 bytes); returns 1, or 0 to use path as it is. */
+int emk_user_sysroot_path(emk_uproc *p, const char *path, char *out);
 int emk_user_ecall(emk_rv64_cpu *cpu);
 long emk_user_syscall(emk_uthread *t, long nr, uint64_t a[6]);
 

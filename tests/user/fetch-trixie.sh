@@ -37,4 +37,8 @@ for p in "$@"; do
         touch "$root/.got-$p"
     fi
 done
+# merged /usr, as base-files would make it
+for d in bin sbin lib; do
+    [ -e "$root/$d" ] || [ ! -d "$root/usr/$d" ] || ln -s "usr/$d" "$root/$d"
+done
 echo "$root"
