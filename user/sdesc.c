@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compat.h"
 #include "sdesc.h"
 
 const emk_uabi emk_uabi_rv64 = { "lp64le", 8, 8, 8, 0 };
@@ -69,9 +70,43 @@ size_t emk_ustruct_layout(const emk_ustruct *s, const emk_uabi *abi, uint32_t *o
     return off;
 }
 
+/* Layouts are computed once per (struct, ABI): a small direct-mapped
+ * cache, each slot under its own spin lock (conversions run on every
+ * guest thread). */
+enum { LCACHE = 128 };
+typedef struct lslot {
+    int lock;
+    const emk_ustruct *s;
+    const emk_uabi *abi;
+    size_t size;
+    uint32_t offs[EMK_US_MAXF];
+} lslot;
+static lslot lcache[LCACHE];
+
+static size_t layout(const emk_ustruct *s, const emk_uabi *abi, uint32_t *offs)
+{
+    lslot *l = &lcache[(((uintptr_t)s >> 3) ^ ((uintptr_t)abi >> 3)) % LCACHE];
+    size_t size;
+
+    if (s->nf > EMK_US_MAXF)
+        return 0;
+    emk_spin_lock(&l->lock);
+    if (l->s != s || l->abi != abi) {
+        l->size = emk_ustruct_layout(s, abi, l->offs, NULL);
+        l->s = s;
+        l->abi = abi;
+    }
+    memcpy(offs, l->offs, sizeof(uint32_t) * s->nf);
+    size = l->size;
+    emk_spin_unlock(&l->lock);
+    return size;
+}
+
 size_t emk_ustruct_gsize(const emk_ustruct *s, const emk_uabi *abi)
 {
-    return emk_ustruct_layout(s, abi, NULL, NULL);
+    uint32_t offs[EMK_US_MAXF];
+
+    return layout(s, abi, offs);
 }
 
 static uint64_t get_n(const uint8_t *p, size_t n, int be)
@@ -136,7 +171,7 @@ int emk_ustruct_to_host(const emk_ustruct *s, const emk_uabi *abi, const uint8_t
     int i;
     unsigned k;
 
-    emk_ustruct_layout(s, abi, offs, NULL);
+    layout(s, abi, offs);
     memset(h, 0, s->hsize);
     for (i = 0; i < s->nf; i++) {
         const emk_ufield *f = &s->f[i];
@@ -172,7 +207,7 @@ void emk_ustruct_to_guest(const emk_ustruct *s, const emk_uabi *abi, const void 
 {
     uint32_t offs[EMK_US_MAXF];
     const uint8_t *h = hv;
-    size_t total = emk_ustruct_layout(s, abi, offs, NULL);
+    size_t total = layout(s, abi, offs);
     int i;
     unsigned k;
 
@@ -202,7 +237,7 @@ uint64_t emk_ustruct_get(const emk_ustruct *s, const emk_uabi *abi, const uint8_
     size_t n;
     uint64_t v;
 
-    emk_ustruct_layout(s, abi, offs, NULL);
+    layout(s, abi, offs);
     if (s->f[i].type == UF_STRUCT || s->f[i].type == UF_PAD)
         return 0;
     n = scalar_size(s->f[i].type, abi);
@@ -361,7 +396,7 @@ void emk_ustruct_print(emk_ubuf *b, const emk_ustruct *s, const emk_uabi *abi,
     int i, first = 1, isdev = 0, skipped = 0;
     unsigned k;
 
-    emk_ustruct_layout(s, abi, offs, NULL);
+    layout(s, abi, offs);
     for (i = 0; i < s->nf; i++)
         if (s->f[i].print == PR_MODE) {
             uint64_t m = emk_ustruct_get(s, abi, g, i) & 0170000;
