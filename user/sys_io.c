@@ -21,6 +21,10 @@
 #include "sys.h"
 #include "sysh.h"
 
+#ifndef SYS_openat2
+#define SYS_openat2 437   /* x86-64 and asm-generic agree from 424 on */
+#endif
+
 enum { IOV_MAX_ = 1024 };
 
 long emk_user_sys_fcntl(emk_uthread *t, uint64_t *a)
@@ -567,4 +571,95 @@ void emk_user_print_recvmsg(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long
     }
     emk_ub_puts(b, ", ");
     emk_ub_flags(b, emk_user_names("msg", 3), a[2]);
+}
+
+long emk_user_sys_openat2(emk_uthread *t, uint64_t *a)
+{
+    const char *path = emk_user_str(t->p, a[1], 4096);
+    void *how = GP(t, a[2], a[3]);
+    char sp[4096];
+
+    if (!path || !how || !a[2])
+        return -EFAULT;
+    if (a[3] < 24 || a[3] > 4096)
+        return a[3] < 24 ? -EINVAL : -E2BIG;
+    if (emk_user_sysroot_path(t->p, path, sp))
+        path = sp;
+    /* struct open_how is three u64s on every ABI: no conversion */
+    return emk_hret(syscall(SYS_openat2, (int)a[0], path, how, (size_t)a[3]));
+}
+
+void emk_user_print_openat2(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long ret)
+{
+    const uint8_t *h = a[2] ? GP(t, a[2], 24) : NULL;
+    uint64_t fl, mode, res;
+    static const char *const acc[4] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+
+    (void)ret;
+    emk_user_print_fd(b, a[0]);
+    emk_ub_puts(b, ", ");
+    emk_user_print_path(b, t, a[1]);
+    emk_ub_puts(b, ", ");
+    if (!h || a[3] < 24) {
+        emk_ub_printf(b, "%#llx", (unsigned long long)a[2]);
+    } else {
+        fl = emk_le64(h);
+        mode = emk_le64(h + 8);
+        res = emk_le64(h + 16);
+        emk_ub_printf(b, "{flags=%s", acc[fl & 3]);
+        if (fl & ~(uint64_t)3) {
+            emk_ub_puts(b, "|");
+            emk_ub_flags(b, emk_user_names("open", 4), fl & ~(uint64_t)3);
+        }
+        if ((fl & (0100 | 020000000)) || mode)
+            emk_ub_printf(b, ", mode=%#03llo", (unsigned long long)mode);
+        emk_ub_puts(b, ", resolve=");
+        emk_ub_flags(b, emk_user_names("resolve", 7), res);
+        emk_ub_puts(b, "}");
+    }
+    emk_ub_printf(b, ", %llu", (unsigned long long)a[3]);
+}
+
+long emk_user_sys_epoll_pwait2(emk_uthread *t, uint64_t *a)
+{
+    struct timespec ts;
+    uint64_t b[6];
+    long ms;
+
+    if (a[3] && emk_user_get_struct(t, &emk_us_timespec, a[3], &ts) < 0)
+        return -EFAULT;
+    /* the same wait with the timeout in milliseconds, rounded up */
+    ms = !a[3] ? -1 : (long)(ts.tv_sec * 1000 + (ts.tv_nsec + 999999) / 1000000);
+    memcpy(b, a, sizeof(b));
+    b[3] = (uint64_t)ms;
+    return emk_user_sys_epoll_pwait(t, b);
+}
+
+void emk_user_print_epoll_pwait2(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long ret)
+{
+    long i;
+    size_t gs = emk_ustruct_gsize(&emk_us_epoll_event, &emk_uabi_rv64);
+
+    emk_ub_printf(b, "%d, ", (int)a[0]);
+    if (ret >= 0) {
+        emk_ub_puts(b, "[");
+        for (i = 0; i < ret; i++) {
+            if (i) emk_ub_puts(b, ", ");
+            emk_user_print_struct(b, t, &emk_us_epoll_event, a[1] + (uint64_t)i * gs);
+        }
+        emk_ub_puts(b, "]");
+    } else {
+        emk_ub_printf(b, "%#llx", (unsigned long long)a[1]);
+    }
+    emk_ub_printf(b, ", %d, ", (int)a[2]);
+    if (a[3]) emk_user_print_struct(b, t, &emk_us_timespec, a[3]);
+    else emk_ub_puts(b, "NULL");
+    emk_ub_puts(b, ", ");
+    if (a[4]) {
+        const uint8_t *m = GP(t, a[4], 8);
+        if (m) emk_user_print_sigset(b, emk_le64(m));
+    } else {
+        emk_ub_puts(b, "NULL");
+    }
+    emk_ub_printf(b, ", %llu", (unsigned long long)a[5]);
 }

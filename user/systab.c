@@ -40,6 +40,9 @@
 #ifndef SYS_faccessat2
 #define SYS_faccessat2 439
 #endif
+#ifndef SYS_epoll_pwait2
+#define SYS_epoll_pwait2 441
+#endif
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
@@ -232,5 +235,7 @@ const emk_usys emk_user_systab[EMK_USER_NSYS] = {
     H(293, rseq, enosys, "p,u,x,x"),
     P(434, pidfd_open, "d,x", pidfd_open),
     P(436, close_range, "u,u,Fcloserange", close_range),
+    X(437, openat2, openat2, "A,s,p,u", 0, emk_user_print_openat2, NULL),
     P(439, faccessat2, "A,s,Faccess,Ffaccess", faccessat2),
+    X(441, epoll_pwait2, epoll_pwait2, "d,p,d,p,M,u", SF_NORESTART, emk_user_print_epoll_pwait2, NULL),
 };

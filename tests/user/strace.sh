@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 need_cross || exit 77
 command -v strace >/dev/null || { echo "SKIP: no strace"; exit 77; }
 fail=0
-for p in files ioctls; do
+for p in files ioctls recent; do
     rv=$(build_prog "$p") || exit 1
     nat=$(build_prog "$p" "${CC:-cc}" host) || exit 1
     d=$(mktemp -d)
@@ -25,6 +25,15 @@ for p in files ioctls; do
     strace -f -o "$d/host.st" "$nat" "$d/w" >"$d/host.out"
     echo "== $p"
     python3 "$here/stracecmp.py" "$d/emk.st" "$d/host.st" || fail=1
+    if [ "$p" = recent ]; then
+        if cmp -s "$d/emk.out" "$d/host.out"; then
+            echo "recent output equal to the host build's ($(wc -l <"$d/emk.out") lines)"
+        else
+            echo "FAIL recent output differs from the host build's"
+            diff "$d/emk.out" "$d/host.out"
+            fail=1
+        fi
+    fi
     if [ "$p" = ioctls ]; then
         grep -v '^unknown with pointer' "$d/emk.out" >"$d/e"
         grep -v '^unknown with pointer' "$d/host.out" >"$d/h"

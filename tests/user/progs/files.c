@@ -119,6 +119,7 @@ int main(int argc, char **argv)
     CHECK(memfd_create("m", MFD_CLOEXEC) >= 0);
     CHECK(syscall(SYS_close_range, 100, 200, 0));
 
+
     CHECK(pipe2(p, O_CLOEXEC));
     CHECK(write(p[1], "xyz", 3));
     CHECK(ioctl(p[0], FIONREAD, &n));
@@ -147,6 +148,7 @@ int main(int argc, char **argv)
     CHECK(write(efd, &v, 8));
     n = epoll_wait(ep, evs, 4, 100);
     printf("epoll %d data %llx ev %x\n", n, (unsigned long long)evs[0].data.u64, evs[0].events);
+
     CHECK(close(ep));
     CHECK(close(efd));
 
