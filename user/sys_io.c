@@ -394,7 +394,8 @@ long emk_user_sys_epoll_pwait(emk_uthread *t, uint64_t *a)
     return n;
 }
 
-void emk_user_print_epoll_pwait(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long ret)
+/* epoll_pwait (timeout in ms) and epoll_pwait2 (a timespec) */
+static void print_epoll_wait(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long ret, int ts)
 {
     long i;
     size_t gs = emk_ustruct_gsize(&emk_us_epoll_event, &emk_uabi_rv64);
@@ -410,7 +411,11 @@ void emk_user_print_epoll_pwait(emk_ubuf *b, emk_uthread *t, const uint64_t *a, 
     } else {
         emk_ub_printf(b, "%#llx", (unsigned long long)a[1]);
     }
-    emk_ub_printf(b, ", %d, %d, ", (int)a[2], (int)a[3]);
+    emk_ub_printf(b, ", %d, ", (int)a[2]);
+    if (!ts) emk_ub_printf(b, "%d", (int)a[3]);
+    else if (a[3]) emk_user_print_struct(b, t, &emk_us_timespec, a[3]);
+    else emk_ub_puts(b, "NULL");
+    emk_ub_puts(b, ", ");
     if (a[4]) {
         const uint8_t *m = GP(t, a[4], 8);
         if (m) emk_user_print_sigset(b, emk_le64(m));
@@ -418,6 +423,11 @@ void emk_user_print_epoll_pwait(emk_ubuf *b, emk_uthread *t, const uint64_t *a, 
         emk_ub_puts(b, "NULL");
     }
     emk_ub_printf(b, ", %llu", (unsigned long long)a[5]);
+}
+
+void emk_user_print_epoll_pwait(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long ret)
+{
+    print_epoll_wait(b, t, a, ret, 0);
 }
 
 /* msghdr: name, namelen, iov, iovlen, control, controllen, flags */
@@ -637,29 +647,5 @@ long emk_user_sys_epoll_pwait2(emk_uthread *t, uint64_t *a)
 
 void emk_user_print_epoll_pwait2(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long ret)
 {
-    long i;
-    size_t gs = emk_ustruct_gsize(&emk_us_epoll_event, &emk_uabi_rv64);
-
-    emk_ub_printf(b, "%d, ", (int)a[0]);
-    if (ret >= 0) {
-        emk_ub_puts(b, "[");
-        for (i = 0; i < ret; i++) {
-            if (i) emk_ub_puts(b, ", ");
-            emk_user_print_struct(b, t, &emk_us_epoll_event, a[1] + (uint64_t)i * gs);
-        }
-        emk_ub_puts(b, "]");
-    } else {
-        emk_ub_printf(b, "%#llx", (unsigned long long)a[1]);
-    }
-    emk_ub_printf(b, ", %d, ", (int)a[2]);
-    if (a[3]) emk_user_print_struct(b, t, &emk_us_timespec, a[3]);
-    else emk_ub_puts(b, "NULL");
-    emk_ub_puts(b, ", ");
-    if (a[4]) {
-        const uint8_t *m = GP(t, a[4], 8);
-        if (m) emk_user_print_sigset(b, emk_le64(m));
-    } else {
-        emk_ub_puts(b, "NULL");
-    }
-    emk_ub_printf(b, ", %llu", (unsigned long long)a[5]);
+    print_epoll_wait(b, t, a, ret, 1);
 }
