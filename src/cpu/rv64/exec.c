@@ -78,11 +78,13 @@ static rv64_insn *page_slots(emk_rv64_cpu *cpu, uint64_t pc)
     if (p->tag == pn + 1)
         return p->slot;
     if (!p->slot) {
-        p->slot = malloc(sizeof(rv64_insn) * RV64_SLOTS);
+        p->slot = malloc(sizeof(rv64_insn) * (RV64_SLOTS + 2));
         if (!p->slot)
             return NULL;
     }
-    memset(p->slot, 0, sizeof(rv64_insn) * RV64_SLOTS);
+    memset(p->slot, 0, sizeof(rv64_insn) * (RV64_SLOTS + 2));
+    p->slot[RV64_SLOTS].op = OP_PAGE_END;
+    p->slot[RV64_SLOTS + 1].op = OP_PAGE_END;
     p->tag = pn + 1;
     return p->slot;
 }
@@ -241,6 +243,9 @@ EMK_ALWAYS_INLINE int run(emk_rv64_cpu *cpu, int single)
     dispatch:
         n++;
         switch (in->op) {
+        case OP_PAGE_END:   /* fell off the page: look the next one up */
+            n--;
+            continue;
         case OP_UNDECODED:
             n--;
             cpu->pc = pc;
@@ -441,7 +446,8 @@ EMK_ALWAYS_INLINE int run(emk_rv64_cpu *cpu, int single)
         pc += in->len;
         if (emk_unlikely(single))
             goto transfer;
-        continue;
+        in += in->len >> 1;   /* the next slot; a sentinel at the page's end */
+        goto dispatch;
     transfer:
         if (emk_unlikely(emk_load_relaxed_u32(&cpu->request) || single)) {
             uint32_t r = emk_fetch_and_u32(&cpu->request, ~(uint32_t)EMK_RV64_REQ_FLUSH);

@@ -41,6 +41,7 @@ enum rv64_op {
     /* fast paths (exec.c) of the commonest D ops in round-to-nearest;
      * any NaN result or another dynamic mode goes to fpu.c */
     OP_FADD_D, OP_FSUB_D, OP_FMUL_D, OP_FDIV_D, OP_FMADD_D, OP_FMSUB_D,
+    OP_PAGE_END,          /* the two sentinel slots past a page's last halfword */
     OP_COUNT
 };
 
@@ -69,7 +70,9 @@ enum { RV64_PAGE_BITS = 12, RV64_PAGE_SIZE = 1 << RV64_PAGE_BITS,
 
 typedef struct rv64_cpage {
     uint64_t tag;          /* page number + 1; 0 = empty */
-    rv64_insn *slot;       /* RV64_SLOTS entries, one per halfword */
+    rv64_insn *slot;       /* RV64_SLOTS entries, one per halfword, then two
+                            * OP_PAGE_END sentinels: straight-line code walks
+                            * the slots without a page check per instruction */
 } rv64_cpage;
 
 struct emk_rv64_icache {
