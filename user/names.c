@@ -282,9 +282,11 @@ static const emk_unames n_flock[] = {
     N(LOCK_SH, 1), N(LOCK_EX, 2), N(LOCK_NB, 4), N(LOCK_UN, 8), END };
 static const emk_unames n_sigprocmask[] = {
     N(SIG_BLOCK, 0), N(SIG_UNBLOCK, 1), N(SIG_SETMASK, 2), END };
+/* in strace's order */
 static const emk_unames n_sa[] = {
-    N(SA_NOCLDSTOP, 1), N(SA_NOCLDWAIT, 2), N(SA_SIGINFO, 4), N(SA_ONSTACK, 0x08000000),
-    N(SA_RESTART, 0x10000000), N(SA_NODEFER, 0x40000000), N(SA_RESETHAND, 0x80000000), END };
+    N(SA_ONSTACK, 0x08000000), N(SA_RESTART, 0x10000000), N(SA_NODEFER, 0x40000000),
+    N(SA_RESETHAND, 0x80000000), N(SA_SIGINFO, 4), N(SA_NOCLDWAIT, 2), N(SA_NOCLDSTOP, 1),
+    END };
 static const emk_unames n_wait[] = {
     N(WNOHANG, 1), N(WUNTRACED, 2), N(WEXITED, 4), N(WCONTINUED, 8), N(WNOWAIT, 0x01000000),
     N(__WNOTHREAD, 0x20000000), N(__WALL, 0x40000000), N(__WCLONE, 0x80000000), END };
@@ -302,6 +304,8 @@ static const emk_unames n_madv[] = {
     N(MADV_DODUMP, 17), END };
 static const emk_unames n_rusage_who[] = {
     N(RUSAGE_SELF, 0), N(RUSAGE_CHILDREN, (uint64_t)-1), N(RUSAGE_THREAD, 1), END };
+static const emk_unames n_itimer[] = {
+    N(ITIMER_REAL, 0), N(ITIMER_VIRTUAL, 1), N(ITIMER_PROF, 2), END };
 static const emk_unames n_timer_abs[] = { N(TIMER_ABSTIME, 1), END };
 static const emk_unames n_rename[] = {
     N(RENAME_NOREPLACE, 1), N(RENAME_EXCHANGE, 2), N(RENAME_WHITEOUT, 4), END };
@@ -332,7 +336,7 @@ static const table_t tables[] = {
     { "fcntl", n_fcntl }, { "fdflags", n_fdflags }, { "flock", n_flock },
     { "sigprocmask", n_sigprocmask }, { "sa", n_sa }, { "wait", n_wait },
     { "futex", n_futex }, { "madv", n_madv }, { "rusage", n_rusage_who },
-    { "timerabs", n_timer_abs }, { "rename", n_rename }, { "statxmask", emk_un_statx_mask },
+    { "timerabs", n_timer_abs }, { "itimer", n_itimer }, { "rename", n_rename }, { "statxmask", emk_un_statx_mask },
     { "dt", n_dt }, { "resolve", n_resolve },
     { NULL, NULL }
 };

@@ -67,6 +67,8 @@ static void host_fault(int sig, siginfo_t *si, void *uc)
         }
     }
     if (t && si->si_code <= 0) {   /* sent by someone: an ordinary signal */
+        t->sig_code[sig] = si->si_code;
+        t->sig_pid[sig] = si->si_pid;
         emk_atomic_or_u64(&t->pending, bit(sig));
         emk_rv64_kick(&t->cpu, EMK_RV64_REQ_STOP);
         return;
@@ -78,10 +80,11 @@ static void host_async(int sig, siginfo_t *si, void *uc)
 {
     emk_uthread *t = emk_user_self();
 
-    (void)si;
     (void)uc;
     if (!t)
         return;
+    t->sig_code[sig] = si->si_code;
+    t->sig_pid[sig] = si->si_pid;
     emk_atomic_or_u64(&t->pending, bit(sig));
     emk_rv64_kick(&t->cpu, EMK_RV64_REQ_STOP);
 }
@@ -315,7 +318,7 @@ static int setup_frame(emk_uthread *t, int sig, const emk_usigaction *a, int cod
     if (code > 0 && is_sync(sig)) {
         emk_st_le64(h + FR_INFO + 16, addr);
     } else {
-        emk_st_le32(h + FR_INFO + 16, (uint32_t)getpid());
+        emk_st_le32(h + FR_INFO + 16, (uint32_t)(addr ? addr : (uint64_t)getpid()));
         emk_st_le32(h + FR_INFO + 20, (uint32_t)getuid());
     }
     emk_st_le64(h + FR_UC + UC_STACK, t->ss_sp);
@@ -382,7 +385,8 @@ void emk_user_deliver(emk_uthread *t)
         for (sig = 1; !(ready & bit(sig)); sig++)
             ;
         emk_atomic_and_u64(&t->pending, ~bit(sig));
-        deliver_one(t, sig, 0 /* SI_USER */, 0);
+        /* a queued signal: its si_code (SI_USER, SI_TKILL, ...) and sender */
+        deliver_one(t, sig, t->sig_code[sig], (uint64_t)(uint32_t)t->sig_pid[sig]);
     }
 }
 

@@ -430,8 +430,9 @@ void emk_user_strace_line(emk_uthread *t, long nr, const emk_usys *s, const uint
                       (unsigned long long)a[4], (unsigned long long)a[5]);
     }
     emk_ub_puts(&b, ")");
-    if (b.n - start < 40) {
-        while (b.n - start < 40)
+    (void)start;
+    if (b.n < 40) {   /* strace's column counts the [pid N] prefix too */
+        while (b.n < 40)
             emk_ub_puts(&b, " ");
     } else {
         emk_ub_puts(&b, " ");
@@ -440,7 +441,7 @@ void emk_user_strace_line(emk_uthread *t, long nr, const emk_usys *s, const uint
     if (entry_only)
         emk_ub_puts(&b, "?");
     else
-        result(&b, s, t, a, ret);
+        result(&b, s, t, a, ret == EMK_USER_NORET ? (long)t->cpu.x[10] : ret);
     emk_ub_puts(&b, "\n");
     emit(t, &b);
 }
@@ -461,7 +462,14 @@ void emk_user_strace_signal(emk_uthread *t, int sig, int code, uint64_t addr)
         emk_ub_printf(&b, "%d, si_addr=", code);
         ptr(&b, addr);
     } else {
-        emk_ub_printf(&b, "SI_USER, si_pid=%d, si_uid=%u", (int)getpid(), (unsigned)getuid());
+        const char *c = code == 0 ? "SI_USER" : code == -6 ? "SI_TKILL" : code == -1 ? "SI_QUEUE" :
+                        code == 0x80 ? "SI_KERNEL" : NULL;
+        if (c)
+            emk_ub_puts(&b, c);
+        else
+            emk_ub_printf(&b, "%d", code);
+        emk_ub_printf(&b, ", si_pid=%d, si_uid=%u", addr ? (int)addr : (int)getpid(),
+                      (unsigned)getuid());
     }
     emk_ub_puts(&b, "} ---\n");
     emit(t, &b);

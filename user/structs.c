@@ -50,6 +50,13 @@ static const emk_ufield f_itimerspec[] = {
 const emk_ustruct emk_us_itimerspec = { "itimerspec", f_itimerspec, NF(f_itimerspec),
                                         sizeof(struct itimerspec), 0, 0 };
 
+static const emk_ufield f_itimerval[] = {
+    { "it_interval", UF_STRUCT, PR_DEC, 1, 0, HF(struct itimerval, it_interval), NULL, &emk_us_timeval, NULL },
+    { "it_value", UF_STRUCT, PR_DEC, 1, 0, HF(struct itimerval, it_value), NULL, &emk_us_timeval, NULL },
+};
+const emk_ustruct emk_us_itimerval = { "itimerval", f_itimerval, NF(f_itimerval),
+                                       sizeof(struct itimerval), 0, 0 };
+
 /* ---- stat (asm-generic struct stat) ---- */
 static const emk_ufield f_stat[] = {
     { "st_dev", UF_ULONG, PR_DEV, 1, 0, HF(struct stat, st_dev), NULL, NULL, NULL },
@@ -395,7 +402,7 @@ static const emk_ustruct *const all[] = {
     &emk_us_epoll_event, &emk_us_iovec, &emk_us_flock, &emk_us_fsxattr, &emk_us_fiemap,
     &emk_us_fiemap_extent, &emk_us_loop_info64, &emk_us_dm_ioctl, &emk_us_ifreq_flags,
     &emk_us_ifreq_index, &emk_us_ifreq_tun, &emk_us_ifreq_addr, &emk_us_ifconf,
-    &emk_us_stack, NULL
+    &emk_us_stack, &emk_us_itimerval, NULL
 };
 
 const emk_ustruct *const *emk_user_structs(void)

@@ -11,7 +11,7 @@ extern const emk_ustruct emk_us_timespec, emk_us_timeval, emk_us_itimerspec, emk
     emk_us_pollfd, emk_us_epoll_event, emk_us_iovec, emk_us_flock, emk_us_fsxattr,
     emk_us_fiemap, emk_us_fiemap_extent, emk_us_loop_info64, emk_us_dm_ioctl,
     emk_us_ifreq_flags, emk_us_ifreq_index, emk_us_ifreq_tun, emk_us_ifreq_addr,
-    emk_us_ifconf, emk_us_stack;
+    emk_us_ifconf, emk_us_stack, emk_us_itimerval;
 
 /* Every table, NULL-terminated (tests and the fuzzer walk them). */
 const emk_ustruct *const *emk_user_structs(void);

@@ -280,6 +280,15 @@ long emk_user_sys_rt_sigreturn(emk_uthread *t, uint64_t *a)
     return EMK_USER_NORET;
 }
 
+void emk_user_print_rt_sigreturn(emk_ubuf *b, emk_uthread *t, const uint64_t *a, long ret)
+{
+    (void)a;
+    (void)ret;
+    emk_ub_puts(b, "{mask=");
+    emk_user_print_sigset(b, t->sigmask);   /* restored from the frame */
+    emk_ub_puts(b, "}");
+}
+
 long emk_user_sys_sigaltstack(emk_uthread *t, uint64_t *a) { return emk_user_sigaltstack(t, a[0], a[1]); }
 long emk_user_sys_rt_sigsuspend(emk_uthread *t, uint64_t *a) { return emk_user_rt_sigsuspend(t, a[0], a[1]); }
 long emk_user_sys_rt_sigpending(emk_uthread *t, uint64_t *a) { return emk_user_rt_sigpending(t, a[0], a[1]); }
@@ -312,10 +321,41 @@ long emk_user_sys_rt_sigtimedwait(emk_uthread *t, uint64_t *a)
     return r;
 }
 
+/* A signal to ourselves that will kill us: strace shows "= ?" and the
+ * death, and so must we before the host call never returns. */
+static void fatal_to_self(emk_uthread *t, long nr, const uint64_t *a, int self, int sig)
+{
+    emk_uproc *p = t->p;
+    uint64_t h;
+
+    if (!p->strace || !self || sig <= 0 || sig > EMK_USER_NSIG)
+        return;
+    h = p->act[sig].handler;
+    if (sig != SIGKILL && (h != 0 || (t->sigmask >> (sig - 1)) & 1 || sig == SIGCHLD ||
+                           sig == SIGCONT || sig == SIGURG || sig == SIGWINCH))
+        return;
+    emk_user_strace_line(t, nr, &emk_user_systab[nr], a, 0, 1);
+    fprintf(p->strace_out, "+++ killed by %s +++\n", emk_user_signame(sig));
+    fflush(p->strace_out);
+    t->no_trace_once = 1;
+}
+
 long emk_user_sys_kill(emk_uthread *t, uint64_t *a)
 {
-    (void)t;
+    fatal_to_self(t, 129, a, (pid_t)a[0] == getpid() || a[0] == 0, (int)a[1]);
     return emk_hret(kill((pid_t)a[0], (int)a[1]));
+}
+
+long emk_user_sys_tgkill(emk_uthread *t, uint64_t *a)
+{
+    fatal_to_self(t, 131, a, (pid_t)a[0] == getpid() && (int)a[1] == t->tid, (int)a[2]);
+    return emk_hret(syscall(SYS_tgkill, (pid_t)a[0], (pid_t)a[1], (int)a[2]));
+}
+
+long emk_user_sys_tkill(emk_uthread *t, uint64_t *a)
+{
+    fatal_to_self(t, 130, a, (int)a[0] == t->tid, (int)a[1]);
+    return emk_hret(syscall(SYS_tkill, (pid_t)a[0], (int)a[1]));
 }
 
 long emk_user_sys_prlimit64(emk_uthread *t, uint64_t *a)

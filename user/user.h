@@ -56,6 +56,8 @@ typedef struct emk_uthread {
     uint64_t sys_a0;           /* a0 at syscall entry (restart) */
     uint64_t sus_old;          /* rt_sigsuspend: the mask sigreturn restores */
     int sus_valid;
+    int sig_code[EMK_USER_NSIG + 1];  /* si_code / si_pid of a queued signal */
+    int sig_pid[EMK_USER_NSIG + 1];
     int no_trace_once;         /* skip tracing the current syscall */
     uint64_t scratch[8];       /* a handler's inputs kept for its strace printer */
     struct emk_uthread *next;

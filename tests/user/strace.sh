@@ -15,14 +15,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 need_cross || exit 77
 command -v strace >/dev/null || { echo "SKIP: no strace"; exit 77; }
 fail=0
-for p in files ioctls recent; do
+for p in files ioctls recent signals; do
     rv=$(build_prog "$p") || exit 1
     nat=$(build_prog "$p" "${CC:-cc}" host) || exit 1
     d=$(mktemp -d)
     mkdir "$d/w"
-    "$emk" -strace "$rv" "$d/w" >"$d/emk.out" 2>"$d/emk.st"
+    arg=$d/w
+    [ "$p" = signals ] && arg=
+    # shellcheck disable=SC2086
+    "$emk" -strace "$rv" $arg >"$d/emk.out" 2>"$d/emk.st"
     rm -rf "$d/w" && mkdir "$d/w"
-    strace -f -o "$d/host.st" "$nat" "$d/w" >"$d/host.out"
+    # shellcheck disable=SC2086
+    strace -f -o "$d/host.st" "$nat" $arg >"$d/host.out"
     echo "== $p"
     python3 "$here/stracecmp.py" "$d/emk.st" "$d/host.st" || fail=1
     if [ "$p" = recent ]; then

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 static volatile sig_atomic_t got, alt;
@@ -29,6 +30,9 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
     printf("SIGSEGV sig=%d code=%d addr=%p\n", sig, si->si_code, si->si_addr);
     siglongjmp(jb, 1);
 }
+
+/* strace comparison markers */
+static void mark(void) { prctl(PR_GET_DUMPABLE, 0, 0, 0, 0); }
 
 int main(int argc, char **argv)
 {
@@ -53,6 +57,7 @@ int main(int argc, char **argv)
         kill(getpid(), SIGTERM);
         return 0;
     }
+    mark();
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = on_usr1;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
@@ -101,5 +106,6 @@ int main(int argc, char **argv)
     printf("child exit %d\n", WEXITSTATUS(status));
     signal(SIGALRM, SIG_IGN);
     alarm(0);
+    mark();
     return 0;
 }
