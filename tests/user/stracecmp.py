@@ -91,6 +91,16 @@ def known(ours, theirs):
     return False
 
 
+def report(x, y):
+    """Prints a pair that differs; returns 'known' or 'diff'."""
+    why = known(x, y)
+    if why:
+        print('known (%s):\n  ours   %s\n  strace %s' % (why, x, y))
+        return 'known'
+    print('DIFF\n  ours   %s\n  strace %s' % (x, y))
+    return 'diff'
+
+
 def main():
     ours, theirs = region(sys.argv[1]), region(sys.argv[2])
     names = {n for n, _ in ours} & {n for n, _ in theirs}
@@ -106,10 +116,8 @@ def main():
         for k in range(max(len(xs), len(ys))):
             x = xs[k] if k < len(xs) else '<none>'
             y = ys[k] if k < len(ys) else '<none>'
-            why = known(x, y)
-            if why:
-                kn += 1
-                print('known (%s):\n  ours   %s\n  strace %s' % (why, x, y))
+            if known(x, y):
+                kn += report(x, y) == 'known'
             else:
                 left.append((x, y))
     # a line of one process that the other trace has elsewhere: processes
@@ -122,15 +130,9 @@ def main():
             ys.remove(x)
             moved += 1
     for k in range(max(len(xs), len(ys))):
-        x = xs[k] if k < len(xs) else '<none>'
-        y = ys[k] if k < len(ys) else '<none>'
-        why = known(x, y)
-        if why:
-            kn += 1
-            print('known (%s):\n  ours   %s\n  strace %s' % (why, x, y))
-        else:
-            diff += 1
-            print('DIFF\n  ours   %s\n  strace %s' % (x, y))
+        r = report(xs[k] if k < len(xs) else '<none>', ys[k] if k < len(ys) else '<none>')
+        kn += r == 'known'
+        diff += r == 'diff'
     same += moved
     ioc = sum(1 for l in a if l.startswith('ioctl('))
     print('%d lines equal (%d of them in another order across processes), %d known differences, '
