@@ -15,6 +15,22 @@ here=$(cd "$(dirname "$0")" && pwd)
 need_cross || exit 77
 command -v strace >/dev/null || { echo "SKIP: no strace"; exit 77; }
 fail=0
+# a loop-mounted ext4 for FIFREEZE/FITHAW, where the sandbox allows it
+mnt=
+fsimg=$(mktemp)
+fsdir=$(mktemp -d)
+cleanup() {
+    [ -n "$mnt" ] && { fsfreeze -u "$mnt" 2>/dev/null; umount "$mnt"; }
+    rm -rf "$fsimg" "$fsdir"
+}
+trap cleanup EXIT
+if truncate -s 16M "$fsimg" && mkfs.ext4 -q -F "$fsimg" 2>/dev/null &&
+   timeout 20 mount -o loop "$fsimg" "$fsdir" 2>/dev/null; then
+    mnt=$fsdir
+    echo "FIFREEZE on a loop-mounted ext4 at $mnt"
+else
+    echo "no mountable file system here: FIFREEZE only on a file system that cannot freeze"
+fi
 for p in files ioctls recent signals; do
     rv=$(build_prog "$p") || exit 1
     nat=$(build_prog "$p" "${CC:-cc}" host) || exit 1
@@ -22,6 +38,7 @@ for p in files ioctls recent signals; do
     mkdir "$d/w"
     arg=$d/w
     [ "$p" = signals ] && arg=
+    [ "$p" = ioctls ] && [ -n "$mnt" ] && arg="$d/w $mnt"
     # shellcheck disable=SC2086
     "$emk" -strace "$rv" $arg >"$d/emk.out" 2>"$d/emk.st"
     rm -rf "$d/w" && mkdir "$d/w"

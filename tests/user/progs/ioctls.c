@@ -213,6 +213,35 @@ static void misc_group(void)
 /* strace comparison markers: PR_GET_DUMPABLE starts and ends the part compared */
 static void mark(void) { prctl(PR_GET_DUMPABLE, 0, 0, 0, 0); }
 
+/* FIFREEZE/FITHAW on a file system mounted at mnt (a loop-mounted ext4
+ * that strace.sh sets up when the sandbox allows it), and the flags of a
+ * file on it */
+static void freeze_group(const char *mnt)
+{
+    char path[4096];
+    int d = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd, flags = -1;
+
+    SHOW("open mount", d);
+    if (d < 0)
+        return;
+    snprintf(path, sizeof(path), "%s/f", mnt);
+    fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    SHOW("FS_IOC_GETFLAGS (ext4)", ioctl(fd, FS_IOC_GETFLAGS, &flags));
+    printf("extent flag %d\n", !!(flags & FS_EXTENT_FL));
+    flags |= FS_NOATIME_FL;
+    SHOW("FS_IOC_SETFLAGS noatime", ioctl(fd, FS_IOC_SETFLAGS, &flags));
+    flags = 0;
+    ioctl(fd, FS_IOC_GETFLAGS, &flags);
+    printf("noatime now %d\n", !!(flags & FS_NOATIME_FL));
+    close(fd);
+    unlink(path);
+    SHOW("FIFREEZE", ioctl(d, FIFREEZE, 0));
+    SHOW("FIFREEZE again", ioctl(d, FIFREEZE, 0));
+    SHOW("FITHAW", ioctl(d, FITHAW, 0));
+    SHOW("FITHAW again", ioctl(d, FITHAW, 0));
+    close(d);
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "/tmp";
@@ -224,6 +253,8 @@ int main(int argc, char **argv)
     blk_group(dir);
     net_group();
     misc_group();
+    if (argc > 2)
+        freeze_group(argv[2]);
     mark();
     return 0;
 }
