@@ -22,6 +22,7 @@ cases=(
     "hello|one 7"
     "compute|"
     "fp|"
+    "fpedge|"
     "files|@TMP/files"
     "threads|"
     "signals|"
