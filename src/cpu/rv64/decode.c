@@ -287,6 +287,16 @@ void emk_rv64_decode32(uint32_t w, rv64_insn *in)
     case 0x43: case 0x47: case 0x4b: case 0x4f: op_fma(w, opc, in); break;
     default: break;
     }
+    emk_rv64_fix_x0(in);
+}
+
+void emk_rv64_fix_x0(rv64_insn *in)
+{
+    if (in->rd != 0)
+        return;
+    if ((in->op >= OP_ADDI && in->op <= OP_SRAW) || in->op == OP_LUI || in->op == OP_AUIPC ||
+        (in->op >= OP_MUL && in->op <= OP_REMUW))
+        in->op = OP_NOP;
 }
 
 int emk_rv64_insn_length(const uint8_t *bits, size_t len)

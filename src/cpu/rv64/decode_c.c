@@ -154,4 +154,5 @@ void emk_rv64_decode16(uint16_t h, rv64_insn *in)
     case 1: quad1(h, in); break;
     default: quad2(h, in); break;
     }
+    emk_rv64_fix_x0(in);
 }

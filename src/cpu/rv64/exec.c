@@ -221,9 +221,9 @@ EMK_ALWAYS_INLINE int run(emk_rv64_cpu *cpu, int single)
 #define ADDR(nb, kind) a = x[in->rs1] + (uint64_t)(int64_t)in->imm; cpu->pc = pc; \
         if (emk_unlikely(a > lim - (nb))) FAULT(a, kind)
 #define LOAD(T, nb) do { T v_; ADDR(nb, EMK_RV64_ACC_LOAD); memcpy(&v_, mem + a, nb); \
-        x[in->rd] = (uint64_t)(int64_t)v_; } while (0)
+        x[in->rd] = (uint64_t)(int64_t)v_; x[0] = 0; } while (0)
 #define LOADU(T, nb) do { T v_; ADDR(nb, EMK_RV64_ACC_LOAD); memcpy(&v_, mem + a, nb); \
-        x[in->rd] = (uint64_t)v_; } while (0)
+        x[in->rd] = (uint64_t)v_; x[0] = 0; } while (0)
 #define STORE(T, nb) do { T v_ = (T)x[in->rs2]; ADDR(nb, EMK_RV64_ACC_STORE); \
         memcpy(mem + a, &v_, nb); } while (0)
 #define JUMP(t) do { pc = (t); goto transfer; } while (0)
@@ -379,6 +379,7 @@ EMK_ALWAYS_INLINE int run(emk_rv64_cpu *cpu, int single)
                 r = amo64((uint64_t *)(void *)(mem + a), in->rs3, x[in->rs2]);
             }
             x[in->rd] = r;
+            x[0] = 0;
             break;
         }
         case OP_CSRRW: case OP_CSRRS: case OP_CSRRC:
@@ -393,6 +394,7 @@ EMK_ALWAYS_INLINE int run(emk_rv64_cpu *cpu, int single)
             if (wr && emk_rv64_csr(cpu, (uint32_t)in->imm & 0xfff, &old, 1, nv) < 0)
                 goto illegal;
             x[in->rd] = old;
+            x[0] = 0;
             break;
         }
         case OP_FLW: {
@@ -431,6 +433,9 @@ EMK_ALWAYS_INLINE int run(emk_rv64_cpu *cpu, int single)
         slow_fp:
             if (emk_rv64_fp_exec(cpu, in) < 0)
                 goto illegal;
+            x[0] = 0;   /* fcvt/fmv/compares/fclass may name x0 */
+            break;
+        case OP_NOP:
             break;
         default:
         illegal:
@@ -442,8 +447,7 @@ EMK_ALWAYS_INLINE int run(emk_rv64_cpu *cpu, int single)
             ret = EMK_RV64_EXIT_ILLEGAL;
             goto out;
         }
-        x[0] = 0;
-        pc += in->len;
+        pc += in->len;   /* x0 stays 0: only the cases above may name it */
         if (emk_unlikely(single))
             goto transfer;
         in += in->len >> 1;   /* the next slot; a sentinel at the page's end */

@@ -42,6 +42,7 @@ enum rv64_op {
      * any NaN result or another dynamic mode goes to fpu.c */
     OP_FADD_D, OP_FSUB_D, OP_FMUL_D, OP_FDIV_D, OP_FMADD_D, OP_FMSUB_D,
     OP_PAGE_END,          /* the two sentinel slots past a page's last halfword */
+    OP_NOP,               /* a register-only instruction that writes x0 */
     OP_COUNT
 };
 
@@ -83,6 +84,9 @@ struct emk_rv64_icache {
 void emk_rv64_decode32(uint32_t w, rv64_insn *in);
 /* decode_c.c: fills *in from the 16-bit parcel h (len 2). */
 void emk_rv64_decode16(uint16_t h, rv64_insn *in);
+/* decode.c: turns a register-only op that writes x0 into OP_NOP, so that
+ * the run loop never has to clear x0 after such an instruction. */
+void emk_rv64_fix_x0(rv64_insn *in);
 /* fpu.c: runs an OP_FP; returns 0, or -1 for an illegal encoding. */
 int emk_rv64_fp_exec(emk_rv64_cpu *cpu, const rv64_insn *in);
 /* csr.c: reads (and, when wr, writes) CSR n; returns 0 or -1 (illegal). */
