@@ -120,6 +120,73 @@ static inline void emk_store_relaxed_u64(uint64_t *p, uint64_t v)
 {
     __atomic_store_n(p, v, __ATOMIC_RELAXED);
 }
+/* Sequentially consistent read-modify-writes on 32- and 64-bit words
+ * (the RV64 core's AMOs and LR/SC on shared guest memory). */
+static inline uint32_t emk_atomic_xchg_u32(uint32_t *p, uint32_t v)
+{
+    return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+}
+static inline uint64_t emk_atomic_xchg_u64(uint64_t *p, uint64_t v)
+{
+    return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+}
+static inline uint32_t emk_atomic_add_u32(uint32_t *p, uint32_t v)
+{
+    return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
+}
+static inline uint64_t emk_atomic_add_u64(uint64_t *p, uint64_t v)
+{
+    return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
+}
+static inline uint32_t emk_atomic_and_u32(uint32_t *p, uint32_t v)
+{
+    return __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST);
+}
+static inline uint64_t emk_atomic_and_u64(uint64_t *p, uint64_t v)
+{
+    return __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST);
+}
+static inline uint32_t emk_atomic_or_u32(uint32_t *p, uint32_t v)
+{
+    return __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST);
+}
+static inline uint64_t emk_atomic_or_u64(uint64_t *p, uint64_t v)
+{
+    return __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST);
+}
+static inline uint32_t emk_atomic_xor_u32(uint32_t *p, uint32_t v)
+{
+    return __atomic_fetch_xor(p, v, __ATOMIC_SEQ_CST);
+}
+static inline uint64_t emk_atomic_xor_u64(uint64_t *p, uint64_t v)
+{
+    return __atomic_fetch_xor(p, v, __ATOMIC_SEQ_CST);
+}
+static inline uint32_t emk_atomic_load_u32(const uint32_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+}
+static inline uint64_t emk_atomic_load_u64(const uint64_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+}
+/* Strong compare-and-swap; on failure *expected gets the current value. */
+static inline int emk_atomic_cas_u32(uint32_t *p, uint32_t *expected, uint32_t v)
+{
+    return __atomic_compare_exchange_n(p, expected, v, 0, __ATOMIC_SEQ_CST,
+                                       __ATOMIC_SEQ_CST);
+}
+static inline int emk_atomic_cas_u64(uint64_t *p, uint64_t *expected, uint64_t v)
+{
+    return __atomic_compare_exchange_n(p, expected, v, 0, __ATOMIC_SEQ_CST,
+                                       __ATOMIC_SEQ_CST);
+}
+/* Thread-local storage (C99 has none): emkit-user's per-thread state. */
+#if defined(__GNUC__) || defined(__clang__)
+#define EMK_THREAD_LOCAL __thread
+#else
+#define EMK_THREAD_LOCAL _Thread_local
+#endif
 /** A tiny spin lock on an int (0 free, 1 held) for short critical
  *  sections that must not need a pthread type in a public struct. */
 static inline void emk_spin_lock(int *l)

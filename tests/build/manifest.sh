@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the source manifests that meson.build, Makefile.fallback and
 # src/qemu/install-into-qemu.sh all read: every library .c file under src/,
-# hw/, img/ and plugin/ is listed exactly once, in sources.txt (libemkit)
+# hw/, img/, plugin/ and user/ is listed exactly once, in sources.txt (libemkit)
 # or, for src/guest/, in sources-guest.txt (libemkit-guest), and every
 # listed file exists.  Tools (src/cli, img/tool, plugin/qemu, user/tool),
 # the QEMU adapter (src/qemu) and option ROMs (hw/*/rom: 16-bit firmware
@@ -31,6 +31,6 @@ check() { # MANIFEST FIND-ROOTS...
   [ -z "$d" ] || { echo "$m: listed but not a library source here:"; echo "$d"; fail=1; }
   [ $fail -ne 0 ] || echo "$m: $(echo "$listed" | wc -l) sources, each listed once"
 }
-check sources.txt src hw img plugin
+check sources.txt src hw img plugin user
 check sources-guest.txt src/guest
 exit $fail
