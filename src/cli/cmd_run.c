@@ -15,6 +15,7 @@ static const emk_demo demos[] = {
     {"NVMe controller on PCIe (MSI-X, shadow doorbells, two queues)", emk_nvme_demo},
     {"cache model (plugin/ core): matrix multiply, naive vs blocked", emk_cache_demo},
     {"virtio-snd on virtio-pci: a tone to the null backend, paced", emk_snd_demo},
+    {"FIDO2 key over CTAPHID: register and assert, a simulated touch", emk_fido_demo},
 };
 
 /* The size in ram:SIZE and null:SIZE, checked like every numeric option

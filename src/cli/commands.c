@@ -26,6 +26,12 @@ const emk_command emk_bench_commands[] = {
     {NULL, NULL, NULL, NULL, NULL},
 };
 
+const emk_command emk_fido_commands[] = {
+    {"serve", "serve the FIDO2/U2F key on a socket (--hid-socket) or Linux UHID",
+     emk_cmd_fido_serve, emk_help_fido_serve, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 const emk_command emk_commands[] = {
     {"run", "the main job: every component on the test machine, with a report",
      emk_cmd_run, emk_help_run, NULL},
@@ -33,6 +39,8 @@ const emk_command emk_commands[] = {
      emk_cmd_bench, emk_help_bench, emk_bench_commands},
     {"cache-sim", "run a din or binary address trace through the cache model",
      emk_cmd_cache_sim, help_cache_sim, NULL},
+    {"fido", "the emulated FIDO2/U2F security key: emkit fido serve",
+     emk_cmd_fido, emk_help_fido, emk_fido_commands},
     {"help", "describe emkit or one command (emkit help CMD)", emk_cmd_help, emk_help_help, NULL},
     {"commands", "list every command, one per line (for scripts)", emk_cmd_commands,
      emk_help_commands, NULL},

@@ -25,6 +25,7 @@ typedef struct emk_command {
 /** The tables, each ended by an entry with name NULL. */
 extern const emk_command emk_commands[];
 extern const emk_command emk_bench_commands[];
+extern const emk_command emk_fido_commands[];
 
 /** The entry argv names (walking sub-tables: "bench", "nvme"), or NULL;
  *  *used is how many argv words named it. */
@@ -43,6 +44,10 @@ void emk_help_run(FILE *out);
 int emk_cmd_bench(int argc, char **argv);        /* bench.c */
 void emk_help_bench(FILE *out);
 void emk_help_bench_nvme(FILE *out);             /* nvme_bench.c */
+int emk_cmd_fido(int argc, char **argv);         /* fido_serve.c */
+void emk_help_fido(FILE *out);
+int emk_cmd_fido_serve(int argc, char **argv);
+void emk_help_fido_serve(FILE *out);
 int emk_cmd_help(int argc, char **argv);         /* help.c */
 void emk_help_help(FILE *out);
 int emk_cmd_commands(int argc, char **argv);

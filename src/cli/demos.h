@@ -20,5 +20,6 @@ typedef struct emk_demo {
 int emk_sblk_demo(FILE *out, const emk_demo_opts *o);
 int emk_cache_demo(FILE *out, const emk_demo_opts *o);
 int emk_snd_demo(FILE *out, const emk_demo_opts *o);
+int emk_fido_demo(FILE *out, const emk_demo_opts *o);
 
 #endif

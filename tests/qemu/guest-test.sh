@@ -14,7 +14,9 @@
 #                driven with devmem (tests/qemu/guest/sblk.sh): MMIO, the
 #                ioeventfd doorbell, DMA, bus-master gating; in the same
 #                boot emkit-virtio-rng under Linux's virtio_pci and
-#                virtio_rng drivers (tests/qemu/guest/virtio-rng.sh)
+#                virtio_rng drivers (tests/qemu/guest/virtio-rng.sh), and
+#                the FIDO key: the static emkit serves it through UHID and
+#                fido2-tools use it (tests/qemu/guest/fido.sh)
 #   emkit-nvme   emkit's NVMe controller through the adapter, its loop in
 #                QEMU's main loop (the default) and its I/O queues on 2
 #                emkit iothreads, behind emkit's root port (skipped while
@@ -54,6 +56,15 @@ log() { printf 'guest-test: %s\n' "$*" >&2; }
 mkdir -p "$LOGS"
 
 . "$REPO/tests/qemu/boot-lib.sh"
+# the static emkit, for the guest's FIDO test (the guest is the minimal
+# host that runs it: tests/qemu/guest/fido.sh)
+if command -v musl-gcc >/dev/null &&
+    make -s -C "$REPO" -f Makefile.fallback -j "$(nproc)" CC=musl-gcc LDFLAGS=-static \
+        O=build/static build/static/emkit >"$LOGS/static-emkit.log" 2>&1; then
+    export EMK_GUEST_DATA="$REPO/build/static/emkit${EMK_GUEST_DATA:+ $EMK_GUEST_DATA}"
+else
+    log "no static emkit (musl-gcc; see $LOGS/static-emkit.log): the fido checks will fail"
+fi
 guest_files || { log "SKIP: make-initramfs.sh failed"; exit 77; }
 
 IMGBASE=${EMK_IMGDIR:-/dev/shm}
@@ -304,9 +315,9 @@ for c in $CASES; do
             continue
         fi
         # the same boot carries emkit-virtio-rng (one guest, both checks)
-        tests=sblk extra=
+        tests=sblk,fido extra=
         if has_device emkit-virtio-rng; then
-            tests=sblk,virtio-rng
+            tests=sblk,virtio-rng,fido
             extra="-device emkit-virtio-rng,stats=on"
         else
             log "emkit-sblk: this QEMU has no emkit-virtio-rng device: its checks skipped"

@@ -1,8 +1,8 @@
 #!/bin/bash
 # tests/qemu/make-initramfs.sh - builds the Linux guest for emkit's QEMU
 # tests: Debian's linux-image-amd64 (6.1) kernel and a busybox-static
-# initramfs holding fio, nvme-cli, lspci and e2fsprogs (with their shared
-# libraries) plus the kernel modules the tests need.
+# initramfs holding fio, nvme-cli, lspci, e2fsprogs and fido2-tools (with
+# their shared libraries) plus the kernel modules the tests need.
 #
 #   tests/qemu/make-initramfs.sh          # prints "KERNEL INITRD" paths
 #   EMK_GUEST=sound tests/qemu/make-initramfs.sh
@@ -36,9 +36,9 @@ for tool in apt-get apt-cache dpkg-deb cpio gzip ldd modinfo; do
 done
 BUSYBOX=$(command -v busybox) || skip "busybox-static not installed"
 ldd "$BUSYBOX" >/dev/null 2>&1 && skip "busybox is not static (install busybox-static)"
-GUEST_BINS="fio nvme lspci setpci mke2fs e2fsck"
+GUEST_BINS="fio nvme lspci setpci mke2fs e2fsck fido2-token fido2-cred fido2-assert"
 # Modules the guest tests load (dependencies are added automatically).
-MODULES="nvme virtio_pci virtio_blk virtio_rng ext4 crc32c_generic"
+MODULES="nvme virtio_pci virtio_blk virtio_rng ext4 crc32c_generic uhid hid_generic"
 KMETA=linux-image-amd64
 case ${EMK_GUEST:-} in
     "") ;;
