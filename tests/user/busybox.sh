@@ -11,6 +11,8 @@
 set -u
 emk=$(realpath "${1:?emkit-user}")
 here=$(cd "$(dirname "$0")" && pwd)
+out=${2:-.}
+. "$here/lib.sh"
 command -v qemu-riscv64 >/dev/null || { echo "SKIP: no qemu-riscv64"; exit 77; }
 root=$("$here/fetch-trixie.sh" busybox-static) || { echo "SKIP: busybox-static:riscv64 not reachable"; exit 77; }
 bb=$root/usr/bin/busybox
@@ -46,16 +48,6 @@ cmds=(
     "sh -c 'wc -l tree/sub/numbers.txt | cut -d\" \" -f1; expr 6 \\* 7; test -d tree && echo dir'"
 )
 for c in "${cmds[@]}"; do
-    (cd "$w" && eval "exec timeout 120 \"$emk\" \"$bb\" $c") >"$w/out.emk" 2>&1
-    re=$?
-    (cd "$w" && eval "exec timeout 120 qemu-riscv64 \"$bb\" $c") >"$w/out.qemu" 2>&1
-    rq=$?
-    if [ "$re" != "$rq" ] || ! cmp -s "$w/out.emk" "$w/out.qemu"; then
-        echo "FAIL busybox $c: exit $re vs qemu $rq"
-        diff "$w/out.emk" "$w/out.qemu" | head -20
-        fail=1
-    else
-        echo "ok   busybox $c (exit $re, $(wc -l <"$w/out.emk") lines)"
-    fi
+    run_both "$w" "busybox $c" "\"$emk\" \"$bb\" $c" "qemu-riscv64 \"$bb\" $c" || fail=1
 done
 exit $fail

@@ -9,6 +9,8 @@
 set -u
 emk=$(realpath "${1:?emkit-user}")
 here=$(cd "$(dirname "$0")" && pwd)
+out=${2:-.}
+. "$here/lib.sh"
 command -v qemu-riscv64 >/dev/null || { echo "SKIP: no qemu-riscv64"; exit 77; }
 root=$("$here/fetch-trixie.sh" libc6 coreutils perl-base libselinux1 libpcre2-8-0 libacl1 \
     libattr1 libcap2 libgmp10 libssl3t64 libzstd1 zlib1g libcrypt1) ||
@@ -33,16 +35,6 @@ cmds=(
     "usr/bin/perl -e 'opendir(my \$d, q(d)); print join(q( ), sort grep { !/^\\./ } readdir(\$d)), qq(\\n); exit 5'"
 )
 for c in "${cmds[@]}"; do
-    (cd "$w" && eval "exec timeout 120 \"$emk\" -L \"$root\" \"$root\"/$c") >"$w/out.emk" 2>&1
-    re=$?
-    (cd "$w" && eval "exec timeout 120 qemu-riscv64 -L \"$root\" \"$root\"/$c") >"$w/out.qemu" 2>&1
-    rq=$?
-    if [ "$re" != "$rq" ] || ! cmp -s "$w/out.emk" "$w/out.qemu"; then
-        echo "FAIL $c: exit $re vs qemu $rq"
-        diff "$w/out.emk" "$w/out.qemu" | head -20
-        fail=1
-    else
-        echo "ok   $c (exit $re, $(wc -l <"$w/out.emk") lines)"
-    fi
+    run_both "$w" "$c" "\"$emk\" -L \"$root\" \"$root\"/$c" "qemu-riscv64 -L \"$root\" \"$root\"/$c" || fail=1
 done
 exit $fail

@@ -21,3 +21,20 @@ build_prog() {
     fi
     echo "$bin"
 }
+
+# run_both DIR LABEL EMK_CMD QEMU_CMD: runs the two command strings (for
+# eval) in DIR, output (stdout and stderr) to DIR/out.emk and DIR/out.qemu;
+# prints ok or FAIL with a diff; returns 1 when output or status differ.
+run_both() {
+    local dir=$1 label=$2 re rq
+    (cd "$dir" && eval "exec timeout 120 $3") >"$dir/out.emk" 2>&1
+    re=$?
+    (cd "$dir" && eval "exec timeout 120 $4") >"$dir/out.qemu" 2>&1
+    rq=$?
+    if [ "$re" != "$rq" ] || ! cmp -s "$dir/out.emk" "$dir/out.qemu"; then
+        echo "FAIL $label: exit $re vs qemu $rq"
+        diff "$dir/out.emk" "$dir/out.qemu" | head -20
+        return 1
+    fi
+    echo "ok   $label (exit $re, $(wc -l <"$dir/out.emk") lines)"
+}

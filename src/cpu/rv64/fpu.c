@@ -301,6 +301,21 @@ static uint64_t classify(int dbl, uint64_t u)
     return sign ? 1u << 1 : 1u << 6;
 }
 
+/* An integral double in [0, 2^64) as a uint64, from its bits: no FP
+ * operation at all, since a compiler may compute both sides of its own
+ * double -> uint64 sequence (r - 2^63 is inexact for small r) and the
+ * host's flags are fflags here. */
+static uint64_t u64_of(double r)
+{
+    uint64_t b = d2u(r), m;
+    int e = (int)((b >> 52) & 0x7ff) - 1023;
+
+    if (e < 0)
+        return 0;
+    m = (b & 0xfffffffffffffull) | ((uint64_t)1 << 52);
+    return e >= 52 ? m << (e - 52) : m >> (52 - e);
+}
+
 /* v rounded to an integral value in mode rm, raising no flag. */
 static double round_int(double v, int rm)
 {
@@ -349,7 +364,7 @@ static uint64_t to_int(emk_rv64_cpu *cpu, int op, int rm, double v, int isnan_v)
             return neg ? 0 : ~(uint64_t)0;
         }
         if (r != v) cpu->fflags |= EMK_RV64_FF_NX;
-        return (uint64_t)(int64_t)(int32_t)(uint32_t)r;
+        return (uint64_t)(int64_t)(int32_t)(uint32_t)(int64_t)r;
     case F_CVT_L:
         if (r < -0x1p63 || r >= 0x1p63) {
             cpu->fflags |= EMK_RV64_FF_NV;
@@ -363,7 +378,7 @@ static uint64_t to_int(emk_rv64_cpu *cpu, int op, int rm, double v, int isnan_v)
             return neg ? 0 : ~(uint64_t)0;
         }
         if (r != v) cpu->fflags |= EMK_RV64_FF_NX;
-        return (uint64_t)r;
+        return u64_of(r);
     }
 }
 
@@ -396,7 +411,7 @@ static uint64_t from_int(emk_rv64_cpu *cpu, int op, int rm, int dbl, uint64_t sr
             fesetround(FE_TONEAREST);
             fesetexceptflag(&saved, FE_ALL_EXCEPT);
         }
-        remd = (double)(mag - (uint64_t)t);   /* < 2^40, exact */
+        remd = (double)(mag - u64_of(t));   /* < 2^40, exact */
         if (remd != 0) {
             cpu->fflags |= EMK_RV64_FF_NX;
             if (dbl) {
