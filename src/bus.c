@@ -186,9 +186,15 @@ static int dma_check(emk_dev *dev, uint64_t addr, uint64_t len)
     }
     for (i = 0; i < dev->nregions; i++) {
         const emk_region *r = dev->regions[i];
-        if (!r->mapped || r->space != EMK_SPACE_MEM || !len)
+        uint64_t base;
+
+        /* a host may map or unmap the region (a BAR moved, a function
+         * reset) on another thread while the device does DMA: the flag
+         * is published with release after the address */
+        if (!emk_load_acquire_int(&r->mapped) || r->space != EMK_SPACE_MEM || !len)
             continue;
-        if (addr <= r->addr + (r->size - 1) && r->addr <= addr + (len - 1)) {
+        base = emk_load_relaxed_u64(&r->addr);
+        if (addr <= base + (r->size - 1) && base <= addr + (len - 1)) {
             dma_refused(dev);
             return -EFAULT;
         }

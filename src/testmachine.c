@@ -214,8 +214,8 @@ static int tm_map_region(emk_bus *bus, emk_region *r, uint64_t addr)
     }
     if (tm->nregions >= EMK_TM_MAX_REGIONS)
         return -ENOSPC;
-    r->addr = addr;
-    r->mapped = 1;
+    emk_store_relaxed_u64(&r->addr, addr);
+    emk_store_release_int(&r->mapped, 1);   /* devices' DMA checks read it */
     tm->regions[tm->nregions++] = r;
     return 0;
 }
@@ -231,7 +231,7 @@ static void tm_unmap_region(emk_bus *bus, emk_region *r)
             break;
         }
     }
-    r->mapped = 0;
+    emk_store_release_int(&r->mapped, 0);
 }
 
 static int tm_add_ioeventfd(emk_bus *bus, const emk_ioeventfd *e)
